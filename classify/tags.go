@@ -1,0 +1,93 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Scope is how far an item's impact reaches.
+type Scope string
+
+// The scopes, weakest first.
+const (
+	ScopeUnknown   Scope = "unknown"
+	ScopeTeam      Scope = "team"
+	ScopeCrossTeam Scope = "cross-team"
+	ScopeOrg       Scope = "org"
+)
+
+// Scopes lists every scope, strongest first: the order of a promotion packet.
+var Scopes = []Scope{ScopeOrg, ScopeCrossTeam, ScopeTeam, ScopeUnknown}
+
+// Rank orders scopes: org 3, cross-team 2, team 1, unknown 0.
+func (s Scope) Rank() int {
+	switch s {
+	case ScopeOrg:
+		return 3
+	case ScopeCrossTeam:
+		return 2
+	case ScopeTeam:
+		return 1
+	}
+	return 0
+}
+
+// ParseScope accepts a scope name as the contract spells it.
+func ParseScope(s string) (Scope, error) {
+	for _, sc := range Scopes {
+		if strings.EqualFold(s, string(sc)) {
+			return sc, nil
+		}
+	}
+	return "", fmt.Errorf("unknown scope %q (want team, cross-team, org or unknown)", s)
+}
+
+// Domain is the promotion domain an item speaks to.
+type Domain string
+
+// The four promotion domains, in packet order.
+const (
+	DomainTechnicalImpact    Domain = "technical-impact"
+	DomainOrgLeverage        Domain = "org-leverage"
+	DomainCrossTeamInfluence Domain = "cross-team-influence"
+	DomainInitiative         Domain = "initiative"
+)
+
+// Domains lists the domains in the order a promotion packet shows them.
+var Domains = []Domain{DomainTechnicalImpact, DomainOrgLeverage, DomainCrossTeamInfluence, DomainInitiative}
+
+// Title is the domain's heading in a promotion packet.
+func (d Domain) Title() string {
+	switch d {
+	case DomainTechnicalImpact:
+		return "Technical impact"
+	case DomainOrgLeverage:
+		return "Organisational leverage"
+	case DomainCrossTeamInfluence:
+		return "Cross-team influence"
+	case DomainInitiative:
+		return "Initiative"
+	}
+	return string(d)
+}
+
+// ParseDomain accepts a domain name as the contract spells it.
+func ParseDomain(s string) (Domain, error) {
+	for _, d := range Domains {
+		if strings.EqualFold(s, string(d)) {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("unknown domain %q (want technical-impact, org-leverage, cross-team-influence or initiative)", s)
+}
+
+// Result is what classification says of one artifact: every tag with the
+// sentence a person can check.
+type Result struct {
+	Scope        Scope    `json:"scope"`
+	ScopeReason  string   `json:"scope_reason"`
+	Teams        []string `json:"teams"` // team ids touched other than the user's own, sorted
+	Domain       Domain   `json:"domain"`
+	DomainReason string   `json:"domain_reason,omitempty"`
+	Summary      string   `json:"summary"`
+}

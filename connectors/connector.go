@@ -1,0 +1,40 @@
+package connectors
+
+import "context"
+
+// Cursor is a connector's own record of how far it has read: a versioned,
+// opaque blob the pipeline stores in the same transaction as the artifacts
+// it covers and hands back on the next Fetch. A nil cursor means "from the
+// start" (the source's configured since date).
+type Cursor []byte
+
+// Page is what one Fetch returns: artifacts and the cursor that covers them.
+type Page struct {
+	Artifacts []Artifact
+	// Cursor is the position after this page. The pipeline commits it with
+	// Artifacts atomically and passes it to the next Fetch.
+	Cursor Cursor
+	// More reports whether another Fetch would return more of this pass
+	// (an unfinished backfill). When false the source is caught up.
+	More bool
+	// Requests is how many API requests this page cost.
+	Requests int
+	// RateLimitRemaining is the last rate-limit budget the source reported,
+	// or -1 when it reports none.
+	RateLimitRemaining int
+	// Problems are per-item troubles (a malformed document, an unparseable
+	// field) that did not stop the page. Each is one sentence.
+	Problems []string
+}
+
+// Connector reads one configured source.
+//
+// Fetch returns the next page of the user's artifacts after cursor. It may
+// block on the network and must return promptly when ctx is done. It starts
+// no goroutines and keeps no state between calls beyond what cursor holds,
+// so a crash between two calls loses at most the page in flight. An error
+// means nothing of this call may be stored; the pipeline retries later with
+// the same cursor.
+type Connector interface {
+	Fetch(ctx context.Context, cursor Cursor) (Page, error)
+}

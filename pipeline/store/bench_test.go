@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkCommit measures ingest in pages of 100, the way a connector
+// delivers them; it reports artifacts per second.
+func BenchmarkCommit(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b, b.TempDir())
+	defer s.Close()
+	const per = 100
+	p := page(b.N*per%1_000_000+per, 0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		lo := (i * per) % (len(p) - per + 1)
+		if _, err := s.Commit(ctx, "github", p[lo:lo+per], []byte("c")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "artifacts/s")
+}
+
+// fill50k returns a store of 50,000 items, 500 of them suggested.
+func fill50k(b *testing.B) *Store {
+	ctx := context.Background()
+	s := openTemp(b, b.TempDir())
+	p := page(50_000, 0)
+	if _, err := s.Commit(ctx, "github", p, nil); err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for i := range p {
+		if i%100 != 0 {
+			ids = append(ids, IDFor(p[i].Artifact.Key))
+		}
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 2000)
+		if _, err := s.Decide(ctx, ids[:n], Decision{State: Confirmed}); err != nil {
+			b.Fatal(err)
+		}
+		ids = ids[n:]
+	}
+	return s
+}
+
+func BenchmarkScan_Inbox500Of50k(b *testing.B) {
+	ctx := context.Background()
+	s := fill50k(b)
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		s.Scan(ctx, Filter{States: []State{Suggested}}, func(*Item) error { n++; return nil })
+		if n != 500 {
+			b.Fatalf("inbox %d", n)
+		}
+	}
+}
+
+func BenchmarkScan_All50k(b *testing.B) {
+	ctx := context.Background()
+	s := fill50k(b)
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		s.Scan(ctx, Filter{}, func(*Item) error { n++; return nil })
+		if n != 50_000 {
+			b.Fatalf("all %d", n)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
+)
+
+// State is where an item stands in triage.
+type State string
+
+// The triage states.
+const (
+	Suggested State = "suggested"
+	Confirmed State = "confirmed"
+	Dismissed State = "dismissed"
+)
+
+// States lists every state.
+var States = []State{Suggested, Confirmed, Dismissed}
+
+// ParseState accepts a state name; "all" is the caller's business.
+func ParseState(s string) (State, error) {
+	for _, st := range States {
+		if s == string(st) {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown state %q (want suggested, confirmed, dismissed or all)", s)
+}
+
+// IDLen is the length of an evidence ID in hex digits.
+const IDLen = 12
+
+// IDFor derives an item's stable ID from its artifact key.
+func IDFor(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])[:IDLen]
+}
+
+// Item is one candidate piece of evidence: the artifact it was built from
+// (owned by sync), its classification (owned by sync while the item is
+// suggested) and the user's decisions and edits (owned by triage; sync never
+// writes them).
+type Item struct {
+	ID        string              `json:"id"`
+	State     State               `json:"state"`
+	Artifact  connectors.Artifact `json:"artifact"`
+	Class     classify.Result     `json:"class"`
+	User      UserFields          `json:"user"`
+	FirstSeen time.Time           `json:"first_seen"`
+	SyncedAt  time.Time           `json:"synced_at"`
+	DecidedAt time.Time           `json:"decided_at,omitzero"`
+}
+
+// UserFields are the user's own words and overrides. An empty field means
+// "not edited": the synced or classified value shows through.
+type UserFields struct {
+	Title         string          `json:"title,omitempty"`
+	Note          string          `json:"note,omitempty"`
+	Scope         classify.Scope  `json:"scope,omitempty"`
+	Domain        classify.Domain `json:"domain,omitempty"`
+	DismissReason string          `json:"dismiss_reason,omitempty"`
+}
+
+// Title is the user's title if they edited it, else the artifact's.
+func (it *Item) Title() string {
+	if it.User.Title != "" {
+		return it.User.Title
+	}
+	return it.Artifact.Title
+}
+
+// Scope is the user's scope if they edited it, else the classified one.
+func (it *Item) Scope() classify.Scope {
+	if it.User.Scope != "" {
+		return it.User.Scope
+	}
+	return it.Class.Scope
+}
+
+// Domain is the user's domain if they edited it, else the classified one.
+func (it *Item) Domain() classify.Domain {
+	if it.User.Domain != "" {
+		return it.User.Domain
+	}
+	return it.Class.Domain
+}
+
+// ScopeReason explains the effective scope.
+func (it *Item) ScopeReason() string {
+	if it.User.Scope != "" && it.User.Scope != it.Class.Scope {
+		return fmt.Sprintf("set to %s by you (classified %s: %s)", it.User.Scope, it.Class.Scope, it.Class.ScopeReason)
+	}
+	return it.Class.ScopeReason
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// Key layout. Every prefix ends in a separator so that no prefix is a
+// prefix of another family; numbers are big-endian so byte order is
+// numeric order.
+//
+//	meta/schema                   uint32 schema version
+//	item/<t8><id>                 one item: a state byte, then the Item as JSON
+//	id/<id>                       <t8>: where item <id> lives
+//	idx/st/<state>/<t8><id>       empty; items of one state, by time
+//	idx/src/<source>/<id>         empty; items of one source
+//	cursor/<source>               the connector's cursor, committed with its page
+//	srcstate/<source>             SourceState as JSON (last success, last error...)
+//
+// <t8> is the item's occurred-at as 8 big-endian bytes of unix nanoseconds
+// with the sign bit flipped, so the primary records sit in time order: a
+// listing is one sequential (reverse) scan, newest first. The state byte in
+// front of each record lets a scan skip other states without decoding them.
+const (
+	prefixMeta     = "meta/"
+	keySchema      = prefixMeta + "schema"
+	prefixItem     = "item/"
+	prefixID       = "id/"
+	prefixState    = "idx/st/"
+	prefixSource   = "idx/src/"
+	prefixCursor   = "cursor/"
+	prefixSrcState = "srcstate/"
+)
+
+func itemKey(t8 []byte, id string) []byte {
+	k := append([]byte(prefixItem), t8...)
+	return append(k, id...)
+}
+
+func idKey(id string) []byte { return []byte(prefixID + id) }
+
+func timeBytes(t time.Time) []byte {
+	var b [8]byte
+	var n int64
+	if !t.IsZero() {
+		n = t.UnixNano()
+	}
+	binary.BigEndian.PutUint64(b[:], uint64(n)^(1<<63))
+	return b[:]
+}
+
+func statePrefix(s State) []byte { return []byte(prefixState + string(s) + "/") }
+
+func stateKey(s State, t8 []byte, id string) []byte {
+	k := append(statePrefix(s), t8...)
+	return append(k, id...)
+}
+
+func sourcePrefix(source string) []byte { return []byte(prefixSource + source + "/") }
+
+func sourceKey(source, id string) []byte { return append(sourcePrefix(source), id...) }
+
+func cursorKey(source string) []byte { return []byte(prefixCursor + source) }
+
+func srcStateKey(source string) []byte { return []byte(prefixSrcState + source) }
+
+// stateByte is the one-byte tag in front of every item record.
+func stateByte(s State) byte {
+	switch s {
+	case Confirmed:
+		return 'c'
+	case Dismissed:
+		return 'd'
+	}
+	return 's'
+}

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Filter selects items. Zero fields select everything.
+type Filter struct {
+	// States to include; empty means all.
+	States []State
+	// Scope matches the effective scope (the user's edit, else the classified one).
+	Scope classify.Scope
+	// Source matches the source name or the source type.
+	Source string
+	// Since and Until bound OccurredAt: Since <= t < Until.
+	Since, Until time.Time
+	// Limit stops after this many items; 0 means no limit.
+	Limit int
+}
+
+func (f *Filter) match(it *Item) bool {
+	if f.Scope != "" && it.Scope() != f.Scope {
+		return false
+	}
+	if f.Source != "" && it.Artifact.Source != f.Source && it.Artifact.SourceType != f.Source {
+		return false
+	}
+	return true
+}
+
+// Get returns one item by its full ID.
+func (s *Store) Get(ctx context.Context, id string) (Item, error) {
+	var it *Item
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		it, err = getItem(txn, id)
+		return err
+	})
+	if err != nil {
+		return Item{}, err
+	}
+	return *it, nil
+}
+
+// AmbiguousError is returned by Resolve when a prefix matches several items.
+type AmbiguousError struct {
+	Ref     string
+	Matches []string
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("ID %q is ambiguous: it matches %s", e.Ref, strings.Join(e.Matches, ", "))
+}
+
+// MinPrefix is the shortest ID prefix Resolve accepts.
+const MinPrefix = 4
+
+// Resolve turns what a user typed into a full ID: a unique prefix of at
+// least MinPrefix characters, or an artifact key such as
+// "github:acme/api#42". It returns ErrNotFound, an *AmbiguousError, or an
+// error for a prefix that is too short.
+func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
+	if strings.Contains(ref, ":") {
+		id := IDFor(ref)
+		if _, err := s.Get(ctx, id); err != nil {
+			return "", err
+		}
+		return id, nil
+	}
+	ref = strings.ToLower(ref)
+	if len(ref) < MinPrefix {
+		return "", fmt.Errorf("ID %q is too short: give at least %d characters", ref, MinPrefix)
+	}
+	var matches []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		p := idKey(ref)
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p) && len(matches) < 10; it.Next() {
+			matches = append(matches, string(it.Item().Key()[len(prefixID):]))
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case len(matches) == 0:
+		return "", ErrNotFound
+	case len(matches) > 1:
+		return "", &AmbiguousError{Ref: ref, Matches: matches}
+	}
+	return matches[0], nil
+}
+
+// Scan calls fn for every item f selects, newest OccurredAt first, inside
+// one consistent snapshot. fn must not keep the pointer.
+//
+// The inbox (suggested items only) walks the state index, which is small;
+// every other listing is one sequential walk over the time-ordered records,
+// skipping other states by their tag byte without decoding them.
+func (s *Store) Scan(ctx context.Context, f Filter, fn func(*Item) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		if len(f.States) == 1 && f.States[0] == Suggested {
+			return scanStateIndex(ctx, txn, f, fn)
+		}
+		return scanRecords(ctx, txn, f, fn)
+	})
+}
+
+// walk iterates the keys under prefix from newest to oldest within f's
+// time bounds, calling visit with each key's id and item.
+func walk(ctx context.Context, txn *badger.Txn, prefix []byte, f Filter, visit func(id string, bi *badger.Item) (stop bool, err error)) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Reverse = true
+	opts.Prefix = prefix
+	iter := txn.NewIterator(opts)
+	defer iter.Close()
+
+	// Reverse seek lands on the greatest key <= seek; a key at exactly Until
+	// is longer than prefix+t8(Until) and so is skipped: Until is exclusive.
+	seek := append(slices.Clone(prefix), 0xff)
+	if !f.Until.IsZero() {
+		seek = append(slices.Clone(prefix), timeBytes(f.Until)...)
+	}
+	var lowest []byte
+	if !f.Since.IsZero() {
+		lowest = append(slices.Clone(prefix), timeBytes(f.Since)...)
+	}
+	n := 0
+	for iter.Seek(seek); iter.ValidForPrefix(prefix); iter.Next() {
+		bi := iter.Item()
+		k := bi.Key()
+		if lowest != nil && bytes.Compare(k, lowest) < 0 {
+			return nil
+		}
+		if n++; n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		stop, err := visit(string(k[len(prefix)+8:]), bi)
+		if err != nil || stop {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanStateIndex(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
+	n := 0
+	return walk(ctx, txn, statePrefix(f.States[0]), f, func(id string, _ *badger.Item) (bool, error) {
+		it, err := getItem(txn, id)
+		if err != nil {
+			return false, fmt.Errorf("state index names item %s: %w", id, err)
+		}
+		if !f.match(it) {
+			return false, nil
+		}
+		n++
+		return f.Limit > 0 && n >= f.Limit, fn(it)
+	})
+}
+
+func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
+	var tags []byte
+	for _, st := range f.States {
+		tags = append(tags, stateByte(st))
+	}
+	n := 0
+	return walk(ctx, txn, []byte(prefixItem), f, func(id string, bi *badger.Item) (bool, error) {
+		if len(tags) > 0 {
+			var tag byte
+			if err := bi.Value(func(b []byte) error {
+				if len(b) > 0 {
+					tag = b[0]
+				}
+				return nil
+			}); err != nil {
+				return false, err
+			}
+			if !bytes.Contains(tags, []byte{tag}) {
+				return false, nil
+			}
+		}
+		it, err := decodeItem(bi, id)
+		if err != nil {
+			return false, err
+		}
+		if !f.match(it) {
+			return false, nil
+		}
+		n++
+		return f.Limit > 0 && n >= f.Limit, fn(it)
+	})
+}
+
+// Counts returns how many items each source has, by source name.
+func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		p := []byte(prefixSource)
+		opts.Prefix = p
+		iter := txn.NewIterator(opts)
+		defer iter.Close()
+		for iter.Seek(p); iter.ValidForPrefix(p); iter.Next() {
+			rest := iter.Item().Key()[len(p):]
+			if i := bytes.LastIndexByte(rest, '/'); i > 0 {
+				out[string(rest[:i])]++
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Cursor returns the stored cursor of a source, or nil when it has none.
+func (s *Store) Cursor(ctx context.Context, source string) (connectors.Cursor, error) {
+	var c connectors.Cursor
+	err := s.db.View(func(txn *badger.Txn) error {
+		it, err := txn.Get(cursorKey(source))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c, err = it.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read cursor of %s: %w", source, err)
+	}
+	return c, nil
+}
+
+// SourceState is what the store remembers of a source's syncs.
+type SourceState struct {
+	Name               string    `json:"name"`
+	Type               string    `json:"type"`
+	LastAttempt        time.Time `json:"last_attempt,omitzero"`
+	LastSuccess        time.Time `json:"last_success,omitzero"`
+	LastError          string    `json:"last_error"`
+	NextRun            time.Time `json:"next_run,omitzero"`
+	RateLimitRemaining *int      `json:"rate_limit_remaining"`
+	Requests           int64     `json:"requests"`
+	// ConfigHash identifies the source's configuration, so that a source
+	// stopped on an authentication failure retries once its config changes.
+	ConfigHash string `json:"config_hash,omitempty"`
+	AuthFailed bool   `json:"auth_failed,omitempty"`
+}
+
+// SourceStates returns every stored source state, by name.
+func (s *Store) SourceStates(ctx context.Context) (map[string]SourceState, error) {
+	out := map[string]SourceState{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		p := []byte(prefixSrcState)
+		opts.Prefix = p
+		iter := txn.NewIterator(opts)
+		defer iter.Close()
+		for iter.Seek(p); iter.ValidForPrefix(p); iter.Next() {
+			var st SourceState
+			if err := iter.Item().Value(func(b []byte) error { return json.Unmarshal(b, &st) }); err != nil {
+				return fmt.Errorf("decode source state: %w", err)
+			}
+			out[st.Name] = st
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PutSourceState records a source's state.
+func (s *Store) PutSourceState(ctx context.Context, st SourceState) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set(srcStateKey(st.Name), b) })
+}

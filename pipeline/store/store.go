@@ -1,0 +1,223 @@
+// Package store keeps evident's data in an embedded Badger database: the
+// artifacts and the evidence built from them, the user's decisions, and each
+// source's cursor and status. It is the only package that knows Badger.
+//
+// The key layout is documented in keys.go. Writes from sync (Commit) and from
+// triage (Decide, Edit) are separate transactions over the same records;
+// Badger's conflict detection plus a retry makes them safe to interleave, and
+// the upsert rule in Commit keeps the user's decisions untouched. Decisions
+// are synced to disk before the call returns.
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// SchemaVersion is the key-layout version this build reads and writes.
+const SchemaVersion = 1
+
+// migrations[i] upgrades a store from schema version i+1 to i+2. Each runs
+// in its own transaction and bumps meta/schema with it, so an interrupted
+// upgrade resumes where it stopped.
+var migrations []func(txn *badger.Txn) error
+
+// ErrNotFound is returned for an ID or key that names no item.
+var ErrNotFound = errors.New("no such item")
+
+// LockedError is returned by Open when another process holds the data dir.
+type LockedError struct{ Dir string }
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("another evident process is using %s", e.Dir)
+}
+
+// Options tune Open.
+type Options struct {
+	// Logger receives Badger's warnings and errors; nil discards them.
+	Logger *slog.Logger
+	// EncryptionKey, when set (16, 24 or 32 bytes), encrypts the store at rest.
+	EncryptionKey []byte
+}
+
+// Store is an open evident data dir.
+type Store struct {
+	db   *badger.DB
+	dir  string
+	lock *os.File
+}
+
+// Open opens (creating if needed) the store in dir. Only one process may
+// have a store open at a time; a second gets a *LockedError.
+func Open(dir string, o Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	db, err := badger.Open(badgerOptions(dir, o))
+	if err != nil {
+		lock.Close()
+		if strings.Contains(err.Error(), "Another process is using this Badger database") {
+			return nil, &LockedError{Dir: dir}
+		}
+		if strings.Contains(err.Error(), "Encryption key mismatch") || strings.Contains(err.Error(), "encryption") {
+			return nil, fmt.Errorf("open store in %s: the encryption key does not match the one the store was written with", dir)
+		}
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
+	s := &Store{db: db, dir: dir, lock: lock}
+	if err := s.migrate(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// badgerOptions are tuned for a background service on a laptop: small
+// memtables and caches, few compactors, no metrics, values inline in the LSM
+// tree (evidence records are small) and quiet logs.
+func badgerOptions(dir string, o Options) badger.Options {
+	opts := badger.DefaultOptions(dir).
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(2 << 20).
+		WithBaseLevelSize(8 << 20).
+		WithValueLogFileSize(16 << 20).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(4 << 20).
+		WithNumCompactors(2).
+		WithNumGoroutines(2).
+		WithCompression(options.Snappy).
+		WithMetricsEnabled(false).
+		WithLogger(badgerLogger{o.Logger})
+	if len(o.EncryptionKey) > 0 {
+		opts = opts.WithEncryptionKey(o.EncryptionKey)
+	}
+	return opts
+}
+
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "evident.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &LockedError{Dir: dir}
+		}
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	return f, nil
+}
+
+// Dir is the data dir the store was opened in.
+func (s *Store) Dir() string { return s.dir }
+
+// Close flushes and closes the store and releases the data dir.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// CollectGarbage rewrites value-log files that are mostly stale. The daemon
+// calls it periodically; it returns when there is nothing left to reclaim or
+// ctx is done.
+func (s *Store) CollectGarbage(ctx context.Context) error {
+	for ctx.Err() == nil {
+		err := s.db.RunValueLogGC(0.5)
+		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("value log gc: %w", err)
+		}
+	}
+	return ctx.Err()
+}
+
+func (s *Store) migrate() error {
+	for {
+		var v uint32
+		err := s.db.View(func(txn *badger.Txn) error {
+			it, err := txn.Get([]byte(keySchema))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return it.Value(func(b []byte) error {
+				if len(b) != 4 {
+					return fmt.Errorf("schema version record has %d bytes", len(b))
+				}
+				v = binary.BigEndian.Uint32(b)
+				return nil
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		switch {
+		case v == 0:
+			return s.db.Update(func(txn *badger.Txn) error { return setSchema(txn, SchemaVersion) })
+		case v == SchemaVersion:
+			return nil
+		case v > SchemaVersion:
+			return fmt.Errorf("the store in %s was written by a newer evident (schema %d; this build knows %d)", s.dir, v, SchemaVersion)
+		}
+		step := migrations[v-1]
+		if err := s.db.Update(func(txn *badger.Txn) error {
+			if err := step(txn); err != nil {
+				return err
+			}
+			return setSchema(txn, v+1)
+		}); err != nil {
+			return fmt.Errorf("migrate store from schema %d: %w", v, err)
+		}
+	}
+}
+
+func setSchema(txn *badger.Txn, v uint32) error {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return txn.Set([]byte(keySchema), b[:])
+}
+
+// badgerLogger passes Badger's warnings and errors to slog and drops the rest.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Error("store: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
+	}
+}
+
+func (b badgerLogger) Warningf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Warn("store: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
+	}
+}
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}
