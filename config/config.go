@@ -1,0 +1,244 @@
+// Package config reads evident's YAML configuration strictly: unknown keys,
+// wrong types, bad durations and dates, and inconsistent references are all
+// reported together, each as FILE:LINE: message.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config is a whole evident configuration.
+type Config struct {
+	// Path is the file the config was read from.
+	Path string `yaml:"-"`
+
+	Me      Me      `yaml:"me"`
+	DataDir string  `yaml:"data_dir"`
+	Org     Org     `yaml:"org"`
+	Sources Sources `yaml:"sources"`
+}
+
+// Me is the user whose work evident collects.
+type Me struct {
+	Name   string   `yaml:"name"`
+	GitHub string   `yaml:"github"`
+	Jira   string   `yaml:"jira"`
+	Emails []string `yaml:"emails"`
+	Teams  []string `yaml:"teams"`
+}
+
+// Org is the organisation model classification uses.
+type Org struct {
+	OrgThreshold int     `yaml:"org_threshold"`
+	OrgWide      OrgWide `yaml:"org_wide"`
+	Teams        []Team  `yaml:"teams"`
+}
+
+// OrgWide names containers whose work is org-scoped by nature.
+type OrgWide struct {
+	Repos        []string `yaml:"repos"`
+	JiraProjects []string `yaml:"jira_projects"`
+}
+
+// Team is one team of the organisation.
+type Team struct {
+	ID           string   `yaml:"id"`
+	Name         string   `yaml:"name"`
+	Aliases      []string `yaml:"aliases"`
+	Members      Members  `yaml:"members"`
+	Repos        []string `yaml:"repos"` // globs over owner/name
+	JiraProjects []string `yaml:"jira_projects"`
+}
+
+// Members lists a team's people by source identity.
+type Members struct {
+	GitHub []string `yaml:"github"`
+	Jira   []string `yaml:"jira"`
+	Emails []string `yaml:"emails"`
+	Names  []string `yaml:"names"`
+}
+
+// Sources lists the configured sources by type.
+type Sources struct {
+	GitHub []GitHubSource `yaml:"github"`
+	Jira   []JiraSource   `yaml:"jira"`
+	RFC    []RFCSource    `yaml:"rfc"`
+}
+
+// Token says where a source's secret comes from. Exactly one of the ways
+// is set when the source needs a token.
+type Token struct {
+	TokenEnv     string `yaml:"token_env"`
+	TokenCommand string `yaml:"token_command"`
+}
+
+// GitHubSource is a GitHub or GitHub Enterprise Server account to read.
+type GitHubSource struct {
+	Name   string   `yaml:"name"`
+	URL    string   `yaml:"url"`
+	Token  `yaml:",inline"`
+	Owners []string `yaml:"owners"`
+	Since  Date     `yaml:"since"`
+	Poll   Duration `yaml:"poll"`
+}
+
+// JiraSource is a Jira Cloud site or Server/Data Center instance to read.
+type JiraSource struct {
+	Name       string   `yaml:"name"`
+	URL        string   `yaml:"url"`
+	Deployment string   `yaml:"deployment"` // cloud | server
+	Email      string   `yaml:"email"`
+	Token      `yaml:",inline"`
+	Projects   []string `yaml:"projects"`
+	Since      Date     `yaml:"since"`
+	Poll       Duration `yaml:"poll"`
+}
+
+// RFCSource is a collection of design documents: a path in a GitHub
+// repository (Repo, Path) or a local folder (Dir).
+type RFCSource struct {
+	Name  string `yaml:"name"`
+	URL   string `yaml:"url"`
+	Token `yaml:",inline"`
+	Repo  string   `yaml:"repo"`
+	Path  string   `yaml:"path"`
+	Dir   string   `yaml:"dir"`
+	Poll  Duration `yaml:"poll"`
+}
+
+// Deployments of Jira.
+const (
+	JiraCloud  = "cloud"
+	JiraServer = "server"
+)
+
+// Defaults.
+const (
+	DefaultOrgThreshold = 3
+	DefaultGitHubURL    = "https://api.github.com/"
+	DefaultGitHubPoll   = 15 * time.Minute
+	DefaultJiraPoll     = 30 * time.Minute
+	DefaultRFCPoll      = time.Hour
+	// DefaultHistory is how far back a source with no since date backfills.
+	DefaultHistory = 365 * 24 * time.Hour
+)
+
+// SourceRef is a source of any type, as the pipeline sees the list.
+type SourceRef struct {
+	Name string
+	Type string // github, jira, rfc
+	Poll time.Duration
+}
+
+// AllSources lists every configured source in config order by type.
+func (c *Config) AllSources() []SourceRef {
+	var out []SourceRef
+	for _, s := range c.Sources.GitHub {
+		out = append(out, SourceRef{s.Name, "github", s.Poll.D})
+	}
+	for _, s := range c.Sources.Jira {
+		out = append(out, SourceRef{s.Name, "jira", s.Poll.D})
+	}
+	for _, s := range c.Sources.RFC {
+		out = append(out, SourceRef{s.Name, "rfc", s.Poll.D})
+	}
+	return out
+}
+
+// DefaultPath is where the config lives when neither --config nor
+// $EVIDENT_CONFIG says otherwise: $XDG_CONFIG_HOME/evident/config.yaml.
+func DefaultPath() string {
+	if p := os.Getenv("EVIDENT_CONFIG"); p != "" {
+		return p
+	}
+	base := os.Getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "evident", "config.yaml")
+}
+
+// DefaultDataDir is $XDG_DATA_HOME/evident (~/.local/share/evident).
+func DefaultDataDir() string {
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "evident")
+}
+
+// Default is the configuration used when no config file exists: defaults
+// only, no sources.
+func Default() *Config {
+	c := &Config{}
+	c.applyDefaults(time.Now())
+	return c
+}
+
+func (c *Config) applyDefaults(now time.Time) {
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir()
+	}
+	if c.Org.OrgThreshold == 0 {
+		c.Org.OrgThreshold = DefaultOrgThreshold
+	}
+	since := Date{now.Add(-DefaultHistory).UTC().Truncate(24 * time.Hour)}
+	for i := range c.Sources.GitHub {
+		s := &c.Sources.GitHub[i]
+		if s.URL == "" {
+			s.URL = DefaultGitHubURL
+		}
+		if s.Poll.D == 0 {
+			s.Poll.D = DefaultGitHubPoll
+		}
+		if s.Since.IsZero() {
+			s.Since = since
+		}
+	}
+	for i := range c.Sources.Jira {
+		s := &c.Sources.Jira[i]
+		if s.Poll.D == 0 {
+			s.Poll.D = DefaultJiraPoll
+		}
+		if s.Since.IsZero() {
+			s.Since = since
+		}
+	}
+	for i := range c.Sources.RFC {
+		s := &c.Sources.RFC[i]
+		if s.Repo != "" && s.URL == "" {
+			s.URL = DefaultGitHubURL
+		}
+		if s.Poll.D == 0 {
+			s.Poll.D = DefaultRFCPoll
+		}
+	}
+}
+
+// Problem is one thing wrong with a config file.
+type Problem struct {
+	Line int
+	Msg  string
+}
+
+// Error lists every problem found in a config file, in line order.
+type Error struct {
+	Path     string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	s := ""
+	for i, p := range e.Problems {
+		if i > 0 {
+			s += "\n"
+		}
+		s += fmt.Sprintf("%s:%d: %s", e.Path, p.Line, p.Msg)
+	}
+	return s
+}

@@ -1,0 +1,281 @@
+package config
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+type validator struct {
+	c        *Config
+	lines    map[string]int
+	dir      string // the config file's folder, for relative paths
+	problems []Problem
+}
+
+// line finds the line of path, or of its nearest ancestor that exists.
+func (v *validator) line(p string) int {
+	for p != "" {
+		if n, ok := v.lines[p]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 1
+}
+
+func (v *validator) add(p, format string, args ...any) {
+	v.problems = append(v.problems, Problem{v.line(p), fmt.Sprintf(format, args...)})
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func (v *validator) check() {
+	c := v.c
+	v.checkMe()
+	v.checkOrg()
+
+	c.DataDir = v.resolvePath(c.DataDir)
+
+	names := map[string]string{} // name -> path of first use
+	seen := func(p, name string) {
+		switch {
+		case name == "":
+			v.add(p, "this source needs a name")
+		case !nameRE.MatchString(name):
+			v.add(p+".name", "source name %q may use only letters, digits, '.', '_' and '-'", name)
+		case names[name] != "":
+			v.add(p+".name", "source name %q is already used (line %d); names must be unique among all sources", name, v.line(names[name]+".name"))
+		default:
+			names[name] = p
+		}
+	}
+	for i := range c.Sources.GitHub {
+		s := &c.Sources.GitHub[i]
+		p := fmt.Sprintf("sources.github[%d]", i)
+		seen(p, s.Name)
+		v.checkURL(p+".url", s.URL)
+		v.checkToken(p, s.Token, "a GitHub source")
+		if c.Me.GitHub == "" {
+			v.add(p, "a GitHub source needs your GitHub login in me.github")
+		}
+		for j, o := range s.Owners {
+			if o == "" || strings.Contains(o, "/") {
+				v.add(fmt.Sprintf("%s.owners[%d]", p, j), "owner %q must be an organisation or user name", o)
+			}
+		}
+	}
+	for i := range c.Sources.Jira {
+		s := &c.Sources.Jira[i]
+		p := fmt.Sprintf("sources.jira[%d]", i)
+		seen(p, s.Name)
+		if s.URL == "" {
+			v.add(p, "a Jira source needs url (https://acme.atlassian.net, or your server's base URL)")
+		} else {
+			v.checkURL(p+".url", s.URL)
+		}
+		switch s.Deployment {
+		case JiraCloud:
+			if s.Email == "" {
+				v.add(p, "a Jira Cloud source needs email: the API token is used with your Atlassian account email")
+			} else if _, err := mail.ParseAddress(s.Email); err != nil {
+				v.add(p+".email", "%q is not an email address", s.Email)
+			}
+		case JiraServer:
+		case "":
+			v.add(p, "a Jira source needs deployment: cloud or server (Server and Data Center)")
+		default:
+			v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
+		}
+		v.checkToken(p, s.Token, "a Jira source")
+		if c.Me.Jira == "" {
+			v.add(p, "a Jira source needs your Jira identity in me.jira (Cloud accountId, or Server username)")
+		}
+		for j, k := range s.Projects {
+			if !projectRE.MatchString(k) {
+				v.add(fmt.Sprintf("%s.projects[%d]", p, j), "%q is not a Jira project key", k)
+			}
+		}
+	}
+	for i := range c.Sources.RFC {
+		s := &c.Sources.RFC[i]
+		p := fmt.Sprintf("sources.rfc[%d]", i)
+		seen(p, s.Name)
+		switch {
+		case s.Dir == "" && s.Repo == "":
+			v.add(p, "an RFC source needs either dir (a local folder) or repo (owner/name on GitHub)")
+		case s.Dir != "" && s.Repo != "":
+			v.add(p+".dir", "an RFC source reads either dir or repo, not both")
+		case s.Dir != "":
+			s.Dir = v.resolvePath(s.Dir)
+			if fi, err := os.Stat(s.Dir); err != nil {
+				v.add(p+".dir", "folder %s does not exist", s.Dir)
+			} else if !fi.IsDir() {
+				v.add(p+".dir", "%s is not a folder", s.Dir)
+			}
+			if s.TokenEnv != "" || s.TokenCommand != "" || s.URL != "" || s.Path != "" {
+				v.add(p+".dir", "a local RFC folder takes no url, path or token")
+			}
+		default:
+			if !repoRE.MatchString(s.Repo) {
+				v.add(p+".repo", "repo %q must be owner/name", s.Repo)
+			}
+			v.checkURL(p+".url", s.URL)
+			if s.TokenEnv != "" && s.TokenCommand != "" {
+				v.add(p+".token_command", "set token_env or token_command, not both")
+			}
+		}
+	}
+}
+
+var (
+	projectRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	repoRE    = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+)
+
+func (v *validator) checkMe() {
+	me := &v.c.Me
+	if me.Name == "" && me.GitHub == "" && me.Jira == "" && len(me.Emails) == 0 {
+		v.add("me", "say who you are: set at least one of me.name, me.github, me.jira or me.emails")
+	}
+	me.GitHub = strings.TrimPrefix(me.GitHub, "@")
+	for i, e := range me.Emails {
+		if _, err := mail.ParseAddress(e); err != nil {
+			v.add(fmt.Sprintf("me.emails[%d]", i), "%q is not an email address", e)
+		}
+	}
+	ids := map[string]bool{}
+	for _, t := range v.c.Org.Teams {
+		ids[t.ID] = true
+	}
+	for i, t := range me.Teams {
+		if !ids[t] {
+			v.add(fmt.Sprintf("me.teams[%d]", i), "team %q is not defined under org.teams", t)
+		}
+	}
+}
+
+func (v *validator) checkOrg() {
+	o := &v.c.Org
+	if o.OrgThreshold < 2 {
+		v.add("org.org_threshold", "org_threshold must be at least 2 (distinct teams, yours counted)")
+	}
+	for i, g := range o.OrgWide.Repos {
+		v.checkGlob(fmt.Sprintf("org.org_wide.repos[%d]", i), g)
+	}
+	ids := map[string]int{}
+	names := map[string]string{} // lower-case name or alias -> team id
+	for i := range o.Teams {
+		t := &o.Teams[i]
+		p := fmt.Sprintf("org.teams[%d]", i)
+		switch {
+		case t.ID == "":
+			v.add(p, "a team needs an id")
+		case !nameRE.MatchString(t.ID):
+			v.add(p+".id", "team id %q may use only letters, digits, '.', '_' and '-'", t.ID)
+		case ids[t.ID] > 0:
+			v.add(p+".id", "team id %q is already defined (line %d)", t.ID, ids[t.ID])
+		default:
+			ids[t.ID] = v.line(p + ".id")
+		}
+		if t.Name == "" {
+			t.Name = t.ID
+		}
+		for j, a := range append([]string{t.ID, t.Name}, t.Aliases...) {
+			k := strings.ToLower(a)
+			if other, ok := names[k]; ok && other != t.ID && j >= 2 {
+				v.add(fmt.Sprintf("%s.aliases[%d]", p, j-2), "alias %q already names team %q", a, other)
+			} else if !ok {
+				names[k] = t.ID
+			}
+		}
+		for j, g := range t.Repos {
+			v.checkGlob(fmt.Sprintf("%s.repos[%d]", p, j), g)
+		}
+		for j, k := range t.JiraProjects {
+			if !projectRE.MatchString(k) {
+				v.add(fmt.Sprintf("%s.jira_projects[%d]", p, j), "%q is not a Jira project key", k)
+			}
+		}
+		for j, m := range t.Members.GitHub {
+			t.Members.GitHub[j] = strings.TrimPrefix(m, "@")
+		}
+	}
+	for i, k := range o.OrgWide.JiraProjects {
+		if !projectRE.MatchString(k) {
+			v.add(fmt.Sprintf("org.org_wide.jira_projects[%d]", i), "%q is not a Jira project key", k)
+		}
+	}
+}
+
+func (v *validator) checkGlob(p, g string) {
+	if _, err := path.Match(g, ""); err != nil {
+		v.add(p, "repo pattern %q is not a valid glob", g)
+		return
+	}
+	if strings.Count(g, "/") != 1 {
+		v.add(p, "repo pattern %q must be owner/name (globs allowed: acme/payments-*)", g)
+	}
+}
+
+func (v *validator) checkURL(p, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.add(p, "%q is not an http(s) URL", raw)
+	}
+}
+
+func (v *validator) checkToken(p string, t Token, what string) {
+	switch {
+	case t.TokenEnv != "" && t.TokenCommand != "":
+		v.add(p+".token_command", "set token_env or token_command, not both")
+	case t.TokenEnv == "" && t.TokenCommand == "":
+		v.add(p, "%s needs a token: set token_env (an environment variable) or token_command", what)
+	case t.TokenEnv != "" && (!envRE.MatchString(t.TokenEnv) || looksLikeSecret(t.TokenEnv)):
+		v.add(p+".token_env", "token_env names an environment variable, like GITHUB_TOKEN; %q is not one (never put the token itself here)", redactish(t.TokenEnv))
+	}
+}
+
+var envRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// looksLikeSecret spots a token pasted where a variable name belongs:
+// GitHub's and Atlassian's token prefixes, or a long mixed-case string.
+func looksLikeSecret(s string) bool {
+	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "ATATT"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return len(s) >= 30 && strings.ToUpper(s) != s
+}
+
+// redactish shows a value that may be a pasted secret only by its shape.
+func redactish(s string) string {
+	if len(s) > 8 {
+		return s[:3] + "…"
+	}
+	return s
+}
+
+// resolvePath expands ~ and makes p absolute relative to the config's folder.
+func (v *validator) resolvePath(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[1:])
+		}
+	}
+	p = os.ExpandEnv(p)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(v.dir, p)
+	}
+	return filepath.Clean(p)
+}
