@@ -77,8 +77,8 @@ type Token struct {
 
 // GitHubSource is a GitHub or GitHub Enterprise Server account to read.
 type GitHubSource struct {
-	Name   string   `yaml:"name"`
-	URL    string   `yaml:"url"`
+	Name   string `yaml:"name"`
+	URL    string `yaml:"url"`
 	Token  `yaml:",inline"`
 	Owners []string `yaml:"owners"`
 	Since  Date     `yaml:"since"`
@@ -87,10 +87,10 @@ type GitHubSource struct {
 
 // JiraSource is a Jira Cloud site or Server/Data Center instance to read.
 type JiraSource struct {
-	Name       string   `yaml:"name"`
-	URL        string   `yaml:"url"`
-	Deployment string   `yaml:"deployment"` // cloud | server
-	Email      string   `yaml:"email"`
+	Name       string `yaml:"name"`
+	URL        string `yaml:"url"`
+	Deployment string `yaml:"deployment"` // cloud | server
+	Email      string `yaml:"email"`
 	Token      `yaml:",inline"`
 	Projects   []string `yaml:"projects"`
 	Since      Date     `yaml:"since"`

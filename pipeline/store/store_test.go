@@ -77,7 +77,9 @@ func TestCommit_ResyncKeepsDecisionsAndRefreshesFacts(t *testing.T) {
 				t.Fatal(err)
 			}
 			note := fmt.Sprintf("saved $%d", i)
-			want[id(i)] = func(it *Item) string { return check(it.State == Confirmed && it.User.Note == note, "confirmed with note") }
+			want[id(i)] = func(it *Item) string {
+				return check(it.State == Confirmed && it.User.Note == note, "confirmed with note")
+			}
 		case 10:
 			if _, err := s.Decide(ctx, []string{id(i)}, Decision{State: Dismissed, Reason: ptr("not mine")}); err != nil {
 				t.Fatal(err)
@@ -100,7 +102,9 @@ func TestCommit_ResyncKeepsDecisionsAndRefreshesFacts(t *testing.T) {
 			if _, err := s.Decide(ctx, []string{id(i)}, Decision{State: Suggested}); err != nil {
 				t.Fatal(err)
 			}
-			want[id(i)] = func(it *Item) string { return check(it.State == Suggested && it.Class.ScopeReason == "rev 2 reason", "reopened") }
+			want[id(i)] = func(it *Item) string {
+				return check(it.State == Suggested && it.Class.ScopeReason == "rev 2 reason", "reopened")
+			}
 		}
 	}
 

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// backend is what the triage commands need of the store. The store itself
+// satisfies it; so does the daemon's client when `evident run` owns the
+// store (DESIGN.md, "One store, one owner").
+type backend interface {
+	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
+	Get(ctx context.Context, id string) (store.Item, error)
+	Resolve(ctx context.Context, ref string) (string, error)
+	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
+	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+	Counts(ctx context.Context) (map[string]int, error)
+	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
+	Close() error
+}
+
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	configFlag  string
+	dataDirFlag string
+
+	cfg *config.Config
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "evident",
+		Short: "Collect the evidence of your engineering work for promotion review",
+		Long: `evident polls where your work leaves traces — GitHub reviews, RFCs, Jira —
+and turns each trace into a candidate piece of promotion evidence, tagged with
+its scope (team, cross-team, org) and promotion domain. Spend ten minutes a week
+confirming or dismissing candidates; at review time, export the packet.`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetIn(a.stdin)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configFlag, "config", "", "config file (default $EVIDENT_CONFIG, else $XDG_CONFIG_HOME/evident/config.yaml)")
+	pf.StringVar(&a.dataDirFlag, "data-dir", "", "data directory, overriding the config's data_dir")
+
+	root.AddCommand(
+		a.initCmd(), a.configCmd(),
+		a.inboxCmd(), a.listCmd(), a.showCmd(),
+		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
+		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(),
+	)
+	return root
+}
+
+// configPath is the config file this invocation uses and whether the user
+// named it (then it must exist).
+func (a *app) configPath() (string, bool) {
+	if a.configFlag != "" {
+		return a.configFlag, true
+	}
+	if p := os.Getenv("EVIDENT_CONFIG"); p != "" {
+		return p, true
+	}
+	return config.DefaultPath(), false
+}
+
+// config loads the config once. A missing default config means defaults
+// (no sources); a missing named one is an error.
+func (a *app) config() (*config.Config, error) {
+	if a.cfg != nil {
+		return a.cfg, nil
+	}
+	path, named := a.configPath()
+	c, err := config.Load(path)
+	if errors.Is(err, config.ErrNotExist) && !named {
+		c, err = config.Default(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.dataDirFlag != "" {
+		c.DataDir = a.dataDirFlag
+	}
+	a.cfg = c
+	return c, nil
+}
+
+// lockWait is how long a command waits for another short-lived evident
+// command to release the store.
+const lockWait = 5 * time.Second
+
+// open returns the backend over the configured data dir.
+func (a *app) open(ctx context.Context) (backend, error) {
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, c.DataDir)
+}
+
+func openStore(ctx context.Context, dir string) (*store.Store, error) {
+	deadline := time.Now().Add(lockWait)
+	for {
+		s, err := store.Open(dir, store.Options{})
+		var le *store.LockedError
+		if !errors.As(err, &le) || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// withBackend opens the backend, runs fn and closes it, reporting a close
+// failure only when fn succeeded.
+func (a *app) withBackend(ctx context.Context, fn func(b backend) error) error {
+	b, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	err = fn(b)
+	if cerr := b.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close store: %w", cerr)
+	}
+	return err
+}
+
+// noArgs, exactArgs and minArgs are cobra's validators with usage exit codes.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("%s takes %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(a.stdout, "evident %s (store schema %d)\n", version, store.SchemaVersion)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// statusJSON is the contract's `status --json`.
+type statusJSON struct {
+	Daemon  bool           `json:"daemon"`
+	Sources []sourceStatus `json:"sources"`
+}
+
+type sourceStatus struct {
+	Name               string  `json:"name"`
+	Type               string  `json:"type"`
+	LastSuccess        *string `json:"last_success"`
+	LastError          string  `json:"last_error"`
+	Items              int     `json:"items"`
+	NextRun            *string `json:"next_run"`
+	RateLimitRemaining *int    `json:"rate_limit_remaining"`
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Per source: last success, last error, items, next run, rate limit left",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			return a.withBackend(ctx, func(b backend) error {
+				counts, err := b.Counts(ctx)
+				if err != nil {
+					return err
+				}
+				states, err := b.SourceStates(ctx)
+				if err != nil {
+					return err
+				}
+				out := statusJSON{Sources: []sourceStatus{}}
+				for _, s := range c.AllSources() {
+					st := states[s.Name]
+					out.Sources = append(out.Sources, sourceStatus{
+						Name: s.Name, Type: s.Type, LastSuccess: store.RFC3339(st.LastSuccess),
+						LastError: st.LastError, Items: counts[s.Name], NextRun: store.RFC3339(st.NextRun),
+						RateLimitRemaining: st.RateLimitRemaining,
+					})
+				}
+				if asJSON {
+					enc := json.NewEncoder(a.stdout)
+					enc.SetEscapeHTML(false)
+					enc.SetIndent("", "  ")
+					return enc.Encode(out)
+				}
+				if len(out.Sources) == 0 {
+					fmt.Fprintln(a.stdout, "No sources configured. Add some under sources: in the config (evident init writes an example).")
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "SOURCE\tTYPE\tITEMS\tLAST SUCCESS\tNEXT RUN\tRATE LEFT\tLAST ERROR")
+				for _, s := range out.Sources {
+					rate := "-"
+					if s.RateLimitRemaining != nil {
+						rate = fmt.Sprint(*s.RateLimitRemaining)
+					}
+					lastErr := s.LastError
+					if lastErr == "" {
+						lastErr = "-"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.Name, s.Type, s.Items, ago(s.LastSuccess), ago(s.NextRun), rate, oneLine(lastErr, 100))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print status as JSON")
+	return cmd
+}
+
+// ago renders an RFC 3339 time for people: local time, or "never".
+func ago(s *string) string {
+	if s == nil {
+		return "never"
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return *s
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

@@ -1,0 +1,425 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+func (a *app) inboxCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "inbox",
+		Short: "Suggested items waiting for your decision, newest first",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := store.Filter{States: []store.State{store.Suggested}}
+			return a.withBackend(cmd.Context(), func(b backend) error {
+				n, err := a.printItems(cmd.Context(), b, f, asJSON)
+				if err == nil && !asJSON {
+					if n == 0 {
+						fmt.Fprintln(a.stdout, "Inbox empty: nothing waiting for a decision.")
+					} else {
+						fmt.Fprintf(a.stdout, "\n%d suggested item%s. Decide with: evident confirm ID [--note TEXT] | evident dismiss ID | evident show ID\n", n, plural(n))
+					}
+				}
+				return err
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of items")
+	return cmd
+}
+
+func (a *app) listCmd() *cobra.Command {
+	var (
+		asJSON               bool
+		state, scope, source string
+		since, until         string
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Items of any state, newest first, filtered",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := parseFilter(state, scope, source, since, until)
+			if err != nil {
+				return err
+			}
+			return a.withBackend(cmd.Context(), func(b backend) error {
+				n, err := a.printItems(cmd.Context(), b, f, asJSON)
+				if err == nil && !asJSON && n == 0 {
+					fmt.Fprintln(a.stdout, "No items match.")
+				}
+				return err
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&asJSON, "json", false, "print a JSON array of items")
+	fl.StringVar(&state, "state", "all", "suggested, confirmed, dismissed or all")
+	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
+	fl.StringVar(&source, "source", "", "a source name (or type: github, jira, rfc)")
+	fl.StringVar(&since, "since", "", "only items on or after DATE (YYYY-MM-DD)")
+	fl.StringVar(&until, "until", "", "only items on or before DATE (YYYY-MM-DD)")
+	return cmd
+}
+
+// parseFilter turns the list flags into a store filter. Dates are whole
+// days in local time; until is inclusive.
+func parseFilter(state, scope, source, since, until string) (store.Filter, error) {
+	var f store.Filter
+	if state != "" && state != "all" {
+		st, err := store.ParseState(state)
+		if err != nil {
+			return f, usageError{err}
+		}
+		f.States = []store.State{st}
+	}
+	if scope != "" {
+		sc, err := classify.ParseScope(scope)
+		if err != nil {
+			return f, usageError{err}
+		}
+		f.Scope = sc
+	}
+	f.Source = source
+	var err error
+	if f.Since, err = parseDate("--since", since); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseDate("--until", until); err != nil {
+		return f, err
+	}
+	if !f.Until.IsZero() {
+		f.Until = f.Until.AddDate(0, 0, 1)
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		return f, usagef("--since %s is after --until %s", since, until)
+	}
+	return f, nil
+}
+
+func parseDate(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+	if err != nil {
+		return time.Time{}, usagef("%s %q is not a date: write it as YYYY-MM-DD", flag, s)
+	}
+	return t, nil
+}
+
+// printItems streams the items f selects as a JSON array or a table and
+// returns how many it printed.
+func (a *app) printItems(ctx context.Context, b backend, f store.Filter, asJSON bool) (int, error) {
+	w := bufio.NewWriterSize(a.stdout, 64<<10)
+	n := 0
+	var err error
+	if asJSON {
+		// One compact item per line: valid JSON, and friendly to grep.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		w.WriteString("[")
+		err = b.Scan(ctx, f, func(it *store.Item) error {
+			buf.Reset()
+			if err := enc.Encode(it.View()); err != nil {
+				return err
+			}
+			if n > 0 {
+				w.WriteString(",")
+			}
+			n++
+			w.WriteString("\n")
+			w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			return nil
+		})
+		if n > 0 {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		err = b.Scan(ctx, f, func(it *store.Item) error {
+			if n == 0 {
+				fmt.Fprintln(tw, "ID\tDATE\tSTATE\tSCOPE\tKIND\tTITLE")
+			}
+			n++
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, day(it.Artifact.OccurredAt), it.State, it.Scope(), it.Artifact.Kind, oneLine(it.Title(), 80))
+			return nil
+		})
+		tw.Flush()
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format(time.DateOnly)
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+// resolve turns every ref into a full ID before anything is changed, so a
+// typo in the third ID leaves the first two undecided.
+func resolve(ctx context.Context, b backend, refs []string) ([]string, error) {
+	ids := make([]string, 0, len(refs))
+	for _, r := range refs {
+		id, err := b.Resolve(ctx, r)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, usagef("no item has ID %q (see evident list)", r)
+		}
+		var amb *store.AmbiguousError
+		if errors.As(err, &amb) {
+			return nil, usageError{err}
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "too short") {
+				return nil, usageError{err}
+			}
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (a *app) showCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "One item with its artifact facts and the reason for its scope",
+		Args:  exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return a.withBackend(ctx, func(b backend) error {
+				ids, err := resolve(ctx, b, args)
+				if err != nil {
+					return err
+				}
+				it, err := b.Get(ctx, ids[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					enc := json.NewEncoder(a.stdout)
+					enc.SetEscapeHTML(false)
+					enc.SetIndent("", "  ")
+					return enc.Encode(it.Detail())
+				}
+				printDetail(a.stdout, &it)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the item as JSON")
+	return cmd
+}
+
+func printDetail(w io.Writer, it *store.Item) {
+	a := &it.Artifact
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+		}
+	}
+	row("ID", it.ID)
+	row("Title", it.Title())
+	row("State", string(it.State))
+	row("Summary", it.Class.Summary)
+	row("Source", fmt.Sprintf("%s (%s) %s", a.Source, a.SourceType, a.Key))
+	row("Kind", string(a.Kind))
+	row("URL", a.URL)
+	row("Container", a.Container)
+	row("Date", day(a.OccurredAt))
+	var roles []string
+	for _, r := range a.Roles {
+		roles = append(roles, string(r))
+	}
+	row("Your roles", strings.Join(roles, ", "))
+	row("Scope", string(it.Scope()))
+	row("Why", it.ScopeReason())
+	row("Teams", strings.Join(it.Class.Teams, ", "))
+	row("Domain", string(it.Domain()))
+	row("Why domain", it.Class.DomainReason)
+	var cps []string
+	for _, c := range a.Counterparts {
+		s := c.System + ":" + c.ID
+		if c.Role != "" {
+			s += " (" + string(c.Role) + ")"
+		}
+		cps = append(cps, s)
+	}
+	row("Counterparts", strings.Join(cps, ", "))
+	row("Declared teams", strings.Join(a.DeclaredTeams, ", "))
+	act := &a.Activity
+	var facts []string
+	if len(act.Rounds) > 0 {
+		facts = append(facts, fmt.Sprintf("%d round%s", len(act.Rounds), plural(len(act.Rounds))))
+	}
+	if act.Comments > 0 {
+		facts = append(facts, fmt.Sprintf("%d comment%s", act.Comments, plural(act.Comments)))
+	}
+	if act.Additions+act.Deletions > 0 {
+		facts = append(facts, fmt.Sprintf("+%d −%d", act.Additions, act.Deletions))
+	}
+	for _, s := range []string{act.State, act.Resolution, act.IssueType} {
+		if s != "" {
+			facts = append(facts, s)
+		}
+	}
+	row("Facts", strings.Join(facts, ", "))
+	for i, r := range act.Rounds {
+		row(fmt.Sprintf("  round %d", i+1), strings.TrimSpace(day(r.At)+" "+r.State))
+	}
+	row("Note", it.User.Note)
+	row("Dismissed because", it.User.DismissReason)
+	for _, p := range act.Problems {
+		row("Problem", p)
+	}
+	tw.Flush()
+}
+
+func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
+	var note, reason string
+	short := map[store.State]string{
+		store.Confirmed: "Confirm items as evidence (state → confirmed)",
+		store.Dismissed: "Dismiss items (state → dismissed); sync never brings them back",
+		store.Suggested: "Put items back in the inbox (state → suggested)",
+	}[to]
+	cmd := &cobra.Command{
+		Use:   verb + " ID...",
+		Short: short,
+		Args:  minArgs(1, "one or more IDs (unique prefixes of at least 4 characters)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d := store.Decision{State: to}
+			if cmd.Flags().Changed("note") {
+				d.Note = &note
+			}
+			if cmd.Flags().Changed("reason") {
+				d.Reason = &reason
+			}
+			return a.withBackend(ctx, func(b backend) error {
+				ids, err := resolve(ctx, b, args)
+				if err != nil {
+					return err
+				}
+				items, err := b.Decide(ctx, ids, d)
+				if err != nil {
+					return err
+				}
+				for _, it := range items {
+					fmt.Fprintf(a.stdout, "%s %s  %s\n", pastTense(to), it.ID, oneLine(it.Title(), 70))
+				}
+				return nil
+			})
+		},
+	}
+	switch to {
+	case store.Confirmed:
+		cmd.Flags().StringVar(&note, "note", "", "your impact note: outcome, numbers, who benefited")
+	case store.Dismissed:
+		cmd.Flags().StringVar(&reason, "reason", "", "why it is not evidence (kept for you)")
+	}
+	return cmd
+}
+
+func pastTense(s store.State) string {
+	switch s {
+	case store.Confirmed:
+		return "confirmed"
+	case store.Dismissed:
+		return "dismissed"
+	}
+	return "reopened "
+}
+
+func (a *app) editCmd() *cobra.Command {
+	var title, note, scope, domain string
+	cmd := &cobra.Command{
+		Use:   "edit ID",
+		Short: "Edit an item's title, note, scope or domain; sync never overwrites your edits",
+		Long: `edit changes your own fields of an item. Sync never overwrites them.
+An empty value (--title "") removes your edit and shows the synced value again.`,
+		Args: exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var e store.Edit
+			fl := cmd.Flags()
+			if fl.Changed("title") {
+				e.Title = &title
+			}
+			if fl.Changed("note") {
+				e.Note = &note
+			}
+			if fl.Changed("scope") {
+				sc := classify.Scope("")
+				if scope != "" {
+					var err error
+					if sc, err = classify.ParseScope(scope); err != nil {
+						return usageError{err}
+					}
+				}
+				e.Scope = &sc
+			}
+			if fl.Changed("domain") {
+				dm := classify.Domain("")
+				if domain != "" {
+					var err error
+					if dm, err = classify.ParseDomain(domain); err != nil {
+						return usageError{err}
+					}
+				}
+				e.Domain = &dm
+			}
+			if e == (store.Edit{}) {
+				return usagef("edit needs at least one of --title, --note, --scope, --domain")
+			}
+			return a.withBackend(ctx, func(b backend) error {
+				ids, err := resolve(ctx, b, args)
+				if err != nil {
+					return err
+				}
+				it, err := b.Edit(ctx, ids[0], e)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "edited %s  %s [%s, %s]\n", it.ID, oneLine(it.Title(), 60), it.Scope(), it.Domain())
+				return nil
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&title, "title", "", "your title for the item")
+	fl.StringVar(&note, "note", "", "your impact note")
+	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
+	fl.StringVar(&domain, "domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
+	return cmd
+}
