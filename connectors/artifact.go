@@ -74,8 +74,11 @@ type Activity struct {
 	StoryPoints      float64   `json:"story_points,omitempty"`
 	ResolvedAt       time.Time `json:"resolved_at,omitzero"`
 	CreatedAt        time.Time `json:"created_at,omitzero"`
-	Paths            []string  `json:"paths,omitempty"` // files a PR touched, for CODEOWNERS
-	Problems         []string  `json:"problems,omitempty"`
+	// InitialAssignee is who a Jira issue was assigned to when it was
+	// created (empty: nobody), to tell self-started work from assigned work.
+	InitialAssignee string   `json:"initial_assignee,omitempty"`
+	Paths           []string `json:"paths,omitempty"` // files a PR touched, for CODEOWNERS
+	Problems        []string `json:"problems,omitempty"`
 }
 
 // Artifact is one normalised trace from a source.

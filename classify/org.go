@@ -1,0 +1,251 @@
+// Package classify decides an artifact's scope and promotion domain and says
+// why, in sentences a person can check. It is pure: facts in, tags and
+// reasons out, no I/O.
+//
+// # Scope (DESIGN.md, rule 3)
+//
+// Teams touched = owner teams of the container ∪ teams of the counterparts ∪
+// teams the artifact declares. The counterparts are the people whose work the
+// user's work met: for a review, the PR's author; for an authored PR, its
+// reviewers; for an RFC, its other authors and, when the user authored it,
+// its reviewers, approvers, sponsors and delegates; for a Jira issue, its
+// reporter and assignee. Then:
+//
+//   - nothing touched: unknown, and the reason names the missing mapping;
+//   - the container is org-wide, or at least org_threshold distinct teams are
+//     involved counting the user's own: org;
+//   - everything touched is a home team of the user: team;
+//   - otherwise: cross-team.
+//
+// # Container owners, by precedence
+//
+// A repository's owner teams come from the first of these that names any:
+// the config's team repos globs; CODEOWNERS (the team owning the files a PR
+// touched; last matching pattern wins); the GitHub org's team repositories.
+// A Jira project's owners come from the config's jira_projects.
+//
+// # Domain
+//
+// See domainFor: a small rule table, documented there and in README.md.
+package classify
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/evident-sync/evident/config"
+)
+
+// Org is the organisation model classification runs against.
+type Org struct {
+	me        identity
+	home      []string // the user's home team ids
+	teams     map[string]*team
+	byMember  map[string]map[string][]string // system -> lower-case id -> team ids
+	byName    map[string]string              // lower-case id, name or alias -> team id
+	repoGlobs []ownerGlob
+	projects  map[string][]string // Jira project key -> team ids
+	wideRepos []string
+	wideProjs map[string]bool
+	threshold int
+
+	// Optional enrichments, filled by the pipeline when configured.
+	codeowners  map[string]*CodeOwners // repo -> its CODEOWNERS
+	githubTeams map[string][]string    // repo -> team ids, from the org's teams API
+}
+
+type team struct {
+	ID, Name string
+}
+
+type ownerGlob struct {
+	glob, team string
+}
+
+type identity struct {
+	github, jira, name string
+	emails             []string
+}
+
+// NewOrg builds the org model from the config.
+func NewOrg(c *config.Config) *Org {
+	o := &Org{
+		me: identity{
+			github: strings.ToLower(strings.TrimPrefix(c.Me.GitHub, "@")),
+			jira:   strings.ToLower(c.Me.Jira),
+			name:   strings.ToLower(c.Me.Name),
+		},
+		home:      slices.Clone(c.Me.Teams),
+		teams:     map[string]*team{},
+		byMember:  map[string]map[string][]string{},
+		byName:    map[string]string{},
+		projects:  map[string][]string{},
+		wideProjs: map[string]bool{},
+		threshold: c.Org.OrgThreshold,
+	}
+	if o.threshold < 2 {
+		o.threshold = config.DefaultOrgThreshold
+	}
+	for _, e := range c.Me.Emails {
+		o.me.emails = append(o.me.emails, strings.ToLower(e))
+	}
+	for _, t := range c.Org.Teams {
+		name := t.Name
+		if name == "" {
+			name = t.ID
+		}
+		o.teams[t.ID] = &team{ID: t.ID, Name: name}
+		for _, n := range append([]string{t.ID, name}, t.Aliases...) {
+			if _, ok := o.byName[strings.ToLower(n)]; !ok {
+				o.byName[strings.ToLower(n)] = t.ID
+			}
+		}
+		add := func(system string, ids []string) {
+			if o.byMember[system] == nil {
+				o.byMember[system] = map[string][]string{}
+			}
+			for _, id := range ids {
+				k := strings.ToLower(strings.TrimPrefix(id, "@"))
+				if !slices.Contains(o.byMember[system][k], t.ID) {
+					o.byMember[system][k] = append(o.byMember[system][k], t.ID)
+				}
+			}
+		}
+		add("github", t.Members.GitHub)
+		add("jira", t.Members.Jira)
+		add("email", t.Members.Emails)
+		add("name", t.Members.Names)
+		for _, g := range t.Repos {
+			o.repoGlobs = append(o.repoGlobs, ownerGlob{strings.ToLower(g), t.ID})
+		}
+		for _, p := range t.JiraProjects {
+			o.projects[p] = append(o.projects[p], t.ID)
+		}
+	}
+	for _, g := range c.Org.OrgWide.Repos {
+		o.wideRepos = append(o.wideRepos, strings.ToLower(g))
+	}
+	for _, p := range c.Org.OrgWide.JiraProjects {
+		o.wideProjs[p] = true
+	}
+	return o
+}
+
+// WithCodeOwners returns a copy of o that also knows each repository's
+// CODEOWNERS (repo "owner/name" -> parsed file).
+func (o *Org) WithCodeOwners(byRepo map[string]*CodeOwners) *Org {
+	c := *o
+	c.codeowners = map[string]*CodeOwners{}
+	for k, v := range byRepo {
+		c.codeowners[strings.ToLower(k)] = v
+	}
+	return &c
+}
+
+// WithGitHubTeams returns a copy of o that also knows which org teams have
+// access to which repositories, from GitHub's teams API: repo -> GitHub team
+// slugs or names, mapped to org teams by id, name or alias.
+func (o *Org) WithGitHubTeams(byRepo map[string][]string) *Org {
+	c := *o
+	c.githubTeams = map[string][]string{}
+	for repo, slugs := range byRepo {
+		for _, s := range slugs {
+			if id, ok := c.TeamFor(s); ok && !slices.Contains(c.githubTeams[strings.ToLower(repo)], id) {
+				c.githubTeams[strings.ToLower(repo)] = append(c.githubTeams[strings.ToLower(repo)], id)
+			}
+		}
+	}
+	return &c
+}
+
+// TeamFor maps a team name as a source writes it (an id, a name, an alias,
+// a GitHub "@org/slug") to an org team id.
+func (o *Org) TeamFor(name string) (string, bool) {
+	n := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "@")))
+	if id, ok := o.byName[n]; ok {
+		return id, true
+	}
+	if _, slug, ok := strings.Cut(n, "/"); ok {
+		if id, ok := o.byName[slug]; ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// TeamName is a team's display name, or the id itself when unknown.
+func (o *Org) TeamName(id string) string {
+	if t, ok := o.teams[id]; ok {
+		return t.Name
+	}
+	return id
+}
+
+// IsMe reports whether an identity is the user.
+func (o *Org) IsMe(system, id string) bool {
+	id = strings.ToLower(strings.TrimPrefix(id, "@"))
+	switch system {
+	case "github":
+		return id != "" && id == o.me.github
+	case "jira":
+		return id != "" && id == o.me.jira
+	case "email":
+		return slices.Contains(o.me.emails, id)
+	case "name":
+		return id != "" && id == o.me.name
+	}
+	return false
+}
+
+// teamsOf returns the team ids a person belongs to.
+func (o *Org) teamsOf(system, id string) []string {
+	return o.byMember[system][strings.ToLower(strings.TrimPrefix(id, "@"))]
+}
+
+// repoOwners returns the owner teams of a repository and where that came
+// from, by precedence: config globs, then CODEOWNERS over the given paths,
+// then GitHub team repositories.
+func (o *Org) repoOwners(repo string, paths []string) (teams []string, via string) {
+	r := strings.ToLower(repo)
+	var globs []string
+	for _, g := range o.repoGlobs {
+		if ok, _ := path.Match(g.glob, r); ok {
+			if !slices.Contains(teams, g.team) {
+				teams = append(teams, g.team)
+			}
+			if !slices.Contains(globs, g.glob) {
+				globs = append(globs, g.glob)
+			}
+		}
+	}
+	if len(teams) > 0 {
+		return teams, "repos: " + strings.Join(globs, ", ")
+	}
+	if co := o.codeowners[r]; co != nil && len(paths) > 0 {
+		for _, p := range paths {
+			for _, owner := range co.Owners(p) {
+				if id, ok := o.TeamFor(owner); ok && !slices.Contains(teams, id) {
+					teams = append(teams, id)
+				}
+			}
+		}
+		if len(teams) > 0 {
+			return teams, "CODEOWNERS"
+		}
+	}
+	if ids := o.githubTeams[r]; len(ids) > 0 {
+		return slices.Clone(ids), "GitHub team access"
+	}
+	return nil, ""
+}
+
+func (o *Org) repoOrgWide(repo string) bool {
+	r := strings.ToLower(repo)
+	for _, g := range o.wideRepos {
+		if ok, _ := path.Match(g, r); ok {
+			return true
+		}
+	}
+	return false
+}
