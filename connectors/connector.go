@@ -1,6 +1,9 @@
 package connectors
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Cursor is a connector's own record of how far it has read: a versioned,
 // opaque blob the pipeline stores in the same transaction as the artifacts
@@ -33,8 +36,14 @@ type Page struct {
 // block on the network and must return promptly when ctx is done. It starts
 // no goroutines and keeps no state between calls beyond what cursor holds,
 // so a crash between two calls loses at most the page in flight. An error
-// means nothing of this call may be stored; the pipeline retries later with
-// the same cursor.
+// ends the pass; the pipeline retries later from the last committed cursor.
+// A Page returned with an error and a non-nil Cursor holds what was read
+// before the failure: it is committed first, so the retry resumes after it.
 type Connector interface {
 	Fetch(ctx context.Context, cursor Cursor) (Page, error)
 }
+
+// ErrAuth marks an error as the source rejecting its credentials (401, or
+// 403 that is not a rate limit). The pipeline stops retrying such a source
+// until its configuration changes.
+var ErrAuth = errors.New("authentication failed")

@@ -296,3 +296,25 @@ func (s *Store) PutSourceState(ctx context.Context, st SourceState) error {
 	}
 	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set(srcStateKey(st.Name), b) })
 }
+
+// Meta returns a small named value kept by the pipeline (nil when unset).
+func (s *Store) Meta(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		it, err := txn.Get([]byte(prefixMeta + "p/" + name))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		v, err = it.ValueCopy(nil)
+		return err
+	})
+	return v, err
+}
+
+// SetMeta stores a small named value for the pipeline.
+func (s *Store) SetMeta(ctx context.Context, name string, v []byte) error {
+	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set([]byte(prefixMeta+"p/"+name), v) })
+}

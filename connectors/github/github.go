@@ -1,0 +1,564 @@
+// Package github finds the user's pull-request work on GitHub or GitHub
+// Enterprise Server: every PR they reviewed or commented on (kind review)
+// and every PR they authored (kind pr), within GitHub's rate limits.
+//
+// One pass runs three searches — reviewed-by:, commenter: and author: the
+// user, updated since the query's high-water mark — sorted by updated time,
+// ascending. Each Fetch reads the first page of one search and narrows its
+// window to the newest updated time on that page (keys seen at that instant
+// are remembered), so no search ever pages past GitHub's 1,000-result cap
+// and a backfill cut off anywhere resumes exactly where it stopped. Each
+// PR found is read in full: the PR (author, size, merged, comment counts),
+// its reviews (the user's rounds with their dates; the other reviewers),
+// and, when the PR has any, its review comments and plain comments.
+//
+// The cursor also keeps each search's ETag: a poll with nothing new costs
+// three conditional requests, answered 304, which GitHub does not count
+// against the rate limit.
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Config configures a GitHub source.
+type Config struct {
+	Name    string
+	BaseURL string // https://api.github.com/, https://ghe.example/api/v3/, http://127.0.0.1:PORT/
+	Token   connectors.TokenSource
+	Login   string   // the user's login
+	Owners  []string // only repositories of these users/orgs, when set
+	Since   time.Time
+	// Overlap re-reads this much before each high-water mark (default 5m).
+	Overlap time.Duration
+	// PerPage is the search page size (default and maximum 100).
+	PerPage int
+	Clock   connectors.Clock
+	// Base is the HTTP transport under the rate-limit handling (tests).
+	Base http.RoundTripper
+}
+
+// Connector reads one GitHub source. It is safe for one Fetch at a time.
+type Connector struct {
+	cfg   Config
+	tr    *connectors.Transport
+	auth  *authTransport
+	api   *gh.Client
+	clock connectors.Clock
+}
+
+// New returns a connector for cfg. It makes no request.
+func New(cfg Config) (*Connector, error) {
+	if cfg.Login == "" {
+		return nil, errors.New("github: the user's login (me.github) is required")
+	}
+	if cfg.Overlap == 0 {
+		cfg.Overlap = 5 * time.Minute
+	}
+	if cfg.PerPage <= 0 || cfg.PerPage > 100 {
+		cfg.PerPage = 100
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = connectors.RealClock
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("github: base URL %q is not a URL", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]time.Duration{"/search/": 2 * time.Second}}
+	auth := &authTransport{base: tr, token: cfg.Token}
+	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
+	api.BaseURL = base
+	api.UserAgent = "evident"
+	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock}, nil
+}
+
+// Transport exposes the rate-limit plumbing (requests counted, budget left).
+func (c *Connector) Transport() *connectors.Transport { return c.tr }
+
+// authTransport adds the token, resolving it on first use.
+type authTransport struct {
+	base  http.RoundTripper
+	token connectors.TokenSource
+	value string
+}
+
+func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if a.value == "" && (a.token != connectors.TokenSource{}) {
+		v, err := a.token.Resolve(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		a.value = v
+	}
+	r := req.Clone(req.Context())
+	if a.value != "" {
+		r.Header.Set("Authorization", "Bearer "+a.value)
+	}
+	r.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	return a.base.RoundTrip(r)
+}
+
+// The three searches of a pass, in order.
+var queries = []string{"reviewed-by", "commenter", "author"}
+
+// cursor is the connector's position; it is stored as JSON.
+type cursor struct {
+	V int `json:"v"`
+	// InPass: a pass is under way; Query is its current search and From
+	// that search's lower bound, Page its page (>1 only when more than a
+	// page of PRs share one updated time).
+	InPass bool      `json:"in_pass"`
+	Query  int       `json:"query"`
+	From   time.Time `json:"from"`
+	Page   int       `json:"page,omitempty"`
+	// HW is each search's high-water mark after its last finished pass.
+	HW []time.Time `json:"hw"`
+	// Recent maps PR keys to the updated time they were read at: the
+	// seen-set that makes overlaps free and reads a PR found by two searches
+	// once. Entries older than every search's window are dropped at the end
+	// of a pass.
+	Recent map[string]time.Time `json:"recent,omitempty"`
+	// ETags of search requests, by query string.
+	ETags map[string]string `json:"etags,omitempty"`
+}
+
+const cursorVersion = 1
+
+func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
+	cur := &cursor{V: cursorVersion}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, cur); err != nil || cur.V != cursorVersion {
+			// An unreadable or older cursor: start over; upserts are idempotent.
+			cur = &cursor{V: cursorVersion}
+		}
+	}
+	for len(cur.HW) < len(queries) {
+		cur.HW = append(cur.HW, time.Time{})
+	}
+	if cur.Recent == nil {
+		cur.Recent = map[string]time.Time{}
+	}
+	if cur.ETags == nil {
+		cur.ETags = map[string]string{}
+	}
+	return cur, nil
+}
+
+// startQuery positions the cursor at the start of search q of the pass.
+func (c *Connector) startQuery(cur *cursor, q int) {
+	cur.Query, cur.Page = q, 1
+	from := cur.HW[q]
+	if from.IsZero() {
+		from = c.cfg.Since
+	} else {
+		from = from.Add(-c.cfg.Overlap)
+	}
+	if from.Before(c.cfg.Since) {
+		from = c.cfg.Since
+	}
+	cur.From = from.UTC()
+}
+
+func (c *Connector) queryString(q int, from time.Time) string {
+	s := fmt.Sprintf("is:pr %s:%s updated:>=%s", queries[q], c.cfg.Login, from.UTC().Format(time.RFC3339))
+	for _, o := range c.cfg.Owners {
+		s += " user:" + o
+	}
+	return s
+}
+
+// Fetch reads one page of one search and the PRs on it.
+func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
+	start := c.tr.Requests()
+	defer func() {
+		page.Requests = c.tr.Requests() - start
+		page.RateLimitRemaining = c.tr.RateLimitRemaining()
+	}()
+	cur, _ := c.decode(raw)
+	if !cur.InPass {
+		cur.InPass = true
+		c.startQuery(cur, 0)
+	}
+	q := cur.Query
+	qs := c.queryString(q, cur.From)
+	res, etag, err := c.search(ctx, qs, cur.Page, cur.ETags[qs])
+	if err != nil {
+		return page, err
+	}
+	if res == nil { // 304: nothing changed since this exact search last ran
+		c.finishQuery(cur, q, cur.From)
+		page.Cursor, page.More = c.encode(cur)
+		return page, nil
+	}
+	if res.GetIncompleteResults() {
+		page.Problems = append(page.Problems, fmt.Sprintf("GitHub search %q returned incomplete results; they are read again next pass", qs))
+	}
+
+	items := res.Issues
+	newest := cur.From
+	fresh := 0
+	for _, it := range items {
+		upd := it.GetUpdatedAt().Time.UTC()
+		if upd.After(newest) {
+			newest = upd
+		}
+		key, owner, repo, err := keyOf(it)
+		if err != nil {
+			page.Problems = append(page.Problems, err.Error())
+			continue
+		}
+		if t, ok := cur.Recent[key]; ok && !upd.After(t) {
+			continue // read at this version already: an overlap, or another search
+		}
+		fresh++
+		a, problem, err := c.readPR(ctx, owner, repo, it.GetNumber())
+		if err != nil {
+			// Keep what this page read: the PRs so far are committed with a
+			// cursor that remembers them, and the next pass resumes here.
+			if len(page.Artifacts) > 0 {
+				page.Cursor, _ = c.encode(cur)
+				page.More = true
+			}
+			return page, err
+		}
+		cur.Recent[key] = upd
+		if problem != "" {
+			page.Problems = append(page.Problems, problem)
+		}
+		if a != nil {
+			page.Artifacts = append(page.Artifacts, *a)
+		}
+	}
+
+	full := len(items) >= c.cfg.PerPage && res.GetTotal() > len(items)*cur.Page
+	switch {
+	case full && newest.After(cur.From):
+		// Narrow the window: the next request starts at the newest time seen.
+		cur.From, cur.Page = newest, 1
+	case full && fresh == 0:
+		// A whole page shares one updated time: page through it.
+		cur.Page++
+		if cur.Page > 1000/c.cfg.PerPage {
+			page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests share the updated time %s; some may be missed", cur.From.Format(time.RFC3339)))
+			c.finishQuery(cur, q, newest)
+		}
+	case full:
+		cur.Page++
+	default:
+		if etag != "" && cur.Page == 1 {
+			// Remember the ETag of a search that returned everything in one
+			// page: asked again unchanged, GitHub answers 304 for free.
+			cur.ETags[qs] = etag
+		}
+		c.finishQuery(cur, q, newest)
+	}
+	page.Cursor, page.More = c.encode(cur)
+	return page, nil
+}
+
+// finishQuery ends search q at high-water hw and moves to the next search,
+// or ends the pass.
+func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
+	if hw.After(cur.HW[q]) {
+		cur.HW[q] = hw
+	}
+	if q+1 < len(queries) {
+		c.startQuery(cur, q+1)
+		return
+	}
+	cur.InPass = false
+	cur.Query, cur.Page = 0, 0
+	// Keep only the ETags of the searches the next pass will send, and the
+	// seen PRs its windows can return again.
+	keep := map[string]string{}
+	oldest := time.Time{}
+	for i := range queries {
+		probe := &cursor{HW: cur.HW}
+		c.startQuery(probe, i)
+		qs := c.queryString(i, probe.From)
+		if e, ok := cur.ETags[qs]; ok {
+			keep[qs] = e
+		}
+		if i == 0 || probe.From.Before(oldest) {
+			oldest = probe.From
+		}
+	}
+	cur.ETags = keep
+	for k, t := range cur.Recent {
+		if t.Before(oldest) {
+			delete(cur.Recent, k)
+		}
+	}
+}
+
+func (c *Connector) encode(cur *cursor) (connectors.Cursor, bool) {
+	b, _ := json.Marshal(cur)
+	return b, cur.InPass
+}
+
+// search runs one search request; a nil result means 304 Not Modified.
+func (c *Connector) search(ctx context.Context, qs string, page int, etag string) (*gh.IssuesSearchResult, string, error) {
+	u := fmt.Sprintf("search/issues?q=%s&sort=updated&order=asc&per_page=%d&page=%d", url.QueryEscape(qs), c.cfg.PerPage, page)
+	req, err := c.api.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	var res gh.IssuesSearchResult
+	resp, err := c.api.Do(ctx, req, &res)
+	if resp != nil && resp.StatusCode == http.StatusNotModified {
+		return nil, etag, nil
+	}
+	if err != nil {
+		return nil, "", c.explain(err, "search pull requests")
+	}
+	return &res, resp.Header.Get("ETag"), nil
+}
+
+// keyOf builds the artifact key from a search item.
+func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
+	u, perr := url.Parse(it.GetRepositoryURL())
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if perr != nil || len(parts) < 3 || parts[len(parts)-3] != "repos" || it.GetNumber() == 0 {
+		return "", "", "", fmt.Errorf("GitHub search returned an item without a usable repository_url (%q) or number", it.GetRepositoryURL())
+	}
+	owner, repo = parts[len(parts)-2], parts[len(parts)-1]
+	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil
+}
+
+// explain turns an API failure into one sentence, never with the token.
+func (c *Connector) explain(err error, doing string) error {
+	var er *gh.ErrorResponse
+	var rl *gh.RateLimitError
+	var abuse *gh.AbuseRateLimitError
+	var rle *connectors.RateLimitError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, connectors.ErrAuth):
+		return fmt.Errorf("GitHub token: %w", err)
+	case errors.As(err, &rle):
+		return fmt.Errorf("%s: GitHub %w", doing, err)
+	case errors.As(err, &rl):
+		return fmt.Errorf("%s: GitHub rate limit spent until %s", doing, rl.Rate.Reset.UTC().Format(time.RFC3339))
+	case errors.As(err, &abuse):
+		return fmt.Errorf("%s: GitHub secondary rate limit persisted after retries", doing)
+	case errors.As(err, &er) && er.Response != nil:
+		code := er.Response.StatusCode
+		switch code {
+		case http.StatusUnauthorized:
+			c.auth.value = "" // resolve the token again next time: it may have been rotated
+			return fmt.Errorf("GitHub rejected the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)
+		case http.StatusForbidden:
+			return fmt.Errorf("GitHub refused access with the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)
+		case http.StatusTooManyRequests:
+			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
+		}
+		return fmt.Errorf("%s: GitHub answered %d %s", doing, code, strings.TrimSpace(er.Message))
+	}
+	var se *json.SyntaxError
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &ute) || strings.Contains(err.Error(), "unexpected EOF") {
+		return fmt.Errorf("%s: GitHub sent a malformed response (%v)", doing, err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: cannot reach GitHub at %s: %v", doing, c.cfg.BaseURL, ue.Err)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// readPR reads one PR and builds the user's artifact from it; nil when the
+// user has no role on it since the configured date. A PR that is gone or
+// forbidden is a problem to report, not a failure of the page.
+func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*connectors.Artifact, string, error) {
+	ref := fmt.Sprintf("%s/%s#%d", owner, repo, n)
+	pr, _, err := c.api.PullRequests.Get(ctx, owner, repo, n)
+	if err != nil {
+		var er *gh.ErrorResponse
+		if errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == 404 || er.Response.StatusCode == 410 || (er.Response.StatusCode == 403 && !strings.Contains(strings.ToLower(er.Message), "rate limit"))) {
+			return nil, fmt.Sprintf("skipped %s: GitHub answered %d %s", ref, er.Response.StatusCode, er.Message), nil
+		}
+		return nil, "", c.explain(err, "read pull request "+ref)
+	}
+	var reviews []*gh.PullRequestReview
+	opts := &gh.ListOptions{PerPage: 100}
+	for {
+		rs, resp, err := c.api.PullRequests.ListReviews(ctx, owner, repo, n, opts)
+		if err != nil {
+			return nil, "", c.explain(err, "list reviews of "+ref)
+		}
+		reviews = append(reviews, rs...)
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	author := pr.GetUser().GetLogin()
+	mine := strings.EqualFold(author, c.cfg.Login)
+
+	var reviewComments []*gh.PullRequestComment
+	var issueComments []*gh.IssueComment
+	if !mine && pr.GetReviewComments() > 0 {
+		copts := &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+		for {
+			cs, resp, err := c.api.PullRequests.ListComments(ctx, owner, repo, n, copts)
+			if err != nil {
+				return nil, "", c.explain(err, "list review comments of "+ref)
+			}
+			reviewComments = append(reviewComments, cs...)
+			if resp.NextPage == 0 {
+				break
+			}
+			copts.Page = resp.NextPage
+		}
+	}
+	if !mine && pr.GetComments() > 0 {
+		iopts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+		for {
+			cs, resp, err := c.api.Issues.ListComments(ctx, owner, repo, n, iopts)
+			if err != nil {
+				return nil, "", c.explain(err, "list comments of "+ref)
+			}
+			issueComments = append(issueComments, cs...)
+			if resp.NextPage == 0 {
+				break
+			}
+			iopts.Page = resp.NextPage
+		}
+	}
+	return c.build(owner, repo, pr, reviews, reviewComments, issueComments), "", nil
+}
+
+// build turns a PR and its activity into the user's artifact.
+func (c *Connector) build(owner, repo string, pr *gh.PullRequest, reviews []*gh.PullRequestReview, rcs []*gh.PullRequestComment, ics []*gh.IssueComment) *connectors.Artifact {
+	me := func(u *gh.User) bool { return strings.EqualFold(u.GetLogin(), c.cfg.Login) }
+	since := c.cfg.Since
+	author := pr.GetUser().GetLogin()
+	a := &connectors.Artifact{
+		SourceType: "github",
+		Key:        fmt.Sprintf("github:%s/%s#%d", owner, repo, pr.GetNumber()),
+		URL:        pr.GetHTMLURL(),
+		Title:      pr.GetTitle(),
+		Container:  owner + "/" + repo,
+		UpdatedAt:  pr.GetUpdatedAt().Time.UTC(),
+		Activity: connectors.Activity{
+			Additions: pr.GetAdditions(), Deletions: pr.GetDeletions(), ChangedFiles: pr.GetChangedFiles(),
+			Merged: pr.GetMerged() || pr.MergedAt != nil, State: pr.GetState(), CreatedAt: pr.GetCreatedAt().Time.UTC(),
+		},
+	}
+	if a.Activity.Merged {
+		a.Activity.State = "merged"
+	}
+	if strings.EqualFold(author, c.cfg.Login) {
+		a.Kind = connectors.KindPR
+		a.Roles = []connectors.Role{connectors.RoleAuthor}
+		seen := map[string]bool{}
+		for _, r := range reviews {
+			l := r.GetUser().GetLogin()
+			if l == "" || me(r.GetUser()) || seen[strings.ToLower(l)] {
+				continue
+			}
+			seen[strings.ToLower(l)] = true
+			a.Counterparts = append(a.Counterparts, connectors.Identity{System: "github", ID: l, Role: connectors.RoleReviewer})
+		}
+		for _, u := range pr.RequestedReviewers {
+			if l := u.GetLogin(); l != "" && !seen[strings.ToLower(l)] && !me(u) {
+				seen[strings.ToLower(l)] = true
+				a.Counterparts = append(a.Counterparts, connectors.Identity{System: "github", ID: l, Role: connectors.RoleReviewer})
+			}
+		}
+		a.OccurredAt = a.Activity.CreatedAt
+		if pr.MergedAt != nil {
+			a.OccurredAt = pr.GetMergedAt().Time.UTC()
+		}
+		if a.OccurredAt.Before(since) {
+			return nil
+		}
+		return a
+	}
+
+	a.Kind = connectors.KindReview
+	a.Counterparts = []connectors.Identity{{System: "github", ID: author, Role: connectors.RoleAuthor}}
+	var rounds []connectors.Round
+	comments := 0
+	reviewed, approved, changes := false, false, false
+	for _, r := range reviews {
+		if !me(r.GetUser()) || r.SubmittedAt == nil || r.GetSubmittedAt().Time.Before(since) {
+			continue
+		}
+		state := r.GetState()
+		if state == "PENDING" {
+			continue
+		}
+		reviewed = true
+		approved = approved || state == "APPROVED"
+		changes = changes || state == "CHANGES_REQUESTED"
+		n := 0
+		if strings.TrimSpace(r.GetBody()) != "" {
+			n = 1
+		}
+		comments += n
+		rounds = append(rounds, connectors.Round{At: r.GetSubmittedAt().Time.UTC(), State: state, Comments: n})
+	}
+	var commentTimes []time.Time
+	for _, rc := range rcs {
+		if me(rc.GetUser()) && !rc.GetCreatedAt().Time.Before(since) {
+			comments++
+			if !reviewed {
+				commentTimes = append(commentTimes, rc.GetCreatedAt().Time.UTC())
+			}
+		}
+	}
+	commented := false
+	for _, ic := range ics {
+		if me(ic.GetUser()) && !ic.GetCreatedAt().Time.Before(since) {
+			comments++
+			commented = true
+			commentTimes = append(commentTimes, ic.GetCreatedAt().Time.UTC())
+		}
+	}
+	// Comment-only work is dated by the comments themselves.
+	for _, t := range commentTimes {
+		rounds = append(rounds, connectors.Round{At: t, State: "COMMENT", Comments: 1})
+	}
+	if len(rounds) == 0 {
+		return nil
+	}
+	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].At.Before(rounds[j].At) })
+	if reviewed {
+		a.Roles = append(a.Roles, connectors.RoleReviewer)
+	}
+	if approved {
+		a.Roles = append(a.Roles, connectors.RoleApprover)
+	}
+	if commented || (!reviewed && comments > 0) {
+		a.Roles = append(a.Roles, connectors.RoleCommenter)
+	}
+	a.Activity.Rounds = rounds
+	a.Activity.Comments = comments
+	a.Activity.Approved = approved
+	a.Activity.ChangesRequested = changes
+	a.OccurredAt = rounds[len(rounds)-1].At
+	slices.SortFunc(a.Roles, func(x, y connectors.Role) int { return strings.Compare(string(x), string(y)) })
+	return a
+}

@@ -1,0 +1,328 @@
+package connectors
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Clock is time as the HTTP plumbing sees it; tests inject a fake one so
+// that no test really sleeps.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx is done.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// RealClock is the wall clock.
+var RealClock Clock = realClock{}
+
+// RateLimitError is returned when a wait the API asks for is longer than
+// the transport may wait; the pipeline retries the source later.
+type RateLimitError struct {
+	Until time.Time
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited until %s", e.Until.UTC().Format(time.RFC3339))
+}
+
+// Transport is an http.RoundTripper that is a good citizen of someone
+// else's API (DESIGN.md, rule 4):
+//
+//   - it reads X-RateLimit-Remaining/Reset (per X-RateLimit-Resource) and,
+//     when a budget is spent, waits for its reset before the next request;
+//   - on 429 or 403 with Retry-After it waits as told; on GitHub's
+//     secondary-limit 403 without it, at least a minute, then exponentially
+//     longer; then it retries;
+//   - it paces requests to paths with a per-minute budget (GitHub's search
+//     API allows 30 a minute);
+//   - it retries 5xx and network errors a few times with exponential backoff;
+//   - it counts requests.
+//
+// Every wait goes through Clock and returns early when the request's
+// context is done.
+type Transport struct {
+	Base  http.RoundTripper
+	Clock Clock
+	// Paces maps a path prefix (after the base URL's path) to the least
+	// interval between requests to it.
+	Paces map[string]time.Duration
+	// MaxRetries bounds retries of one request (default 4).
+	MaxRetries int
+	// MaxWait bounds one wait for a limit to reset (default 70 minutes); a
+	// longer one fails the request with a *RateLimitError.
+	MaxWait time.Duration
+
+	mu       sync.Mutex
+	limits   map[string]limit // resource -> budget
+	pacers   map[string]*rate.Limiter
+	requests int
+}
+
+type limit struct {
+	limit     int
+	remaining int
+	reset     time.Time
+}
+
+// reserve is the part of a budget left untouched for the user's other
+// tools: 1% of it (50 of GitHub's 5,000 an hour).
+func (l limit) reserve() int { return l.limit / 100 }
+
+func (t *Transport) clock() Clock {
+	if t.Clock == nil {
+		return RealClock
+	}
+	return t.Clock
+}
+
+// Requests is how many requests went out, retries included.
+func (t *Transport) Requests() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.requests
+}
+
+// RateLimitRemaining is the lowest remaining budget the API reported for
+// its core resource, or -1 when it reported none.
+func (t *Transport) RateLimitRemaining() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if l, ok := t.limits["core"]; ok {
+		return l.remaining
+	}
+	for _, l := range t.limits {
+		return l.remaining
+	}
+	return -1
+}
+
+func resourceOf(req *http.Request) string {
+	if strings.Contains(req.URL.Path, "/search/") {
+		return "search"
+	}
+	return "core"
+}
+
+// RoundTrip sends req, waiting and retrying as the API asks.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	maxRetries := t.MaxRetries
+	if maxRetries == 0 {
+		maxRetries = 4
+	}
+	res := resourceOf(req)
+	secondary := 0
+	for attempt := 0; ; attempt++ {
+		if err := t.waitBudget(ctx, res, req.URL.Path); err != nil {
+			return nil, err
+		}
+		r := req
+		if attempt > 0 && req.Body != nil {
+			if req.GetBody == nil {
+				return nil, fmt.Errorf("cannot retry %s %s: body not replayable", req.Method, req.URL.Path)
+			}
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r = req.Clone(ctx)
+			r.Body = body
+		}
+		t.mu.Lock()
+		t.requests++
+		t.mu.Unlock()
+		resp, err := t.base().RoundTrip(r)
+		if err != nil {
+			if ctx.Err() != nil || attempt >= maxRetries {
+				return nil, err
+			}
+			if err := t.clock().Sleep(ctx, backoff(attempt)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		t.observe(res, resp.Header)
+		wait, retry := t.retryAfter(resp, res, &secondary)
+		if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
+			wait, retry = backoff(attempt), true
+		}
+		if !retry || attempt >= maxRetries {
+			return resp, nil
+		}
+		if wait > t.maxWait() {
+			return resp, nil
+		}
+		drain(resp)
+		if err := t.clock().Sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// maxWait is the longest single wait: a little over GitHub's hour-long
+// primary window unless set.
+func (t *Transport) maxWait() time.Duration {
+	if t.MaxWait == 0 {
+		return 70 * time.Minute
+	}
+	return t.MaxWait
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base == nil {
+		return http.DefaultTransport
+	}
+	return t.Base
+}
+
+func drain(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// backoff is 1s, 2s, 4s... with ±20% jitter, capped at a minute.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 6)
+	d = min(d, time.Minute)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// observe records the budget headers of a response.
+func (t *Transport) observe(res string, h http.Header) {
+	rem := h.Get("X-RateLimit-Remaining")
+	if rem == "" {
+		return
+	}
+	n, err := strconv.Atoi(rem)
+	if err != nil {
+		return
+	}
+	if r := h.Get("X-RateLimit-Resource"); r != "" {
+		res = r
+	}
+	l := limit{remaining: n}
+	l.limit, _ = strconv.Atoi(h.Get("X-RateLimit-Limit"))
+	if reset := h.Get("X-RateLimit-Reset"); reset != "" {
+		if sec, err := strconv.ParseInt(reset, 10, 64); err == nil {
+			l.reset = time.Unix(sec, 0)
+		} else if ts, err := time.Parse(time.RFC3339, reset); err == nil {
+			l.reset = ts
+		}
+	}
+	t.mu.Lock()
+	if t.limits == nil {
+		t.limits = map[string]limit{}
+	}
+	t.limits[res] = l
+	t.mu.Unlock()
+}
+
+// waitBudget waits until res has budget left and the path's pace allows
+// another request.
+func (t *Transport) waitBudget(ctx context.Context, res, path string) error {
+	now := t.clock().Now()
+	t.mu.Lock()
+	var wait time.Duration
+	if l, ok := t.limits[res]; ok && l.remaining <= l.reserve() && l.reset.After(now) {
+		wait = l.reset.Sub(now) + time.Second
+	}
+	for prefix, every := range t.Paces {
+		if !strings.Contains(path, prefix) {
+			continue
+		}
+		if t.pacers == nil {
+			t.pacers = map[string]*rate.Limiter{}
+		}
+		lim := t.pacers[prefix]
+		if lim == nil {
+			lim = rate.NewLimiter(rate.Every(every), 1)
+			t.pacers[prefix] = lim
+		}
+		// Reserve at the moment the budget wait ends, on the injected clock.
+		if d := lim.ReserveN(now.Add(wait), 1).DelayFrom(now.Add(wait)); d > 0 {
+			wait += d
+		}
+	}
+	t.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	if wait > t.maxWait() {
+		return &RateLimitError{Until: now.Add(wait)}
+	}
+	return t.clock().Sleep(ctx, wait)
+}
+
+// retryAfter decides whether a limited response should be retried, and
+// after how long.
+func (t *Transport) retryAfter(resp *http.Response, res string, secondary *int) (time.Duration, bool) {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusForbidden {
+		return 0, false
+	}
+	now := t.clock().Now()
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		if sec, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil {
+			return time.Duration(sec) * time.Second, true
+		}
+		if ts, err := http.ParseTime(ra); err == nil {
+			return max(ts.Sub(now), time.Second), true
+		}
+	}
+	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
+		t.mu.Lock()
+		l := t.limits[res]
+		t.mu.Unlock()
+		if l.reset.After(now) {
+			return l.reset.Sub(now) + time.Second, true
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || isSecondaryLimit(resp) {
+		// GitHub: without retry-after, wait at least a minute, then
+		// exponentially longer.
+		d := time.Minute << min(*secondary, 4)
+		*secondary++
+		return d, true
+	}
+	return 0, false
+}
+
+// isSecondaryLimit peeks at a 403 body for GitHub's documented message,
+// leaving the body readable.
+func isSecondaryLimit(resp *http.Response) bool {
+	if resp.StatusCode != http.StatusForbidden {
+		return false
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(strings.NewReader(string(b)))
+	s := strings.ToLower(string(b))
+	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection")
+}

@@ -1,0 +1,237 @@
+// Package pipeline runs the sources: it owns every goroutine and every
+// schedule, fetches pages through the connectors, classifies each artifact
+// and commits it with the cursor that covers it.
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// Source is one configured source ready to sync.
+type Source struct {
+	Name string
+	Type string // github, jira, rfc
+	Poll time.Duration
+	Conn connectors.Connector
+	// Hash identifies the source's configuration, so that a source stopped
+	// by an authentication failure tries again once its config changes.
+	Hash string
+}
+
+// Stats counts one sync pass of one source.
+type Stats struct {
+	Source             string
+	Pages              int
+	Fetched            int
+	New                int
+	Updated            int
+	Unchanged          int
+	Requests           int
+	RateLimitRemaining int // -1: the source reports none
+	Problems           []string
+	More               bool // the pass stopped with more to fetch (shutdown)
+}
+
+// Syncer runs sync passes: connector → classify → store.
+type Syncer struct {
+	Store *store.Store
+	Org   *classify.Org
+	// OrgHash identifies the org model; when it differs from the one the
+	// store last saw, still-suggested items are re-classified.
+	OrgHash string
+	Log     *slog.Logger
+}
+
+// NewSyncer returns a Syncer over st for the config c.
+func NewSyncer(st *store.Store, c *config.Config, log *slog.Logger) *Syncer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Syncer{Store: st, Org: classify.NewOrg(c), OrgHash: OrgHash(c), Log: log}
+}
+
+// OrgHash fingerprints the parts of the config classification reads.
+func OrgHash(c *config.Config) string {
+	b, _ := json.Marshal(struct {
+		Me  config.Me
+		Org config.Org
+	}{c.Me, c.Org})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Reclassify re-tags still-suggested items if the org model changed since
+// the store last saw it, and returns how many changed.
+func (s *Syncer) Reclassify(ctx context.Context) (int, error) {
+	old, err := s.Store.Meta(ctx, "org-hash")
+	if err != nil {
+		return 0, err
+	}
+	if string(old) == s.OrgHash {
+		return 0, nil
+	}
+	n, err := s.Store.Reclassify(ctx, func(a *connectors.Artifact) classify.Result { return s.Org.Classify(a) })
+	if err != nil {
+		return n, err
+	}
+	if err := s.Store.SetMeta(ctx, "org-hash", []byte(s.OrgHash)); err != nil {
+		return n, err
+	}
+	if n > 0 {
+		s.Log.Info("org model changed: re-classified suggested items", "items", n)
+	}
+	return n, nil
+}
+
+// PanicError is a connector panic, recovered and reported as the source's error.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("connector crashed: %v", e.Value) }
+
+// fetch calls the connector, turning a panic into an error.
+func fetch(ctx context.Context, c connectors.Connector, cur connectors.Cursor) (p connectors.Page, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return c.Fetch(ctx, cur)
+}
+
+// Sync runs one pass of src: page after page until the connector says it is
+// caught up, each page committed with its cursor, so that a crash loses at
+// most the page in flight and the next pass resumes from the last commit.
+// progress, if not nil, is called after every committed page. The source's
+// state (last success, last error, rate limit) is recorded either way.
+func (s *Syncer) Sync(ctx context.Context, src Source, progress func(Stats)) (Stats, error) {
+	st := Stats{Source: src.Name, RateLimitRemaining: -1}
+	prev, err := s.sourceState(ctx, src)
+	if err != nil {
+		return st, err
+	}
+	state := prev
+	state.LastAttempt = time.Now().UTC()
+	state.ConfigHash = src.Hash
+
+	err = s.pass(ctx, src, &st, progress)
+	state.Requests += int64(st.Requests)
+	if st.RateLimitRemaining >= 0 {
+		r := st.RateLimitRemaining
+		state.RateLimitRemaining = &r
+	}
+	switch {
+	case err == nil:
+		state.LastSuccess = time.Now().UTC()
+		state.LastError = ""
+		state.AuthFailed = false
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		// Shutdown: not the source's failure; the cursor says where to resume.
+	default:
+		state.LastError = err.Error()
+		state.AuthFailed = errors.Is(err, connectors.ErrAuth)
+	}
+	// Record the state even when ctx is done: the pass is over either way.
+	if perr := s.Store.PutSourceState(context.WithoutCancel(ctx), state); perr != nil && err == nil {
+		err = fmt.Errorf("record source state: %w", perr)
+	}
+	return st, err
+}
+
+func (s *Syncer) sourceState(ctx context.Context, src Source) (store.SourceState, error) {
+	all, err := s.Store.SourceStates(ctx)
+	if err != nil {
+		return store.SourceState{}, err
+	}
+	st, ok := all[src.Name]
+	if !ok {
+		st = store.SourceState{Name: src.Name, Type: src.Type}
+	}
+	st.Type = src.Type
+	return st, nil
+}
+
+func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(Stats)) error {
+	cur, err := s.Store.Cursor(ctx, src.Name)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			st.More = true
+			return err
+		}
+		page, err := fetch(ctx, src.Conn, cur)
+		st.Requests += page.Requests
+		if page.RateLimitRemaining >= 0 {
+			st.RateLimitRemaining = page.RateLimitRemaining
+		}
+		if err != nil {
+			var pe *PanicError
+			if errors.As(err, &pe) {
+				s.Log.Error("connector panic", "source", src.Name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+				return err
+			}
+			if page.Cursor != nil {
+				// What was read before the failure is kept.
+				if cerr := s.commit(ctx, src, page, st, progress); cerr != nil {
+					return cerr
+				}
+			}
+			return err
+		}
+		if err := s.commit(ctx, src, page, st, progress); err != nil {
+			return err
+		}
+		if !page.More {
+			return nil
+		}
+		if page.Cursor != nil {
+			cur = page.Cursor
+		}
+	}
+}
+
+// commit classifies and stores one page with its cursor.
+func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, st *Stats, progress func(Stats)) error {
+	ins := make([]store.Ingest, len(page.Artifacts))
+	for i := range page.Artifacts {
+		a := &page.Artifacts[i]
+		a.Source, a.SourceType = src.Name, src.Type
+		ins[i] = store.Ingest{Artifact: *a, Class: s.Org.Classify(a)}
+	}
+	// The write in flight finishes even during shutdown: a page is
+	// committed whole, with its cursor, or not at all.
+	cs, err := s.Store.Commit(context.WithoutCancel(ctx), src.Name, ins, page.Cursor)
+	if err != nil {
+		return err
+	}
+	st.Pages++
+	st.Fetched += len(page.Artifacts)
+	st.New += cs.New
+	st.Updated += cs.Updated
+	st.Unchanged += cs.Unchanged
+	st.Problems = append(st.Problems, page.Problems...)
+	for _, p := range page.Problems {
+		s.Log.Warn("source problem", "source", src.Name, "problem", p)
+	}
+	if progress != nil {
+		progress(*st)
+	}
+	return nil
+}
