@@ -25,6 +25,9 @@ type Page struct {
 	// RateLimitRemaining is the last rate-limit budget the source reported,
 	// or -1 when it reports none.
 	RateLimitRemaining int
+	// Progress estimates how far the pass is, from 0 to 1, or -1 when the
+	// connector cannot tell.
+	Progress float64
 	// Problems are per-item troubles (a malformed document, an unparseable
 	// field) that did not stop the page. Each is one sentence.
 	Problems []string

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -42,7 +43,31 @@ type Stats struct {
 	Requests           int
 	RateLimitRemaining int // -1: the source reports none
 	Problems           []string
-	More               bool // the pass stopped with more to fetch (shutdown)
+	More               bool    // the pass stopped with more to fetch (shutdown)
+	Progress           float64 // 0..1, or -1 when the connector cannot tell
+}
+
+// Result is one source's pass.
+type Result struct {
+	Stats
+	Err error
+}
+
+// SyncAll runs one pass of every source at once. One source's failure or
+// slowness does not hold up the others. Results come back in srcs order.
+func (s *Syncer) SyncAll(ctx context.Context, srcs []Source, progress func(Stats)) []Result {
+	out := make([]Result, len(srcs))
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := s.Sync(ctx, src, progress)
+			out[i] = Result{st, err}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // Syncer runs sync passes: connector → classify → store.
@@ -120,7 +145,7 @@ func fetch(ctx context.Context, c connectors.Connector, cur connectors.Cursor) (
 // progress, if not nil, is called after every committed page. The source's
 // state (last success, last error, rate limit) is recorded either way.
 func (s *Syncer) Sync(ctx context.Context, src Source, progress func(Stats)) (Stats, error) {
-	st := Stats{Source: src.Name, RateLimitRemaining: -1}
+	st := Stats{Source: src.Name, RateLimitRemaining: -1, Progress: -1}
 	prev, err := s.sourceState(ctx, src)
 	if err != nil {
 		return st, err
@@ -227,6 +252,7 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 	st.Updated += cs.Updated
 	st.Unchanged += cs.Unchanged
 	st.Problems = append(st.Problems, page.Problems...)
+	st.Progress = page.Progress
 	for _, p := range page.Problems {
 		s.Log.Warn("source problem", "source", src.Name, "problem", p)
 	}

@@ -55,7 +55,7 @@ type Config struct {
 type Connector struct {
 	cfg   Config
 	tr    *connectors.Transport
-	auth  *authTransport
+	auth  *connectors.AuthTransport
 	api   *gh.Client
 	clock connectors.Clock
 }
@@ -82,7 +82,7 @@ func New(cfg Config) (*Connector, error) {
 		base.Path += "/"
 	}
 	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]time.Duration{"/search/": 2 * time.Second}}
-	auth := &authTransport{base: tr, token: cfg.Token}
+	auth := &connectors.AuthTransport{Base: headers{tr}, Token: cfg.Token}
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base
 	api.UserAgent = "evident"
@@ -92,27 +92,13 @@ func New(cfg Config) (*Connector, error) {
 // Transport exposes the rate-limit plumbing (requests counted, budget left).
 func (c *Connector) Transport() *connectors.Transport { return c.tr }
 
-// authTransport adds the token, resolving it on first use.
-type authTransport struct {
-	base  http.RoundTripper
-	token connectors.TokenSource
-	value string
-}
+// headers pins the REST API version.
+type headers struct{ base http.RoundTripper }
 
-func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if a.value == "" && (a.token != connectors.TokenSource{}) {
-		v, err := a.token.Resolve(req.Context())
-		if err != nil {
-			return nil, err
-		}
-		a.value = v
-	}
+func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
-	if a.value != "" {
-		r.Header.Set("Authorization", "Bearer "+a.value)
-	}
 	r.Header.Set("X-GitHub-Api-Version", "2022-11-28")
-	return a.base.RoundTrip(r)
+	return h.base.RoundTrip(r)
 }
 
 // The three searches of a pass, in order.
@@ -205,6 +191,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if res == nil { // 304: nothing changed since this exact search last ran
 		c.finishQuery(cur, q, cur.From)
 		page.Cursor, page.More = c.encode(cur)
+		page.Progress = c.progress(cur)
 		return page, nil
 	}
 	if res.GetIncompleteResults() {
@@ -270,7 +257,26 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		c.finishQuery(cur, q, newest)
 	}
 	page.Cursor, page.More = c.encode(cur)
+	page.Progress = c.progress(cur)
 	return page, nil
+}
+
+// progress estimates the pass's progress from the search under way and how
+// far its window has moved towards now.
+func (c *Connector) progress(cur *cursor) float64 {
+	if !cur.InPass {
+		return 1
+	}
+	start := c.cfg.Since
+	if !cur.HW[cur.Query].IsZero() {
+		start = cur.HW[cur.Query].Add(-c.cfg.Overlap)
+	}
+	span := c.clock.Now().Sub(start)
+	within := 1.0
+	if span > 0 {
+		within = min(1, max(0, float64(cur.From.Sub(start))/float64(span)))
+	}
+	return (float64(cur.Query) + within) / float64(len(queries))
 }
 
 // finishQuery ends search q at high-water hw and moves to the next search,
@@ -366,7 +372,7 @@ func (c *Connector) explain(err error, doing string) error {
 		code := er.Response.StatusCode
 		switch code {
 		case http.StatusUnauthorized:
-			c.auth.value = "" // resolve the token again next time: it may have been rotated
+			c.auth.Forget() // resolve the token again next time: it may have been rotated
 			return fmt.Errorf("GitHub rejected the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)
 		case http.StatusForbidden:
 			return fmt.Errorf("GitHub refused access with the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+func (a *app) syncCmd() *cobra.Command {
+	var names []string
+	cmd := &cobra.Command{
+		Use:   "sync [--source NAME]...",
+		Short: "One sync pass over the sources, then exit (exit 1 if any source failed)",
+		Long: `sync runs one pass over every configured source (or those named with
+--source), storing what each fetched, and prints a summary per source. A
+source that fails does not stop the others; the exit code is then 1.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			srcs, err := pipeline.Build(c, pipeline.BuildOptions{})
+			if err != nil {
+				return err
+			}
+			if srcs, err = selectSources(srcs, names); err != nil {
+				return err
+			}
+			if len(srcs) == 0 {
+				return usagef("no sources are configured in %s (add some under sources:)", c.Path)
+			}
+			st, err := openStore(ctx, c.DataDir)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return a.syncWith(ctx, st, c, srcs)
+		},
+	}
+	cmd.Flags().StringArrayVar(&names, "source", nil, "only this source (repeatable)")
+	return cmd
+}
+
+func selectSources(srcs []pipeline.Source, names []string) ([]pipeline.Source, error) {
+	if len(names) == 0 {
+		return srcs, nil
+	}
+	var out []pipeline.Source
+	for _, n := range names {
+		i := slices.IndexFunc(srcs, func(s pipeline.Source) bool { return s.Name == n })
+		if i < 0 {
+			var known []string
+			for _, s := range srcs {
+				known = append(known, s.Name)
+			}
+			return nil, usagef("no source is named %q (configured: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, srcs[i])
+	}
+	return out, nil
+}
+
+// syncWith runs one pass of srcs over st, reporting progress and a summary.
+func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, srcs []pipeline.Source) error {
+	s := pipeline.NewSyncer(st, c, nil)
+	if _, err := s.Reclassify(ctx); err != nil {
+		return err
+	}
+	p := newProgress(a.stderr, srcs)
+	results := s.SyncAll(ctx, srcs, p.update)
+	failed := 0
+	for _, r := range results {
+		line := fmt.Sprintf("%s: fetched %d, new %d, updated %d, requests %d", r.Source, r.Fetched, r.New, r.Updated, r.Requests)
+		if r.RateLimitRemaining >= 0 {
+			line += fmt.Sprintf(", rate limit left %d", r.RateLimitRemaining)
+		}
+		if len(r.Problems) > 0 {
+			line += fmt.Sprintf(", %d problem%s", len(r.Problems), plural(len(r.Problems)))
+		}
+		if r.Err != nil {
+			failed++
+			line += "; failed: " + oneLine(r.Err.Error(), 300)
+		}
+		fmt.Fprintln(a.stdout, line)
+		for _, pr := range r.Problems {
+			fmt.Fprintf(a.stdout, "  %s: %s\n", r.Source, oneLine(pr, 300))
+		}
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(a.stderr, "evident: sync interrupted; the next sync resumes where this one stopped")
+		return nil
+	}
+	if failed > 0 {
+		return silentError{code: exitRuntime}
+	}
+	return nil
+}
+
+// progress draws one bar per source on a terminal, and plain lines (one per
+// page, at most every few pages) elsewhere.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	names []string
+	last  map[string]pipeline.Stats
+	drawn bool
+}
+
+func newProgress(w io.Writer, srcs []pipeline.Source) *progress {
+	p := &progress{w: w, last: map[string]pipeline.Stats{}}
+	for _, s := range srcs {
+		p.names = append(p.names, s.Name)
+	}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb" {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(st pipeline.Stats) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.last[st.Source] = st
+	if !p.tty {
+		if st.Pages == 1 || st.Pages%10 == 0 {
+			fmt.Fprintf(p.w, "%s: %d fetched (%d pages)\n", st.Source, st.Fetched, st.Pages)
+		}
+		return
+	}
+	if p.drawn {
+		fmt.Fprintf(p.w, "\x1b[%dA", len(p.names))
+	}
+	for _, n := range p.names {
+		s, ok := p.last[n]
+		bar := strings.Repeat("·", 30)
+		if ok && s.Progress >= 0 {
+			filled := int(s.Progress * 30)
+			bar = strings.Repeat("█", filled) + strings.Repeat("·", 30-filled)
+		}
+		fmt.Fprintf(p.w, "\x1b[2K%-12s %s %6d fetched\n", n, bar, s.Fetched)
+	}
+	p.drawn = true
+}

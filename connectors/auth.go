@@ -1,0 +1,56 @@
+package connectors
+
+import (
+	"encoding/base64"
+	"net/http"
+	"sync"
+)
+
+// AuthTransport adds credentials to every request, resolving the token on
+// first use (a token_command runs once, not at start-up) and again after
+// Forget (when the API rejected it: it may have been rotated).
+type AuthTransport struct {
+	Base  http.RoundTripper
+	Token TokenSource
+	// Basic, when set, sends HTTP basic auth with this user and the token as
+	// the password (Jira Cloud: email and API token); otherwise a bearer.
+	Basic string
+
+	mu    sync.Mutex
+	value string
+}
+
+// RoundTrip adds the Authorization header.
+func (a *AuthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	a.mu.Lock()
+	if a.value == "" && (a.Token != TokenSource{}) {
+		v, err := a.Token.Resolve(req.Context())
+		if err != nil {
+			a.mu.Unlock()
+			return nil, err
+		}
+		a.value = v
+	}
+	v := a.value
+	a.mu.Unlock()
+	r := req.Clone(req.Context())
+	switch {
+	case v == "":
+	case a.Basic != "":
+		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.Basic+":"+v)))
+	default:
+		r.Header.Set("Authorization", "Bearer "+v)
+	}
+	base := a.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r)
+}
+
+// Forget drops the resolved token so the next request resolves it again.
+func (a *AuthTransport) Forget() {
+	a.mu.Lock()
+	a.value = ""
+	a.mu.Unlock()
+}

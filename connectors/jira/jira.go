@@ -1,0 +1,430 @@
+// Package jira finds the issues the user moved forward in Jira Cloud or
+// Jira Server/Data Center: reported, assigned and resolved, transitioned,
+// or commented on.
+//
+// JQL has no portable "commented by", so the search selects candidates by
+// involvement — reporter, assignee now or before, status changed by, or
+// watcher (commenting makes a watcher) — updated since the cursor, and the
+// user's roles are then decided from each issue's comments and changelog,
+// fetching the pages beyond the ones embedded in the search result.
+//
+// JQL reads dates in the searching user's profile time zone at minute
+// precision, so the cursor is formatted in the zone /myself reports, floored
+// to the minute, overlapped a little, and issues are deduplicated by key and
+// updated time.
+//
+// Cloud is searched with /rest/api/2/search/jql (the old /search is gone
+// there), paged by nextPageToken; Server/DC with /rest/api/2/search, paged
+// by startAt. API version 2 returns comment bodies as text. Requests go
+// through go-jira's client; search pages are decoded here, because go-jira's
+// types drop the totals that say an embedded comment or changelog page is
+// incomplete.
+package jira
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Config configures a Jira source.
+type Config struct {
+	Name       string
+	BaseURL    string
+	Deployment string // cloud or server
+	Email      string // Cloud: the account email used with the API token
+	Token      connectors.TokenSource
+	User       string   // me.jira: Cloud accountId or Server username
+	Projects   []string // only these projects, when set
+	Since      time.Time
+	Overlap    time.Duration // default 10m
+	PageSize   int           // default 50
+	Clock      connectors.Clock
+	Base       http.RoundTripper
+}
+
+// Connector reads one Jira source. It is safe for one Fetch at a time.
+type Connector struct {
+	cfg    Config
+	tr     *connectors.Transport
+	auth   *connectors.AuthTransport
+	client *jira.Client
+	base   string
+}
+
+// New returns a connector for cfg. It makes no request.
+func New(cfg Config) (*Connector, error) {
+	if cfg.User == "" {
+		return nil, errors.New("jira: your Jira identity (me.jira) is required")
+	}
+	if cfg.Deployment != "cloud" && cfg.Deployment != "server" {
+		return nil, fmt.Errorf("jira: deployment %q is not cloud or server", cfg.Deployment)
+	}
+	if cfg.Overlap == 0 {
+		cfg.Overlap = 10 * time.Minute
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 50
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = connectors.RealClock
+	}
+	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock}
+	auth := &connectors.AuthTransport{Base: tr, Token: cfg.Token}
+	if cfg.Deployment == "cloud" {
+		auth.Basic = cfg.Email
+	}
+	base := strings.TrimSuffix(cfg.BaseURL, "/") + "/"
+	client, err := jira.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second}, base)
+	if err != nil {
+		return nil, fmt.Errorf("jira: base URL %q: %w", cfg.BaseURL, err)
+	}
+	return &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: strings.TrimSuffix(base, "/")}, nil
+}
+
+// Transport exposes the rate-limit plumbing.
+func (c *Connector) Transport() *connectors.Transport { return c.tr }
+
+type cursor struct {
+	V      int                  `json:"v"`
+	InPass bool                 `json:"in_pass"`
+	From   time.Time            `json:"from"`
+	Token  string               `json:"token,omitempty"`    // Cloud: paging inside one minute
+	Start  int                  `json:"start_at,omitempty"` // Server: paging inside one minute
+	HW     time.Time            `json:"hw"`
+	Recent map[string]time.Time `json:"recent,omitempty"`
+	TZ     string               `json:"tz,omitempty"`
+	Points string               `json:"points_field,omitempty"` // "-" when the instance has none
+}
+
+const cursorVersion = 1
+
+func decode(b connectors.Cursor) *cursor {
+	cur := &cursor{V: cursorVersion}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, cur); err != nil || cur.V != cursorVersion {
+			cur = &cursor{V: cursorVersion}
+		}
+	}
+	if cur.Recent == nil {
+		cur.Recent = map[string]time.Time{}
+	}
+	return cur
+}
+
+func encode(cur *cursor) connectors.Cursor {
+	b, _ := json.Marshal(cur)
+	return b
+}
+
+// Fetch reads one page of the search and the issues on it.
+func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
+	start := c.tr.Requests()
+	defer func() {
+		page.Requests = c.tr.Requests() - start
+		page.RateLimitRemaining = c.tr.RateLimitRemaining()
+	}()
+	cur := decode(raw)
+	if !cur.InPass {
+		// Each pass re-reads the profile time zone: JQL dates are read in it.
+		if err := c.readProfile(ctx, cur); err != nil {
+			return page, err
+		}
+		cur.InPass, cur.Token, cur.Start = true, "", 0
+		cur.From = c.cfg.Since
+		if !cur.HW.IsZero() {
+			cur.From = cur.HW.Add(-c.cfg.Overlap)
+		}
+		if cur.From.Before(c.cfg.Since) {
+			cur.From = c.cfg.Since
+		}
+	}
+	if cur.Points == "" {
+		cur.Points = c.storyPointsField(ctx)
+	}
+	loc, err := time.LoadLocation(cur.TZ)
+	if err != nil {
+		loc = time.UTC
+	}
+	jql := c.jql(cur.From, loc)
+	res, err := c.search(ctx, jql, cur)
+	if err != nil {
+		return page, err
+	}
+	newest := cur.From
+	fresh := 0
+	for _, ri := range res.issues {
+		upd := time.Time(ri.issue.Fields.Updated).UTC()
+		if upd.After(newest) {
+			newest = upd
+		}
+		key := ri.issue.Key
+		if t, ok := cur.Recent[key]; ok && !upd.After(t) {
+			continue
+		}
+		fresh++
+		a, err := c.complete(ctx, ri, cur.Points)
+		if err != nil {
+			if len(page.Artifacts) > 0 {
+				page.Cursor, page.More = encode(cur), true
+			}
+			return page, err
+		}
+		cur.Recent[key] = upd
+		if a != nil {
+			page.Artifacts = append(page.Artifacts, *a)
+		}
+	}
+	minute := func(t time.Time) time.Time { return t.In(loc).Truncate(time.Minute) }
+	switch {
+	case res.more && minute(newest).After(minute(cur.From)):
+		cur.From, cur.Token, cur.Start = newest, "", 0
+	case res.more:
+		// A whole page inside one minute: page through it.
+		cur.Token = res.nextToken
+		cur.Start += len(res.issues)
+	default:
+		if newest.After(cur.HW) {
+			cur.HW = newest
+		}
+		cur.InPass, cur.Token, cur.Start = false, "", 0
+		for k, t := range cur.Recent {
+			if t.Before(cur.HW.Add(-c.cfg.Overlap)) {
+				delete(cur.Recent, k)
+			}
+		}
+	}
+	page.Cursor, page.More = encode(cur), cur.InPass
+	page.Progress = -1
+	if span := c.cfg.Clock.Now().Sub(c.cfg.Since); span > 0 && cur.InPass {
+		page.Progress = min(1, max(0, float64(cur.From.Sub(c.cfg.Since))/float64(span)))
+	} else if !cur.InPass {
+		page.Progress = 1
+	}
+	return page, nil
+}
+
+// jql selects the candidates: issues the user is involved in, updated since
+// from (in the profile's time zone, floored to the minute).
+func (c *Connector) jql(from time.Time, loc *time.Location) string {
+	u := strconv.Quote(c.cfg.User)
+	q := fmt.Sprintf("(reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s) AND updated >= %q",
+		u, u, u, u, u, from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))
+	if len(c.cfg.Projects) > 0 {
+		var ps []string
+		for _, p := range c.cfg.Projects {
+			ps = append(ps, strconv.Quote(p))
+		}
+		q += " AND project IN (" + strings.Join(ps, ", ") + ")"
+	}
+	return q + " ORDER BY updated ASC"
+}
+
+func (c *Connector) readProfile(ctx context.Context, cur *cursor) error {
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/myself", nil)
+	if err != nil {
+		return err
+	}
+	var me jira.User
+	if _, err := c.do(req, &me, "read your Jira profile"); err != nil {
+		return err
+	}
+	cur.TZ = me.TimeZone
+	if cur.TZ == "" {
+		cur.TZ = "UTC"
+	}
+	return nil
+}
+
+// storyPointsField finds the custom field named Story Points (or Story
+// point estimate); "-" when there is none or the lookup fails.
+func (c *Connector) storyPointsField(ctx context.Context) string {
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/field", nil)
+	if err != nil {
+		return "-"
+	}
+	var fields []jira.Field
+	if _, err := c.do(req, &fields, "list Jira fields"); err != nil {
+		return "-"
+	}
+	for _, f := range fields {
+		if n := strings.ToLower(f.Name); n == "story points" || n == "story point estimate" {
+			return f.ID
+		}
+	}
+	return "-"
+}
+
+type rawIssue struct {
+	issue jira.Issue
+	meta  struct {
+		Fields struct {
+			Comment struct {
+				Total int `json:"total"`
+			} `json:"comment"`
+		} `json:"fields"`
+		Changelog struct {
+			Total int `json:"total"`
+		} `json:"changelog"`
+	}
+	fields map[string]json.RawMessage
+}
+
+type searchResult struct {
+	issues    []*rawIssue
+	more      bool
+	nextToken string
+}
+
+var issueFields = []string{"summary", "status", "resolution", "resolutiondate", "issuetype", "project", "reporter", "assignee", "created", "updated", "comment"}
+
+func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searchResult, error) {
+	fields := slices.Clone(issueFields)
+	if cur.Points != "-" && cur.Points != "" {
+		fields = append(fields, cur.Points)
+	}
+	v := url.Values{}
+	v.Set("jql", jql)
+	v.Set("maxResults", strconv.Itoa(c.cfg.PageSize))
+	v.Set("fields", strings.Join(fields, ","))
+	v.Set("expand", "changelog")
+	path := "rest/api/2/search/jql"
+	if c.cfg.Deployment == "server" {
+		path = "rest/api/2/search"
+		v.Set("startAt", strconv.Itoa(cur.Start))
+	} else if cur.Token != "" {
+		v.Set("nextPageToken", cur.Token)
+	}
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, path+"?"+v.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		Issues        []json.RawMessage `json:"issues"`
+		StartAt       int               `json:"startAt"`
+		Total         int               `json:"total"`
+		IsLast        *bool             `json:"isLast"`
+		NextPageToken string            `json:"nextPageToken"`
+	}
+	resp, err := c.do(req, &body, "search Jira issues")
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusBadRequest && cur.Token != "" {
+			// An expired page token: start the minute over; seen issues are skipped.
+			cur.Token = ""
+			return &searchResult{more: true}, nil
+		}
+		return nil, err
+	}
+	res := &searchResult{nextToken: body.NextPageToken}
+	if c.cfg.Deployment == "server" {
+		res.more = body.StartAt+len(body.Issues) < body.Total
+	} else {
+		res.more = body.IsLast != nil && !*body.IsLast && body.NextPageToken != ""
+	}
+	for _, raw := range body.Issues {
+		ri := &rawIssue{}
+		if err := json.Unmarshal(raw, &ri.issue); err != nil {
+			return nil, fmt.Errorf("search Jira issues: Jira sent a malformed issue (%v)", err)
+		}
+		if err := json.Unmarshal(raw, &ri.meta); err != nil {
+			return nil, fmt.Errorf("search Jira issues: Jira sent a malformed issue (%v)", err)
+		}
+		var outer struct {
+			Fields map[string]json.RawMessage `json:"fields"`
+		}
+		json.Unmarshal(raw, &outer)
+		ri.fields = outer.Fields
+		if ri.issue.Key == "" || ri.issue.Fields == nil {
+			return nil, errors.New("search Jira issues: Jira returned an issue without key or fields")
+		}
+		res.issues = append(res.issues, ri)
+	}
+	return res, nil
+}
+
+// do sends a request through go-jira and turns failures into one sentence
+// that names the deployment and the kind of credential, never the secret.
+func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, error) {
+	resp, err := c.client.Do(req, v)
+	var hr *http.Response
+	if resp != nil {
+		hr = resp.Response
+	}
+	if err == nil {
+		return hr, nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return hr, err
+	}
+	if errors.Is(err, connectors.ErrAuth) {
+		return hr, fmt.Errorf("Jira token: %w", err)
+	}
+	var rle *connectors.RateLimitError
+	if errors.As(err, &rle) {
+		return hr, fmt.Errorf("%s: Jira %w", doing, err)
+	}
+	if hr == nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, fmt.Errorf("%s: cannot reach Jira at %s: %v", doing, c.cfg.BaseURL, ue.Err)
+		}
+		return nil, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
+	}
+	msg := jiraMessage(hr)
+	kind := "Jira Cloud rejected the email and API token from " + c.cfg.Token.Describe() + " (basic auth)"
+	if c.cfg.Deployment == "server" {
+		kind = "Jira Server/Data Center rejected the personal access token from " + c.cfg.Token.Describe() + " (bearer)"
+	}
+	switch hr.StatusCode {
+	case http.StatusUnauthorized:
+		c.auth.Forget()
+		return hr, fmt.Errorf("%s: %d %s: %w", kind, hr.StatusCode, msg, connectors.ErrAuth)
+	case http.StatusForbidden:
+		return hr, fmt.Errorf("%s: %d %s: %w", strings.Replace(kind, "rejected", "refused access with", 1), hr.StatusCode, msg, connectors.ErrAuth)
+	case http.StatusGone:
+		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
+	case http.StatusNotFound:
+		if strings.Contains(req.URL.Path, "/search/jql") {
+			return hr, fmt.Errorf("%s: this Jira has no /search/jql; if it is Server or Data Center, set deployment: server", doing)
+		}
+	case http.StatusTooManyRequests:
+		return hr, fmt.Errorf("%s: Jira kept answering 429 Too Many Requests", doing)
+	}
+	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
+		return hr, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
+	}
+	return hr, fmt.Errorf("%s: Jira answered %d %s", doing, hr.StatusCode, msg)
+}
+
+// jiraMessage reads Jira's errorMessages from an error response.
+func jiraMessage(r *http.Response) string {
+	if r == nil || r.Body == nil {
+		return ""
+	}
+	defer r.Body.Close()
+	var e struct {
+		ErrorMessages []string `json:"errorMessages"`
+		Message       string   `json:"message"`
+	}
+	if json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10)).Decode(&e) != nil {
+		return http.StatusText(r.StatusCode)
+	}
+	if len(e.ErrorMessages) > 0 {
+		return strings.Join(e.ErrorMessages, " ")
+	}
+	if e.Message != "" {
+		return e.Message
+	}
+	return http.StatusText(r.StatusCode)
+}

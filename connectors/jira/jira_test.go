@@ -1,0 +1,272 @@
+package jira
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/jira/jirafake"
+)
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type harness struct {
+	t      *testing.T
+	fake   *jirafake.Server
+	clock  *connectors.FakeClock
+	conn   *Connector
+	cursor connectors.Cursor
+	got    map[string]connectors.Artifact
+	ingest int
+}
+
+func newHarness(t *testing.T, deployment string, me string, issues []*jirafake.Issue, tweak func(*Config)) *harness {
+	t.Helper()
+	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := jirafake.New(deployment, jirafake.User{ID: me, DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
+	fake.Email, fake.Token = "alice@acme.example", "jira-secret-token"
+	fake.Add(issues...)
+	srv := httptest.NewServer(fake.Handler())
+	t.Cleanup(srv.Close)
+	t.Setenv("EVIDENT_TEST_JIRA_TOKEN", "jira-secret-token")
+	cfg := Config{Name: "jira", BaseURL: srv.URL, Deployment: deployment, Email: "alice@acme.example",
+		Token: connectors.TokenSource{Env: "EVIDENT_TEST_JIRA_TOKEN"}, User: me, Since: t0, Clock: clock, PageSize: 7}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	conn, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, fake: fake, clock: clock, conn: conn, got: map[string]connectors.Artifact{}}
+}
+
+func (h *harness) pass() error {
+	for i := 0; i < 10000; i++ {
+		page, err := h.conn.Fetch(context.Background(), h.cursor)
+		if page.Cursor != nil {
+			for _, a := range page.Artifacts {
+				h.got[a.Key] = a
+				h.ingest++
+			}
+			h.cursor = page.Cursor
+		}
+		if err != nil {
+			return err
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	h.t.Fatal("pass did not end")
+	return nil
+}
+
+// work is a mix of issues the user touched in every way, and some she did not.
+func work(me string) (issues []*jirafake.Issue, want map[string][]connectors.Role) {
+	want = map[string][]connectors.Role{}
+	at := func(d int) time.Time { return t0.Add(time.Duration(d) * 24 * time.Hour) }
+	add := func(is *jirafake.Issue, roles ...connectors.Role) {
+		issues = append(issues, is)
+		if roles != nil {
+			want["jira:"+is.Key] = roles
+		}
+	}
+	// Reported and resolved, not assigned at first: initiative.
+	add(&jirafake.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done", Resolution: "Fixed",
+		Reporter: me, Assignee: me, Created: at(3), Updated: at(5), ResolutionDate: at(5),
+		History: []jirafake.Change{{Author: me, Created: at(4), Items: []jirafake.ChangeItem{{Field: "assignee", To: me, ToString: "Alice"}}},
+			{Author: me, Created: at(5), Items: []jirafake.ChangeItem{{Field: "status", FromString: "Open", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}},
+		connectors.RoleAssignee, connectors.RoleReporter, connectors.RoleResolver, connectors.RoleTransitioner)
+	// Commented, the user's comment beyond the embedded page.
+	var cs []jirafake.Comment
+	for i := 0; i < 12; i++ {
+		cs = append(cs, jirafake.Comment{Author: "carol", Body: "note", Created: at(10).Add(time.Duration(i) * time.Hour)})
+	}
+	cs[9].Author = me
+	add(&jirafake.Issue{Key: "PAY-2", Project: "PAY", Type: "Story", Summary: "Idempotency", Status: "In Progress", StatusCategory: "indeterminate",
+		Reporter: "carol", Assignee: "dave", Created: at(9), Updated: at(11), Comments: cs, StoryPoints: 5}, connectors.RoleCommenter)
+	// Transitioned, the user's transition beyond the embedded changelog.
+	var hs []jirafake.Change
+	for i := 0; i < 9; i++ {
+		hs = append(hs, jirafake.Change{Author: "erin", Created: at(20).Add(time.Duration(i) * time.Hour), Items: []jirafake.ChangeItem{{Field: "labels", ToString: "x"}}})
+	}
+	hs[8] = jirafake.Change{Author: me, Created: at(21), Items: []jirafake.ChangeItem{{Field: "status", FromString: "Blocked", ToString: "In Review"}}}
+	add(&jirafake.Issue{Key: "SRCH-9", Project: "SRCH", Type: "Epic", Summary: "Typeahead v2", Status: "In Review", StatusCategory: "indeterminate",
+		Reporter: "erin", Assignee: "erin", Created: at(19), Updated: at(21), History: hs}, connectors.RoleTransitioner)
+	// Assigned (by someone else), not yet resolved.
+	add(&jirafake.Issue{Key: "PLAT-3", Project: "PLAT", Type: "Task", Summary: "Rotate certs", Status: "Open", StatusCategory: "new",
+		Reporter: "bob", Assignee: me, Created: at(30), Updated: at(31)}, connectors.RoleAssignee)
+	// Watching only: a candidate, but no role.
+	add(&jirafake.Issue{Key: "PAY-4", Project: "PAY", Type: "Bug", Summary: "Watched", Status: "Open", StatusCategory: "new",
+		Reporter: "carol", Created: at(40), Updated: at(41), Watchers: []string{me}})
+	// Not involved at all.
+	add(&jirafake.Issue{Key: "OPS-5", Project: "OPS", Type: "Incident", Summary: "Not hers", Status: "Done", StatusCategory: "done",
+		Reporter: "zed", Assignee: "zed", Created: at(50), Updated: at(51)})
+	// Updated before since: out of range.
+	add(&jirafake.Issue{Key: "PAY-0", Project: "PAY", Type: "Bug", Summary: "Old", Status: "Done", Reporter: me, Created: t0.Add(-90 * 24 * time.Hour), Updated: t0.Add(-24 * time.Hour)})
+	// A burst: 20 issues the user reported in the same minute (more than a page).
+	for i := 0; i < 20; i++ {
+		add(&jirafake.Issue{Key: fmt.Sprintf("PLAT-%d", 100+i), Project: "PLAT", Type: "Task", Summary: "Burst", Status: "Open", StatusCategory: "new",
+			Reporter: me, Created: at(60), Updated: at(60).Add(time.Duration(i) * time.Second)}, connectors.RoleReporter)
+	}
+	return issues, want
+}
+
+func checkComplete(t *testing.T, h *harness, want map[string][]connectors.Role) {
+	t.Helper()
+	if len(h.got) != len(want) {
+		var keys []string
+		for k := range h.got {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		t.Errorf("got %d issues %v, want %d", len(h.got), keys, len(want))
+	}
+	for k, roles := range want {
+		a, ok := h.got[k]
+		if !ok {
+			t.Errorf("missing %s", k)
+			continue
+		}
+		if !slices.Equal(a.Roles, roles) {
+			t.Errorf("%s: roles %v, want %v", k, a.Roles, roles)
+		}
+	}
+}
+
+func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.T) {
+	for _, d := range []struct{ deployment, me string }{{jirafake.Cloud, "5b10ac8d82e05b22cc7d4ef5"}, {jirafake.DataCenter, "alice"}} {
+		t.Run(d.deployment, func(t *testing.T) {
+			issues, want := work(d.me)
+			h := newHarness(t, d.deployment, d.me, issues, nil)
+			if err := h.pass(); err != nil {
+				t.Fatal(err)
+			}
+			checkComplete(t, h, want)
+			p1 := h.got["jira:PAY-1"]
+			if p1.Activity.IssueType != "Bug" || p1.Activity.Resolution != "Fixed" || p1.Activity.InitialAssignee != "" ||
+				!strings.HasSuffix(p1.URL, "/browse/PAY-1") || p1.Container != "PAY" || p1.Title != "Refund rounding" {
+				t.Errorf("PAY-1 facts: %+v", p1)
+			}
+			p2 := h.got["jira:PAY-2"]
+			if p2.Activity.Comments != 1 || p2.Activity.StoryPoints != 5 || len(p2.Counterparts) != 2 {
+				t.Errorf("PAY-2: comments %d points %v counterparts %v", p2.Activity.Comments, p2.Activity.StoryPoints, p2.Counterparts)
+			}
+			hits := h.fake.Hits()
+			if hits["comment"] == 0 || (d.deployment == jirafake.Cloud && hits["changelog"] == 0) || (d.deployment == jirafake.DataCenter && hits["issue"] == 0) {
+				t.Errorf("pages beyond the embedded ones were not fetched: %v", hits)
+			}
+			// Idempotent: a second pass delivers nothing new.
+			h.ingest = 0
+			if err := h.pass(); err != nil {
+				t.Fatal(err)
+			}
+			if h.ingest != 0 {
+				t.Errorf("second pass delivered %d issues again", h.ingest)
+			}
+		})
+	}
+}
+
+func TestFetch_ProjectsLimitTheSearch(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.DataCenter, "alice", issues, func(c *Config) { c.Projects = []string{"PAY"} })
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	for k := range want {
+		if !strings.HasPrefix(k, "jira:PAY-") {
+			delete(want, k)
+		}
+	}
+	checkComplete(t, h, want)
+}
+
+// JQL dates are read in the user's profile time zone. West of UTC, a cursor
+// formatted in UTC would be read hours later than meant, and the issues
+// updated in between would be lost.
+func TestFetch_TimeZoneBoundary(t *testing.T) {
+	me := "alice"
+	first := time.Date(2026, 3, 4, 13, 5, 0, 0, time.UTC)
+	issues := []*jirafake.Issue{{Key: "PAY-1", Project: "PAY", Type: "Task", Summary: "a", Status: "Open", Reporter: me, Created: first, Updated: first}}
+	h := newHarness(t, jirafake.DataCenter, me, issues, func(c *Config) { c.Since = first.Add(-24 * time.Hour) })
+	h.fake.TimeZone = "America/Los_Angeles"
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	// Two hours later in UTC, still hours "before" the same wall time in Los Angeles.
+	later := first.Add(2 * time.Hour)
+	h.fake.Add(&jirafake.Issue{Key: "PAY-2", Project: "PAY", Type: "Task", Summary: "b", Status: "Open", Reporter: me, Created: later, Updated: later})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.got["jira:PAY-2"]; !ok {
+		t.Error("an issue updated after the cursor, across the time-zone boundary, was missed")
+	}
+}
+
+func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
+	h.fake.Inject(jirafake.Fault{Path: "/issue/SRCH-9/changelog", Status: 500, Body: `{"errorMessages":["Internal server error"]}`, Times: 5})
+	err := h.pass()
+	if err == nil || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("want the 500 to end the pass, got %v", err)
+	}
+	kept := len(h.got)
+	if kept == 0 {
+		t.Error("nothing read before the failure was kept")
+	}
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, h, want)
+}
+
+func TestFetch_WaitsOn429RetryAfter(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
+	h.fake.Inject(jirafake.Fault{Path: "/search/jql", Status: 429, Headers: map[string]string{"Retry-After": "17"}, Body: `{"errorMessages":["Rate limit exceeded."]}`})
+	h.fake.Inject(jirafake.Fault{Path: "/comment", Status: 503, Body: "unavailable"})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, h, want)
+	if !slices.Contains(h.clock.Sleeps(), 17*time.Second) {
+		t.Errorf("no wait of Retry-After 17s in %v", h.clock.Sleeps())
+	}
+}
+
+func TestFetch_RejectedCredentialsNameTheDeploymentAndAuthKind(t *testing.T) {
+	for _, tc := range []struct{ deployment, want string }{
+		{jirafake.Cloud, "Jira Cloud rejected the email and API token from $EVIDENT_TEST_JIRA_TOKEN (basic auth): 401"},
+		{jirafake.DataCenter, "Jira Server/Data Center rejected the personal access token from $EVIDENT_TEST_JIRA_TOKEN (bearer): 401"},
+	} {
+		h := newHarness(t, tc.deployment, "alice", nil, nil)
+		h.fake.Token = "another"
+		err := h.pass()
+		if !errors.Is(err, connectors.ErrAuth) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: %v\nwant prefix %q", tc.deployment, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "jira-secret-token") {
+			t.Error("the token leaked")
+		}
+	}
+}
+
+func TestFetch_WrongDeploymentIsExplained(t *testing.T) {
+	h := newHarness(t, jirafake.DataCenter, "alice", nil, nil)
+	// A Cloud site configured as server: its old search API is gone.
+	h.fake.Inject(jirafake.Fault{Path: "/rest/api/2/search", Status: 410, Body: `{"errorMessages":["The requested API has been removed."]}`})
+	err := h.pass()
+	if err == nil || !strings.Contains(err.Error(), "set deployment: cloud") {
+		t.Fatalf("got %v, want advice to set deployment: cloud", err)
+	}
+}

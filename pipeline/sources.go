@@ -1,0 +1,58 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/github"
+)
+
+// BuildOptions tune the connectors Build makes.
+type BuildOptions struct {
+	// Clock drives every wait (default: the wall clock).
+	Clock connectors.Clock
+	// Base is the HTTP transport under the connectors (default: Go's).
+	Base http.RoundTripper
+}
+
+// Build makes a Source for every configured source, in config order. It
+// makes no request.
+func Build(c *config.Config, o BuildOptions) ([]Source, error) {
+	var out []Source
+	for _, s := range c.Sources.GitHub {
+		conn, err := github.New(github.Config{
+			Name: s.Name, BaseURL: s.URL, Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+			Login: c.Me.GitHub, Owners: s.Owners, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		out = append(out, Source{Name: s.Name, Type: "github", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+	}
+	for _, s := range c.Sources.Jira {
+		conn, err := newJira(c, s, o)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		out = append(out, Source{Name: s.Name, Type: "jira", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+	}
+	for _, s := range c.Sources.RFC {
+		conn, err := newRFC(c, s, o)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		out = append(out, Source{Name: s.Name, Type: "rfc", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+	}
+	return out, nil
+}
+
+func hashOf(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
