@@ -10,6 +10,8 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github"
+	"github.com/evident-sync/evident/connectors/jira"
+	"github.com/evident-sync/evident/connectors/rfc"
 )
 
 // BuildOptions tune the connectors Build makes.
@@ -49,6 +51,22 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		out = append(out, Source{Name: s.Name, Type: "rfc", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
 	}
 	return out, nil
+}
+
+func newJira(c *config.Config, s config.JiraSource, o BuildOptions) (connectors.Connector, error) {
+	return jira.New(jira.Config{
+		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
+		Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+	})
+}
+
+func newRFC(c *config.Config, s config.RFCSource, o BuildOptions) (connectors.Connector, error) {
+	return rfc.New(rfc.Config{
+		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+		Repo: s.Repo, Path: s.Path, Me: rfc.Me{GitHub: c.Me.GitHub, Name: c.Me.Name, Emails: c.Me.Emails},
+		Clock: o.Clock, Base: o.Base,
+	})
 }
 
 func hashOf(v any) string {

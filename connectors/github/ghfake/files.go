@@ -19,6 +19,8 @@ func (s *Server) repoFiles(r *http.Request, p, endpoint string, q url.Values) re
 		m = reContents.FindStringSubmatch(p)
 	case "commits":
 		m = reCommits.FindStringSubmatch(p)
+	case "commit-pulls":
+		m = reCommitPulls.FindStringSubmatch(p)
 	default:
 		m = rePulls.FindStringSubmatch(p)
 	}
@@ -88,6 +90,28 @@ func (s *Server) repoFiles(r *http.Request, p, endpoint string, q url.Values) re
 			out = append(out, j)
 		}
 		return s.paginate(r, out)
+	case "commit-pulls":
+		var out []any
+		for _, cs := range s.FileCommits[repo] {
+			for _, c := range cs {
+				if c.SHA != m[3] || c.PR == 0 {
+					continue
+				}
+				pr := s.prs[fmt.Sprintf("%s#%d", repo, c.PR)]
+				if pr == nil {
+					continue
+				}
+				j := template("pulls-list.json")
+				for k, v := range s.pullJSON(base, pr) {
+					if _, ok := j[k]; ok {
+						j[k] = v
+					}
+				}
+				out = append(out, j)
+				return reply{status: 200, body: out}
+			}
+		}
+		return reply{status: 200, body: []any{}}
 	}
 	return notFound()
 }

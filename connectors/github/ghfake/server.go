@@ -176,6 +176,7 @@ var (
 	rePulls       = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls$`)
 	reContents    = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$`)
 	reCommits     = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/commits$`)
+	reCommitPulls = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/commits/([0-9a-f]+)/pulls$`)
 )
 
 // Handler serves the API at the root path (use the server's URL + "/" as
@@ -296,6 +297,8 @@ func (s *Server) route(path string) (endpoint, resource string) {
 		return "contents", "core"
 	case reCommits.MatchString(path):
 		return "commits", "core"
+	case reCommitPulls.MatchString(path):
+		return "commit-pulls", "core"
 	}
 	return strings.TrimPrefix(path, "/"), "core"
 }
@@ -343,7 +346,7 @@ func (s *Server) handle(r *http.Request, path, endpoint string) reply {
 		u := template("user.json")
 		u["login"] = "evident-user"
 		return reply{status: 200, body: u}
-	case "contents", "commits", "pulls":
+	case "contents", "commits", "pulls", "commit-pulls":
 		return s.repoFiles(r, path, endpoint, q)
 	}
 	var m []string

@@ -1,0 +1,263 @@
+package rfc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// githubRepo reads documents under a path of a GitHub repository.
+type githubRepo struct {
+	api         *gh.Client
+	tr          *connectors.Transport
+	owner, repo string
+	root        string
+	token       connectors.TokenSource
+}
+
+func newGitHubRepo(cfg Config) (*githubRepo, error) {
+	owner, repo, ok := strings.Cut(cfg.Repo, "/")
+	if !ok || owner == "" || repo == "" {
+		return nil, fmt.Errorf("rfc: repo %q must be owner/name", cfg.Repo)
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("rfc: base URL %q is not a URL", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock}
+	auth := &connectors.AuthTransport{Base: tr, Token: cfg.Token}
+	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
+	api.BaseURL = base
+	api.UserAgent = "evident"
+	return &githubRepo{api: api, tr: tr, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/"), token: cfg.Token}, nil
+}
+
+type remoteFile struct {
+	path, sha, url string
+}
+
+// list walks the folder through the contents API: kep.yaml stands for its
+// folder; other files are documents by their extension.
+func (g *githubRepo) list(ctx context.Context, dir string, out *[]remoteFile) error {
+	_, entries, _, err := g.api.Repositories.GetContents(ctx, g.owner, g.repo, dir, nil)
+	if err != nil {
+		return g.explain(err, "list "+g.owner+"/"+g.repo+"/"+dir)
+	}
+	for _, e := range entries {
+		if e.GetType() == "file" && e.GetName() == "kep.yaml" {
+			*out = append(*out, remoteFile{e.GetPath(), e.GetSHA(), e.GetHTMLURL()})
+			return nil
+		}
+	}
+	for _, e := range entries {
+		switch e.GetType() {
+		case "dir":
+			if strings.HasPrefix(e.GetName(), ".") {
+				continue
+			}
+			if err := g.list(ctx, e.GetPath(), out); err != nil {
+				return err
+			}
+		case "file":
+			switch strings.ToLower(path.Ext(e.GetName())) {
+			case ".md", ".markdown", ".rst", ".txt":
+				*out = append(*out, remoteFile{e.GetPath(), e.GetSHA(), e.GetHTMLURL()})
+			}
+		}
+	}
+	return nil
+}
+
+func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor) (page connectors.Page, err error) {
+	start := g.tr.Requests()
+	page.RateLimitRemaining = -1
+	defer func() {
+		page.Requests = g.tr.Requests() - start
+		page.RateLimitRemaining = g.tr.RateLimitRemaining()
+	}()
+	var files []remoteFile
+	if err := g.list(ctx, g.root, &files); err != nil {
+		return page, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	present := map[string]bool{}
+	var changed []remoteFile
+	for _, f := range files {
+		present[f.path] = true
+		if cur.Files[f.path].Hash != f.sha {
+			changed = append(changed, f)
+		}
+	}
+	for p := range cur.Files {
+		if !present[p] {
+			delete(cur.Files, p)
+		}
+	}
+	todo := changed[:min(len(changed), c.cfg.PageSize)]
+	for _, f := range todo {
+		a, problem, err := g.read(ctx, c, f)
+		if err != nil {
+			if len(page.Artifacts) > 0 {
+				page.Cursor, page.More = encode(cur), true
+			}
+			return page, err
+		}
+		cur.Files[f.path] = fileState{Hash: f.sha}
+		page.Problems = append(page.Problems, problem...)
+		if a != nil {
+			page.Artifacts = append(page.Artifacts, *a)
+		}
+	}
+	page.More = len(changed) > len(todo)
+	page.Cursor = encode(cur)
+	page.Progress = 1
+	if len(files) > 0 {
+		page.Progress = 1 - float64(len(changed)-len(todo))/float64(len(files))
+	}
+	return page, nil
+}
+
+// rel is a file's path relative to the source's folder, for its key.
+func (g *githubRepo) rel(p string) string {
+	if g.root == "" {
+		return p
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(p, g.root), "/")
+}
+
+// read fetches one document, the commits that changed it and the reviews
+// of their pull requests.
+func (g *githubRepo) read(ctx context.Context, c *Connector, f remoteFile) (*connectors.Artifact, []string, error) {
+	fc, _, _, err := g.api.Repositories.GetContents(ctx, g.owner, g.repo, f.path, nil)
+	if err != nil {
+		return nil, nil, g.explain(err, "read "+f.path)
+	}
+	if fc == nil {
+		return nil, nil, nil
+	}
+	text, err := fc.GetContent()
+	if err != nil {
+		return nil, []string{fmt.Sprintf("%s: cannot decode its content: %v; skipped", f.path, err)}, nil
+	}
+	d, err := Parse(g.rel(f.path), []byte(text))
+	if err != nil {
+		return nil, []string{err.Error()}, nil
+	}
+	if d == nil {
+		return nil, nil, nil
+	}
+	x, err := g.history(ctx, c, f.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.artifact(d, x, f.url, g.owner+"/"+g.repo), d.Problems, nil
+}
+
+// history reads who committed the document and which pull requests changed
+// it; their reviews make reviewers and approvers.
+func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (extra, error) {
+	var x extra
+	commits, _, err := g.api.Repositories.ListCommits(ctx, g.owner, g.repo, &gh.CommitsListOptions{Path: file, ListOptions: gh.ListOptions{PerPage: 100}})
+	if err != nil {
+		return x, g.explain(err, "list the commits of "+file)
+	}
+	if len(commits) == 0 {
+		return x, nil
+	}
+	oldest := commits[len(commits)-1]
+	x.created = oldest.GetCommit().GetAuthor().GetDate().Time.UTC()
+	x.updated = commits[0].GetCommit().GetAuthor().GetDate().Time.UTC()
+	if l := oldest.GetAuthor().GetLogin(); l != "" {
+		x.authors = append(x.authors, Person{Login: l, Role: connectors.RoleAuthor})
+	} else {
+		x.authors = append(x.authors, Person{Name: oldest.GetCommit().GetAuthor().GetName(), Email: strings.ToLower(oldest.GetCommit().GetAuthor().GetEmail()), Role: connectors.RoleAuthor})
+	}
+	seenPR := map[int]bool{}
+	for _, cm := range commits[:min(len(commits), 10)] {
+		prs, _, err := g.api.PullRequests.ListPullRequestsWithCommit(ctx, g.owner, g.repo, cm.GetSHA(), &gh.ListOptions{PerPage: 100})
+		if err != nil {
+			var er *gh.ErrorResponse
+			if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+				continue
+			}
+			return x, g.explain(err, "list the pull requests of "+file)
+		}
+		for _, pr := range prs {
+			n := pr.GetNumber()
+			if seenPR[n] {
+				continue
+			}
+			seenPR[n] = true
+			if l := pr.GetUser().GetLogin(); l != "" && len(seenPR) == 1 {
+				x.authors = append(x.authors, Person{Login: l, Role: connectors.RoleAuthor})
+			}
+			reviews, _, err := g.api.PullRequests.ListReviews(ctx, g.owner, g.repo, n, &gh.ListOptions{PerPage: 100})
+			if err != nil {
+				return x, g.explain(err, fmt.Sprintf("list the reviews of %s/%s#%d", g.owner, g.repo, n))
+			}
+			for _, r := range reviews {
+				l := r.GetUser().GetLogin()
+				if l == "" || r.GetState() == "PENDING" {
+					continue
+				}
+				role := connectors.RoleReviewer
+				if r.GetState() == "APPROVED" {
+					role = connectors.RoleApprover
+				}
+				p := Person{Login: l, Role: role}
+				if !slices.Contains(x.people, p) {
+					x.people = append(x.people, p)
+				}
+				if c.isMe(p) && r.SubmittedAt != nil {
+					x.rounds = append(x.rounds, connectors.Round{At: r.GetSubmittedAt().Time.UTC(), State: r.GetState()})
+				}
+			}
+		}
+	}
+	// An approver also reviewed.
+	for _, p := range slices.Clone(x.people) {
+		if p.Role == connectors.RoleApprover {
+			r := Person{Login: p.Login, Role: connectors.RoleReviewer}
+			if !slices.Contains(x.people, r) {
+				x.people = append(x.people, r)
+			}
+		}
+	}
+	sort.Slice(x.rounds, func(i, j int) bool { return x.rounds[i].At.Before(x.rounds[j].At) })
+	return x, nil
+}
+
+func (g *githubRepo) explain(err error, doing string) error {
+	var er *gh.ErrorResponse
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, connectors.ErrAuth):
+		return fmt.Errorf("GitHub token: %w", err)
+	case errors.As(err, &er) && er.Response != nil:
+		switch er.Response.StatusCode {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("GitHub rejected the token from %s (401 %s): %w", g.token.Describe(), er.Message, connectors.ErrAuth)
+		case http.StatusForbidden:
+			return fmt.Errorf("GitHub refused access with the token from %s (403 %s): %w", g.token.Describe(), er.Message, connectors.ErrAuth)
+		case http.StatusNotFound:
+			return fmt.Errorf("%s: not found on GitHub (check repo and path)", doing)
+		}
+		return fmt.Errorf("%s: GitHub answered %d %s", doing, er.Response.StatusCode, er.Message)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}

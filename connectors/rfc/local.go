@@ -1,0 +1,202 @@
+package rfc
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// docFile is a document found in the folder.
+type docFile struct {
+	rel  string
+	size int64
+	mod  int64
+}
+
+// walk lists the documents under dir: kep.yaml stands for its whole folder;
+// other files are documents by their extension.
+func walk(dir string) ([]docFile, error) {
+	var out []docFile
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil // unreadable corner: skip it
+		}
+		name := e.Name()
+		if e.IsDir() {
+			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(p, "kep.yaml")); err == nil {
+				fi, err := os.Stat(filepath.Join(p, "kep.yaml"))
+				if err == nil {
+					rel, _ := filepath.Rel(dir, filepath.Join(p, "kep.yaml"))
+					out = append(out, docFile{filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano()})
+				}
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(path.Ext(name)) {
+		case ".md", ".markdown", ".rst", ".txt":
+		default:
+			return nil
+		}
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, docFile{filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano()})
+		return nil
+	})
+	return out, err
+}
+
+func (c *Connector) fetchLocal(ctx context.Context, cur *cursor) (connectors.Page, error) {
+	page := connectors.Page{RateLimitRemaining: -1, Progress: -1}
+	files, err := walk(c.cfg.Dir)
+	if err != nil {
+		return page, fmt.Errorf("read RFC folder %s: %w", c.cfg.Dir, err)
+	}
+	present := map[string]bool{}
+	var changed []docFile
+	for _, f := range files {
+		present[f.rel] = true
+		st, ok := cur.Files[f.rel]
+		if !ok || st.Size != f.size || st.Mod != f.mod {
+			changed = append(changed, f)
+		}
+	}
+	for p := range cur.Files {
+		if !present[p] {
+			delete(cur.Files, p)
+		}
+	}
+	todo := changed[:min(len(changed), c.cfg.PageSize)]
+	var hist *gitHistory
+	for _, f := range todo {
+		if err := ctx.Err(); err != nil {
+			return page, err
+		}
+		content, err := os.ReadFile(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))
+		if err != nil {
+			page.Problems = append(page.Problems, fmt.Sprintf("%s: cannot read: %v; skipped", f.rel, err))
+			continue
+		}
+		h := hashOf(content)
+		old := cur.Files[f.rel]
+		cur.Files[f.rel] = fileState{Size: f.size, Mod: f.mod, Hash: h}
+		if old.Hash == h {
+			continue // touched, not changed
+		}
+		d, err := Parse(f.rel, content)
+		if err != nil {
+			page.Problems = append(page.Problems, err.Error())
+			continue
+		}
+		if d == nil {
+			continue
+		}
+		page.Problems = append(page.Problems, d.Problems...)
+		var x extra
+		if len(d.People) == 0 || d.Created.IsZero() {
+			if hist == nil {
+				hist = readGitHistory(ctx, c.cfg.Dir)
+			}
+			x = hist.extra(f.rel)
+		}
+		if x.created.IsZero() && d.Created.IsZero() && d.Updated.IsZero() {
+			x.updated = time.Unix(0, f.mod).UTC()
+		}
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))}
+		if a := c.artifact(d, x, u.String(), c.cfg.Name); a != nil {
+			page.Artifacts = append(page.Artifacts, *a)
+		}
+	}
+	page.More = len(changed) > len(todo)
+	page.Cursor = encode(cur)
+	if len(files) > 0 {
+		page.Progress = 1 - float64(len(changed)-len(todo))/float64(len(files))
+	}
+	return page, nil
+}
+
+// gitHistory is who first committed each file and when it last changed.
+type gitHistory struct {
+	first map[string]gitCommit
+	last  map[string]time.Time
+}
+
+type gitCommit struct {
+	name, email string
+	at          time.Time
+}
+
+func (g *gitHistory) extra(rel string) extra {
+	if g == nil {
+		return extra{}
+	}
+	var x extra
+	if c, ok := g.first[rel]; ok {
+		x.authors = []Person{{Name: c.name, Email: strings.ToLower(c.email), Role: "author"}}
+		x.created = c.at
+	}
+	x.updated = g.last[rel]
+	return x
+}
+
+// readGitHistory reads the whole folder's history in one git log; nil when
+// the folder is not in a git checkout or git is missing.
+func readGitHistory(ctx context.Context, dir string) *gitHistory {
+	top, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-prefix").Output()
+	if err != nil {
+		return nil
+	}
+	prefix := strings.TrimSpace(string(top))
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "--format=%x01%an%x02%ae%x02%aI", "--name-only", "--no-renames", "--", ".").Output()
+	if err != nil {
+		return nil
+	}
+	g := &gitHistory{first: map[string]gitCommit{}, last: map[string]time.Time{}}
+	var c gitCommit
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "\x01") {
+			parts := strings.Split(line[1:], "\x02")
+			if len(parts) == 3 {
+				t, _ := time.Parse(time.RFC3339, parts[2])
+				c = gitCommit{parts[0], parts[1], t.UTC()}
+			}
+			continue
+		}
+		if line == "" {
+			continue
+		}
+		rel, ok := strings.CutPrefix(line, prefix)
+		if !ok {
+			continue
+		}
+		// git log is newest first: the last commit seen for a file is its first.
+		g.first[rel] = c
+		if _, ok := g.last[rel]; !ok {
+			g.last[rel] = c.at
+		}
+	}
+	return g
+}

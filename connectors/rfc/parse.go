@@ -1,0 +1,437 @@
+package rfc
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Doc is what a design document says of itself.
+type Doc struct {
+	Path    string
+	Format  string // kep, pep, rust, front-matter, go-design, markdown
+	Title   string
+	Status  string
+	Created time.Time
+	Updated time.Time
+	People  []Person
+	// OwningTeam and Participating are the teams the document declares,
+	// exactly as written; Teams is both, the owner first, without repeats.
+	OwningTeam    string
+	Participating []string
+	Teams         []string
+	// Problems are fields that did not parse; the document still counts.
+	Problems []string
+}
+
+// Person is someone a document names, with their part in it.
+type Person struct {
+	Login string // GitHub login, without @
+	Name  string
+	Email string
+	Role  connectors.Role
+}
+
+// Identity is the person's best identity for team mapping: email, then
+// GitHub login, then name.
+func (p Person) Identity() connectors.Identity {
+	switch {
+	case p.Email != "":
+		return connectors.Identity{System: "email", ID: strings.ToLower(p.Email), Role: p.Role}
+	case p.Login != "":
+		return connectors.Identity{System: "github", ID: p.Login, Role: p.Role}
+	}
+	return connectors.Identity{System: "name", ID: p.Name, Role: p.Role}
+}
+
+// ParseError is a document that could not be read at all.
+type ParseError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s; skipped", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s; skipped", e.Path, e.Msg)
+}
+
+// Parse recognises a document by its content and reads what it declares.
+// name is its path (for messages and the fallback title). A KEP is parsed
+// from its kep.yaml. It returns nil, nil for a file that is not a document.
+func Parse(name string, content []byte) (*Doc, error) {
+	base := path.Base(name)
+	switch {
+	case base == "kep.yaml":
+		return parseKEP(name, content)
+	case strings.HasSuffix(base, ".md") || strings.HasSuffix(base, ".markdown"):
+	case strings.HasSuffix(base, ".rst") || strings.HasSuffix(base, ".txt"):
+		if bytes.HasPrefix(bytes.TrimLeft(content, "\ufeff"), []byte("PEP:")) {
+			return parsePEP(name, content)
+		}
+		return nil, nil
+	default:
+		return nil, nil
+	}
+	text := strings.TrimPrefix(string(content), "\ufeff")
+	switch {
+	case strings.HasPrefix(text, "---\n") || strings.HasPrefix(text, "---\r\n"):
+		return parseFrontMatter(name, text)
+	case strings.HasPrefix(text, "PEP:"):
+		return parsePEP(name, content)
+	case rustHeader.MatchString(text):
+		return parseRust(name, text), nil
+	}
+	return parseMarkdown(name, text), nil
+}
+
+// --- Kubernetes KEPs ---
+
+type kepYAML struct {
+	Title             string   `yaml:"title"`
+	Number            any      `yaml:"kep-number"`
+	Authors           []string `yaml:"authors"`
+	OwningSIG         string   `yaml:"owning-sig"`
+	ParticipatingSIGs []string `yaml:"participating-sigs"`
+	Reviewers         []string `yaml:"reviewers"`
+	Approvers         []string `yaml:"approvers"`
+	Status            string   `yaml:"status"`
+	CreationDate      string   `yaml:"creation-date"`
+	LastUpdated       string   `yaml:"last-updated"`
+}
+
+func parseKEP(name string, content []byte) (*Doc, error) {
+	var k kepYAML
+	if err := yaml.Unmarshal(content, &k); err != nil {
+		return nil, yamlError(name, 0, err)
+	}
+	d := &Doc{Path: name, Format: "kep", Title: k.Title, Status: k.Status, OwningTeam: k.OwningSIG, Participating: k.ParticipatingSIGs}
+	if d.Title == "" {
+		d.Title = path.Base(path.Dir(name))
+	}
+	seen := map[string]bool{}
+	for _, s := range append([]string{k.OwningSIG}, k.ParticipatingSIGs...) {
+		if s = strings.TrimSpace(s); s != "" && !seen[strings.ToLower(s)] {
+			seen[strings.ToLower(s)] = true
+			d.Teams = append(d.Teams, s)
+		}
+	}
+	d.Created = d.date("creation-date", k.CreationDate)
+	d.Updated = d.date("last-updated", k.LastUpdated)
+	d.addLogins(k.Authors, connectors.RoleAuthor)
+	d.addLogins(k.Reviewers, connectors.RoleReviewer)
+	d.addLogins(k.Approvers, connectors.RoleApprover)
+	return d, nil
+}
+
+func (d *Doc) addLogins(list []string, role connectors.Role) {
+	for _, s := range list {
+		if p, ok := parsePerson(s); ok {
+			p.Role = role
+			d.People = append(d.People, p)
+		}
+	}
+}
+
+// date reads a date field, keeping the document when it does not parse.
+func (d *Doc) date(field, v string) time.Time {
+	v = strings.Trim(strings.TrimSpace(v), `"'`)
+	if v == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339, "02-Jan-2006", "2-Jan-2006", "2006/01/02", "January 2, 2006", "Jan 2, 2006"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	d.Problems = append(d.Problems, fmt.Sprintf("%s: %s %q is not a date; left empty", d.Path, field, v))
+	return time.Time{}
+}
+
+func yamlError(name string, offset int, err error) error {
+	msg := err.Error()
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &line)
+		line += offset
+		msg = yamlLine.ReplaceAllString(msg, "")
+	}
+	msg = strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(msg, "yaml:")), "unmarshal errors:")
+	return &ParseError{Path: name, Line: line, Msg: "malformed YAML: " + strings.TrimSpace(msg)}
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// parsePerson reads "@login", "login", "Name <email>", "Name <x at y.z>",
+// "email@x" or "Name".
+func parsePerson(s string) (Person, bool) {
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"'`))
+	s = strings.TrimSpace(strings.SplitN(s, "#", 2)[0])
+	if s == "" {
+		return Person{}, false
+	}
+	if m := angleEmail.FindStringSubmatch(s); m != nil {
+		email := strings.ReplaceAll(strings.TrimSpace(m[2]), " at ", "@")
+		return Person{Name: strings.TrimSpace(m[1]), Email: strings.ToLower(email)}, true
+	}
+	if strings.HasPrefix(s, "@") {
+		return Person{Login: strings.TrimPrefix(s, "@")}, true
+	}
+	if strings.Contains(s, "@") && !strings.Contains(s, " ") {
+		return Person{Email: strings.ToLower(s)}, true
+	}
+	if loginRE.MatchString(s) {
+		return Person{Login: s}, true
+	}
+	return Person{Name: s}, true
+}
+
+var (
+	angleEmail = regexp.MustCompile(`^(.*?)\s*(?:<|&lt;)\s*([^<>&]+?)\s*(?:>|&gt;)$`)
+	loginRE    = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
+)
+
+// --- Python PEPs ---
+
+func parsePEP(name string, content []byte) (*Doc, error) {
+	headers := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(content))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	last := ""
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			break
+		}
+		if (line[0] == ' ' || line[0] == '\t') && last != "" {
+			headers[last] += " " + strings.TrimSpace(line)
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			break
+		}
+		last = strings.ToLower(strings.TrimSpace(k))
+		headers[last] = strings.TrimSpace(v)
+	}
+	if headers["pep"] == "" {
+		return nil, &ParseError{Path: name, Line: 1, Msg: "PEP headers not found"}
+	}
+	d := &Doc{Path: name, Format: "pep", Title: headers["title"], Status: headers["status"]}
+	if d.Title == "" {
+		d.Title = "PEP " + headers["pep"]
+	}
+	d.Created = d.date("Created", headers["created"])
+	d.addPeople(headers["author"], connectors.RoleAuthor)
+	d.addPeople(headers["sponsor"], connectors.RoleSponsor)
+	d.addPeople(headers["pep-delegate"], connectors.RoleDelegate)
+	d.addPeople(headers["bdfl-delegate"], connectors.RoleDelegate)
+	return d, nil
+}
+
+// addPeople reads a comma-separated list of people.
+func (d *Doc) addPeople(list string, role connectors.Role) {
+	for _, s := range splitPeople(list) {
+		if p, ok := parsePerson(s); ok {
+			p.Role = role
+			d.People = append(d.People, p)
+		}
+	}
+}
+
+// splitPeople splits on commas outside <...>, and on " and ".
+func splitPeople(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '<':
+			depth++
+		case '>':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	out = append(out, s[start:])
+	var res []string
+	for _, p := range out {
+		for _, q := range strings.Split(p, " and ") {
+			if q = strings.TrimSpace(q); q != "" {
+				res = append(res, q)
+			}
+		}
+	}
+	return res
+}
+
+// --- Rust RFCs ---
+
+var rustHeader = regexp.MustCompile(`(?m)\A(?:\s*\n)*- (?:Feature Name|Start Date|RFC PR):`)
+
+func parseRust(name, text string) *Doc {
+	d := &Doc{Path: name, Format: "rust"}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "- ") {
+			break
+		}
+		k, v, _ := strings.Cut(strings.TrimPrefix(line, "- "), ":")
+		v = strings.Trim(strings.TrimSpace(v), "`")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "feature name":
+			if v != "" && v != "N/A" && v != "(fill me in with a unique ident, `my_awesome_feature`)" {
+				d.Title = v
+			}
+		case "start date":
+			d.Created = d.date("Start Date", v)
+		}
+	}
+	if h := firstHeading(text); h != "" && !generic[strings.ToLower(h)] {
+		d.Title = h
+	}
+	if d.Title == "" {
+		d.Title = titleFromName(name)
+	}
+	return d
+}
+
+// generic are section names, not titles.
+var generic = map[string]bool{"summary": true, "motivation": true, "abstract": true, "overview": true, "background": true}
+
+func titleFromName(name string) string {
+	b := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	b = strings.TrimLeft(b, "0123456789-_")
+	return strings.ReplaceAll(strings.ReplaceAll(b, "-", " "), "_", " ")
+}
+
+func firstHeading(text string) string {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "# ") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "# "))
+		}
+	}
+	return ""
+}
+
+// --- Markdown with YAML front matter ---
+
+type frontMatter struct {
+	Title        string   `yaml:"title"`
+	Status       string   `yaml:"status"`
+	Authors      []string `yaml:"authors"`
+	Author       string   `yaml:"author"`
+	Reviewers    []string `yaml:"reviewers"`
+	Approvers    []string `yaml:"approvers"`
+	Sponsors     []string `yaml:"sponsors"`
+	Sponsor      string   `yaml:"sponsor"`
+	Delegate     string   `yaml:"delegate"`
+	Created      string   `yaml:"created"`
+	Date         string   `yaml:"date"`
+	Updated      string   `yaml:"updated"`
+	LastUpdated  string   `yaml:"last-updated"`
+	Team         string   `yaml:"team"`
+	OwningTeam   string   `yaml:"owning-team"`
+	Owner        string   `yaml:"owner"`
+	Teams        []string `yaml:"teams"`
+	Participants []string `yaml:"participating-teams"`
+}
+
+func parseFrontMatter(name, text string) (*Doc, error) {
+	rest := text[strings.Index(text, "\n")+1:]
+	end := strings.Index(rest, "\n---")
+	if end < 0 {
+		return nil, &ParseError{Path: name, Line: 1, Msg: "front matter opened with --- is never closed"}
+	}
+	var fm frontMatter
+	if err := yaml.Unmarshal([]byte(rest[:end]), &fm); err != nil {
+		return nil, yamlError(name, 1, err)
+	}
+	d := &Doc{Path: name, Format: "front-matter", Title: fm.Title, Status: fm.Status}
+	if d.Title == "" {
+		d.Title = firstHeading(rest[end:])
+	}
+	if d.Title == "" {
+		d.Title = titleFromName(name)
+	}
+	d.Created = d.date("created", first(fm.Created, fm.Date))
+	d.Updated = d.date("updated", first(fm.Updated, fm.LastUpdated))
+	authors := fm.Authors
+	if fm.Author != "" {
+		authors = append(authors, splitPeople(fm.Author)...)
+	}
+	d.addLogins(authors, connectors.RoleAuthor)
+	d.addLogins(fm.Reviewers, connectors.RoleReviewer)
+	d.addLogins(fm.Approvers, connectors.RoleApprover)
+	sponsors := fm.Sponsors
+	if fm.Sponsor != "" {
+		sponsors = append(sponsors, fm.Sponsor)
+	}
+	d.addLogins(sponsors, connectors.RoleSponsor)
+	if fm.Delegate != "" {
+		d.addLogins([]string{fm.Delegate}, connectors.RoleDelegate)
+	}
+	d.OwningTeam = first(fm.OwningTeam, fm.Team, fm.Owner)
+	d.Participating = append(slices.Clone(fm.Teams), fm.Participants...)
+	seen := map[string]bool{}
+	for _, t := range append(append([]string{d.OwningTeam}, fm.Teams...), fm.Participants...) {
+		if t = strings.TrimSpace(t); t != "" && !seen[strings.ToLower(t)] {
+			seen[strings.ToLower(t)] = true
+			d.Teams = append(d.Teams, t)
+		}
+	}
+	return d, nil
+}
+
+func first(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// --- Go-style design docs and plain Markdown ---
+
+var (
+	authorLine  = regexp.MustCompile(`(?im)^\s*\**\s*authors?(?:\(s\))?\s*\**\s*:\s*\**\s*(.+)$`)
+	updatedLine = regexp.MustCompile(`(?im)^\s*\**\s*last updated\s*\**\s*:\s*\**\s*(.+?)\**\s*$`)
+)
+
+func parseMarkdown(name, text string) *Doc {
+	d := &Doc{Path: name, Format: "markdown", Title: firstHeading(text)}
+	head := text
+	if lines := strings.SplitN(text, "\n", 40); len(lines) == 40 {
+		head = strings.Join(lines[:39], "\n")
+	}
+	if m := authorLine.FindStringSubmatch(head); m != nil {
+		d.Format = "go-design"
+		d.addPeople(strings.ReplaceAll(strings.ReplaceAll(m[1], "&lt;", "<"), "&gt;", ">"), connectors.RoleAuthor)
+	}
+	if m := updatedLine.FindStringSubmatch(head); m != nil {
+		d.Updated = d.date("Last updated", m[1])
+	}
+	d.Title = strings.TrimPrefix(d.Title, "Proposal: ")
+	if d.Title == "" {
+		d.Title = titleFromName(name)
+	}
+	return d
+}
