@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/demo"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+func (a *app) demoCmd() *cobra.Command {
+	var noServe bool
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "demo [--no-serve]",
+		Short: "The whole flow on a bundled sample organisation, no tokens needed",
+		Long: `demo starts fakes of GitHub and Jira holding a sample organisation of seven
+teams, and a folder of design documents, on 127.0.0.1; syncs them through the
+real connectors into a temporary store; prints the inbox and the cross-team
+summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			dir := a.dataDirFlag
+			if dir == "" {
+				tmp, err := os.MkdirTemp("", "evident-demo-")
+				if err != nil {
+					return fmt.Errorf("create demo store: %w", err)
+				}
+				defer os.RemoveAll(tmp)
+				dir = tmp
+			}
+			env, err := demo.Start(dir, time.Now())
+			if err != nil {
+				return err
+			}
+			defer env.Close()
+			a.cfg = env.Config
+			fmt.Fprintf(a.stderr, "Sample organisation: 7 teams on fake GitHub and Jira at 127.0.0.1, design documents in a folder.\nSyncing through the real connectors into %s ...\n", dir)
+			st, err := openStore(ctx, dir)
+			if err != nil {
+				return err
+			}
+			srcs, err := pipeline.Build(env.Config, pipeline.BuildOptions{})
+			if err != nil {
+				st.Close()
+				return err
+			}
+			if err := a.syncWith(ctx, st, env.Config, srcs); err != nil {
+				st.Close()
+				return err
+			}
+			fmt.Fprintln(a.stdout)
+			if err := a.demoSummary(cmd, st); err != nil {
+				st.Close()
+				return err
+			}
+			if noServe || ctx.Err() != nil {
+				return st.Close()
+			}
+			return a.serveUntilDone(ctx, st, env.Config, addr)
+		},
+	}
+	cmd.Flags().BoolVar(&noServe, "no-serve", false, "print the inbox and the cross-team summary, then exit")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:7788", "where to serve the web UI")
+	return cmd
+}
+
+func (a *app) demoSummary(cmd *cobra.Command, st *store.Store) error {
+	ctx := cmd.Context()
+	fmt.Fprintln(a.stdout, "Inbox (newest first):")
+	n, err := a.printItems(ctx, st, store.Filter{States: []store.State{store.Suggested}, Limit: 15}, false)
+	if err != nil {
+		return err
+	}
+	total := 0
+	st.Scan(ctx, store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { total++; return nil })
+	if total > n {
+		fmt.Fprintf(a.stdout, "... and %d more: evident inbox, or the web UI\n", total-n)
+	}
+	fmt.Fprintln(a.stdout, "\nCross-team work:")
+	r, err := crossTeam(ctx, st, a.cfg, time.Time{}, time.Time{})
+	if err != nil {
+		return err
+	}
+	printReport(a.stdout, r)
+	return nil
+}

@@ -1,0 +1,413 @@
+// Package demo runs a bundled sample organisation — seven teams, their
+// pull requests, RFCs and Jira issues — on in-process fakes of GitHub and
+// Jira (the same fakes the connector tests use) and a folder of design
+// documents, so that the whole of evident can be seen without a token.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/jira/jirafake"
+)
+
+// Tokens the demo's fakes accept, set in the process environment.
+const (
+	githubTokenEnv = "EVIDENT_DEMO_GITHUB_TOKEN"
+	jiraTokenEnv   = "EVIDENT_DEMO_JIRA_TOKEN"
+	demoToken      = "demo-token-not-a-secret"
+)
+
+// Env is a running sample organisation.
+type Env struct {
+	Config *config.Config
+	GitHub *ghfake.Server
+	Jira   *jirafake.Server
+	// Counts of what the fakes hold for the user.
+	Reviewed, Authored, Issues, RFCs int
+
+	servers []*http.Server
+	dir     string
+}
+
+// Close stops the fakes and removes the documents folder.
+func (e *Env) Close() {
+	for _, s := range e.servers {
+		s.Close()
+	}
+	os.RemoveAll(e.dir)
+}
+
+// Start serves the sample organisation on 127.0.0.1 and returns a config
+// that points evident at it, with its store in dataDir.
+func Start(dataDir string, now time.Time) (*Env, error) {
+	env := &Env{}
+	dir, err := os.MkdirTemp("", "evident-demo-docs-")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	env.dir = dir
+	clock := connectors.RealClock
+	env.GitHub = ghfake.New(clock)
+	env.GitHub.Token = demoToken
+	env.Jira = jirafake.New(jirafake.Cloud, jirafake.User{ID: "712020:alice", DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
+	env.Jira.Email, env.Jira.Token, env.Jira.TimeZone = "alice@acme.example", demoToken, "Europe/Berlin"
+	rng := rand.New(rand.NewPCG(2026, 11))
+	env.fillGitHub(rng, now)
+	env.fillJira(rng, now)
+	if err := env.writeDocs(now); err != nil {
+		env.Close()
+		return nil, err
+	}
+	ghURL, err := env.serve(env.GitHub.Handler())
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	jiraURL, err := env.serve(env.Jira.Handler())
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	os.Setenv(githubTokenEnv, demoToken)
+	os.Setenv(jiraTokenEnv, demoToken)
+	since := now.AddDate(0, -7, 0).Format(time.DateOnly)
+	yaml := fmt.Sprintf(orgYAML, dataDir, ghURL, githubTokenEnv, since, jiraURL, jiraTokenEnv, since, ghURL, githubTokenEnv, dir)
+	c, err := config.Parse(filepath.Join(dir, "demo.yaml"), []byte(yaml), now)
+	if err != nil {
+		env.Close()
+		return nil, fmt.Errorf("demo config: %w", err)
+	}
+	env.Config = c
+	return env, nil
+}
+
+func (e *Env) serve(h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("demo: listen: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "demo server:", err)
+		}
+	}()
+	e.servers = append(e.servers, srv)
+	return "http://" + ln.Addr().String() + "/", nil
+}
+
+// Shutdown stops the fakes gracefully.
+func (e *Env) Shutdown(ctx context.Context) {
+	for _, s := range e.servers {
+		s.Shutdown(ctx)
+	}
+}
+
+const orgYAML = `
+me:
+  name: Alice Chen
+  github: alice
+  jira: "712020:alice"
+  emails: [alice@acme.example]
+  teams: [platform]
+data_dir: %s
+org:
+  org_threshold: 3
+  org_wide:
+    repos: [acme/architecture]
+    jira_projects: [ARCH]
+  teams:
+    - id: platform
+      name: Platform
+      aliases: [sig-platform]
+      members: {github: [alice, bob], jira: ["712020:alice", "712020:bob"]}
+      repos: ["acme/platform-*", acme/infra]
+      jira_projects: [PLAT]
+    - id: payments
+      name: Payments
+      aliases: [sig-payments]
+      members: {github: [carol, dave], jira: ["712020:carol", "712020:dave"], emails: [carol@acme.example]}
+      repos: ["acme/payments-*"]
+      jira_projects: [PAY]
+    - id: search
+      name: Search
+      aliases: [sig-search]
+      members: {github: [erin], jira: ["712020:erin"]}
+      repos: ["acme/search-*"]
+      jira_projects: [SRCH]
+    - id: identity
+      name: Identity
+      aliases: [sig-auth, iam]
+      members: {github: [frank], jira: ["712020:frank"], names: [Frank Ito]}
+      repos: [acme/auth, "acme/identity-*"]
+    - id: mobile
+      name: Mobile
+      members: {github: [grace, heidi]}
+      repos: ["acme/ios-*", "acme/android-*"]
+    - id: architecture
+      name: Architecture
+      aliases: [sig-architecture]
+      members: {github: [ivan]}
+    - id: data
+      name: Data
+      aliases: [sig-data]
+      members: {github: [judy], jira: ["712020:judy"]}
+      repos: ["acme/data-*"]
+sources:
+  github:
+    - name: github
+      url: %s
+      token_env: %s
+      owners: [acme, oss-lab]
+      since: %s
+      poll: 15m
+  jira:
+    - name: jira
+      url: %s
+      deployment: cloud
+      email: alice@acme.example
+      token_env: %s
+      since: %s
+      poll: 30m
+  rfc:
+    - name: rfcs
+      url: %s
+      token_env: %s
+      repo: acme/rfcs
+      path: rfcs/
+      poll: 1h
+    - name: design-docs
+      dir: %s
+      poll: 1h
+`
+
+var (
+	teamRepos = map[string][]string{
+		"payments": {"payments-api", "payments-ledger"}, "search": {"search-ui", "search-indexer"},
+		"identity": {"auth", "identity-sso"}, "mobile": {"ios-app", "android-app"}, "data": {"data-pipeline"},
+		"platform": {"platform-ci", "infra"}, "architecture": {"architecture"},
+	}
+	teamPeople = map[string][]string{
+		"payments": {"carol", "dave"}, "search": {"erin"}, "identity": {"frank"}, "mobile": {"grace", "heidi"},
+		"data": {"judy"}, "platform": {"bob"}, "architecture": {"ivan"},
+	}
+	titles = []string{"Add idempotency keys to refunds", "Retry webhooks with backoff", "Cache tokenizer output", "Move to structured logging",
+		"Shard the ledger writer", "Drop the legacy auth path", "Batch push notifications", "Stream index updates", "Tighten CSP headers",
+		"Paginate the export API", "Rate-limit the search endpoint", "Parallelise CI test shards", "Encrypt backups at rest",
+		"Deduplicate consumer events", "Faster cold start on iOS", "Schema migration for payouts", "Replace cron with a scheduler",
+		"Circuit breaker for the card vault", "Trace sampling by tenant", "Zero-downtime config reload"}
+)
+
+func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
+	// Weighted toward the teams Platform serves the most.
+	order := []string{"payments", "payments", "payments", "search", "search", "identity", "identity", "mobile", "data", "platform", "platform", "architecture"}
+	n := 0
+	for i := 0; i < 72; i++ {
+		team := order[rng.IntN(len(order))]
+		repos := teamRepos[team]
+		people := teamPeople[team]
+		author := people[rng.IntN(len(people))]
+		if rng.IntN(6) == 0 { // a contributor from another team
+			others := []string{"carol", "erin", "frank", "grace", "judy", "bob"}
+			author = others[rng.IntN(len(others))]
+		}
+		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
+		pr := &ghfake.PR{Owner: "acme", Repo: repos[rng.IntN(len(repos))], Number: 100 + i, Title: titles[rng.IntN(len(titles))], Author: author,
+			CreatedAt: at.Add(-30 * time.Hour), Additions: 10 + rng.IntN(600), Deletions: rng.IntN(200), ChangedFiles: 1 + rng.IntN(20), State: "open"}
+		rounds := 1 + rng.IntN(3)
+		var last time.Time
+		for r := 0; r < rounds; r++ {
+			state := "COMMENTED"
+			switch {
+			case r == rounds-1 && rng.IntN(5) > 0:
+				state = "APPROVED"
+			case rng.IntN(2) == 0:
+				state = "CHANGES_REQUESTED"
+			}
+			last = at.Add(time.Duration(r) * time.Duration(20+rng.IntN(120)) * time.Hour)
+			if last.After(now) {
+				last = now.Add(-time.Hour)
+			}
+			pr.Reviews = append(pr.Reviews, ghfake.Review{User: "alice", State: state, SubmittedAt: last, Body: []string{"", "Looks good overall; see inline notes."}[rng.IntN(2)]})
+			for k := rng.IntN(4); k > 0; k-- {
+				pr.ReviewComments = append(pr.ReviewComments, ghfake.Comment{User: "alice", Body: "Consider handling the timeout here.", CreatedAt: last})
+			}
+		}
+		if rng.IntN(3) == 0 {
+			pr.IssueComments = append(pr.IssueComments, ghfake.Comment{User: author, Body: "Thanks for the review!", CreatedAt: last.Add(time.Hour)})
+		}
+		pr.UpdatedAt = last.Add(2 * time.Hour)
+		if pr.UpdatedAt.After(now) {
+			pr.UpdatedAt = now
+		}
+		if rng.IntN(4) > 0 {
+			pr.Merged, pr.MergedAt, pr.State = true, pr.UpdatedAt, "closed"
+		}
+		e.GitHub.Add(pr)
+		n++
+	}
+	// Two reviews in the open-source lab nobody in the org owns: unknown scope.
+	for i := 0; i < 2; i++ {
+		at := now.Add(-time.Duration(100+i*300) * time.Hour).Truncate(time.Minute)
+		e.GitHub.Add(&ghfake.PR{Owner: "oss-lab", Repo: "fuzz-corpus", Number: 7 + i, Title: "Seed corpus for the parser", Author: "mallory",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+		n++
+	}
+	// Comment-only work.
+	for i := 0; i < 5; i++ {
+		at := now.Add(-time.Duration(rng.IntN(20*7*24)) * time.Hour).Truncate(time.Minute)
+		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "search-ui", Number: 300 + i, Title: "Typeahead experiments", Author: "erin",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), IssueComments: []ghfake.Comment{{User: "alice", Body: "We hit the same in Platform; see infra#12.", CreatedAt: at}}})
+		n++
+	}
+	e.Reviewed = n
+	// Authored.
+	for i := 0; i < 12; i++ {
+		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
+		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: []string{"platform-ci", "infra"}[i%2], Number: 500 + i, Title: titles[(i*7)%len(titles)], Author: "alice",
+			CreatedAt: at, UpdatedAt: at.Add(20 * time.Hour), Merged: true, MergedAt: at.Add(20 * time.Hour), State: "closed",
+			Additions: 20 + rng.IntN(400), Deletions: rng.IntN(100), ChangedFiles: 1 + rng.IntN(10),
+			Reviews: []ghfake.Review{{User: []string{"bob", "carol", "erin"}[i%3], State: "APPROVED", SubmittedAt: at.Add(10 * time.Hour)}}})
+		e.Authored++
+	}
+	// Noise: PRs of others the user never touched.
+	for i := 0; i < 10; i++ {
+		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour)
+		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "payments-api", Number: 900 + i, Title: "Not Alice's", Author: "dave", CreatedAt: at, UpdatedAt: at,
+			Reviews: []ghfake.Review{{User: "carol", State: "APPROVED", SubmittedAt: at}}})
+	}
+	// RFCs in a GitHub repository, reviewed through pull requests.
+	at := now.AddDate(0, -2, 0).Truncate(time.Hour)
+	e.GitHub.Files = map[string]map[string]string{"acme/rfcs": {
+		"rfcs/0012-ledger-sharding.md": "---\ntitle: Ledger sharding\nauthors: ['@carol', '@dave']\nteam: payments\nteams: [data]\nstatus: accepted\ncreated: " + at.AddDate(0, 0, -5).Format(time.DateOnly) + "\n---\n# Ledger sharding\n",
+		"rfcs/0015-search-relevance.md": "---\ntitle: Search relevance v2\nauthors: ['@erin']\nteam: search\nstatus: draft\ncreated: " + at.Format(time.DateOnly) + "\n---\n# Search relevance v2\n",
+	}}
+	e.GitHub.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {
+		"rfcs/0012-ledger-sharding.md":  {{SHA: "a1b2c3", Author: "carol", Date: at, PR: 41}},
+		"rfcs/0015-search-relevance.md": {{SHA: "d4e5f6", Author: "erin", Date: at.AddDate(0, 0, 9), PR: 44}},
+	}}
+	e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 41, Title: "RFC: ledger sharding", Author: "carol", CreatedAt: at, UpdatedAt: at,
+		Reviews: []ghfake.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(26 * time.Hour)}, {User: "alice", State: "APPROVED", SubmittedAt: at.Add(80 * time.Hour)}}},
+		&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 44, Title: "RFC: search relevance", Author: "erin", CreatedAt: at, UpdatedAt: at,
+			Reviews: []ghfake.Review{{User: "alice", State: "COMMENTED", SubmittedAt: at.AddDate(0, 0, 10)}}})
+	e.RFCs += 2
+}
+
+func (e *Env) fillJira(rng *rand.Rand, now time.Time) {
+	e.Jira.AddUsers(
+		jirafake.User{ID: "712020:bob", DisplayName: "Bob Stone"}, jirafake.User{ID: "712020:carol", DisplayName: "Carol Diaz"},
+		jirafake.User{ID: "712020:dave", DisplayName: "Dave Kim"}, jirafake.User{ID: "712020:erin", DisplayName: "Erin Wu"},
+		jirafake.User{ID: "712020:frank", DisplayName: "Frank Ito"}, jirafake.User{ID: "712020:judy", DisplayName: "Judy Park"})
+	me := "712020:alice"
+	projects := []struct{ key, person string }{{"PLAT", "712020:bob"}, {"PAY", "712020:carol"}, {"SRCH", "712020:erin"}, {"ARCH", "712020:frank"}, {"PAY", "712020:dave"}}
+	summaries := []string{"Refund webhook retries storm", "Flaky deploys on Mondays", "Index rebuild takes 6h", "Unify service templates",
+		"Token refresh race", "Quarterly capacity plan", "Ledger drift alert", "Search timeouts under load"}
+	types := []string{"Bug", "Story", "Epic", "Incident", "Task"}
+	for i := 0; i < 24; i++ {
+		p := projects[rng.IntN(len(projects))]
+		created := now.Add(-time.Duration(rng.IntN(25*7*24)) * time.Hour).Truncate(time.Minute)
+		is := &jirafake.Issue{Key: fmt.Sprintf("%s-%d", p.key, 100+i), Project: p.key, Type: types[rng.IntN(len(types))],
+			Summary: summaries[rng.IntN(len(summaries))], Status: "In Progress", StatusCategory: "indeterminate", Reporter: p.person, Created: created}
+		at := created.Add(time.Duration(2+rng.IntN(72)) * time.Hour)
+		switch i % 4 {
+		case 0: // reported and resolved, self-started
+			is.Reporter, is.Assignee = me, me
+			is.Status, is.StatusCategory, is.Resolution, is.ResolutionDate = "Done", "done", "Fixed", at
+			is.History = []jirafake.Change{{Author: me, Created: created.Add(time.Hour), Items: []jirafake.ChangeItem{{Field: "assignee", To: me}}},
+				{Author: me, Created: at, Items: []jirafake.ChangeItem{{Field: "status", FromString: "In Progress", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}
+		case 1: // commented on another team's issue
+			is.Assignee = p.person
+			is.Comments = []jirafake.Comment{{Author: p.person, Body: "Any ideas?", Created: created.Add(time.Hour)}, {Author: me, Body: "Seen this in Platform: it is the retry budget.", Created: at}}
+		case 2: // assigned and transitioned
+			is.Assignee = me
+			is.History = []jirafake.Change{{Author: me, Created: at, Items: []jirafake.ChangeItem{{Field: "status", FromString: "To Do", ToString: "In Progress"}}}}
+		default: // watched only: not the user's work
+			is.Assignee = p.person
+			is.Watchers = []string{me}
+			e.Issues--
+		}
+		is.Updated = at.Add(time.Hour)
+		if is.Updated.After(now) {
+			is.Updated = now
+		}
+		e.Jira.Add(is)
+		e.Issues++
+	}
+}
+
+// writeDocs writes design documents in every format the RFC connector
+// reads into the demo's folder.
+func (e *Env) writeDocs(now time.Time) error {
+	d := func(months int) string { return now.AddDate(0, -months, 0).Format(time.DateOnly) }
+	files := map[string]string{
+		"keps/sig-platform/0101-shared-build-cache/kep.yaml": fmt.Sprintf(`title: Shared build cache
+kep-number: 101
+authors: ["@alice", "@bob"]
+owning-sig: sig-platform
+participating-sigs: [sig-payments, sig-search, sig-data]
+reviewers: ["@carol", "@erin"]
+approvers: ["@ivan"]
+status: implementable
+creation-date: %s
+last-updated: %s
+`, d(5), d(3)),
+		"keps/sig-platform/0101-shared-build-cache/README.md": "# KEP-101: Shared build cache\n",
+		"keps/sig-auth/0207-token-binding/kep.yaml": fmt.Sprintf(`title: Token binding for service accounts
+kep-number: 207
+authors: ["@frank"]
+owning-sig: sig-auth
+participating-sigs: [sig-platform]
+reviewers: ["@alice"]
+approvers: ["@ivan"]
+status: provisional
+creation-date: %s
+`, d(4)),
+		"keps/sig-architecture/0300-api-deprecation-policy/kep.yaml": fmt.Sprintf(`title: API deprecation policy
+kep-number: 300
+authors: ["@ivan"]
+owning-sig: sig-architecture
+participating-sigs: [sig-payments, sig-auth, sig-search, wg-lts]
+reviewers: ["@erin"]
+approvers: ["@alice"]
+status: implemented
+creation-date: %s
+`, d(6)),
+		"peps/pep-9001.rst": fmt.Sprintf(`PEP: 9001
+Title: Typed configuration for internal services
+Author: Frank Ito <frank@acme.example>
+Sponsor: Alice Chen <alice@acme.example>
+Status: Accepted
+Type: Standards Track
+Created: %s
+
+Abstract
+========
+
+Typed configuration.
+`, now.AddDate(0, -3, 0).Format("02-Jan-2006")),
+		"design/observability.md": fmt.Sprintf("# Proposal: Tenant-aware trace sampling\n\nAuthor(s): Alice Chen <alice@acme.example>\n\nLast updated: %s\n\nDiscussion at PLAT-120.\n", d(1)),
+	}
+	for name, content := range files {
+		p := filepath.Join(e.dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if err := os.WriteFile(p, []byte(strings.TrimLeft(content, "\n")), 0o644); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	e.RFCs += 5
+	return nil
+}

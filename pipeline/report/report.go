@@ -1,0 +1,236 @@
+// Package report builds the cross-team report: the review and RFC work the
+// user did for other teams, by team and by week. It is pure: items in,
+// figures out.
+package report
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// Report is the cross-team report for a period.
+type Report struct {
+	Since    *string `json:"since"`
+	Until    *string `json:"until"`
+	Headline string  `json:"headline"`
+	// ReviewsTotal counts every PR the user reviewed in the period;
+	// ReviewsCrossTeam those for other teams.
+	ReviewsTotal     int       `json:"reviews_total"`
+	ReviewsCrossTeam int       `json:"reviews_cross_team"`
+	ShareOutside     float64   `json:"share_outside"` // 0..1
+	OtherTeams       int       `json:"other_teams"`
+	Teams            []TeamRow `json:"teams"`
+	Weeks            []WeekRow `json:"weeks"`
+}
+
+// TeamRow is the work done for one other team.
+type TeamRow struct {
+	Team             string `json:"team"`
+	Name             string `json:"name"`
+	PRsReviewed      int    `json:"prs_reviewed"`
+	ReviewRounds     int    `json:"review_rounds"`
+	Comments         int    `json:"comments"`
+	Approvals        int    `json:"approvals"`
+	ChangesRequested int    `json:"changes_requested"`
+	RFCsReviewed     int    `json:"rfcs_reviewed"`
+	WeeksActive      int    `json:"weeks_active"`
+}
+
+// WeekRow is one ISO week: PRs and RFCs worked on per other team.
+type WeekRow struct {
+	Week  string         `json:"week"`  // 2026-W10
+	Start string         `json:"start"` // the week's Monday, YYYY-MM-DD
+	Teams map[string]int `json:"teams"`
+	Total int            `json:"total"`
+}
+
+// Options say what the report covers.
+type Options struct {
+	Since, Until time.Time // Until exclusive; zero: unbounded
+	// TeamName gives a team id's display name.
+	TeamName func(id string) string
+	// Home names the user's home teams, for the headline.
+	Home []string
+	Now  time.Time
+}
+
+// Build makes the report from every item (dismissed items are left out).
+func Build(items []store.Item, o Options) *Report {
+	if o.TeamName == nil {
+		o.TeamName = func(id string) string { return id }
+	}
+	in := func(t time.Time) bool {
+		return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || t.Before(o.Until))
+	}
+	r := &Report{Since: store.RFC3339(o.Since), Until: store.RFC3339(o.Until), Teams: []TeamRow{}, Weeks: []WeekRow{}}
+	rows := map[string]*TeamRow{}
+	weeksByTeam := map[string]map[string]bool{}
+	weeks := map[string]*WeekRow{}
+	for i := range items {
+		it := &items[i]
+		if it.State == store.Dismissed {
+			continue
+		}
+		a := &it.Artifact
+		review := a.Kind == connectors.KindReview
+		rfcReview := a.Kind == connectors.KindRFC && !a.HasRole(connectors.RoleAuthor)
+		if !review && !rfcReview {
+			continue
+		}
+		// The dates of the work: each round in its own week.
+		var dates []time.Time
+		for _, rd := range a.Activity.Rounds {
+			if !rd.At.IsZero() && in(rd.At) {
+				dates = append(dates, rd.At)
+			}
+		}
+		if len(a.Activity.Rounds) == 0 && in(a.OccurredAt) {
+			dates = append(dates, a.OccurredAt)
+		}
+		if len(dates) == 0 {
+			continue
+		}
+		foreign := it.Scope() == classify.ScopeCrossTeam || it.Scope() == classify.ScopeOrg
+		if review {
+			r.ReviewsTotal++
+			if foreign && len(it.Class.Teams) > 0 {
+				r.ReviewsCrossTeam++
+			}
+		}
+		if !foreign {
+			continue
+		}
+		itemWeeks := map[string]time.Time{}
+		for _, d := range dates {
+			k, start := isoWeek(d)
+			itemWeeks[k] = start
+		}
+		for _, team := range it.Class.Teams {
+			row := rows[team]
+			if row == nil {
+				row = &TeamRow{Team: team, Name: o.TeamName(team)}
+				rows[team] = row
+				weeksByTeam[team] = map[string]bool{}
+			}
+			if review {
+				row.PRsReviewed++
+				for _, rd := range a.Activity.Rounds {
+					if rd.At.IsZero() || !in(rd.At) {
+						continue
+					}
+					switch rd.State {
+					case "APPROVED":
+						row.Approvals++
+						row.ReviewRounds++
+					case "CHANGES_REQUESTED":
+						row.ChangesRequested++
+						row.ReviewRounds++
+					case "COMMENTED", "DISMISSED":
+						row.ReviewRounds++
+					}
+				}
+				row.Comments += a.Activity.Comments
+			} else {
+				row.RFCsReviewed++
+			}
+			for k, start := range itemWeeks {
+				weeksByTeam[team][k] = true
+				w := weeks[k]
+				if w == nil {
+					w = &WeekRow{Week: k, Start: start.Format(time.DateOnly), Teams: map[string]int{}}
+					weeks[k] = w
+				}
+				w.Teams[team]++
+				w.Total++
+			}
+		}
+	}
+	for team, row := range rows {
+		row.WeeksActive = len(weeksByTeam[team])
+		r.Teams = append(r.Teams, *row)
+	}
+	sort.Slice(r.Teams, func(i, j int) bool {
+		a, b := r.Teams[i], r.Teams[j]
+		if a.PRsReviewed+a.RFCsReviewed != b.PRsReviewed+b.RFCsReviewed {
+			return a.PRsReviewed+a.RFCsReviewed > b.PRsReviewed+b.RFCsReviewed
+		}
+		return a.Team < b.Team
+	})
+	for _, w := range weeks {
+		r.Weeks = append(r.Weeks, *w)
+	}
+	sort.Slice(r.Weeks, func(i, j int) bool { return r.Weeks[i].Start < r.Weeks[j].Start })
+	r.OtherTeams = len(r.Teams)
+	if r.ReviewsTotal > 0 {
+		r.ShareOutside = float64(r.ReviewsCrossTeam) / float64(r.ReviewsTotal)
+	}
+	r.Headline = headline(r, o)
+	return r
+}
+
+func headline(r *Report, o Options) string {
+	period := "In all"
+	switch {
+	case !o.Since.IsZero() && !o.Until.IsZero():
+		period = fmt.Sprintf("From %s to %s", o.Since.Format(time.DateOnly), o.Until.Add(-time.Nanosecond).Format(time.DateOnly))
+	case !o.Since.IsZero():
+		period = "Since " + o.Since.Format(time.DateOnly)
+	case !o.Until.IsZero():
+		period = "Until " + o.Until.Add(-time.Nanosecond).Format(time.DateOnly)
+	}
+	if r.ReviewsTotal == 0 && len(r.Teams) == 0 {
+		return period + " there is no review or RFC work for other teams yet."
+	}
+	var home []string
+	for _, h := range o.Home {
+		home = append(home, o.TeamName(h))
+	}
+	rfcs := 0
+	for _, t := range r.Teams {
+		rfcs += t.RFCsReviewed
+	}
+	s := fmt.Sprintf("%s you reviewed %s for %s", period, plural(r.ReviewsCrossTeam, "PR"), plural(r.OtherTeams, "other team"))
+	if rfcs > 0 {
+		s += fmt.Sprintf(" and gave feedback on %s", plural(rfcs, "RFC"))
+	}
+	if r.ReviewsTotal > 0 {
+		outside := "your teams"
+		if len(home) > 0 {
+			outside = strings.Join(home, " and ")
+		}
+		s += fmt.Sprintf("; %.0f%% of your reviews were outside %s", 100*r.ShareOutside, outside)
+	}
+	return s + "."
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// isoWeek names the ISO week of t and gives its Monday.
+func isoWeek(t time.Time) (string, time.Time) {
+	t = t.UTC()
+	y, w := t.ISOWeek()
+	wd := (int(t.Weekday()) + 6) % 7
+	monday := time.Date(t.Year(), t.Month(), t.Day()-wd, 0, 0, 0, 0, time.UTC)
+	return fmt.Sprintf("%d-W%02d", y, w), monday
+}
+
+// TeamOrder lists the report's teams, biggest first, for stacking.
+func (r *Report) TeamOrder() []string {
+	var out []string
+	for _, t := range r.Teams {
+		out = append(out, t.Team)
+	}
+	return slices.Clip(out)
+}
