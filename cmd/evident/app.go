@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -66,6 +67,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
 		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
+		a.runCmd(), a.serveCmd(),
 	)
 	return root
 }
@@ -107,13 +109,25 @@ func (a *app) config() (*config.Config, error) {
 // command to release the store.
 const lockWait = 5 * time.Second
 
-// open returns the backend over the configured data dir.
+// open returns the backend over the configured data dir: the running
+// daemon when there is one (it owns the store), else the store itself.
 func (a *app) open(ctx context.Context) (backend, error) {
 	c, err := a.config()
 	if err != nil {
 		return nil, err
 	}
-	return openStore(ctx, c.DataDir)
+	if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
+		return cl, nil
+	}
+	st, err := openStore(ctx, c.DataDir)
+	var le *store.LockedError
+	if errors.As(err, &le) {
+		// A daemon may have just started: its socket answers once it is up.
+		if cl, derr := localapi.Dial(ctx, c.DataDir); derr == nil {
+			return cl, nil
+		}
+	}
+	return st, err
 }
 
 func openStore(ctx context.Context, dir string) (*store.Store, error) {

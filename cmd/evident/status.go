@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -48,7 +49,8 @@ func (a *app) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				out := statusJSON{Sources: []sourceStatus{}}
+				_, daemon := b.(*localapi.Client)
+				out := statusJSON{Daemon: daemon, Sources: []sourceStatus{}}
 				for _, s := range c.AllSources() {
 					st := states[s.Name]
 					out.Sources = append(out.Sources, sourceStatus{

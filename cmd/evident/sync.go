@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -40,6 +42,10 @@ source that fails does not stop the others; the exit code is then 1.`,
 			}
 			if len(srcs) == 0 {
 				return usagef("no sources are configured in %s (add some under sources:)", c.Path)
+			}
+			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
+				defer cl.Close()
+				return a.syncViaDaemon(ctx, cl, names)
 			}
 			st, err := openStore(ctx, c.DataDir)
 			if err != nil {
@@ -79,7 +85,30 @@ func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, s
 		return err
 	}
 	p := newProgress(a.stderr, srcs)
-	results := s.SyncAll(ctx, srcs, p.update)
+	return a.summarise(ctx, s.SyncAll(ctx, srcs, p.update))
+}
+
+// syncViaDaemon asks the running daemon for the pass and prints the same
+// summary.
+func (a *app) syncViaDaemon(ctx context.Context, cl *localapi.Client, names []string) error {
+	fmt.Fprintln(a.stderr, "evident: the daemon is running; asking it to sync now")
+	res, err := cl.Sync(ctx, names)
+	if err != nil {
+		return err
+	}
+	var results []pipeline.Result
+	for _, r := range res {
+		pr := pipeline.Result{Stats: r.Stats}
+		if r.Error != "" {
+			pr.Err = errors.New(r.Error)
+		}
+		results = append(results, pr)
+	}
+	return a.summarise(ctx, results)
+}
+
+// summarise prints a line per source and fails if any source failed.
+func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 	failed := 0
 	for _, r := range results {
 		line := fmt.Sprintf("%s: fetched %d, new %d, updated %d, requests %d", r.Source, r.Fetched, r.New, r.Updated, r.Requests)

@@ -198,10 +198,10 @@ func resolve(ctx context.Context, b backend, refs []string) ([]string, error) {
 		if errors.As(err, &amb) {
 			return nil, usageError{err}
 		}
+		if errors.Is(err, store.ErrTooShort) {
+			return nil, usageError{err}
+		}
 		if err != nil {
-			if strings.Contains(err.Error(), "too short") {
-				return nil, usageError{err}
-			}
 			return nil, err
 		}
 		ids = append(ids, id)

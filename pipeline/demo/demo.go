@@ -291,7 +291,7 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 	// RFCs in a GitHub repository, reviewed through pull requests.
 	at := now.AddDate(0, -2, 0).Truncate(time.Hour)
 	e.GitHub.Files = map[string]map[string]string{"acme/rfcs": {
-		"rfcs/0012-ledger-sharding.md": "---\ntitle: Ledger sharding\nauthors: ['@carol', '@dave']\nteam: payments\nteams: [data]\nstatus: accepted\ncreated: " + at.AddDate(0, 0, -5).Format(time.DateOnly) + "\n---\n# Ledger sharding\n",
+		"rfcs/0012-ledger-sharding.md":  "---\ntitle: Ledger sharding\nauthors: ['@carol', '@dave']\nteam: payments\nteams: [data]\nstatus: accepted\ncreated: " + at.AddDate(0, 0, -5).Format(time.DateOnly) + "\n---\n# Ledger sharding\n",
 		"rfcs/0015-search-relevance.md": "---\ntitle: Search relevance v2\nauthors: ['@erin']\nteam: search\nstatus: draft\ncreated: " + at.Format(time.DateOnly) + "\n---\n# Search relevance v2\n",
 	}}
 	e.GitHub.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {

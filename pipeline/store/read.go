@@ -67,6 +67,9 @@ func (e *AmbiguousError) Error() string {
 // MinPrefix is the shortest ID prefix Resolve accepts.
 const MinPrefix = 4
 
+// ErrTooShort is returned by Resolve for a prefix under MinPrefix characters.
+var ErrTooShort = fmt.Errorf("an ID needs at least %d characters", MinPrefix)
+
 // Resolve turns what a user typed into a full ID: a unique prefix of at
 // least MinPrefix characters, or an artifact key such as
 // "github:acme/api#42". It returns ErrNotFound, an *AmbiguousError, or an
@@ -81,7 +84,7 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 	}
 	ref = strings.ToLower(ref)
 	if len(ref) < MinPrefix {
-		return "", fmt.Errorf("ID %q is too short: give at least %d characters", ref, MinPrefix)
+		return "", fmt.Errorf("ID %q is too short: %w", ref, ErrTooShort)
 	}
 	var matches []string
 	err := s.db.View(func(txn *badger.Txn) error {

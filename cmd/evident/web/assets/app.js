@@ -1,0 +1,155 @@
+// evident's inbox keyboard: j/k move, c confirm, d dismiss, n note, u undo.
+(function () {
+  "use strict";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const toast = document.getElementById("toast");
+  const undo = [];
+  let sel = -1;
+
+  function items() {
+    return Array.from(document.querySelectorAll("article.item:not(.done):not(.done-item)"));
+  }
+  function say(msg) {
+    if (!toast) return;
+    toast.textContent = msg;
+    toast.classList.add("show");
+    clearTimeout(say.t);
+    say.t = setTimeout(() => toast.classList.remove("show"), 2500);
+  }
+  function select(i) {
+    const list = items();
+    document.querySelectorAll("article.item.sel").forEach((e) => e.classList.remove("sel"));
+    if (!list.length) { sel = -1; return; }
+    sel = Math.max(0, Math.min(i, list.length - 1));
+    list[sel].classList.add("sel");
+    list[sel].focus({ preventScroll: true });
+    list[sel].scrollIntoView({ block: "nearest" });
+  }
+  function current() {
+    const list = items();
+    return sel >= 0 && sel < list.length ? list[sel] : null;
+  }
+  async function post(url, body) {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    if (!res.ok) {
+      let msg = res.statusText;
+      try { msg = (await res.json()).error || msg; } catch (e) { msg = (await res.text()) || msg; }
+      throw new Error(msg);
+    }
+    return res.json();
+  }
+  function setCount(delta) {
+    const c = document.getElementById("inbox-count");
+    if (c) c.textContent = Math.max(0, parseInt(c.textContent || "0", 10) + delta);
+  }
+  async function decide(el, state) {
+    if (!el) return;
+    const id = el.dataset.id;
+    try {
+      await post("/api/items/" + id + "/decide", { state: state });
+    } catch (e) { say("Could not save: " + e.message); return; }
+    const idx = items().indexOf(el);
+    el.classList.add("done", "was-" + state);
+    el.dataset.state = state;
+    undo.push({ el: el, id: id });
+    setCount(-1);
+    say((state === "confirmed" ? "Confirmed" : "Dismissed") + " · u to undo");
+    select(idx);
+  }
+  async function undoLast() {
+    const last = undo.pop();
+    if (!last) { say("Nothing to undo"); return; }
+    try { await post("/api/items/" + last.id + "/decide", { state: "suggested" }); }
+    catch (e) { say("Could not undo: " + e.message); return; }
+    last.el.classList.remove("done", "was-confirmed", "was-dismissed");
+    setCount(1);
+    select(items().indexOf(last.el));
+    say("Undone");
+  }
+  function openNote(el) {
+    if (!el) return;
+    const form = el.querySelector(".note-form");
+    form.hidden = false;
+    const input = form.querySelector("input");
+    const existing = el.querySelector(".note");
+    if (existing && !input.value) input.value = existing.textContent.replace(/^Impact: /, "");
+    input.focus();
+  }
+  async function saveNote(el, text) {
+    try { await post("/api/items/" + el.dataset.id + "/edit", { note: text }); }
+    catch (e) { say("Could not save the note: " + e.message); return; }
+    let n = el.querySelector(".note");
+    if (!n) { n = document.createElement("div"); n.className = "note"; el.querySelector(".actions").before(n); }
+    n.textContent = "Impact: " + text;
+    el.querySelector(".note-form").hidden = true;
+    el.focus();
+    say("Note saved");
+  }
+  document.addEventListener("click", (ev) => {
+    const b = ev.target.closest("button[data-action]");
+    if (b) {
+      const el = b.closest("article.item");
+      select(items().indexOf(el));
+      const a = b.dataset.action;
+      if (a === "confirm") decide(el, "confirmed");
+      else if (a === "dismiss") decide(el, "dismissed");
+      else if (a === "note") openNote(el);
+      return;
+    }
+    const bulk = ev.target.closest("button[data-bulk]");
+    if (bulk) {
+      const sec = bulk.closest("section.week");
+      const els = Array.from(sec.querySelectorAll("article.item:not(.done)"));
+      if (!els.length) return;
+      post("/api/confirm", { ids: els.map((e) => e.dataset.id) }).then(() => {
+        els.forEach((e) => { e.classList.add("done", "was-confirmed"); undo.push({ el: e, id: e.dataset.id }); });
+        setCount(-els.length);
+        say("Confirmed " + els.length + " items");
+        select(0);
+      }).catch((e) => say("Could not save: " + e.message));
+      return;
+    }
+    const art = ev.target.closest("article.item");
+    if (art && !ev.target.closest("a,select,input,label")) select(items().indexOf(art));
+  });
+  document.addEventListener("change", (ev) => {
+    const s = ev.target.closest("select[data-edit]");
+    if (!s) return;
+    const el = s.closest("article.item");
+    const body = {}; body[s.dataset.edit] = s.value;
+    post("/api/items/" + el.dataset.id + "/edit", body).then((v) => {
+      const badge = el.querySelector(".badge");
+      if (s.dataset.edit === "scope" && badge) { badge.textContent = v.scope; badge.className = "badge scope-" + v.scope; badge.title = v.scope_reason; }
+      say("Saved " + s.dataset.edit + ": " + s.value);
+    }).catch((e) => say("Could not save: " + e.message));
+  });
+  document.addEventListener("submit", (ev) => {
+    const f = ev.target.closest("form.note-form");
+    if (!f) return;
+    ev.preventDefault();
+    saveNote(f.closest("article.item"), f.querySelector("input").value);
+  });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.target.closest("input,select,textarea")) {
+      if (ev.key === "Escape") { const f = ev.target.closest("form.note-form"); if (f) { f.hidden = true; f.closest("article").focus(); } }
+      return;
+    }
+    if (ev.metaKey || ev.ctrlKey || ev.altKey) return;
+    switch (ev.key) {
+      case "j": select(sel + 1); break;
+      case "k": select(sel - 1); break;
+      case "c": decide(current(), "confirmed"); break;
+      case "d": decide(current(), "dismissed"); break;
+      case "n": ev.preventDefault(); openNote(current()); break;
+      case "u": undoLast(); break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+  if (items().length) select(0);
+})();

@@ -1,0 +1,525 @@
+// Package web is evident's local triage UI and its JSON API: the weekly
+// inbox (one key or one click per decision), the confirmed evidence with
+// the promotion packet, and the cross-team report with its chart. Pages are
+// server-rendered with html/template; a small embedded script adds the
+// keyboard. It binds loopback by default, refuses requests whose Host is
+// not this server (DNS rebinding) and state changes without the page's
+// CSRF token, and never renders a secret.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline/report"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Backend is what the UI needs of the store (or of the daemon's client).
+type Backend interface {
+	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
+	Get(ctx context.Context, id string) (store.Item, error)
+	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
+	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+}
+
+// Options configure the UI.
+type Options struct {
+	Backend Backend
+	Config  *config.Config
+	// Addr is the address the server listens on (host:port), for the Host check.
+	Addr string
+	Log  *slog.Logger
+	Now  func() time.Time
+}
+
+// Server is the UI.
+type Server struct {
+	o     Options
+	org   *classify.Org
+	csrf  string
+	pages *template.Template
+	mux   *http.ServeMux
+}
+
+// New builds the UI.
+func New(o Options) (*Server, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("web: csrf token: %w", err)
+	}
+	s := &Server{o: o, org: classify.NewOrg(o.Config), csrf: hex.EncodeToString(b[:])}
+	t, err := template.New("").Funcs(template.FuncMap{
+		"scopes":   func() []classify.Scope { return classify.Scopes },
+		"domains":  func() []classify.Domain { return classify.Domains },
+		"teamName": s.org.TeamName,
+		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+	}).ParseFS(assets, "assets/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	s.pages = t
+	static, _ := fs.Sub(assets, "assets")
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
+	mux.HandleFunc("GET /inbox", s.inbox)
+	mux.HandleFunc("GET /evidence", s.evidence)
+	mux.HandleFunc("GET /report", s.report)
+	mux.HandleFunc("GET /export.md", s.packet)
+	mux.HandleFunc("GET /api/items", s.apiItems)
+	mux.HandleFunc("GET /api/report", s.apiReport)
+	mux.HandleFunc("POST /api/items/{id}/decide", s.apiDecide)
+	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
+	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
+	s.mux = mux
+	return s, nil
+}
+
+// ServeHTTP checks the Host and, for state changes, the CSRF token and the
+// Origin, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	if !s.hostAllowed(r.Host) {
+		http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if o := r.Header.Get("Origin"); o != "" {
+			u, err := url.Parse(o)
+			if err != nil || !s.hostAllowed(u.Host) {
+				http.Error(w, "refused: cross-site request", http.StatusForbidden)
+				return
+			}
+		}
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(s.csrf)) != 1 {
+			http.Error(w, "refused: missing or wrong CSRF token (reload the page)", http.StatusForbidden)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// hostAllowed accepts the bound address and the loopback names for its port.
+func (s *Server) hostAllowed(host string) bool {
+	bindHost, bindPort, err := net.SplitHostPort(s.o.Addr)
+	if err != nil {
+		return false
+	}
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		h, p = host, "80"
+	}
+	if p != bindPort {
+		return false
+	}
+	h = strings.Trim(h, "[]")
+	if h == "localhost" || strings.EqualFold(h, bindHost) {
+		return true
+	}
+	ip := net.ParseIP(h)
+	if ip == nil {
+		return false
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	// Bound to every interface: accept this machine's addresses by IP, never
+	// a name that could be rebound.
+	bip := net.ParseIP(strings.Trim(bindHost, "[]"))
+	return bip != nil && bip.IsUnspecified()
+}
+
+type page struct {
+	Title    string
+	Nav      string
+	CSRF     string
+	Me       string
+	Inbox    int
+	Data     any
+	Now      time.Time
+	Flash    string
+	SubTitle string
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
+	p := page{Title: title, Nav: name, CSRF: s.csrf, Me: s.o.Config.Me.Name, Data: data, Now: s.o.Now()}
+	s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { p.Inbox++; return nil })
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.pages.ExecuteTemplate(w, name+".html", p); err != nil {
+		s.o.Log.Error("web: render", "page", name, "error", err.Error())
+	}
+}
+
+// row is an item as the pages show it.
+type row struct {
+	ID, Title, URL, Source, Kind, Container string
+	Scope, ScopeReason, Domain, Summary     string
+	Teams                                   []string
+	Date                                    string
+	Note                                    string
+	State                                   string
+	Roles                                   string
+}
+
+func toRow(it *store.Item) row {
+	var roles []string
+	for _, r := range it.Artifact.Roles {
+		roles = append(roles, string(r))
+	}
+	date := ""
+	if !it.Artifact.OccurredAt.IsZero() {
+		date = it.Artifact.OccurredAt.Local().Format("Mon 2 Jan 2006")
+	}
+	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
+		Container: it.Artifact.Container, Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
+		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", ")}
+}
+
+// safeURL keeps http(s) and file links only.
+func safeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https" && p.Scheme != "file") {
+		return ""
+	}
+	return u
+}
+
+type week struct {
+	Key, Label string
+	Rows       []row
+}
+
+func isoWeek(t time.Time) (string, time.Time) {
+	t = t.Local()
+	y, w := t.ISOWeek()
+	wd := (int(t.Weekday()) + 6) % 7
+	return fmt.Sprintf("%d-W%02d", y, w), time.Date(t.Year(), t.Month(), t.Day()-wd, 0, 0, 0, 0, time.Local)
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	var weeks []*week
+	byKey := map[string]*week{}
+	err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(it *store.Item) error {
+		k, monday := isoWeek(it.Artifact.OccurredAt)
+		wk := byKey[k]
+		if wk == nil {
+			wk = &week{Key: k, Label: "Week of " + monday.Format("2 January 2006")}
+			byKey[k] = wk
+			weeks = append(weeks, wk)
+		}
+		wk.Rows = append(wk.Rows, toRow(it))
+		return nil
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.render(w, r, "inbox", "Inbox", weeks)
+}
+
+type evidenceData struct {
+	Groups                      []group
+	Domain, Scope, Since, Until string
+	Count                       int
+	Query                       string
+}
+
+type group struct {
+	Domain string
+	Title  string
+	Rows   []row
+}
+
+func (s *Server) evidence(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := evidenceData{Domain: q.Get("domain"), Scope: q.Get("scope"), Since: q.Get("since"), Until: q.Get("until")}
+	f, err := filterFrom(store.Confirmed, d.Scope, d.Since, d.Until)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	byDomain := map[string][]row{}
+	err = s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error {
+		if d.Domain != "" && string(it.Domain()) != d.Domain {
+			return nil
+		}
+		byDomain[string(it.Domain())] = append(byDomain[string(it.Domain())], toRow(it))
+		d.Count++
+		return nil
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	for _, dm := range classify.Domains {
+		if rows := byDomain[string(dm)]; len(rows) > 0 {
+			sort.SliceStable(rows, func(i, j int) bool { return scopeRank(rows[i].Scope) > scopeRank(rows[j].Scope) })
+			d.Groups = append(d.Groups, group{string(dm), dm.Title(), rows})
+		}
+	}
+	v := url.Values{}
+	for k, val := range map[string]string{"since": d.Since, "until": d.Until} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	d.Query = v.Encode()
+	s.render(w, r, "evidence", "Evidence", d)
+}
+
+func scopeRank(s string) int { return classify.Scope(s).Rank() }
+
+// filterFrom reads the page's filters; dates are whole local days, until inclusive.
+func filterFrom(state store.State, scope, since, until string) (store.Filter, error) {
+	f := store.Filter{States: []store.State{state}}
+	if scope != "" {
+		sc, err := classify.ParseScope(scope)
+		if err != nil {
+			return f, err
+		}
+		f.Scope = sc
+	}
+	var err error
+	if f.Since, err = parseDay(since); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseDay(until); err != nil {
+		return f, err
+	}
+	if !f.Until.IsZero() {
+		f.Until = f.Until.AddDate(0, 0, 1)
+	}
+	return f, nil
+}
+
+func parseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+	if err != nil {
+		return t, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	return t, nil
+}
+
+func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, error) {
+	q := r.URL.Query()
+	since, until := q.Get("since"), q.Get("until")
+	if since == "" && until == "" && q.Get("all") == "" {
+		since = s.o.Now().AddDate(0, 0, -7*13).Format(time.DateOnly)
+	}
+	from, err := parseDay(since)
+	if err != nil {
+		return nil, "", "", err
+	}
+	to, err := parseDay(until)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if !to.IsZero() {
+		to = to.AddDate(0, 0, 1)
+	}
+	var items []store.Item
+	err = s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
+		if k := it.Artifact.Kind; k == "review" || k == "rfc" {
+			items = append(items, *it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", "", err
+	}
+	rep := report.Build(items, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
+	return rep, since, until, nil
+}
+
+type reportData struct {
+	R            *report.Report
+	Since, Until string
+	Chart        template.HTML
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	rep, since, until, err := s.crossTeam(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	s.render(w, r, "report", "Cross-team report", reportData{R: rep, Since: since, Until: until, Chart: chart(rep, s.org.TeamName)})
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	rep, _, _, err := s.crossTeam(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	writeJSON(w, 200, rep)
+}
+
+func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, err := filterFrom(store.Confirmed, "", q.Get("since"), q.Get("until"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var items []store.Item
+	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { items = append(items, *it); return nil }); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="promotion-packet.md"`)
+	report.Packet(w, items, s.o.Config.Me.Name, q.Get("since"), q.Get("until"), s.o.Now())
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such item"})
+		return
+	}
+	s.o.Log.Error("web", "error", err.Error())
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the store could not answer; see the daemon's log"})
+}
+
+func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.Filter{}
+	if st := q.Get("state"); st != "" && st != "all" {
+		s1, err := store.ParseState(st)
+		if err != nil {
+			writeJSON(w, 400, map[string]string{"error": err.Error()})
+			return
+		}
+		f.States = []store.State{s1}
+	}
+	out := []store.View{}
+	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { out = append(out, it.View()); return nil }); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, out)
+}
+
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		State  string  `json:"state"`
+		Note   *string `json:"note"`
+		Reason *string `json:"reason"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		return
+	}
+	st, err := store.ParseState(req.State)
+	if err != nil {
+		writeJSON(w, 400, map[string]string{"error": err.Error()})
+		return
+	}
+	items, err := s.o.Backend.Decide(r.Context(), []string{r.PathValue("id")}, store.Decision{State: st, Note: req.Note, Reason: req.Reason})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, items[0].View())
+}
+
+func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		IDs []string `json:"ids"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.IDs) == 0 {
+		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		return
+	}
+	items, err := s.o.Backend.Decide(r.Context(), req.IDs, store.Decision{State: store.Confirmed})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, map[string]int{"confirmed": len(items)})
+}
+
+func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Title  *string `json:"title"`
+		Note   *string `json:"note"`
+		Scope  *string `json:"scope"`
+		Domain *string `json:"domain"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		return
+	}
+	e := store.Edit{Title: req.Title, Note: req.Note}
+	if req.Scope != nil {
+		sc := classify.Scope("")
+		if *req.Scope != "" {
+			var err error
+			if sc, err = classify.ParseScope(*req.Scope); err != nil {
+				writeJSON(w, 400, map[string]string{"error": err.Error()})
+				return
+			}
+		}
+		e.Scope = &sc
+	}
+	if req.Domain != nil {
+		dm := classify.Domain("")
+		if *req.Domain != "" {
+			var err error
+			if dm, err = classify.ParseDomain(*req.Domain); err != nil {
+				writeJSON(w, 400, map[string]string{"error": err.Error()})
+				return
+			}
+		}
+		e.Domain = &dm
+	}
+	it, err := s.o.Backend.Edit(r.Context(), r.PathValue("id"), e)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, it.View())
+}

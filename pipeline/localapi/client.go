@@ -1,0 +1,198 @@
+package localapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// ErrNoDaemon means no daemon answers on the data dir's socket.
+var ErrNoDaemon = errors.New("no evident daemon is running")
+
+// Client talks to a running daemon. Its methods mirror the store's.
+type Client struct {
+	http *http.Client
+}
+
+// Dial connects to the daemon of dataDir, or returns ErrNoDaemon.
+func Dial(ctx context.Context, dataDir string) (*Client, error) {
+	p := SocketPath(dataDir)
+	if _, err := os.Stat(p); err != nil {
+		return nil, ErrNoDaemon
+	}
+	c := &Client{http: &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", p)
+		},
+	}}}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := c.call(ctx, http.MethodGet, "/v1/ping", nil, nil); err != nil {
+		return nil, ErrNoDaemon
+	}
+	return c, nil
+}
+
+// Close releases the client's connections.
+func (c *Client) Close() error {
+	c.http.CloseIdleConnections()
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body any) (*http.Response, error) {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://evident"+path, r)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("evident daemon: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		var e apiError
+		if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+			return nil, fmt.Errorf("evident daemon answered %s", resp.Status)
+		}
+		switch e.Kind {
+		case "not_found":
+			return nil, store.ErrNotFound
+		case "ambiguous":
+			return nil, &store.AmbiguousError{Ref: e.Ref, Matches: e.Matches}
+		case "too_short":
+			return nil, fmt.Errorf("%s: %w", e.Error, store.ErrTooShort)
+		}
+		return nil, errors.New(e.Error)
+	}
+	return resp, nil
+}
+
+func (c *Client) call(ctx context.Context, method, path string, body, out any) error {
+	resp, err := c.do(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("evident daemon sent a malformed answer: %w", err)
+	}
+	return nil
+}
+
+// Scan streams the items f selects, newest first.
+func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
+	q := url.Values{}
+	for _, s := range f.States {
+		q.Add("state", string(s))
+	}
+	if f.Scope != "" {
+		q.Set("scope", string(f.Scope))
+	}
+	if f.Source != "" {
+		q.Set("source", f.Source)
+	}
+	if !f.Since.IsZero() {
+		q.Set("since", f.Since.Format(time.RFC3339Nano))
+	}
+	if !f.Until.IsZero() {
+		q.Set("until", f.Until.Format(time.RFC3339Nano))
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	resp, err := c.do(ctx, http.MethodGet, "/v1/items?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(resp.Body)
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("evident daemon sent a malformed list: %w", err)
+	}
+	for dec.More() {
+		var it store.Item
+		if err := dec.Decode(&it); err != nil {
+			return fmt.Errorf("evident daemon sent a malformed list: %w", err)
+		}
+		if err := fn(&it); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("evident daemon cut the list short: %w", err)
+	}
+	return nil
+}
+
+// Get returns one item by its full ID.
+func (c *Client) Get(ctx context.Context, id string) (store.Item, error) {
+	var it store.Item
+	err := c.call(ctx, http.MethodGet, "/v1/items/"+url.PathEscape(id), nil, &it)
+	return it, err
+}
+
+// Resolve turns what the user typed into a full ID.
+func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
+	var out struct{ ID string }
+	err := c.call(ctx, http.MethodGet, "/v1/resolve?ref="+url.QueryEscape(ref), nil, &out)
+	return out.ID, err
+}
+
+// Decide records a decision; the daemon syncs it to disk before answering.
+func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error) {
+	var out []store.Item
+	err := c.call(ctx, http.MethodPost, "/v1/decide", decideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason}, &out)
+	return out, err
+}
+
+// Edit records the user's edit.
+func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item, error) {
+	var out store.Item
+	err := c.call(ctx, http.MethodPost, "/v1/edit", editRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain}, &out)
+	return out, err
+}
+
+// Counts returns items per source.
+func (c *Client) Counts(ctx context.Context) (map[string]int, error) {
+	var out map[string]int
+	err := c.call(ctx, http.MethodGet, "/v1/counts", nil, &out)
+	return out, err
+}
+
+// SourceStates returns every source's state, next runs included.
+func (c *Client) SourceStates(ctx context.Context) (map[string]store.SourceState, error) {
+	var out map[string]store.SourceState
+	err := c.call(ctx, http.MethodGet, "/v1/sources", nil, &out)
+	return out, err
+}
+
+// Sync asks the daemon to run the named sources (all when none) now.
+func (c *Client) Sync(ctx context.Context, sources []string) ([]SyncResult, error) {
+	var out []SyncResult
+	err := c.call(ctx, http.MethodPost, "/v1/sync", map[string][]string{"sources": sources}, &out)
+	return out, err
+}

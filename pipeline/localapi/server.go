@@ -1,0 +1,319 @@
+// Package localapi is the daemon's local API: while `evident run` owns the
+// store, every other command reaches it through a unix socket in the data
+// dir (mode 0600), the way the docker CLI talks to dockerd. The Client has
+// the same methods as the store, so commands work the same either way.
+package localapi
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// SocketName is the socket's file name inside the data dir.
+const SocketName = "evident.sock"
+
+// SocketPath is where the daemon of a data dir listens.
+func SocketPath(dataDir string) string { return filepath.Join(dataDir, SocketName) }
+
+// Listen opens the socket (mode 0600), replacing a stale one. The caller
+// must hold the data dir's store, so no live daemon can own the socket.
+func Listen(dataDir string) (net.Listener, error) {
+	p := SocketPath(dataDir)
+	os.Remove(p)
+	// The data dir is 0700, so the socket is private before the chmod too.
+	ln, err := net.Listen("unix", p)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", p, err)
+	}
+	if err := os.Chmod(p, 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("listen on %s: %w", p, err)
+	}
+	return ln, nil
+}
+
+// Server answers the local API over a store and the daemon's runner.
+type Server struct {
+	Store  *store.Store
+	Runner *pipeline.Runner
+	Log    *slog.Logger
+}
+
+// Handler routes the API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/items", s.items)
+	mux.HandleFunc("GET /v1/items/{id}", s.item)
+	mux.HandleFunc("GET /v1/resolve", s.resolve)
+	mux.HandleFunc("POST /v1/decide", s.decide)
+	mux.HandleFunc("POST /v1/edit", s.edit)
+	mux.HandleFunc("GET /v1/counts", s.counts)
+	mux.HandleFunc("GET /v1/sources", s.sources)
+	mux.HandleFunc("POST /v1/sync", s.sync)
+	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"daemon": true}) })
+	return mux
+}
+
+// apiError is the body of every failed call.
+type apiError struct {
+	Error   string   `json:"error"`
+	Kind    string   `json:"kind"` // not_found, ambiguous, too_short, bad_request, runtime
+	Matches []string `json:"matches,omitempty"`
+	Ref     string   `json:"ref,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func fail(w http.ResponseWriter, err error) {
+	var amb *store.AmbiguousError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error(), Kind: "not_found"})
+	case errors.As(err, &amb):
+		writeJSON(w, http.StatusConflict, apiError{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
+	case errors.Is(err, store.ErrTooShort):
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Kind: "too_short"})
+	default:
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error(), Kind: "runtime"})
+	}
+}
+
+func badRequest(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusBadRequest, apiError{Error: msg, Kind: "bad_request"})
+}
+
+// filterFrom reads a Filter from query parameters.
+func filterFrom(r *http.Request) (store.Filter, error) {
+	q := r.URL.Query()
+	var f store.Filter
+	for _, s := range q["state"] {
+		st, err := store.ParseState(s)
+		if err != nil {
+			return f, err
+		}
+		f.States = append(f.States, st)
+	}
+	if s := q.Get("scope"); s != "" {
+		sc, err := classify.ParseScope(s)
+		if err != nil {
+			return f, err
+		}
+		f.Scope = sc
+	}
+	f.Source = q.Get("source")
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return f, fmt.Errorf("%s: %w", p.name, err)
+			}
+			*p.t = t
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return f, err
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// items streams a JSON array of items, one per line.
+func (s *Server) items(w http.ResponseWriter, r *http.Request) {
+	f, err := filterFrom(r)
+	if err != nil {
+		badRequest(w, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	bw.WriteString("[")
+	n := 0
+	err = s.Store.Scan(r.Context(), f, func(it *store.Item) error {
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		return enc.Encode(it)
+	})
+	if err != nil {
+		// The status is sent; a truncated array tells the client it failed.
+		s.log().Error("local API: list items", "error", err.Error())
+		return
+	}
+	bw.WriteString("]\n")
+	bw.Flush()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+func (s *Server) item(w http.ResponseWriter, r *http.Request) {
+	it, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, 200, it)
+}
+
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
+	id, err := s.Store.Resolve(r.Context(), r.URL.Query().Get("ref"))
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, 200, map[string]string{"id": id})
+}
+
+type decideRequest struct {
+	IDs    []string    `json:"ids"`
+	State  store.State `json:"state"`
+	Note   *string     `json:"note,omitempty"`
+	Reason *string     `json:"reason,omitempty"`
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	var req decideRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		badRequest(w, "malformed decision: "+err.Error())
+		return
+	}
+	if _, err := store.ParseState(string(req.State)); err != nil {
+		badRequest(w, err.Error())
+		return
+	}
+	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: req.State, Note: req.Note, Reason: req.Reason})
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, 200, items)
+}
+
+type editRequest struct {
+	ID     string           `json:"id"`
+	Title  *string          `json:"title,omitempty"`
+	Note   *string          `json:"note,omitempty"`
+	Scope  *classify.Scope  `json:"scope,omitempty"`
+	Domain *classify.Domain `json:"domain,omitempty"`
+}
+
+func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
+	var req editRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		badRequest(w, "malformed edit: "+err.Error())
+		return
+	}
+	it, err := s.Store.Edit(r.Context(), req.ID, store.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain})
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, 200, it)
+}
+
+func (s *Server) counts(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Store.Counts(r.Context())
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, 200, c)
+}
+
+// sources returns every source's state, with the runner's next run.
+func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
+	states, err := s.Store.SourceStates(r.Context())
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	if s.Runner != nil {
+		for _, src := range s.Runner.Sources {
+			st, ok := states[src.Name]
+			if !ok {
+				st = store.SourceState{Name: src.Name, Type: src.Type}
+			}
+			if next, known := s.Runner.NextRun(src.Name); known {
+				st.NextRun = next.UTC()
+			}
+			states[src.Name] = st
+		}
+	}
+	writeJSON(w, 200, states)
+}
+
+// SyncResult is one source's pass, as the API sends it.
+type SyncResult struct {
+	pipeline.Stats
+	Error string `json:"error,omitempty"`
+}
+
+func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Sources []string `json:"sources"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		badRequest(w, "malformed sync request: "+err.Error())
+		return
+	}
+	if s.Runner == nil {
+		badRequest(w, "this daemon runs no sources")
+		return
+	}
+	var out []SyncResult
+	for _, res := range s.Runner.SyncNow(r.Context(), req.Sources) {
+		sr := SyncResult{Stats: res.Stats}
+		if res.Err != nil {
+			sr.Error = res.Err.Error()
+		}
+		out = append(out, sr)
+	}
+	writeJSON(w, 200, out)
+}
+
+// Serve answers the API on ln until ctx is done.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
