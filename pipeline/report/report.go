@@ -167,6 +167,7 @@ func Build(items []store.Item, o Options) *Report {
 		r.Weeks = append(r.Weeks, *w)
 	}
 	sort.Slice(r.Weeks, func(i, j int) bool { return r.Weeks[i].Start < r.Weeks[j].Start })
+	r.Weeks = fillGaps(r.Weeks)
 	r.OtherTeams = len(r.Teams)
 	if r.ReviewsTotal > 0 {
 		r.ShareOutside = float64(r.ReviewsCrossTeam) / float64(r.ReviewsTotal)
@@ -176,7 +177,7 @@ func Build(items []store.Item, o Options) *Report {
 }
 
 func headline(r *Report, o Options) string {
-	period := "In all"
+	period := "Overall"
 	switch {
 	case !o.Since.IsZero() && !o.Until.IsZero():
 		period = fmt.Sprintf("From %s to %s", o.Since.Format(time.DateOnly), o.Until.Add(-time.Nanosecond).Format(time.DateOnly))
@@ -186,7 +187,7 @@ func headline(r *Report, o Options) string {
 		period = "Until " + o.Until.Add(-time.Nanosecond).Format(time.DateOnly)
 	}
 	if r.ReviewsTotal == 0 && len(r.Teams) == 0 {
-		return period + " there is no review or RFC work for other teams yet."
+		return period + ", there is no review or RFC work for other teams yet."
 	}
 	var home []string
 	for _, h := range o.Home {
@@ -196,7 +197,7 @@ func headline(r *Report, o Options) string {
 	for _, t := range r.Teams {
 		rfcs += t.RFCsReviewed
 	}
-	s := fmt.Sprintf("%s you reviewed %s for %s", period, plural(r.ReviewsCrossTeam, "PR"), plural(r.OtherTeams, "other team"))
+	s := fmt.Sprintf("%s, you reviewed %s for %s", period, plural(r.ReviewsCrossTeam, "PR"), plural(r.OtherTeams, "other team"))
 	if rfcs > 0 {
 		s += fmt.Sprintf(" and gave feedback on %s", plural(rfcs, "RFC"))
 	}
@@ -233,4 +234,26 @@ func (r *Report) TeamOrder() []string {
 		out = append(out, t.Team)
 	}
 	return slices.Clip(out)
+}
+
+// fillGaps adds the quiet weeks between the first and the last, so the
+// weeks read as a time line.
+func fillGaps(ws []WeekRow) []WeekRow {
+	if len(ws) < 2 {
+		return ws
+	}
+	var out []WeekRow
+	start, _ := time.Parse(time.DateOnly, ws[0].Start)
+	end, _ := time.Parse(time.DateOnly, ws[len(ws)-1].Start)
+	i := 0
+	for d := start; !d.After(end); d = d.AddDate(0, 0, 7) {
+		if i < len(ws) && ws[i].Start == d.Format(time.DateOnly) {
+			out = append(out, ws[i])
+			i++
+			continue
+		}
+		k, _ := isoWeek(d)
+		out = append(out, WeekRow{Week: k, Start: d.Format(time.DateOnly), Teams: map[string]int{}})
+	}
+	return out
 }

@@ -54,12 +54,19 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 		peak = max(peak, w.Total)
 	}
 	const (
-		barW, gap  = 22, 8
+		gap        = 8
 		top, plotH = 24, 200
 		left       = 34
 	)
-	width := left + len(r.Weeks)*(barW+gap) + gap
+	// Bars fill at least the default width; many weeks make thinner bars.
+	barW := min(48, max(14, (640-left)/len(r.Weeks)-gap))
+	legendW := 0
+	for _, t := range teams {
+		legendW += 24 + 7*len(name(t))
+	}
+	width := max(left+len(r.Weeks)*(barW+gap)+gap, left+legendW, 640)
 	height := top + plotH + 46
+	step := max(1, (peak+3)/4)
 	esc := template.HTMLEscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`, width, height, width, height)
@@ -69,10 +76,10 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 	}
 	b.WriteString(`</defs>`)
 	// Gridlines and the y axis.
-	for _, f := range []float64{0, 0.5, 1} {
-		y := top + plotH - int(f*plotH)
+	for v := 0; v <= peak; v += step {
+		y := top + plotH - v*plotH/peak
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="grid"/><text x="%d" y="%d" class="axis" text-anchor="end">%d</text>`,
-			left, y, width, y, left-6, y+4, int(f*float64(peak)+0.5))
+			left, y, width, y, left-6, y+4, v)
 	}
 	for i, w := range r.Weeks {
 		x := left + gap + i*(barW+gap)

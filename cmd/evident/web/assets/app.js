@@ -145,11 +145,15 @@
       case "k": select(sel - 1); break;
       case "c": decide(current(), "confirmed"); break;
       case "d": decide(current(), "dismissed"); break;
-      case "n": ev.preventDefault(); openNote(current()); break;
+      case "n": break; // opened on keyup, so the key's own character never lands in the note
       case "u": undoLast(); break;
       default: return;
     }
     ev.preventDefault();
+  });
+  document.addEventListener("keyup", (ev) => {
+    if (ev.key !== "n" || ev.metaKey || ev.ctrlKey || ev.altKey || ev.target.closest("input,select,textarea")) return;
+    openNote(current());
   });
   if (items().length) select(0);
 })();

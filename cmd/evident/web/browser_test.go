@@ -1,0 +1,111 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// chromium finds Debian's Chromium. The test may skip only where it is
+// absent and CI is unset; CI installs it.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run installs it")
+	}
+	t.Skip("chromium is not installed (apt-get install chromium)")
+	return ""
+}
+
+// TestBrowser_TriageByKeyboardAndClickThenTheReport drives the UI in a real
+// Chromium: confirm with the keyboard, dismiss with a click, check the
+// store, open the report and check the chart is drawn. Screenshots of the
+// inbox and the report go to $EVIDENT_SCREENSHOTS when set.
+func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
+	bin := chromium(t)
+	_, st, srv := newServer(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 1000))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+
+	first := store.IDFor("github:acme/platform-ci#4")   // newest: selected on load
+	second := store.IDFor("github:acme/payments-api#1") // next
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox"), chromedp.WaitVisible(`article.item.sel`)))
+	inboxPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot the inbox", err)
+	step("confirm with c", chromedp.Do(ctx, chromedp.KeyEvent("c"), chromedp.WaitVisible(`article.item.done[data-id="`+first+`"]`)))
+	step("dismiss with a click", chromedp.Do(ctx,
+		chromedp.Click(`article.item[data-id="`+second+`"] button[data-action="dismiss"]`),
+		chromedp.WaitVisible(`article.item.done.was-dismissed[data-id="`+second+`"]`)))
+	step("note with n", chromedp.Do(ctx,
+		chromedp.KeyEvent("n"),
+		chromedp.WaitVisible(`article.item.sel form.note-form input`),
+		chromedp.SendKeys(`article.item.sel form.note-form input`, "Unblocked the search launch"+kb.Enter),
+		chromedp.WaitVisible(`article.item.sel .note`)))
+	count, err := chromedp.Run(ctx, chromedp.Text(`#inbox-count`))
+	step("read the count", err)
+	step("open the report", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report?all=1"), chromedp.WaitVisible(`svg.chart rect.seg`)))
+	headline, err := chromedp.Run(ctx, chromedp.Text(`#headline`))
+	step("read the headline", err)
+	segments, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect.seg").length`))
+	step("count the bars", err)
+	reportPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot the report", err)
+	bg := context.Background()
+	if it, _ := st.Get(bg, first); it.State != store.Confirmed {
+		t.Errorf("keyboard confirm did not reach the store: %s", it.State)
+	}
+	if it, _ := st.Get(bg, second); it.State != store.Dismissed {
+		t.Errorf("click dismiss did not reach the store: %s", it.State)
+	}
+	noted := 0
+	st.Scan(bg, store.Filter{}, func(it *store.Item) error {
+		if it.User.Note == "Unblocked the search launch" {
+			noted++
+		}
+		return nil
+	})
+	if noted != 1 {
+		var notes []string
+		st.Scan(bg, store.Filter{}, func(it *store.Item) error { notes = append(notes, it.ID+":"+it.User.Note); return nil })
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
+		t.Errorf("the note was saved on %d items, want 1: %v\n%s", noted, notes, html[:min(len(html), 3000)])
+	}
+	if strings.TrimSpace(count) != "2" {
+		t.Errorf("inbox count %q, want 2", count)
+	}
+	if segments < 2 || !strings.Contains(headline, "other teams") {
+		t.Errorf("chart: %d segments, headline %q", segments, headline)
+	}
+	if dir := os.Getenv("EVIDENT_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "inbox.png"), inboxPNG, 0o644)
+		os.WriteFile(filepath.Join(dir, "report.png"), reportPNG, 0o644)
+	}
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+var now = time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+
+const orgYAML = `
+me: {name: Alice Chen, github: alice, teams: [platform]}
+org:
+  teams:
+    - {id: platform, name: Platform, members: {github: [alice, bob]}, repos: ["acme/platform-*"]}
+    - {id: payments, name: Payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
+    - {id: search, name: Search, members: {github: [erin]}, repos: ["acme/search-*"]}
+`
+
+// fixture is a store with reviews for two other teams over three weeks.
+func fixture(t testing.TB) (*store.Store, *config.Config) {
+	t.Helper()
+	c, err := config.Parse("c.yaml", []byte(orgYAML), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	org := classify.NewOrg(c)
+	var in []store.Ingest
+	add := func(repo, author string, n int, at time.Time, states ...string) {
+		a := connectors.Artifact{Source: "github", SourceType: "github", Kind: connectors.KindReview, Key: fmt.Sprintf("github:%s#%d", repo, n),
+			URL: fmt.Sprintf("https://github.com/%s/pull/%d", repo, n), Title: fmt.Sprintf("Change %d in %s", n, repo), Container: repo,
+			Roles: []connectors.Role{connectors.RoleReviewer}, Counterparts: []connectors.Identity{{System: "github", ID: author, Role: connectors.RoleAuthor}},
+			OccurredAt: at, UpdatedAt: at}
+		for i, s := range states {
+			a.Activity.Rounds = append(a.Activity.Rounds, connectors.Round{At: at.Add(time.Duration(i-len(states)+1) * 8 * 24 * time.Hour), State: s})
+		}
+		a.Activity.Comments = 3
+		in = append(in, store.Ingest{Artifact: a, Class: org.Classify(&a)})
+	}
+	add("acme/payments-api", "carol", 1, now.Add(-48*time.Hour), "CHANGES_REQUESTED", "APPROVED")
+	add("acme/payments-api", "carol", 2, now.Add(-10*24*time.Hour), "APPROVED")
+	add("acme/search-ui", "erin", 3, now.Add(-3*24*time.Hour), "COMMENTED")
+	add("acme/platform-ci", "bob", 4, now.Add(-24*time.Hour), "APPROVED")
+	if _, err := st.Commit(context.Background(), "github", in, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st, c
+}
+
+func newServer(t testing.TB) (*Server, *store.Store, *httptest.Server) {
+	st, c := fixture(t)
+	srv := httptest.NewUnstartedServer(nil)
+	s, err := New(Options{Backend: st, Config: c, Addr: srv.Listener.Addr().String(), Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = s
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return s, st, srv
+}
+
+func get(t *testing.T, c *http.Client, url string, host string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if host != "" {
+		req.Host = host
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestHandler_RefusesForeignHosts(t *testing.T) {
+	_, _, srv := newServer(t)
+	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"", 200},
+		{"localhost:" + port, 200},
+		{"[::1]:" + port, 200},
+		{"evil.example:" + port, http.StatusMisdirectedRequest},
+		{"127.0.0.1.nip.io:" + port, http.StatusMisdirectedRequest},
+		{"localhost:1", http.StatusMisdirectedRequest},
+	} {
+		code, body := get(t, srv.Client(), srv.URL+"/inbox", tc.host)
+		if code != tc.want {
+			t.Errorf("Host %q: %d, want %d (%s)", tc.host, code, tc.want, body)
+		}
+	}
+}
+
+func post(t *testing.T, c *http.Client, url, csrf, origin, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestHandler_StateChangesNeedTheCSRFTokenAndOrigin(t *testing.T) {
+	s, st, srv := newServer(t)
+	ctx := context.Background()
+	id := store.IDFor("github:acme/payments-api#1")
+	url := srv.URL + "/api/items/" + id + "/decide"
+	if code, _ := post(t, srv.Client(), url, "", "", `{"state":"confirmed"}`); code != http.StatusForbidden {
+		t.Errorf("no token: %d, want 403", code)
+	}
+	if code, _ := post(t, srv.Client(), url, "wrong", "", `{"state":"confirmed"}`); code != http.StatusForbidden {
+		t.Errorf("wrong token: %d, want 403", code)
+	}
+	if code, _ := post(t, srv.Client(), url, s.csrf, "https://evil.example", `{"state":"confirmed"}`); code != http.StatusForbidden {
+		t.Errorf("cross-site origin: %d, want 403", code)
+	}
+	if it, _ := st.Get(ctx, id); it.State != store.Suggested {
+		t.Fatalf("a refused request changed the store: %s", it.State)
+	}
+	code, body := post(t, srv.Client(), url, s.csrf, srv.URL, `{"state":"confirmed","note":"unblocked refunds"}`)
+	if code != 200 {
+		t.Fatalf("good request: %d %s", code, body)
+	}
+	var v store.View
+	json.Unmarshal([]byte(body), &v)
+	if it, _ := st.Get(ctx, id); it.State != store.Confirmed || it.User.Note != "unblocked refunds" || v.State != store.Confirmed {
+		t.Errorf("after confirm: %+v", it)
+	}
+	code, _ = post(t, srv.Client(), srv.URL+"/api/items/"+id+"/edit", s.csrf, "", `{"scope":"galaxy"}`)
+	if code != 400 {
+		t.Errorf("bad scope: %d", code)
+	}
+	code, _ = post(t, srv.Client(), srv.URL+"/api/items/"+id+"/edit", s.csrf, "", `{"scope":"org","domain":"initiative"}`)
+	if it, _ := st.Get(ctx, id); code != 200 || it.Scope() != classify.ScopeOrg || it.Domain() != classify.DomainInitiative {
+		t.Errorf("edit: %d %s %s", code, it.Scope(), it.Domain())
+	}
+	if code, _ := post(t, srv.Client(), srv.URL+"/api/items/zzzzzzzzzzzz/decide", s.csrf, "", `{"state":"confirmed"}`); code != 404 {
+		t.Errorf("unknown item: %d", code)
+	}
+}
+
+func TestHandler_PagesShowItemsReasonsAndNoToken(t *testing.T) {
+	s, st, srv := newServer(t)
+	_, inbox := get(t, srv.Client(), srv.URL+"/inbox", "")
+	for _, want := range []string{"Change 1 in acme/payments-api", "acme/payments-api is owned by Payments", `data-bulk="2026-W12"`, s.csrf} {
+		if !strings.Contains(inbox, want) {
+			t.Errorf("inbox lacks %q", want)
+		}
+	}
+	st.Decide(context.Background(), []string{store.IDFor("github:acme/payments-api#1")}, store.Decision{State: store.Confirmed})
+	_, ev := get(t, srv.Client(), srv.URL+"/evidence", "")
+	if !strings.Contains(ev, "Change 1 in acme/payments-api") || strings.Contains(ev, "Change 3") {
+		t.Errorf("evidence should list the confirmed item only")
+	}
+	code, md := get(t, srv.Client(), srv.URL+"/export.md", "")
+	if code != 200 || !strings.HasPrefix(md, "# Promotion evidence — Alice Chen") || !strings.Contains(md, "## Cross-team influence (1)") {
+		t.Errorf("packet: %d\n%s", code, md)
+	}
+	_, rep := get(t, srv.Client(), srv.URL+"/report", "")
+	for _, want := range []string{"<svg", `data-team="payments"`, "you reviewed 3 PRs for 2 other teams", "75% of your reviews were outside Platform", "<th scope=\"row\">Payments</th>"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+func TestChart_EveryTeamHasAPatternAndEveryBarItsTotal(t *testing.T) {
+	_, _, srv := newServer(t)
+	_, rep := get(t, srv.Client(), srv.URL+"/report?all=1", "")
+	if !strings.Contains(rep, `<pattern id="team-0"`) || !strings.Contains(rep, `<pattern id="team-1"`) || !strings.Contains(rep, `class="total"`) || !strings.Contains(rep, `class="legend">Payments<`) {
+		t.Errorf("chart lacks patterns, totals or legend")
+	}
+}

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+func item(kind connectors.Kind, scope classify.Scope, teams []string, state store.State, roles []connectors.Role, rounds ...connectors.Round) store.Item {
+	return store.Item{State: state, Artifact: connectors.Artifact{Kind: kind, Roles: roles, Activity: connectors.Activity{Rounds: rounds, Comments: 2},
+		OccurredAt: rounds[len(rounds)-1].At}, Class: classify.Result{Scope: scope, Teams: teams}}
+}
+
+func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
+	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // 2026-W10
+	rv := []connectors.Role{connectors.RoleReviewer}
+	items := []store.Item{
+		// One PR reviewed across W10 and W12: counts in both weeks, once as a PR.
+		item(connectors.KindReview, classify.ScopeCrossTeam, []string{"payments"}, store.Confirmed, rv,
+			connectors.Round{At: mon, State: "CHANGES_REQUESTED"}, connectors.Round{At: mon.AddDate(0, 0, 15), State: "APPROVED"}),
+		item(connectors.KindReview, classify.ScopeOrg, []string{"payments", "search"}, store.Suggested, rv, connectors.Round{At: mon.Add(time.Hour), State: "APPROVED"}),
+		item(connectors.KindReview, classify.ScopeTeam, nil, store.Suggested, rv, connectors.Round{At: mon, State: "APPROVED"}),
+		item(connectors.KindReview, classify.ScopeCrossTeam, []string{"search"}, store.Dismissed, rv, connectors.Round{At: mon, State: "APPROVED"}),
+		item(connectors.KindRFC, classify.ScopeCrossTeam, []string{"search"}, store.Suggested, []connectors.Role{connectors.RoleApprover}, connectors.Round{At: mon}),
+		item(connectors.KindRFC, classify.ScopeCrossTeam, []string{"search"}, store.Suggested, []connectors.Role{connectors.RoleAuthor}, connectors.Round{At: mon}),
+	}
+	names := map[string]string{"payments": "Payments", "search": "Search", "platform": "Platform"}
+	r := Build(items, Options{TeamName: func(id string) string { return names[id] }, Home: []string{"platform"}})
+	want := []TeamRow{
+		{Team: "payments", Name: "Payments", PRsReviewed: 2, ReviewRounds: 3, Comments: 4, Approvals: 2, ChangesRequested: 1, WeeksActive: 2},
+		{Team: "search", Name: "Search", PRsReviewed: 1, ReviewRounds: 1, Comments: 2, Approvals: 1, RFCsReviewed: 1, WeeksActive: 1},
+	}
+	if d := cmp.Diff(want, r.Teams); d != "" {
+		t.Errorf("teams (-want +got):\n%s", d)
+	}
+	var weeks []string
+	for _, w := range r.Weeks {
+		weeks = append(weeks, w.Week)
+	}
+	if d := cmp.Diff([]string{"2026-W10", "2026-W11", "2026-W12"}, weeks); d != "" {
+		t.Errorf("weeks, quiet ones filled in (-want +got):\n%s", d)
+	}
+	if r.Weeks[0].Teams["payments"] != 2 || r.Weeks[0].Teams["search"] != 2 || r.Weeks[2].Total != 1 {
+		t.Errorf("week counts: %+v", r.Weeks)
+	}
+	if want := "Overall, you reviewed 2 PRs for 2 other teams and gave feedback on 1 RFC; 67% of your reviews were outside Platform."; r.Headline != want {
+		t.Errorf("headline\n got %q\nwant %q", r.Headline, want)
+	}
+	// The period limits rounds, not items.
+	r = Build(items, Options{Since: mon.AddDate(0, 0, 7), TeamName: func(id string) string { return names[id] }})
+	if len(r.Teams) != 1 || r.Teams[0].PRsReviewed != 1 || r.Teams[0].ReviewRounds != 1 || r.ReviewsTotal != 1 {
+		t.Errorf("since: %+v (total %d)", r.Teams, r.ReviewsTotal)
+	}
+}
