@@ -71,19 +71,29 @@ func (e *RateLimitError) Error() string {
 type Transport struct {
 	Base  http.RoundTripper
 	Clock Clock
-	// Paces maps a path prefix (after the base URL's path) to the least
-	// interval between requests to it.
-	Paces map[string]time.Duration
+	// Paces spreads requests to paths containing a prefix over a window:
+	// GitHub's search API allows X-RateLimit-Limit requests a minute (30 on
+	// github.com), so its pace is a minute divided by that limit, assumed
+	// 30 until the API says. Keys are path prefixes.
+	Paces map[string]Pace
 	// MaxRetries bounds retries of one request (default 4).
 	MaxRetries int
 	// MaxWait bounds one wait for a limit to reset (default 70 minutes); a
 	// longer one fails the request with a *RateLimitError.
 	MaxWait time.Duration
 
-	mu       sync.Mutex
-	limits   map[string]limit // resource -> budget
-	pacers   map[string]*rate.Limiter
-	requests int
+	mu        sync.Mutex
+	limits    map[string]limit // resource -> budget
+	pacers    map[string]*rate.Limiter
+	paceLimit map[string]int
+	requests  int
+}
+
+// Pace is a request budget per window for one family of paths.
+type Pace struct {
+	Resource string        // the X-RateLimit-Resource whose limit sets the pace
+	Window   time.Duration // the budget's window
+	Default  int           // requests per window until the API reports its limit
 }
 
 type limit struct {
@@ -254,17 +264,21 @@ func (t *Transport) waitBudget(ctx context.Context, res, path string) error {
 	if l, ok := t.limits[res]; ok && l.remaining <= l.reserve() && l.reset.After(now) {
 		wait = l.reset.Sub(now) + time.Second
 	}
-	for prefix, every := range t.Paces {
+	for prefix, p := range t.Paces {
 		if !strings.Contains(path, prefix) {
 			continue
 		}
 		if t.pacers == nil {
-			t.pacers = map[string]*rate.Limiter{}
+			t.pacers, t.paceLimit = map[string]*rate.Limiter{}, map[string]int{}
+		}
+		n := p.Default
+		if l, ok := t.limits[p.Resource]; ok && l.limit > 0 {
+			n = l.limit
 		}
 		lim := t.pacers[prefix]
-		if lim == nil {
-			lim = rate.NewLimiter(rate.Every(every), 1)
-			t.pacers[prefix] = lim
+		if lim == nil || t.paceLimit[prefix] != n {
+			lim = rate.NewLimiter(rate.Every(p.Window/time.Duration(max(n, 1))), 1)
+			t.pacers[prefix], t.paceLimit[prefix] = lim, n
 		}
 		// Reserve at the moment the budget wait ends, on the injected clock.
 		if d := lim.ReserveN(now.Add(wait), 1).DelayFrom(now.Add(wait)); d > 0 {

@@ -115,9 +115,6 @@ func (s *Syncer) Reclassify(ctx context.Context) (int, error) {
 	if err := s.Store.SetMeta(ctx, "org-hash", []byte(s.OrgHash)); err != nil {
 		return n, err
 	}
-	if n > 0 {
-		s.Log.Info("org model changed: re-classified suggested items", "items", n)
-	}
 	return n, nil
 }
 

@@ -131,9 +131,15 @@ func (a *app) open(ctx context.Context) (backend, error) {
 }
 
 func openStore(ctx context.Context, dir string) (*store.Store, error) {
+	return openStoreWith(ctx, dir, store.Options{})
+}
+
+// openStoreWith opens the store, waiting up to lockWait for another
+// short-lived command to release it.
+func openStoreWith(ctx context.Context, dir string, o store.Options) (*store.Store, error) {
 	deadline := time.Now().Add(lockWait)
 	for {
-		s, err := store.Open(dir, store.Options{})
+		s, err := store.Open(dir, o)
 		var le *store.LockedError
 		if !errors.As(err, &le) || time.Now().After(deadline) {
 			return s, err

@@ -61,7 +61,13 @@ it cleanly. See README for the systemd unit and the launchd agent.`,
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(c.DataDir, store.Options{Logger: log})
+			// Another daemon refuses at once; a short command holding the
+			// store is waited for.
+			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
+				cl.Close()
+				return &store.LockedError{Dir: c.DataDir}
+			}
+			st, err := openStoreWith(ctx, c.DataDir, store.Options{Logger: log})
 			if err != nil {
 				return err
 			}

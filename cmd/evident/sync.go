@@ -118,7 +118,11 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 		if len(r.Problems) > 0 {
 			line += fmt.Sprintf(", %d problem%s", len(r.Problems), plural(len(r.Problems)))
 		}
-		if r.Err != nil {
+		switch {
+		case r.Err == nil:
+		case errors.Is(r.Err, context.Canceled) && ctx.Err() != nil:
+			line += "; interrupted (the next sync resumes here)"
+		default:
 			failed++
 			line += "; failed: " + oneLine(r.Err.Error(), 300)
 		}

@@ -81,7 +81,7 @@ func New(cfg Config) (*Connector, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
-	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]time.Duration{"/search/": 2 * time.Second}}
+	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]connectors.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
 	auth := &connectors.AuthTransport{Base: headers{tr}, Token: cfg.Token}
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base

@@ -32,6 +32,10 @@ const (
 // Env is a running sample organisation.
 type Env struct {
 	Config *config.Config
+	// YAML is the config as a file would hold it.
+	YAML string
+	// Env is the environment the config's token_env names.
+	Env    []string
 	GitHub *ghfake.Server
 	Jira   *jirafake.Server
 	// Counts of what the fakes hold for the user.
@@ -61,6 +65,7 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	clock := connectors.RealClock
 	env.GitHub = ghfake.New(clock)
 	env.GitHub.Token = demoToken
+	env.GitHub.SearchLimit = 600 // a fake on this machine: no need to pace the demo like github.com
 	env.Jira = jirafake.New(jirafake.Cloud, jirafake.User{ID: "712020:alice", DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
 	env.Jira.Email, env.Jira.Token, env.Jira.TimeZone = "alice@acme.example", demoToken, "Europe/Berlin"
 	rng := rand.New(rand.NewPCG(2026, 11))
@@ -90,6 +95,8 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 		return nil, fmt.Errorf("demo config: %w", err)
 	}
 	env.Config = c
+	env.YAML = yaml
+	env.Env = []string{githubTokenEnv + "=" + demoToken, jiraTokenEnv + "=" + demoToken}
 	return env, nil
 }
 
@@ -303,6 +310,7 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 		&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 44, Title: "RFC: search relevance", Author: "erin", CreatedAt: at, UpdatedAt: at,
 			Reviews: []ghfake.Review{{User: "alice", State: "COMMENTED", SubmittedAt: at.AddDate(0, 0, 10)}}})
 	e.RFCs += 2
+	e.Reviewed += 2 // the RFCs' pull requests are reviews too
 }
 
 func (e *Env) fillJira(rng *rand.Rand, now time.Time) {

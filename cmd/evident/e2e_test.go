@@ -1,0 +1,533 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/pipeline/demo"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// cli runs this test binary as the evident command.
+type cli struct {
+	t   *testing.T
+	env []string
+}
+
+func newCLI(t *testing.T, env ...string) *cli {
+	home := t.TempDir()
+	base := append(os.Environ(), "EVIDENT_E2E_MAIN=1", "HOME="+home, "XDG_CONFIG_HOME="+home+"/.config", "XDG_DATA_HOME="+home+"/.local/share", "TZ=UTC")
+	return &cli{t: t, env: append(base, env...)}
+}
+
+func (c *cli) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = c.env
+	return cmd
+}
+
+// run runs evident to the end and returns its output and exit code.
+func (c *cli) run(args ...string) (string, string, int) {
+	c.t.Helper()
+	cmd := c.cmd(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// list returns every item as the contract shows it.
+func (c *cli) list(args ...string) []store.View {
+	c.t.Helper()
+	out, errs, code := c.run(append(args, "list", "--json", "--state", "all")...)
+	if code != 0 {
+		c.t.Fatalf("list: exit %d: %s", code, errs)
+	}
+	var vs []store.View
+	if err := json.Unmarshal([]byte(out), &vs); err != nil {
+		c.t.Fatalf("list --json: %v\n%s", err, out)
+	}
+	return vs
+}
+
+func writeConfig(t *testing.T, yaml string) string {
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func startDemo(t *testing.T, dataDir string) *demo.Env {
+	env, err := demo.Start(dataDir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	return env
+}
+
+func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
+	env := startDemo(t, filepath.Join(t.TempDir(), "data"))
+	cfg := writeConfig(t, env.YAML)
+	c := newCLI(t, env.Env...)
+	out, errs, code := c.run("--config", cfg, "sync")
+	if code != 0 {
+		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errs)
+	}
+	items := c.list("--config", cfg)
+	by := map[string]int{}
+	keys := map[string]store.View{}
+	for _, v := range items {
+		by[v.Source]++
+		if _, dup := keys[v.Key]; dup {
+			t.Errorf("duplicate key %s", v.Key)
+		}
+		keys[v.Key] = v
+	}
+	if by["github"] != env.Reviewed+env.Authored || by["jira"] != env.Issues || by["rfcs"]+by["design-docs"] != env.RFCs {
+		t.Errorf("items by source %v; want github %d, jira %d, rfcs %d", by, env.Reviewed+env.Authored, env.Issues, env.RFCs)
+	}
+	checks := []struct{ key, scope, reason string }{
+		{"github:oss-lab/fuzz-corpus#7", "unknown", "no team found: no team owns oss-lab/fuzz-corpus (add it to a team's repos); PR author mallory is in no team (add mallory to a team's members.github)"},
+		{"rfc:design-docs:keps/sig-architecture/0300-api-deprecation-policy/kep.yaml", "org", "co-author ivan is in Architecture; the document declares Architecture, Payments, Identity, Search, wg-lts (wg-lts not in your org config)"},
+		{"rfc:rfcs:0012-ledger-sharding.md", "org", "co-author carol is in Payments"},
+	}
+	for _, ch := range checks {
+		v, ok := keys[ch.key]
+		if !ok {
+			t.Errorf("missing %s", ch.key)
+			continue
+		}
+		if v.Scope != ch.scope || !strings.HasPrefix(v.ScopeReason, ch.reason) {
+			t.Errorf("%s: %s %q\nwant %s %q…", ch.key, v.Scope, v.ScopeReason, ch.scope, ch.reason)
+		}
+	}
+	for _, v := range items {
+		if v.Source == "github" && v.Kind == "review" && strings.HasPrefix(v.Container, "acme/payments-") &&
+			!strings.Contains(v.ScopeReason, "is owned by Payments (repos: acme/payments-*)") {
+			t.Errorf("%s: reason %q does not name the owner", v.Key, v.ScopeReason)
+		}
+	}
+}
+
+// killer wraps a fake and signals the evident process once the fake has
+// served a number of requests in the current run.
+type killer struct {
+	h      http.Handler
+	mu     sync.Mutex
+	n      int
+	at     int
+	proc   *os.Process
+	signal os.Signal
+	total  atomic.Int64
+}
+
+func (k *killer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	k.total.Add(1)
+	k.mu.Lock()
+	k.n++
+	if k.proc != nil && k.at > 0 && k.n == k.at {
+		k.proc.Signal(k.signal)
+		if k.signal == syscall.SIGKILL {
+			k.mu.Unlock()
+			// The process is gone; this response goes nowhere.
+			return
+		}
+	}
+	k.mu.Unlock()
+	k.h.ServeHTTP(w, r)
+}
+
+func (k *killer) arm(p *os.Process, at int, sig os.Signal) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.n, k.at, k.proc, k.signal = 0, at, p, sig
+}
+
+// crashPRs is how many reviewed PRs the crash fixture holds: 21 search
+// pages of 100.
+const crashPRs = 2100
+
+// crashFixture is a GitHub of crashPRs reviewed PRs behind a killer.
+func crashFixture(t *testing.T) (*killer, string, []string) {
+	fake := ghfake.New(connectors.RealClock)
+	fake.Token, fake.SearchLimit, fake.CoreLimit = "crash-token", 6000, 1_000_000
+	base := time.Now().Add(-300 * 24 * time.Hour).Truncate(time.Second)
+	for i := 0; i < crashPRs; i++ {
+		at := base.Add(time.Duration(i) * 3 * time.Hour)
+		fake.Add(&ghfake.PR{Owner: "acme", Repo: fmt.Sprintf("payments-%d", i%3), Number: i + 1, Title: fmt.Sprintf("Change %d", i), Author: "carol",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}},
+			ReviewComments: []ghfake.Comment{{User: "alice", Body: "nit", CreatedAt: at}}})
+	}
+	k := &killer{h: fake.Handler()}
+	srv := httptest.NewServer(k)
+	t.Cleanup(srv.Close)
+	yaml := fmt.Sprintf(`me: {github: alice, teams: [platform]}
+data_dir: %s
+org:
+  teams:
+    - {id: platform, members: {github: [alice]}}
+    - {id: payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
+sources:
+  github:
+    - {name: github, url: %q, token_env: CRASH_TOKEN, since: %s}
+`, filepath.Join(t.TempDir(), "data"), srv.URL+"/", base.Add(-24*time.Hour).Format(time.DateOnly))
+	var keys []string
+	for i := 0; i < crashPRs; i++ {
+		keys = append(keys, fmt.Sprintf("github:acme/payments-%d#%d", i%3, i+1))
+	}
+	slices.Sort(keys)
+	return k, writeConfig(t, yaml), keys
+}
+
+func keysOf(vs []store.View) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Key)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestE2E_SIGKILLAtTwentyPointsOfABackfill kills `evident sync` at twenty
+// points of a backfill, makes decisions in between, and checks the final
+// store equals an uninterrupted run's.
+func TestE2E_SIGKILLAtTwentyPointsOfABackfill(t *testing.T) {
+	k, cfg, want := crashFixture(t)
+	c := newCLI(t, "CRASH_TOKEN=crash-token")
+	kills := 0
+	var confirmed, dismissed string
+	for run := 0; run < 200; run++ {
+		cmd := c.cmd("--config", cfg, "sync")
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// A page costs about 300 requests: each run commits a page or two
+		// and dies at a different point of the next.
+		at := 0
+		if kills < 20 {
+			at = 310 + (kills*97)%290
+		}
+		k.arm(cmd.Process, at, syscall.SIGKILL)
+		err := cmd.Wait()
+		k.arm(nil, 0, nil)
+		if err == nil {
+			break
+		}
+		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+			t.Fatalf("run %d: %v\n%s%s", run, err, out.String(), errb.String())
+		}
+		kills++
+		// Decisions made between crashes must survive the rest.
+		if kills == 5 || kills == 12 {
+			vs := c.list("--config", cfg)
+			if len(vs) == 0 {
+				continue
+			}
+			id := vs[len(vs)/2].ID
+			verb := "confirm"
+			if kills == 12 {
+				verb = "dismiss"
+			}
+			if _, e, code := c.run("--config", cfg, verb, id); code != 0 {
+				t.Fatalf("%s: %s", verb, e)
+			}
+			if verb == "confirm" {
+				confirmed = id
+			} else {
+				dismissed = id
+			}
+		}
+	}
+	if kills < 20 {
+		t.Fatalf("only %d kills before the backfill finished; lower the step", kills)
+	}
+	got := c.list("--config", cfg)
+	if d := slices.Compare(want, keysOf(got)); d != 0 || len(got) != len(want) {
+		t.Fatalf("after %d kills: %d items, want %d, same keys: %v", kills, len(got), len(want), d == 0)
+	}
+	states := map[string]store.State{}
+	for _, v := range got {
+		states[v.ID] = v.State
+	}
+	if confirmed == "" || states[confirmed] != store.Confirmed || (dismissed != "" && states[dismissed] != store.Dismissed) {
+		t.Errorf("decisions between crashes: confirmed %s=%s, dismissed %s=%s", confirmed, states[confirmed], dismissed, states[dismissed])
+	}
+	t.Logf("%d kills; %d requests in all", kills, k.total.Load())
+}
+
+func TestE2E_SIGTERMMidSyncExitsZeroAndTheNextRunResumes(t *testing.T) {
+	k, cfg, want := crashFixture(t)
+	c := newCLI(t, "CRASH_TOKEN=crash-token")
+	cmd := c.cmd("--config", cfg, "sync")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	k.arm(cmd.Process, 1000, syscall.SIGTERM)
+	start := time.Now()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("SIGTERM: %v, want exit 0\n%s%s", err, out.String(), errb.String())
+	}
+	k.arm(nil, 0, nil)
+	if time.Since(start) > 30*time.Second || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr: %s", errb.String())
+	}
+	partial := c.list("--config", cfg)
+	if len(partial) == 0 || len(partial) >= len(want) {
+		t.Fatalf("after SIGTERM %d items stored, want some of %d", len(partial), len(want))
+	}
+	before := k.total.Load()
+	if o, e, code := c.run("--config", cfg, "sync"); code != 0 {
+		t.Fatalf("second sync: %s%s", o, e)
+	}
+	if got := keysOf(c.list("--config", cfg)); !slices.Equal(got, want) {
+		t.Errorf("after resume: %d keys, want %d", len(got), len(want))
+	}
+	if used := k.total.Load() - before; used > int64(3*(len(want)-len(partial))+100) {
+		t.Errorf("the resumed sync made %d requests for %d PRs left: it started over", used, len(want)-len(partial))
+	}
+}
+
+// daemonUp waits for the daemon's socket to answer.
+func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if ok() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestE2E_CommandsWorkThroughTheDaemon runs `evident run`, then inbox and
+// confirm from other processes while it syncs; the answers are the same as
+// without the daemon.
+func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data")
+	env := startDemo(t, dataDir)
+	cfg := writeConfig(t, env.YAML)
+	c := newCLI(t, env.Env...)
+	daemon := c.cmd("--config", cfg, "run", "--addr", freeAddr(t))
+	var derr bytes.Buffer
+	daemon.Stderr = &derr
+	if err := daemon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer daemon.Process.Kill()
+	waitFor(t, "the daemon", 20*time.Second, func() bool {
+		out, e, code := c.run("--config", cfg, "status", "--json")
+		if code != 0 {
+			t.Logf("status: %d %s", code, e)
+		}
+		return code == 0 && strings.Contains(out, `"daemon": true`)
+	})
+	// A second daemon refuses in one sentence.
+	_, e, code := c.run("--config", cfg, "run", "--addr", freeAddr(t))
+	if code != 1 || strings.TrimSpace(e) != "evident: another evident process is using "+dataDir {
+		t.Errorf("second run: exit %d %q", code, e)
+	}
+	// Wait for every source to have synced once.
+	waitFor(t, "the first syncs", 30*time.Second, func() bool {
+		out, _, _ := c.run("--config", cfg, "status", "--json")
+		return strings.Count(out, `"last_success": "`) == 4
+	})
+	out, e, code := c.run("--config", cfg, "inbox", "--json")
+	if code != 0 {
+		t.Fatalf("inbox through the daemon: %d %s", code, e)
+	}
+	var inbox []store.View
+	json.Unmarshal([]byte(out), &inbox)
+	if len(inbox) == 0 {
+		t.Fatal("empty inbox")
+	}
+	target := inbox[3].ID
+	if _, e, code := c.run("--config", cfg, "confirm", target[:6], "--note", "through the daemon"); code != 0 {
+		t.Fatalf("confirm through the daemon: %s", e)
+	}
+	if _, e, code := c.run("--config", cfg, "confirm", "zzzz"); code != 2 || !strings.Contains(e, `no item has ID "zzzz"`) {
+		t.Errorf("unknown ID through the daemon: %d %s", code, e)
+	}
+	viaDaemon := c.list("--config", cfg)
+	if err := daemon.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- daemon.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("daemon exit: %v\n%s", err, derr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the daemon did not stop within 10 s of SIGTERM")
+	}
+	direct := c.list("--config", cfg)
+	if len(direct) != len(viaDaemon) {
+		t.Fatalf("%d items through the daemon, %d without", len(viaDaemon), len(direct))
+	}
+	for i := range direct {
+		if direct[i].ID != viaDaemon[i].ID || direct[i].State != viaDaemon[i].State || direct[i].Note != viaDaemon[i].Note {
+			t.Errorf("item %d differs: %+v vs %+v", i, direct[i], viaDaemon[i])
+		}
+	}
+	for _, v := range direct {
+		if v.ID == target && (v.State != store.Confirmed || v.Note != "through the daemon") {
+			t.Errorf("the decision made through the daemon: %+v", v)
+		}
+	}
+}
+
+// TestE2E_AFailingSourceLeavesTheOthersStored: one source is refused (401),
+// one answers 500 forever, one hangs; the others' results are stored and
+// status names each failure.
+func TestE2E_AFailingSourceLeavesTheOthersStored(t *testing.T) {
+	unauthorised := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		w.Write([]byte(`{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`))
+	}))
+	defer unauthorised.Close()
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(500)
+		w.Write([]byte(`{"errorMessages":["Internal server error"]}`))
+	}))
+	defer broken.Close()
+	hang := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer func() { close(hang); hanging.Close() }()
+	docs := t.TempDir()
+	os.WriteFile(filepath.Join(docs, "cache.md"), []byte("---\ntitle: Shared cache\nauthors: ['@alice']\nteam: payments\ncreated: 2026-02-01\n---\n"), 0o644)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	cfg := writeConfig(t, fmt.Sprintf(`me: {github: alice, jira: alice, teams: [platform]}
+data_dir: %s
+org:
+  teams:
+    - {id: platform, members: {github: [alice]}}
+    - {id: payments, aliases: [Payments]}
+sources:
+  github:
+    - {name: gh-revoked, url: %q, token_env: T1}
+    - {name: gh-hanging, url: %q, token_env: T1}
+  jira:
+    - {name: jira-broken, url: %q, deployment: server, token_env: T1}
+  rfc:
+    - {name: docs, dir: %s}
+`, dataDir, unauthorised.URL+"/", hanging.URL+"/", broken.URL, docs))
+	c := newCLI(t, "T1=some-token-value")
+	daemon := c.cmd("--config", cfg, "run", "--addr", freeAddr(t))
+	if err := daemon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer daemon.Process.Kill()
+	type st struct {
+		Sources []struct {
+			Name        string  `json:"name"`
+			LastSuccess *string `json:"last_success"`
+			LastError   string  `json:"last_error"`
+			Items       int     `json:"items"`
+		} `json:"sources"`
+	}
+	var status st
+	waitFor(t, "the other sources", 60*time.Second, func() bool {
+		out, _, code := c.run("--config", cfg, "status", "--json")
+		if code != 0 || json.Unmarshal([]byte(out), &status) != nil {
+			return false
+		}
+		done := 0
+		for _, s := range status.Sources {
+			if s.LastSuccess != nil || s.LastError != "" {
+				done++
+			}
+		}
+		return done >= 3
+	})
+	for _, s := range status.Sources {
+		switch s.Name {
+		case "docs":
+			if s.LastSuccess == nil || s.Items != 1 || s.LastError != "" {
+				t.Errorf("docs: %+v", s)
+			}
+		case "gh-revoked":
+			if !strings.Contains(s.LastError, "GitHub rejected the token from $T1 (401 Bad credentials)") {
+				t.Errorf("gh-revoked: %q", s.LastError)
+			}
+		case "jira-broken":
+			if !strings.Contains(s.LastError, "500") {
+				t.Errorf("jira-broken: %q", s.LastError)
+			}
+		case "gh-hanging":
+			if s.LastSuccess != nil {
+				t.Errorf("gh-hanging cannot have succeeded")
+			}
+		}
+	}
+	for _, e := range []string{"some-token-value"} {
+		out, _, _ := c.run("--config", cfg, "status", "--json")
+		if strings.Contains(out, e) {
+			t.Error("status shows the token")
+		}
+	}
+	daemon.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- daemon.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("daemon exit with a hanging source: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the daemon did not stop within 10 s while a source hung")
+	}
+	// Without the daemon, sync reports the failures with exit 1 and keeps the rest.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_ = ctx
+	out, _, code := c.run("--config", cfg, "sync", "--source", "gh-revoked", "--source", "jira-broken", "--source", "docs")
+	if code != 1 || !strings.Contains(out, "docs: fetched") || !strings.Contains(out, "gh-revoked: fetched 0") || !strings.Contains(out, "failed: GitHub rejected the token from $T1") {
+		t.Errorf("sync with failing sources: exit %d\n%s", code, out)
+	}
+}
