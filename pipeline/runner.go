@@ -25,6 +25,9 @@ type Runner struct {
 	OnResult func(Source, Result)
 	// GCInterval is how often the store's value log is collected (default 1h).
 	GCInterval time.Duration
+	// MinBackoff and MaxBackoff bound the waits after failures (defaults
+	// one minute and two hours, or the poll interval if longer).
+	MinBackoff, MaxBackoff time.Duration
 
 	mu      sync.Mutex
 	state   map[string]*runState
@@ -141,7 +144,7 @@ func (r *Runner) loop(ctx context.Context, i int, src Source) {
 	prev, _ := r.Syncer.sourceState(ctx, src)
 	auth := prev.AuthFailed && prev.ConfigHash == src.Hash
 	// Stagger the first runs a little so sources do not start at once.
-	wait := time.Duration(i)*2*time.Second + time.Duration(rand.Int64N(int64(time.Second)))
+	wait := min(time.Duration(i)*2*time.Second+time.Duration(rand.Int64N(int64(time.Second))), src.Poll)
 	failures := 0
 	for {
 		r.mu.Lock()
@@ -197,7 +200,14 @@ func (r *Runner) loop(ctx context.Context, i int, src Source) {
 			log.Error("sync failed: credentials rejected", "error", res.Err.Error())
 		default:
 			failures++
-			wait = min(minBackoff<<min(failures-1, 10), max(maxBackoff, src.Poll))
+			lo, hi := r.MinBackoff, r.MaxBackoff
+			if lo == 0 {
+				lo = minBackoff
+			}
+			if hi == 0 {
+				hi = max(maxBackoff, src.Poll)
+			}
+			wait = min(lo<<min(failures-1, 16), hi)
 			log.Warn("sync failed; backing off", "error", res.Err.Error(), "failures", failures, "retry_in", wait.String())
 		}
 	}
