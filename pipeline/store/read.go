@@ -43,7 +43,7 @@ func (f *Filter) match(it *Item) bool {
 // Get returns one item by its full ID.
 func (s *Store) Get(ctx context.Context, id string) (Item, error) {
 	var it *Item
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		var err error
 		it, err = getItem(txn, id)
 		return err
@@ -87,7 +87,7 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 		return "", fmt.Errorf("ID %q is too short: %w", ref, ErrTooShort)
 	}
 	var matches []string
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		p := idKey(ref)
@@ -117,7 +117,7 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 // every other listing is one sequential walk over the time-ordered records,
 // skipping other states by their tag byte without decoding them.
 func (s *Store) Scan(ctx context.Context, f Filter, fn func(*Item) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
+	return s.view(func(txn *badger.Txn) error {
 		if len(f.States) == 1 && f.States[0] == Suggested {
 			return scanStateIndex(ctx, txn, f, fn)
 		}
@@ -216,7 +216,7 @@ func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) 
 // Counts returns how many items each source has, by source name.
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		p := []byte(prefixSource)
@@ -237,7 +237,7 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 // Cursor returns the stored cursor of a source, or nil when it has none.
 func (s *Store) Cursor(ctx context.Context, source string) (connectors.Cursor, error) {
 	var c connectors.Cursor
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it, err := txn.Get(cursorKey(source))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
@@ -273,7 +273,7 @@ type SourceState struct {
 // SourceStates returns every stored source state, by name.
 func (s *Store) SourceStates(ctx context.Context) (map[string]SourceState, error) {
 	out := map[string]SourceState{}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		p := []byte(prefixSrcState)
 		opts.Prefix = p
@@ -303,7 +303,7 @@ func (s *Store) PutSourceState(ctx context.Context, st SourceState) error {
 // Meta returns a small named value kept by the pipeline (nil when unset).
 func (s *Store) Meta(ctx context.Context, name string) ([]byte, error) {
 	var v []byte
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		it, err := txn.Get([]byte(prefixMeta + "p/" + name))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil

@@ -17,8 +17,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -48,13 +51,25 @@ type Options struct {
 	Logger *slog.Logger
 	// EncryptionKey, when set (16, 24 or 32 bytes), encrypts the store at rest.
 	EncryptionKey []byte
+	// IdleClose, when set, closes the database after this long without use
+	// and opens it again on the next call, keeping the data dir locked
+	// throughout: an idle daemon then holds no Badger memory and runs no
+	// Badger goroutines.
+	IdleClose time.Duration
 }
 
 // Store is an open evident data dir.
 type Store struct {
-	db   *badger.DB
 	dir  string
 	lock *os.File
+	opts badger.Options
+	idle time.Duration
+
+	mu    sync.Mutex
+	db    *badger.DB // nil while hibernating
+	users int
+	timer *time.Timer
+	gen   uint64 // bumped on every use, so a stale idle timer does nothing
 }
 
 // Open opens (creating if needed) the store in dir. Only one process may
@@ -67,23 +82,81 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := badger.Open(badgerOptions(dir, o))
-	if err != nil {
+	s := &Store{dir: dir, lock: lock, opts: badgerOptions(dir, o), idle: o.IdleClose}
+	if err := s.open(); err != nil {
 		lock.Close()
-		if strings.Contains(err.Error(), "Another process is using this Badger database") {
-			return nil, &LockedError{Dir: dir}
-		}
-		if strings.Contains(err.Error(), "Encryption key mismatch") || strings.Contains(err.Error(), "encryption") {
-			return nil, fmt.Errorf("open store in %s: the encryption key does not match the one the store was written with", dir)
-		}
-		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		return nil, err
 	}
-	s := &Store{db: db, dir: dir, lock: lock}
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// open opens the Badger database; the caller holds s.mu or owns s alone.
+func (s *Store) open() error {
+	db, err := badger.Open(s.opts)
+	if err != nil {
+		if strings.Contains(err.Error(), "Another process is using this Badger database") {
+			return &LockedError{Dir: s.dir}
+		}
+		if strings.Contains(err.Error(), "Encryption key mismatch") || strings.Contains(err.Error(), "encryption") {
+			return fmt.Errorf("open store in %s: the encryption key does not match the one the store was written with", s.dir)
+		}
+		return fmt.Errorf("open store in %s: %w", s.dir, err)
+	}
+	s.db = db
+	return nil
+}
+
+// withDB runs fn with the database open, opening it again if it was closed
+// for idleness, and arms the idle timer when the last user is done.
+func (s *Store) withDB(fn func(db *badger.DB) error) error {
+	s.mu.Lock()
+	if s.lock == nil {
+		s.mu.Unlock()
+		return errors.New("store is closed")
+	}
+	if s.db == nil {
+		if err := s.open(); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	s.users++
+	s.gen++
+	db := s.db
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.users--
+		if s.users == 0 && s.idle > 0 {
+			gen := s.gen
+			if s.timer != nil {
+				s.timer.Stop()
+			}
+			s.timer = time.AfterFunc(s.idle, func() { s.hibernate(gen) })
+		}
+		s.mu.Unlock()
+	}()
+	return fn(db)
+}
+
+// hibernate closes an idle database unless it was used since gen.
+func (s *Store) hibernate(gen uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil || s.users > 0 || s.gen != gen {
+		return
+	}
+	s.db.Close()
+	s.db = nil
+	debug.FreeOSMemory()
+}
+
+func (s *Store) view(fn func(txn *badger.Txn) error) error {
+	return s.withDB(func(db *badger.DB) error { return db.View(fn) })
 }
 
 // badgerOptions are tuned for a background service on a laptop: small
@@ -132,9 +205,19 @@ func (s *Store) Dir() string { return s.dir }
 
 // Close flushes and closes the store and releases the data dir.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	var err error
+	if s.db != nil {
+		err = s.db.Close()
+		s.db = nil
+	}
 	if s.lock != nil {
 		s.lock.Close()
+		s.lock = nil
 	}
 	if err != nil {
 		return fmt.Errorf("close store: %w", err)
@@ -147,7 +230,7 @@ func (s *Store) Close() error {
 // ctx is done.
 func (s *Store) CollectGarbage(ctx context.Context) error {
 	for ctx.Err() == nil {
-		err := s.db.RunValueLogGC(0.5)
+		err := s.withDB(func(db *badger.DB) error { return db.RunValueLogGC(0.5) })
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
 			return nil
 		}
@@ -161,7 +244,7 @@ func (s *Store) CollectGarbage(ctx context.Context) error {
 func (s *Store) migrate() error {
 	for {
 		var v uint32
-		err := s.db.View(func(txn *badger.Txn) error {
+		err := s.view(func(txn *badger.Txn) error {
 			it, err := txn.Get([]byte(keySchema))
 			if errors.Is(err, badger.ErrKeyNotFound) {
 				return nil
@@ -182,18 +265,22 @@ func (s *Store) migrate() error {
 		}
 		switch {
 		case v == 0:
-			return s.db.Update(func(txn *badger.Txn) error { return setSchema(txn, SchemaVersion) })
+			return s.withDB(func(db *badger.DB) error {
+				return db.Update(func(txn *badger.Txn) error { return setSchema(txn, SchemaVersion) })
+			})
 		case v == SchemaVersion:
 			return nil
 		case v > SchemaVersion:
 			return fmt.Errorf("the store in %s was written by a newer evident (schema %d; this build knows %d)", s.dir, v, SchemaVersion)
 		}
 		step := migrations[v-1]
-		if err := s.db.Update(func(txn *badger.Txn) error {
-			if err := step(txn); err != nil {
-				return err
-			}
-			return setSchema(txn, v+1)
+		if err := s.withDB(func(db *badger.DB) error {
+			return db.Update(func(txn *badger.Txn) error {
+				if err := step(txn); err != nil {
+					return err
+				}
+				return setSchema(txn, v+1)
+			})
 		}); err != nil {
 			return fmt.Errorf("migrate store from schema %d: %w", v, err)
 		}

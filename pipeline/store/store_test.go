@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	badger "github.com/dgraph-io/badger/v4"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/evident-sync/evident/classify"
@@ -316,7 +317,9 @@ func TestOpen_SecondOpenerGetsOneSentence(t *testing.T) {
 func TestOpen_RefusesNewerSchema(t *testing.T) {
 	dir := t.TempDir()
 	s := openTemp(t, dir)
-	s.db.Update(func(txn *badgerTxn) error { return setSchema(txn, SchemaVersion+1) })
+	s.withDB(func(db *badger.DB) error {
+		return db.Update(func(txn *badgerTxn) error { return setSchema(txn, SchemaVersion+1) })
+	})
 	s.Close()
 	_, err := Open(dir, Options{})
 	if err == nil || !contains(err.Error(), "newer evident") {
@@ -342,5 +345,33 @@ func TestReclassify_OnlySuggestedItems(t *testing.T) {
 	it, _ := s.Get(ctx, confirmed)
 	if it.Scope() != classify.ScopeCrossTeam {
 		t.Errorf("confirmed item re-tagged to %s", it.Scope())
+	}
+}
+
+func TestStore_IdleCloseHibernatesAndWakesOnUse(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{IdleClose: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Commit(ctx, "github", page(10, 0), nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	s.mu.Lock()
+	asleep := s.db == nil
+	s.mu.Unlock()
+	if !asleep {
+		t.Fatal("the idle store did not close its database")
+	}
+	// Still locked against other processes while asleep.
+	if _, err := Open(dir, Options{}); err == nil {
+		t.Fatal("a second opener got in while the store slept")
+	}
+	n := 0
+	if err := s.Scan(ctx, Filter{}, func(*Item) error { n++; return nil }); err != nil || n != 10 {
+		t.Fatalf("after waking: %d items, %v", n, err)
 	}
 }

@@ -218,7 +218,7 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := s.db.Update(fn)
+		err := s.withDB(func(db *badger.DB) error { return db.Update(fn) })
 		if errors.Is(err, badger.ErrConflict) && attempt < maxRetries {
 			continue
 		}
@@ -315,7 +315,7 @@ func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
 }
 
 func (s *Store) sync() error {
-	if err := s.db.Sync(); err != nil {
+	if err := s.withDB(func(db *badger.DB) error { return db.Sync() }); err != nil {
 		return fmt.Errorf("sync store to disk: %w", err)
 	}
 	return nil
@@ -327,7 +327,7 @@ func (s *Store) sync() error {
 // It returns how many items changed.
 func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) classify.Result) (int, error) {
 	var ids []string
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		p := statePrefix(Suggested)
