@@ -15,11 +15,22 @@ type Config struct {
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
 
-	Me      Me      `yaml:"me"`
-	DataDir string  `yaml:"data_dir"`
-	Org     Org     `yaml:"org"`
-	Sources Sources `yaml:"sources"`
+	Me         Me         `yaml:"me"`
+	DataDir    string     `yaml:"data_dir"`
+	Encryption Encryption `yaml:"encryption"`
+	Org        Org        `yaml:"org"`
+	Sources    Sources    `yaml:"sources"`
 }
+
+// Encryption turns on encryption at rest for the store: the key (32 bytes,
+// hex or base64) comes from an environment variable or the OS keyring.
+type Encryption struct {
+	KeyEnv string `yaml:"key_env"`
+	Key    string `yaml:"key"` // only "keyring"
+}
+
+// Enabled reports whether the store is encrypted.
+func (e Encryption) Enabled() bool { return e.KeyEnv != "" || e.Key != "" }
 
 // Me is the user whose work evident collects.
 type Me struct {
@@ -73,7 +84,12 @@ type Sources struct {
 type Token struct {
 	TokenEnv     string `yaml:"token_env"`
 	TokenCommand string `yaml:"token_command"`
+	// Token may only be "keyring": the token `evident auth` stored.
+	Token string `yaml:"token"`
 }
+
+// Keyring is the value of token that means "the stored token".
+const Keyring = "keyring"
 
 // GitHubSource is a GitHub or GitHub Enterprise Server account to read.
 type GitHubSource struct {
@@ -83,6 +99,8 @@ type GitHubSource struct {
 	Owners []string `yaml:"owners"`
 	Since  Date     `yaml:"since"`
 	Poll   Duration `yaml:"poll"`
+	// ClientID is the OAuth app `evident auth github` signs in with.
+	ClientID string `yaml:"client_id"`
 }
 
 // JiraSource is a Jira Cloud site or Server/Data Center instance to read.

@@ -95,7 +95,7 @@ var (
 )
 
 func init() {
-	for _, v := range []any{Config{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Sources{}, GitHubSource{}, JiraSource{}, RFCSource{}} {
+	for _, v := range []any{Config{}, Encryption{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Sources{}, GitHubSource{}, JiraSource{}, RFCSource{}} {
 		t := reflect.TypeOf(v)
 		typesByName[t.String()] = t
 	}

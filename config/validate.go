@@ -43,6 +43,14 @@ func (v *validator) check() {
 	c := v.c
 	v.checkMe()
 	v.checkOrg()
+	switch e := c.Encryption; {
+	case e.KeyEnv != "" && e.Key != "":
+		v.add("encryption.key", "set encryption.key_env or encryption.key: keyring, not both")
+	case e.Key != "" && e.Key != Keyring:
+		v.add("encryption.key", "encryption.key may only be %q; put the key in the keyring or an environment variable (key_env)", Keyring)
+	case e.KeyEnv != "" && !envRE.MatchString(e.KeyEnv):
+		v.add("encryption.key_env", "key_env names an environment variable, like EVIDENT_STORE_KEY")
+	}
 
 	c.DataDir = v.resolvePath(c.DataDir)
 
@@ -122,7 +130,7 @@ func (v *validator) check() {
 			} else if !fi.IsDir() {
 				v.add(p+".dir", "%s is not a folder", s.Dir)
 			}
-			if s.TokenEnv != "" || s.TokenCommand != "" || s.URL != "" || s.Path != "" {
+			if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" || s.URL != "" || s.Path != "" {
 				v.add(p+".dir", "a local RFC folder takes no url, path or token")
 			}
 		default:
@@ -130,8 +138,8 @@ func (v *validator) check() {
 				v.add(p+".repo", "repo %q must be owner/name", s.Repo)
 			}
 			v.checkURL(p+".url", s.URL)
-			if s.TokenEnv != "" && s.TokenCommand != "" {
-				v.add(p+".token_command", "set token_env or token_command, not both")
+			if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" {
+				v.checkToken(p, s.Token, "an RFC source")
 			}
 		}
 	}
@@ -235,11 +243,19 @@ func (v *validator) checkURL(p, raw string) {
 }
 
 func (v *validator) checkToken(p string, t Token, what string) {
+	n := 0
+	for _, s := range []string{t.TokenEnv, t.TokenCommand, t.Token} {
+		if s != "" {
+			n++
+		}
+	}
 	switch {
-	case t.TokenEnv != "" && t.TokenCommand != "":
-		v.add(p+".token_command", "set token_env or token_command, not both")
-	case t.TokenEnv == "" && t.TokenCommand == "":
-		v.add(p, "%s needs a token: set token_env (an environment variable) or token_command", what)
+	case t.Token != "" && t.Token != Keyring:
+		v.add(p+".token", "token may only be %q (the token evident auth stored); never put the token itself in the config", Keyring)
+	case n > 1:
+		v.add(p+".token_command", "set one of token_env, token_command or token: keyring")
+	case n == 0:
+		v.add(p, "%s needs a token: set token_env (an environment variable), token_command, or token: keyring (after evident auth)", what)
 	case t.TokenEnv != "" && (!envRE.MatchString(t.TokenEnv) || looksLikeSecret(t.TokenEnv)):
 		v.add(p+".token_env", "token_env names an environment variable, like GITHUB_TOKEN; %q is not one (never put the token itself here)", redactish(t.TokenEnv))
 	}

@@ -3,6 +3,7 @@ package connectors
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 type TokenSource struct {
 	Env     string // environment variable name
 	Command string // a shell command printing the token
+	// Keyring names the secret stored by `evident auth` (the source's name).
+	Keyring string
 }
 
 // Describe names the place: "$GITHUB_TOKEN" or "token_command \"gh auth token\"".
@@ -24,6 +27,9 @@ func (t TokenSource) Describe() string {
 	}
 	if t.Command != "" {
 		return fmt.Sprintf("token_command %q", t.Command)
+	}
+	if t.Keyring != "" {
+		return fmt.Sprintf("the keyring (evident auth, source %s)", t.Keyring)
 	}
 	return "no token"
 }
@@ -49,6 +55,15 @@ func (t TokenSource) Resolve(ctx context.Context) (string, error) {
 		v := strings.TrimSpace(out.String())
 		if v == "" {
 			return "", fmt.Errorf("token_command %q printed nothing: %w", t.Command, ErrAuth)
+		}
+		return v, nil
+	case t.Keyring != "":
+		v, err := DefaultSecrets().Get(t.Keyring)
+		if errors.Is(err, ErrNoSecret) {
+			return "", fmt.Errorf("no token stored for source %s: run evident auth for it: %w", t.Keyring, ErrAuth)
+		}
+		if err != nil {
+			return "", fmt.Errorf("read the stored token of source %s: %v: %w", t.Keyring, err, ErrAuth)
 		}
 		return v, nil
 	}

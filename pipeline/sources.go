@@ -28,7 +28,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 	var out []Source
 	for _, s := range c.Sources.GitHub {
 		conn, err := github.New(github.Config{
-			Name: s.Name, BaseURL: s.URL, Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+			Name: s.Name, BaseURL: s.URL, Token: tokenOf(s.Name, s.Token),
 			Login: c.Me.GitHub, Owners: s.Owners, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
 		})
 		if err != nil {
@@ -56,17 +56,26 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 func newJira(c *config.Config, s config.JiraSource, o BuildOptions) (connectors.Connector, error) {
 	return jira.New(jira.Config{
 		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
-		Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+		Token: tokenOf(s.Name, s.Token),
 		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
 	})
 }
 
 func newRFC(c *config.Config, s config.RFCSource, o BuildOptions) (connectors.Connector, error) {
 	return rfc.New(rfc.Config{
-		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: connectors.TokenSource{Env: s.TokenEnv, Command: s.TokenCommand},
+		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: tokenOf(s.Name, s.Token),
 		Repo: s.Repo, Path: s.Path, Me: rfc.Me{GitHub: c.Me.GitHub, Name: c.Me.Name, Emails: c.Me.Emails},
 		Clock: o.Clock, Base: o.Base,
 	})
+}
+
+// tokenOf says where a source's token comes from.
+func tokenOf(source string, t config.Token) connectors.TokenSource {
+	ts := connectors.TokenSource{Env: t.TokenEnv, Command: t.TokenCommand}
+	if t.Token == config.Keyring {
+		ts.Keyring = source
+	}
+	return ts
 }
 
 func hashOf(v any) string {

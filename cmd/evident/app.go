@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -119,7 +123,7 @@ func (a *app) open(ctx context.Context) (backend, error) {
 	if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
 		return cl, nil
 	}
-	st, err := openStore(ctx, c.DataDir)
+	st, err := a.openStore(ctx, c, store.Options{})
 	var le *store.LockedError
 	if errors.As(err, &le) {
 		// A daemon may have just started: its socket answers once it is up.
@@ -130,8 +134,50 @@ func (a *app) open(ctx context.Context) (backend, error) {
 	return st, err
 }
 
-func openStore(ctx context.Context, dir string) (*store.Store, error) {
-	return openStoreWith(ctx, dir, store.Options{})
+// openStore opens the configured store (with its encryption key, if any),
+// waiting for a short command that holds it.
+func (a *app) openStore(ctx context.Context, c *config.Config, o store.Options) (*store.Store, error) {
+	key, err := storeKey(c)
+	if err != nil {
+		return nil, err
+	}
+	o.EncryptionKey = key
+	return openStoreWith(ctx, c.DataDir, o)
+}
+
+// storeKeyName is the keyring entry of the store's encryption key.
+const storeKeyName = "store-encryption-key"
+
+// storeKey returns the store's encryption key, or nil when encryption is off.
+func storeKey(c *config.Config) ([]byte, error) {
+	var raw string
+	switch e := c.Encryption; {
+	case e.KeyEnv != "":
+		raw = strings.TrimSpace(os.Getenv(e.KeyEnv))
+		if raw == "" {
+			return nil, fmt.Errorf("the store is encrypted, but $%s (encryption.key_env) is empty or unset", e.KeyEnv)
+		}
+	case e.Key == config.Keyring:
+		v, err := connectors.DefaultSecrets().Get(storeKeyName)
+		if err != nil {
+			return nil, fmt.Errorf("the store is encrypted, but its key is not in the keyring (evident auth store-key): %v", err)
+		}
+		raw = v
+	default:
+		return nil, nil
+	}
+	return decodeKey(raw)
+}
+
+// decodeKey reads a 32-byte key written as 64 hex digits or base64.
+func decodeKey(raw string) ([]byte, error) {
+	if b, err := hex.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, errors.New("the store's encryption key must be 32 bytes written as 64 hex digits or base64 (make one with: openssl rand -hex 32)")
 }
 
 // openStoreWith opens the store, waiting up to lockWait for another

@@ -41,7 +41,7 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 			defer env.Close()
 			a.cfg = env.Config
 			fmt.Fprintf(a.stderr, "Sample organisation: 7 teams on fake GitHub and Jira at 127.0.0.1, design documents in a folder.\nSyncing through the real connectors into %s ...\n", dir)
-			st, err := openStore(ctx, dir)
+			st, err := openStoreWith(ctx, dir, store.Options{})
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,7 @@ it cleanly. See README for the systemd unit and the launchd agent.`,
 				cl.Close()
 				return &store.LockedError{Dir: c.DataDir}
 			}
-			st, err := openStoreWith(ctx, c.DataDir, store.Options{Logger: log, IdleClose: 30 * time.Second})
+			st, err := a.openStore(ctx, c, store.Options{Logger: log, IdleClose: 30 * time.Second})
 			if err != nil {
 				return err
 			}

@@ -47,7 +47,7 @@ source that fails does not stop the others; the exit code is then 1.`,
 				defer cl.Close()
 				return a.syncViaDaemon(ctx, cl, names)
 			}
-			st, err := openStore(ctx, c.DataDir)
+			st, err := a.openStore(ctx, c, store.Options{})
 			if err != nil {
 				return err
 			}

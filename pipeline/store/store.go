@@ -56,6 +56,10 @@ type Options struct {
 	// throughout: an idle daemon then holds no Badger memory and runs no
 	// Badger goroutines.
 	IdleClose time.Duration
+
+	// uncompressed turns block compression off, so that tests can look for
+	// plain text on disk and see it when it is there.
+	uncompressed bool
 }
 
 // Store is an open evident data dir.
@@ -181,6 +185,9 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithLogger(badgerLogger{o.Logger})
 	if len(o.EncryptionKey) > 0 {
 		opts = opts.WithEncryptionKey(o.EncryptionKey)
+	}
+	if o.uncompressed {
+		opts = opts.WithCompression(options.None)
 	}
 	return opts
 }

@@ -1,0 +1,99 @@
+package connectors
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zalando/go-keyring"
+)
+
+// KeyringService is the service name evident's secrets carry in the OS
+// keyring.
+const KeyringService = "evident"
+
+// Secrets keeps tokens in the OS keyring (macOS Keychain, the Secret Service
+// on Linux desktops, Windows Credential Manager) and, where there is none
+// (a headless Linux), in files of mode 0600 in a 0700 folder.
+type Secrets struct {
+	// Dir is the fallback folder: $XDG_CONFIG_HOME/evident/credentials.
+	Dir string
+}
+
+// DefaultSecrets uses the keyring and the default fallback folder.
+func DefaultSecrets() Secrets {
+	base := os.Getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".config")
+	}
+	return Secrets{Dir: filepath.Join(base, "evident", "credentials")}
+}
+
+func (s Secrets) file(name string) string {
+	return filepath.Join(s.Dir, strings.NewReplacer("/", "_", string(filepath.Separator), "_").Replace(name))
+}
+
+// Set stores a secret and says where: "the OS keyring" or the file.
+func (s Secrets) Set(name, value string) (string, error) {
+	if err := keyring.Set(KeyringService, name, value); err == nil {
+		os.Remove(s.file(name)) // one place only
+		return "the OS keyring", nil
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return "", fmt.Errorf("no OS keyring, and cannot create %s: %w", s.Dir, err)
+	}
+	if err := os.Chmod(s.Dir, 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(value); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp.Name(), s.file(name)); err != nil {
+		return "", err
+	}
+	return s.file(name) + " (no OS keyring here; the file is readable by you only)", nil
+}
+
+// ErrNoSecret means no secret is stored under the name.
+var ErrNoSecret = errors.New("no stored secret")
+
+// Get returns a stored secret.
+func (s Secrets) Get(name string) (string, error) {
+	if v, err := keyring.Get(KeyringService, name); err == nil {
+		return v, nil
+	}
+	b, err := os.ReadFile(s.file(name))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", ErrNoSecret
+	}
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(s.file(name)); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("%s is readable by others; chmod 600 it", s.file(name))
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Where says where a stored secret lives, without reading it out.
+func (s Secrets) Where(name string) string {
+	if _, err := keyring.Get(KeyringService, name); err == nil {
+		return "the OS keyring"
+	}
+	if _, err := os.Stat(s.file(name)); err == nil {
+		return s.file(name)
+	}
+	return ""
+}

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Backups are Badger's backup stream behind a small header. When the store
+// is encrypted, the stream is too, with the store's key: AES-256-GCM over
+// chunks of at most 64 KiB, each authenticated with its index and whether
+// it is the last, so a truncated or reordered backup is refused.
+const (
+	backupMagic = "evident-backup/1\n"
+	plainMode   = 'p'
+	sealedMode  = 'e'
+	chunkSize   = 64 << 10
+)
+
+// ErrNotEmpty is returned by Restore into a store that holds items.
+var ErrNotEmpty = errors.New("the store is not empty")
+
+// Backup writes a full backup of the store to w.
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	key := s.opts.EncryptionKey
+	mode := byte(plainMode)
+	if len(key) > 0 {
+		mode = sealedMode
+	}
+	if _, err := io.WriteString(w, backupMagic); err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte{mode}); err != nil {
+		return err
+	}
+	out := io.Writer(w)
+	var sw *sealWriter
+	if mode == sealedMode {
+		aead, err := newAEAD(key)
+		if err != nil {
+			return err
+		}
+		sw = &sealWriter{w: w, aead: aead}
+		out = sw
+	}
+	bw := bufio.NewWriterSize(out, chunkSize)
+	err := s.withDB(func(db *badger.DB) error {
+		_, err := db.Backup(bw, 0)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("back up the store: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if sw != nil {
+		return sw.close()
+	}
+	return nil
+}
+
+// Restore loads a backup into this store, which must be empty.
+func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	empty := true
+	s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		p := []byte(prefixID)
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		it.Seek(p)
+		empty = !it.ValidForPrefix(p)
+		return nil
+	})
+	if !empty {
+		return ErrNotEmpty
+	}
+	head := make([]byte, len(backupMagic)+1)
+	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(backupMagic)]) != backupMagic {
+		return errors.New("this is not an evident backup")
+	}
+	in := r
+	switch head[len(backupMagic)] {
+	case plainMode:
+	case sealedMode:
+		if len(s.opts.EncryptionKey) == 0 {
+			return errors.New("this backup is encrypted: configure the store's encryption key to restore it")
+		}
+		aead, err := newAEAD(s.opts.EncryptionKey)
+		if err != nil {
+			return err
+		}
+		in = &openReader{r: bufio.NewReader(r), aead: aead}
+	default:
+		return errors.New("this evident backup uses a format this build does not know")
+	}
+	err := s.withDB(func(db *badger.DB) error { return db.Load(in, 256) })
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return s.sync()
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+func chunkAAD(i uint64, last bool) []byte {
+	var b [9]byte
+	binary.BigEndian.PutUint64(b[:8], i)
+	if last {
+		b[8] = 1
+	}
+	return b[:]
+}
+
+// sealWriter encrypts whatever is written, one chunk per Write (the
+// bufio.Writer in front keeps them at most chunkSize).
+type sealWriter struct {
+	w    io.Writer
+	aead cipher.AEAD
+	n    uint64
+}
+
+func (s *sealWriter) seal(p []byte, last bool) error {
+	nonce := make([]byte, s.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return err
+	}
+	ct := s.aead.Seal(nil, nonce, p, chunkAAD(s.n, last))
+	s.n++
+	var hdr [4]byte
+	binary.BigEndian.PutUint32(hdr[:], uint32(len(ct)))
+	for _, b := range [][]byte{hdr[:], nonce, ct} {
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *sealWriter) Write(p []byte) (int, error) {
+	n0 := len(p)
+	for len(p) > 0 {
+		n := min(len(p), chunkSize)
+		if err := s.seal(p[:n], false); err != nil {
+			return 0, err
+		}
+		p = p[n:]
+	}
+	return n0, nil
+}
+
+func (s *sealWriter) close() error { return s.seal(nil, true) }
+
+// openReader decrypts a sealed stream and refuses a truncated one.
+type openReader struct {
+	r    *bufio.Reader
+	aead cipher.AEAD
+	n    uint64
+	buf  bytes.Buffer
+	done bool
+}
+
+func (o *openReader) Read(p []byte) (int, error) {
+	for o.buf.Len() == 0 {
+		if o.done {
+			return 0, io.EOF
+		}
+		var hdr [4]byte
+		if _, err := io.ReadFull(o.r, hdr[:]); err != nil {
+			return 0, errors.New("the encrypted backup is cut short")
+		}
+		size := binary.BigEndian.Uint32(hdr[:])
+		if size > chunkSize+uint32(o.aead.Overhead()) {
+			return 0, errors.New("the encrypted backup is corrupt")
+		}
+		nonce := make([]byte, o.aead.NonceSize())
+		ct := make([]byte, size)
+		if _, err := io.ReadFull(o.r, nonce); err != nil {
+			return 0, errors.New("the encrypted backup is cut short")
+		}
+		if _, err := io.ReadFull(o.r, ct); err != nil {
+			return 0, errors.New("the encrypted backup is cut short")
+		}
+		pt, err := o.aead.Open(nil, nonce, ct, chunkAAD(o.n, false))
+		if err != nil {
+			if pt, err = o.aead.Open(nil, nonce, ct, chunkAAD(o.n, true)); err != nil {
+				return 0, errors.New("the backup cannot be decrypted with this key, or it was altered")
+			}
+			o.done = true
+		}
+		o.n++
+		o.buf.Write(pt)
+	}
+	return o.buf.Read(p)
+}
+
+// Forget drops every trace of one source — its items with their index
+// entries, its cursor and its state — and compacts the store so that no old
+// version of them stays on disk. It returns how many items it dropped.
+func (s *Store) Forget(ctx context.Context, source string) (int, error) {
+	var ids []string
+	err := s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		p := sourcePrefix(source)
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			ids = append(ids, string(it.Item().Key()[len(p):]))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	err = s.batches(ctx, len(ids), func(txn *badger.Txn, lo, hi int) (func(), error) {
+		for _, id := range ids[lo:hi] {
+			it, err := getItem(txn, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			t8 := timeBytes(it.Artifact.OccurredAt)
+			for _, k := range [][]byte{itemKey(t8, id), idKey(id), stateKey(it.State, t8, id), sourceKey(source, id)} {
+				if err := txn.Delete(k); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if hi == len(ids) {
+			for _, k := range [][]byte{cursorKey(source), srcStateKey(source)} {
+				if err := txn.Delete(k); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forget %s: %w", source, err)
+	}
+	return len(ids), s.purge(ctx)
+}
+
+// purge rewrites the store so deleted data leaves the disk: the memtable is
+// flushed by closing and reopening, every level compacted into one (which
+// drops deleted and superseded versions), and stale value-log files
+// collected.
+func (s *Store) purge(ctx context.Context) error {
+	s.mu.Lock()
+	if s.users == 0 && s.db != nil {
+		if err := s.db.Close(); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		s.db = nil
+		if err := s.open(); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	s.mu.Unlock()
+	// Let the compactors move level 0 down (deleted and superseded versions
+	// are dropped on the way), then flatten whatever levels remain.
+	err := s.withDB(func(db *badger.DB) error {
+		for tries := 0; ; tries++ {
+			levels := map[int]bool{}
+			for _, t := range db.Tables() {
+				levels[t.Level] = true
+			}
+			if !levels[0] && len(levels) <= 1 {
+				return nil
+			}
+			if len(levels) > 1 {
+				if err := db.Flatten(2); err != nil {
+					return err
+				}
+			}
+			if tries > 200 {
+				return errors.New("compaction did not settle")
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	return s.CollectGarbage(ctx)
+}
