@@ -71,7 +71,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
 		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
-		a.runCmd(), a.serveCmd(),
+		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
 	return root
 }
@@ -105,8 +105,24 @@ func (a *app) config() (*config.Config, error) {
 	if a.dataDirFlag != "" {
 		c.DataDir = a.dataDirFlag
 	}
+	a.warnHygiene(c)
 	a.cfg = c
 	return c, nil
+}
+
+// warnHygiene warns when a config that runs commands (token_command) can be
+// changed by other users: they could make evident run anything.
+func (a *app) warnHygiene(c *config.Config) {
+	runs := false
+	for _, t := range tokensBySource(c) {
+		runs = runs || t.tok.TokenCommand != ""
+	}
+	if !runs || c.Path == "" {
+		return
+	}
+	if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o022 != 0 {
+		fmt.Fprintf(a.stderr, "evident: warning: %s names a token_command and is writable by others (mode %04o); run: chmod 600 %s\n", c.Path, fi.Mode().Perm(), c.Path)
+	}
 }
 
 // lockWait is how long a command waits for another short-lived evident

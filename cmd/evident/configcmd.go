@@ -62,6 +62,7 @@ func (a *app) configCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.warnHygiene(c)
 			fmt.Fprintf(a.stdout, "%s: ok (%d source%s, %d team%s; data in %s)\n", path,
 				len(c.AllSources()), plural(len(c.AllSources())), len(c.Org.Teams), plural(len(c.Org.Teams)), c.DataDir)
 			return nil

@@ -21,6 +21,7 @@ import (
 
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/jira/jirafake"
 	"github.com/evident-sync/evident/pipeline/demo"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -530,4 +531,119 @@ sources:
 	if code != 1 || !strings.Contains(out, "docs: fetched") || !strings.Contains(out, "gh-revoked: fetched 0") || !strings.Contains(out, "failed: GitHub rejected the token from $T1") {
 		t.Errorf("sync with failing sources: exit %d\n%s", code, out)
 	}
+}
+
+// TestE2E_NoSecretLeaks runs sync (with good and rejected tokens), status,
+// show, export, auth status and the daemon's debug logs with distinctive
+// token values, and looks for them in every output and every file of the
+// data dir.
+func TestE2E_NoSecretLeaks(t *testing.T) {
+	const ghGood, ghBad, jiraGood = "ghp_CANARYgoodGH7f3a9c1e5b2d4f6a8c0e", "ghp_CANARYbadGH1b3d5f7a9c2e4f6a8b0d", "ATATT3xCANARYjiraD4e6f8a0b2c4d6e8f0"
+	fake := ghfake.New(connectors.RealClock)
+	fake.Token, fake.SearchLimit = ghGood, 6000
+	at := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
+	fake.Add(&ghfake.PR{Owner: "acme", Repo: "payments-api", Number: 1, Title: "Refunds", Author: "carol", CreatedAt: at, UpdatedAt: at,
+		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	gh := httptest.NewServer(fake.Handler())
+	defer gh.Close()
+	jfake := jirafakeServer(t, jiraGood)
+	defer jfake.Close()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	conf := func(ghEnv string) string {
+		return writeConfig(t, fmt.Sprintf(`me: {github: alice, jira: "712020:alice", teams: [platform]}
+data_dir: %s
+org:
+  teams:
+    - {id: platform, members: {github: [alice]}}
+    - {id: payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
+sources:
+  github:
+    - {name: github, url: %q, token_env: %s, since: %s}
+  jira:
+    - {name: jira, url: %q, deployment: cloud, email: alice@acme.example, token_env: JIRA_T}
+`, dataDir, gh.URL+"/", ghEnv, at.AddDate(0, 0, -7).Format(time.DateOnly), jfake.URL))
+	}
+	good, bad := conf("GH_GOOD"), conf("GH_BAD")
+	c := newCLI(t, "GH_GOOD="+ghGood, "GH_BAD="+ghBad, "JIRA_T="+jiraGood)
+	var all strings.Builder
+	collect := func(args ...string) (string, int) {
+		out, errs, code := c.run(args...)
+		all.WriteString(out + errs)
+		return out, code
+	}
+	if out, code := collect("--config", good, "sync"); code != 0 {
+		t.Fatalf("good sync: %d %s", code, out)
+	}
+	if out, code := collect("--config", bad, "sync"); code != 1 || !strings.Contains(out, "GitHub rejected the token from $GH_BAD (401 Bad credentials)") {
+		t.Errorf("bad sync: %d %s", code, out)
+	}
+	collect("--config", bad, "status", "--json")
+	collect("--config", bad, "status")
+	collect("--config", good, "export", "--format", "json", "--state", "all")
+	collect("--config", good, "export", "--format", "markdown", "--state", "all")
+	collect("--config", good, "list", "--json")
+	collect("--config", bad, "auth", "status")
+	collect("--config", good, "auth", "status")
+	collect("--config", good, "show", "github:acme/payments-api#1", "--json")
+	collect("--config", bad, "report", "cross-team", "--json")
+	// The daemon's logs at debug level, with a rejected token.
+	daemon := c.cmd("--config", bad, "run", "--addr", freeAddr(t), "--log-format", "json", "--log-level", "debug")
+	dlog := &syncBuffer{}
+	daemon.Stdout, daemon.Stderr = dlog, dlog
+	if err := daemon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The rejected source stays stopped (same config); the others run.
+	waitFor(t, "the daemon's logs", 30*time.Second, func() bool {
+		l := dlog.String()
+		return strings.Contains(l, `credentials were rejected`) && strings.Contains(l, `"source":"jira"`)
+	})
+	daemon.Process.Signal(syscall.SIGTERM)
+	daemon.Wait()
+	all.WriteString(dlog.String())
+	text := all.String()
+	for _, secret := range []string{ghGood, ghBad, jiraGood} {
+		if strings.Contains(text, secret) {
+			t.Errorf("a token leaked into the output: %s…", secret[:12])
+		}
+	}
+	filepath.WalkDir(dataDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Type()&os.ModeSocket != 0 {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		for _, secret := range []string{ghGood, ghBad, jiraGood} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("a token is stored in %s", p)
+			}
+		}
+		return nil
+	})
+}
+
+func jirafakeServer(t *testing.T, token string) *httptest.Server {
+	f := jirafake.New(jirafake.Cloud, jirafake.User{ID: "712020:alice", DisplayName: "Alice Chen"}, connectors.RealClock)
+	f.Email, f.Token = "alice@acme.example", token
+	at := time.Now().Add(-24 * time.Hour)
+	f.Add(&jirafake.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done",
+		Resolution: "Fixed", Reporter: "712020:alice", Assignee: "712020:alice", Created: at, Updated: at, ResolutionDate: at})
+	return httptest.NewServer(f.Handler())
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's output and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

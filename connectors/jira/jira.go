@@ -428,3 +428,19 @@ func jiraMessage(r *http.Response) string {
 	}
 	return http.StatusText(r.StatusCode)
 }
+
+// Check asks Jira who the credentials belong to; it makes one request.
+func (c *Connector) Check(ctx context.Context) (string, error) {
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/myself", nil)
+	if err != nil {
+		return "", err
+	}
+	var me jira.User
+	if _, err := c.do(req, &me, "check the credentials"); err != nil {
+		return "", err
+	}
+	if me.DisplayName != "" {
+		return fmt.Sprintf("%s (%s)", me.DisplayName, idOf(&me)), nil
+	}
+	return idOf(&me), nil
+}

@@ -196,3 +196,23 @@ func (c *Client) Sync(ctx context.Context, sources []string) ([]SyncResult, erro
 	err := c.call(ctx, http.MethodPost, "/v1/sync", map[string][]string{"sources": sources}, &out)
 	return out, err
 }
+
+// Backup streams the daemon's backup of the store to w.
+func (c *Client) Backup(ctx context.Context, w io.Writer) error {
+	resp, err := c.do(ctx, http.MethodGet, "/v1/backup", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("backup through the daemon: %w", err)
+	}
+	return nil
+}
+
+// Forget asks the daemon to drop one source's data.
+func (c *Client) Forget(ctx context.Context, source string) (int, error) {
+	var out struct{ Items int }
+	err := c.call(ctx, http.MethodPost, "/v1/forget", map[string]string{"source": source}, &out)
+	return out.Items, err
+}

@@ -64,6 +64,25 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/counts", s.counts)
 	mux.HandleFunc("GET /v1/sources", s.sources)
 	mux.HandleFunc("POST /v1/sync", s.sync)
+	mux.HandleFunc("GET /v1/backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if err := s.Store.Backup(r.Context(), w); err != nil {
+			s.log().Error("local API: backup", "error", err.Error())
+		}
+	})
+	mux.HandleFunc("POST /v1/forget", func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Source string }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Source == "" {
+			badRequest(w, "malformed forget request")
+			return
+		}
+		n, err := s.Store.Forget(r.Context(), req.Source)
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		writeJSON(w, 200, map[string]int{"items": n})
+	})
 	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"daemon": true}) })
 	return mux
 }

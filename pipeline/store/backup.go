@@ -16,10 +16,11 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-// Backups are Badger's backup stream behind a small header. When the store
-// is encrypted, the stream is too, with the store's key: AES-256-GCM over
-// chunks of at most 64 KiB, each authenticated with its index and whether
-// it is the last, so a truncated or reordered backup is refused.
+// Backups are Badger's backup stream behind a small header, cut into
+// frames of at most 64 KiB with an end mark, so a backup cut short is
+// refused rather than half restored. When the store is encrypted, so is
+// each frame, with the store's key: AES-256-GCM authenticated with the
+// frame's index and whether it is the last.
 const (
 	backupMagic = "evident-backup/1\n"
 	plainMode   = 'p'
@@ -43,17 +44,15 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if _, err := w.Write([]byte{mode}); err != nil {
 		return err
 	}
-	out := io.Writer(w)
-	var sw *sealWriter
+	sw := &sealWriter{w: w}
 	if mode == sealedMode {
 		aead, err := newAEAD(key)
 		if err != nil {
 			return err
 		}
-		sw = &sealWriter{w: w, aead: aead}
-		out = sw
+		sw.aead = aead
 	}
-	bw := bufio.NewWriterSize(out, chunkSize)
+	bw := bufio.NewWriterSize(sw, chunkSize)
 	err := s.withDB(func(db *badger.DB) error {
 		_, err := db.Backup(bw, 0)
 		return err
@@ -64,10 +63,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	if sw != nil {
-		return sw.close()
-	}
-	return nil
+	return sw.close()
 }
 
 // Restore loads a backup into this store, which must be empty.
@@ -91,7 +87,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(backupMagic)]) != backupMagic {
 		return errors.New("this is not an evident backup")
 	}
-	in := r
+	in := &openReader{r: bufio.NewReader(r)}
 	switch head[len(backupMagic)] {
 	case plainMode:
 	case sealedMode:
@@ -102,7 +98,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 		if err != nil {
 			return err
 		}
-		in = &openReader{r: bufio.NewReader(r), aead: aead}
+		in.aead = aead
 	default:
 		return errors.New("this evident backup uses a format this build does not know")
 	}
@@ -130,24 +126,29 @@ func chunkAAD(i uint64, last bool) []byte {
 	return b[:]
 }
 
-// sealWriter encrypts whatever is written, one chunk per Write (the
-// bufio.Writer in front keeps them at most chunkSize).
+// sealWriter frames whatever is written, sealing each frame when it has an
+// AEAD; close writes the end mark.
 type sealWriter struct {
 	w    io.Writer
-	aead cipher.AEAD
+	aead cipher.AEAD // nil: frames in the clear
 	n    uint64
 }
 
 func (s *sealWriter) seal(p []byte, last bool) error {
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return err
+	var nonce, body []byte
+	if s.aead != nil {
+		nonce = make([]byte, s.aead.NonceSize())
+		if _, err := rand.Read(nonce); err != nil {
+			return err
+		}
+		body = s.aead.Seal(nil, nonce, p, chunkAAD(s.n, last))
+	} else {
+		body = p
 	}
-	ct := s.aead.Seal(nil, nonce, p, chunkAAD(s.n, last))
 	s.n++
 	var hdr [4]byte
-	binary.BigEndian.PutUint32(hdr[:], uint32(len(ct)))
-	for _, b := range [][]byte{hdr[:], nonce, ct} {
+	binary.BigEndian.PutUint32(hdr[:], uint32(len(body)))
+	for _, b := range [][]byte{hdr[:], nonce, body} {
 		if _, err := s.w.Write(b); err != nil {
 			return err
 		}
@@ -169,10 +170,11 @@ func (s *sealWriter) Write(p []byte) (int, error) {
 
 func (s *sealWriter) close() error { return s.seal(nil, true) }
 
-// openReader decrypts a sealed stream and refuses a truncated one.
+// openReader reads the frames (opening sealed ones) and refuses a stream
+// without its end mark.
 type openReader struct {
 	r    *bufio.Reader
-	aead cipher.AEAD
+	aead cipher.AEAD // nil: frames in the clear
 	n    uint64
 	buf  bytes.Buffer
 	done bool
@@ -185,9 +187,22 @@ func (o *openReader) Read(p []byte) (int, error) {
 		}
 		var hdr [4]byte
 		if _, err := io.ReadFull(o.r, hdr[:]); err != nil {
-			return 0, errors.New("the encrypted backup is cut short")
+			return 0, errors.New("the backup is cut short")
 		}
 		size := binary.BigEndian.Uint32(hdr[:])
+		if o.aead == nil {
+			if size == 0 {
+				o.done = true
+				continue
+			}
+			if size > chunkSize {
+				return 0, errors.New("the backup is corrupt")
+			}
+			if _, err := io.CopyN(&o.buf, o.r, int64(size)); err != nil {
+				return 0, errors.New("the backup is cut short")
+			}
+			continue
+		}
 		if size > chunkSize+uint32(o.aead.Overhead()) {
 			return 0, errors.New("the encrypted backup is corrupt")
 		}

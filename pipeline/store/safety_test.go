@@ -126,11 +126,10 @@ func TestBackup_RestoreIntoAFreshDirReproducesEveryItem(t *testing.T) {
 			t.Errorf("a second restore: %v", err)
 		}
 		dst.Close()
-		if len(key) > 0 {
+		for _, cutAt := range []int{buf.Len() - 4, buf.Len() - 40, buf.Len() / 2} {
 			cut, _ := Open(t.TempDir(), Options{EncryptionKey: key})
-			err := cut.Restore(ctx, bytes.NewReader(buf.Bytes()[:buf.Len()-40]))
-			if err == nil {
-				t.Error("a truncated encrypted backup was accepted")
+			if err := cut.Restore(ctx, bytes.NewReader(buf.Bytes()[:cutAt])); err == nil {
+				t.Errorf("a backup cut at %d of %d bytes was accepted (encrypted %v)", cutAt, buf.Len(), key != nil)
 			}
 			cut.Close()
 		}
