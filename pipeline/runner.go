@@ -39,7 +39,6 @@ type Runner struct {
 type runState struct {
 	running     bool
 	next        time.Time
-	failures    int
 	authStopped bool
 }
 

@@ -349,8 +349,7 @@ func TestFetch_EnterpriseBaseURLAndOwners(t *testing.T) {
 	prs, _, _, _ := heavyReviewer()
 	prs = append(prs[:10], &ghfake.PR{Owner: "elsewhere", Repo: "x", Number: 1, Author: "zed", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
 		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: t0.Add(time.Hour)}}})
-	var h *harness
-	h = newHarness(t, prs, func(c *Config) { c.Owners = []string{"acme"} })
+	h := newHarness(t, prs, func(c *Config) { c.Owners = []string{"acme"} })
 	ghe, err := New(Config{Name: "ghe", BaseURL: h.srv.URL + "/api/v3/", Token: connectors.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
 		Login: "alice", Owners: []string{"acme"}, Since: t0, Clock: h.clock})
 	if err != nil {

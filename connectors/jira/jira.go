@@ -368,7 +368,7 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 		return hr, err
 	}
 	if errors.Is(err, connectors.ErrAuth) {
-		return hr, fmt.Errorf("Jira token: %w", err)
+		return hr, fmt.Errorf("jira token: %w", err)
 	}
 	var rle *connectors.RateLimitError
 	if errors.As(err, &rle) {

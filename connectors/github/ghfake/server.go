@@ -97,7 +97,6 @@ type Server struct {
 	search    budget
 	hits      map[string]int // endpoint -> requests
 	notModded int
-	ids       map[string]int64
 }
 
 // FileCommit is one commit that touched a file.
@@ -116,7 +115,7 @@ type budget struct {
 
 // New returns an empty fake on clock.
 func New(clock connectors.Clock) *Server {
-	return &Server{Clock: clock, CoreLimit: 5000, SearchLimit: 30, prs: map[string]*PR{}, hits: map[string]int{}, ids: map[string]int64{}}
+	return &Server{Clock: clock, CoreLimit: 5000, SearchLimit: 30, prs: map[string]*PR{}, hits: map[string]int{}}
 }
 
 // Add stores or replaces pull requests.
@@ -461,11 +460,6 @@ func template(name string) map[string]any {
 		v = l[0]
 	}
 	return v.(map[string]any)
-}
-
-func (s *Server) id(kind string) int64 {
-	s.ids[kind]++
-	return s.ids[kind]
 }
 
 func userJSON(login string) map[string]any {

@@ -133,7 +133,7 @@ func parseJQL(s string, loc *time.Location, me string) (*query, error) {
 	if strings.EqualFold(p.peek(), "ORDER") {
 		p.next()
 		if !strings.EqualFold(p.next(), "BY") || !strings.EqualFold(p.next(), "updated") {
-			return nil, fmt.Errorf("the fake orders by updated only")
+			return nil, jqlErr("the fake orders by updated only")
 		}
 		switch strings.ToUpper(p.peek()) {
 		case "DESC":
@@ -144,7 +144,7 @@ func parseJQL(s string, loc *time.Location, me string) (*query, error) {
 		}
 	}
 	if p.peek() != "" {
-		return nil, fmt.Errorf("Error in the JQL Query: unexpected %q", p.peek())
+		return nil, jqlErr("Error in the JQL Query: unexpected %q", p.peek())
 	}
 	return q, nil
 }
@@ -208,7 +208,7 @@ func (p *jqlParser) term() (expr, error) {
 			return nil, err
 		}
 		if p.next() != ")" {
-			return nil, fmt.Errorf("Error in the JQL Query: expecting ')'")
+			return nil, jqlErr("Error in the JQL Query: expecting ')'")
 		}
 		return e, nil
 	}
@@ -216,7 +216,7 @@ func (p *jqlParser) term() (expr, error) {
 	switch field {
 	case "reporter", "assignee", "watcher", "project", "status", "updated":
 	default:
-		return nil, fmt.Errorf("Field '%s' does not exist or you do not have permission to view it.", field)
+		return nil, jqlErr("Field '%s' does not exist or you do not have permission to view it.", field)
 	}
 	op := strings.ToUpper(p.next())
 	c := clause{field: field, op: op}
@@ -229,7 +229,7 @@ func (p *jqlParser) term() (expr, error) {
 		c.values = []string{v}
 	case "CHANGED":
 		if !strings.EqualFold(p.next(), "BY") {
-			return nil, fmt.Errorf("Error in the JQL Query: the fake supports only CHANGED BY")
+			return nil, jqlErr("Error in the JQL Query: the fake supports only CHANGED BY")
 		}
 		c.op = "CHANGED BY"
 		v, err := p.value()
@@ -239,7 +239,7 @@ func (p *jqlParser) term() (expr, error) {
 		c.values = []string{v}
 	case "IN":
 		if p.next() != "(" {
-			return nil, fmt.Errorf("Error in the JQL Query: expecting '(' after IN")
+			return nil, jqlErr("Error in the JQL Query: expecting '(' after IN")
 		}
 		for {
 			v, err := p.value()
@@ -250,12 +250,12 @@ func (p *jqlParser) term() (expr, error) {
 			if t := p.next(); t == ")" {
 				break
 			} else if t != "," {
-				return nil, fmt.Errorf("Error in the JQL Query: expecting ',' or ')'")
+				return nil, jqlErr("Error in the JQL Query: expecting ',' or ')'")
 			}
 		}
 	case ">=", ">", "<", "<=":
 		if field != "updated" {
-			return nil, fmt.Errorf("Error in the JQL Query: %s %s is not supported by the fake", field, op)
+			return nil, jqlErr("Error in the JQL Query: %s %s is not supported by the fake", field, op)
 		}
 		v, err := p.value()
 		if err != nil {
@@ -267,7 +267,7 @@ func (p *jqlParser) term() (expr, error) {
 		}
 		c.at = t
 	default:
-		return nil, fmt.Errorf("Error in the JQL Query: operator %q is not supported by the fake", op)
+		return nil, jqlErr("Error in the JQL Query: operator %q is not supported by the fake", op)
 	}
 	return c, nil
 }
@@ -275,12 +275,12 @@ func (p *jqlParser) term() (expr, error) {
 func (p *jqlParser) value() (string, error) {
 	v := p.next()
 	if v == "" || v == "(" || v == ")" || v == "," {
-		return "", fmt.Errorf("Error in the JQL Query: expecting a value, got %q", v)
+		return "", jqlErr("Error in the JQL Query: expecting a value, got %q", v)
 	}
 	if strings.EqualFold(v, "currentUser") && p.peek() == "(" {
 		p.next()
 		if p.next() != ")" {
-			return "", fmt.Errorf("Error in the JQL Query: expecting ')' after currentUser(")
+			return "", jqlErr("Error in the JQL Query: expecting ')' after currentUser(")
 		}
 		return p.me, nil
 	}
@@ -295,7 +295,7 @@ func parseJQLDate(v string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("Date value '%s' for field 'updated' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd'", v)
+	return time.Time{}, jqlErr("Date value '%s' for field 'updated' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd'", v)
 }
 
 func lex(s string) ([]string, error) {
@@ -315,7 +315,7 @@ func lex(s string) ([]string, error) {
 				j++
 			}
 			if j >= len(r) {
-				return nil, fmt.Errorf("Error in the JQL Query: unterminated string")
+				return nil, jqlErr("Error in the JQL Query: unterminated string")
 			}
 			out = append(out, string(r[i:j+1]))
 			i = j + 1
@@ -337,3 +337,10 @@ func lex(s string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// jqlError is a message as Jira sends it, capitalised and punctuated.
+type jqlError string
+
+func (e jqlError) Error() string { return string(e) }
+
+func jqlErr(format string, a ...any) error { return jqlError(fmt.Sprintf(format, a...)) }
