@@ -145,7 +145,7 @@ func TestRepoOwners_Precedence(t *testing.T) {
 		t.Fatal(errs)
 	}
 	enriched := o.WithCodeOwners(map[string]*CodeOwners{"acme/payments-api": co, "acme/unowned": co}).
-		WithGitHubTeams(map[string][]string{"acme/payments-api": {"mobile"}, "acme/unowned": {"mobile"}, "acme/gh-only": {"Mobile"}})
+		WithGitHubTeams([]GitHubTeam{{Slug: "mobile", Repos: []string{"acme/payments-api", "acme/unowned"}}, {Slug: "mob", Name: "Mobile", Repos: []string{"acme/gh-only"}}, {Slug: "unmapped", Repos: []string{"acme/none"}}})
 	tests := []struct {
 		repo  string
 		paths []string
@@ -163,6 +163,22 @@ func TestRepoOwners_Precedence(t *testing.T) {
 		if d := cmp.Diff(tt.want, got); d != "" || via != tt.via {
 			t.Errorf("%s %v: got %v via %q, want %v via %q", tt.repo, tt.paths, got, via, tt.want, tt.via)
 		}
+	}
+}
+
+func TestTeamsOf_ConfigMembersBeatGitHubTeams(t *testing.T) {
+	o := sampleOrg(t).WithGitHubTeams([]GitHubTeam{
+		{Slug: "search", Members: []string{"carol", "newbie"}}, // carol is in Payments by config
+	})
+	if got := o.teamsOf("github", "carol"); !slices.Equal(got, []string{"payments"}) {
+		t.Errorf("carol: %v, want the config's payments", got)
+	}
+	if got := o.teamsOf("github", "@NewBie"); !slices.Equal(got, []string{"search"}) {
+		t.Errorf("newbie: %v, want search from GitHub", got)
+	}
+	r := o.Classify(review("other/tool", "newbie"))
+	if r.Scope != ScopeCrossTeam || !strings.Contains(r.ScopeReason, "PR author newbie is in Search") {
+		t.Errorf("%s %q", r.Scope, r.ScopeReason)
 	}
 }
 

@@ -51,8 +51,9 @@ type Org struct {
 	threshold int
 
 	// Optional enrichments, filled by the pipeline when configured.
-	codeowners  map[string]*CodeOwners // repo -> its CODEOWNERS
-	githubTeams map[string][]string    // repo -> team ids, from the org's teams API
+	codeowners    map[string]*CodeOwners // repo -> its CODEOWNERS
+	githubTeams   map[string][]string    // repo -> team ids, from the org's teams API
+	githubMembers map[string][]string    // login -> team ids, from the org's teams API
 }
 
 type team struct {
@@ -143,16 +144,39 @@ func (o *Org) WithCodeOwners(byRepo map[string]*CodeOwners) *Org {
 	return &c
 }
 
-// WithGitHubTeams returns a copy of o that also knows which org teams have
-// access to which repositories, from GitHub's teams API: repo -> GitHub team
-// slugs or names, mapped to org teams by id, name or alias.
-func (o *Org) WithGitHubTeams(byRepo map[string][]string) *Org {
+// GitHubTeam is a team of the GitHub organisation, as its teams API says.
+type GitHubTeam struct {
+	Slug, Name string
+	Members    []string
+	Repos      []string // owner/name
+}
+
+// WithGitHubTeams returns a copy of o that also knows the GitHub org's
+// teams: which repositories each can reach, and who is in it. A GitHub team
+// counts as the org team whose id, name or alias is its slug or name; others
+// are ignored. Config beats these: a repository matched by a team's repos
+// glob, or a person listed under a team's members, keeps that team.
+func (o *Org) WithGitHubTeams(teams []GitHubTeam) *Org {
 	c := *o
 	c.githubTeams = map[string][]string{}
-	for repo, slugs := range byRepo {
-		for _, s := range slugs {
-			if id, ok := c.TeamFor(s); ok && !slices.Contains(c.githubTeams[strings.ToLower(repo)], id) {
-				c.githubTeams[strings.ToLower(repo)] = append(c.githubTeams[strings.ToLower(repo)], id)
+	c.githubMembers = map[string][]string{}
+	for _, t := range teams {
+		id, ok := c.TeamFor(t.Slug)
+		if !ok {
+			if id, ok = c.TeamFor(t.Name); !ok {
+				continue
+			}
+		}
+		for _, r := range t.Repos {
+			k := strings.ToLower(r)
+			if !slices.Contains(c.githubTeams[k], id) {
+				c.githubTeams[k] = append(c.githubTeams[k], id)
+			}
+		}
+		for _, m := range t.Members {
+			k := strings.ToLower(m)
+			if !slices.Contains(c.githubMembers[k], id) {
+				c.githubMembers[k] = append(c.githubMembers[k], id)
 			}
 		}
 	}
@@ -198,9 +222,17 @@ func (o *Org) IsMe(system, id string) bool {
 	return false
 }
 
-// teamsOf returns the team ids a person belongs to.
+// teamsOf returns the team ids a person belongs to: the config's members
+// first, else (for GitHub logins) the GitHub org's team membership.
 func (o *Org) teamsOf(system, id string) []string {
-	return o.byMember[system][strings.ToLower(strings.TrimPrefix(id, "@"))]
+	k := strings.ToLower(strings.TrimPrefix(id, "@"))
+	if ids := o.byMember[system][k]; len(ids) > 0 {
+		return ids
+	}
+	if system == "github" {
+		return o.githubMembers[k]
+	}
+	return nil
 }
 
 // repoOwners returns the owner teams of a repository and where that came

@@ -46,6 +46,14 @@ type Org struct {
 	OrgThreshold int     `yaml:"org_threshold"`
 	OrgWide      OrgWide `yaml:"org_wide"`
 	Teams        []Team  `yaml:"teams"`
+	// GitHubTeams names GitHub organisations whose teams (members and
+	// repositories) complete the model where the config is silent. They are
+	// read with the first GitHub source's token.
+	GitHubTeams []string `yaml:"github_teams"`
+	// CodeOwners makes a repository's CODEOWNERS say which team owns the
+	// files a PR touched, where no team's repos glob matches it. It costs
+	// one more request per PR.
+	CodeOwners bool `yaml:"codeowners"`
 }
 
 // OrgWide names containers whose work is org-scoped by nature.

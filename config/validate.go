@@ -218,6 +218,9 @@ func (v *validator) checkOrg() {
 			t.Members.GitHub[j] = strings.TrimPrefix(m, "@")
 		}
 	}
+	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.GitHub) == 0 {
+		v.add("org", "org.github_teams and org.codeowners read GitHub: add a GitHub source")
+	}
 	for i, k := range o.OrgWide.JiraProjects {
 		if !projectRE.MatchString(k) {
 			v.add(fmt.Sprintf("org.org_wide.jira_projects[%d]", i), "%q is not a Jira project key", k)

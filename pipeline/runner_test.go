@@ -65,7 +65,11 @@ func newSyncer(t *testing.T, st *store.Store) *Syncer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewSyncer(st, c, nil)
+	s, err := NewSyncer(st, c, nil, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func openStore(t *testing.T, dir string) *store.Store {

@@ -30,6 +30,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		conn, err := github.New(github.Config{
 			Name: s.Name, BaseURL: s.URL, Token: tokenOf(s.Name, s.Token),
 			Login: c.Me.GitHub, Owners: s.Owners, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+			Files: c.Org.CodeOwners,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)

@@ -73,19 +73,35 @@ func (s *Syncer) SyncAll(ctx context.Context, srcs []Source, progress func(Stats
 // Syncer runs sync passes: connector → classify → store.
 type Syncer struct {
 	Store *store.Store
-	Org   *classify.Org
+	// Org is the model from the config; the GitHub enrichment, when
+	// configured, completes it.
+	Org *classify.Org
 	// OrgHash identifies the org model; when it differs from the one the
 	// store last saw, still-suggested items are re-classified.
 	OrgHash string
 	Log     *slog.Logger
+
+	enrich *enricher
 }
 
 // NewSyncer returns a Syncer over st for the config c.
-func NewSyncer(st *store.Store, c *config.Config, log *slog.Logger) *Syncer {
+func NewSyncer(st *store.Store, c *config.Config, log *slog.Logger, o BuildOptions) (*Syncer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Syncer{Store: st, Org: classify.NewOrg(c), OrgHash: OrgHash(c), Log: log}
+	e, err := newEnricher(c, st, log, o)
+	if err != nil {
+		return nil, err
+	}
+	return &Syncer{Store: st, Org: classify.NewOrg(c), OrgHash: OrgHash(c), Log: log, enrich: e}, nil
+}
+
+// org is the model classification uses now.
+func (s *Syncer) org() *classify.Org {
+	if s.enrich == nil {
+		return s.Org
+	}
+	return s.enrich.org(s.Org)
 }
 
 // OrgHash fingerprints the parts of the config classification reads.
@@ -101,18 +117,27 @@ func OrgHash(c *config.Config) string {
 // Reclassify re-tags still-suggested items if the org model changed since
 // the store last saw it, and returns how many changed.
 func (s *Syncer) Reclassify(ctx context.Context) (int, error) {
+	hash := s.OrgHash
+	if s.enrich != nil {
+		s.enrich.refreshTeams(ctx)
+		hash += "+" + s.enrich.hash()
+	}
 	old, err := s.Store.Meta(ctx, "org-hash")
 	if err != nil {
 		return 0, err
 	}
-	if string(old) == s.OrgHash {
+	if string(old) == hash {
 		return 0, nil
 	}
-	n, err := s.Store.Reclassify(ctx, func(a *connectors.Artifact) classify.Result { return s.Org.Classify(a) })
+	if s.enrich != nil {
+		s.enrich.loadCodeOwners(ctx)
+	}
+	org := s.org()
+	n, err := s.Store.Reclassify(ctx, func(a *connectors.Artifact) classify.Result { return org.Classify(a) })
 	if err != nil {
 		return n, err
 	}
-	if err := s.Store.SetMeta(ctx, "org-hash", []byte(s.OrgHash)); err != nil {
+	if err := s.Store.SetMeta(ctx, "org-hash", []byte(hash)); err != nil {
 		return n, err
 	}
 	return n, nil
@@ -189,6 +214,9 @@ func (s *Syncer) sourceState(ctx context.Context, src Source) (store.SourceState
 }
 
 func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(Stats)) error {
+	if _, err := s.Reclassify(ctx); err != nil {
+		return err
+	}
 	cur, err := s.Store.Cursor(ctx, src.Name)
 	if err != nil {
 		return err
@@ -231,11 +259,16 @@ func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(
 
 // commit classifies and stores one page with its cursor.
 func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, st *Stats, progress func(Stats)) error {
+	for i := range page.Artifacts {
+		page.Artifacts[i].Source, page.Artifacts[i].SourceType = src.Name, src.Type
+	}
+	if s.enrich != nil {
+		s.enrich.ensureCodeOwners(ctx, page.Artifacts)
+	}
+	org := s.org()
 	ins := make([]store.Ingest, len(page.Artifacts))
 	for i := range page.Artifacts {
-		a := &page.Artifacts[i]
-		a.Source, a.SourceType = src.Name, src.Type
-		ins[i] = store.Ingest{Artifact: *a, Class: s.Org.Classify(a)}
+		ins[i] = store.Ingest{Artifact: page.Artifacts[i], Class: org.Classify(&page.Artifacts[i])}
 	}
 	// The write in flight finishes even during shutdown: a page is
 	// committed whole, with its cursor, or not at all.

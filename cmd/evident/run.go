@@ -90,7 +90,10 @@ it cleanly. See README for the systemd unit and the launchd agent.`,
 // done, then stops them in order: polls first (a page being written is
 // committed), then the servers.
 func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st *store.Store, srcs []pipeline.Source, addr string) error {
-	syncer := pipeline.NewSyncer(st, c, log)
+	syncer, err := pipeline.NewSyncer(st, c, log, pipeline.BuildOptions{})
+	if err != nil {
+		return err
+	}
 	if n, err := syncer.Reclassify(ctx); err != nil {
 		return err
 	} else if n > 0 {

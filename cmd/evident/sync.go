@@ -80,7 +80,10 @@ func selectSources(srcs []pipeline.Source, names []string) ([]pipeline.Source, e
 
 // syncWith runs one pass of srcs over st, reporting progress and a summary.
 func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, srcs []pipeline.Source) error {
-	s := pipeline.NewSyncer(st, c, nil)
+	s, err := pipeline.NewSyncer(st, c, nil, pipeline.BuildOptions{})
+	if err != nil {
+		return err
+	}
 	if _, err := s.Reclassify(ctx); err != nil {
 		return err
 	}

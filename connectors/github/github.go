@@ -49,6 +49,9 @@ type Config struct {
 	Clock   connectors.Clock
 	// Base is the HTTP transport under the rate-limit handling (tests).
 	Base http.RoundTripper
+	// Files also reads the paths each PR changed (one more request per PR),
+	// for CODEOWNERS.
+	Files bool
 }
 
 // Connector reads one GitHub source. It is safe for one Fetch at a time.
@@ -452,7 +455,24 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 			iopts.Page = resp.NextPage
 		}
 	}
-	return c.build(owner, repo, pr, reviews, reviewComments, issueComments), "", nil
+	a := c.build(owner, repo, pr, reviews, reviewComments, issueComments)
+	if a != nil && c.cfg.Files {
+		fopts := &gh.ListOptions{PerPage: 100}
+		for {
+			fs, resp, err := c.api.PullRequests.ListFiles(ctx, owner, repo, n, fopts)
+			if err != nil {
+				return nil, "", c.explain(err, "list the files of "+ref)
+			}
+			for _, f := range fs {
+				a.Activity.Paths = append(a.Activity.Paths, f.GetFilename())
+			}
+			if resp.NextPage == 0 || len(a.Activity.Paths) >= 3000 {
+				break
+			}
+			fopts.Page = resp.NextPage
+		}
+	}
+	return a, "", nil
 }
 
 // build turns a PR and its activity into the user's artifact.

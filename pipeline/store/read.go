@@ -321,3 +321,25 @@ func (s *Store) Meta(ctx context.Context, name string) ([]byte, error) {
 func (s *Store) SetMeta(ctx context.Context, name string, v []byte) error {
 	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set([]byte(prefixMeta+"p/"+name), v) })
 }
+
+// MetaPrefix returns every pipeline value whose name starts with prefix.
+func (s *Store) MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		p := []byte(prefixMeta + "p/" + prefix)
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		base := len(prefixMeta + "p/")
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[string(it.Item().Key()[base:])] = v
+		}
+		return nil
+	})
+	return out, err
+}

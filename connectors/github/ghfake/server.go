@@ -48,6 +48,8 @@ type PR struct {
 	// ReviewComments are inline comments; IssueComments are plain PR comments.
 	ReviewComments []Comment
 	IssueComments  []Comment
+	// Files are the paths the PR changed.
+	Files []string
 }
 
 // Review is one submitted review round.
@@ -89,6 +91,8 @@ type Server struct {
 	Files map[string]map[string]string
 	// FileCommits are the commits touching each file: "owner/repo" -> path -> commits, newest first.
 	FileCommits map[string]map[string][]FileCommit
+	// Teams are each organisation's teams.
+	Teams map[string][]Team
 
 	mu        sync.Mutex
 	prs       map[string]*PR
@@ -298,6 +302,10 @@ func (s *Server) route(path string) (endpoint, resource string) {
 		return "commits", "core"
 	case reCommitPulls.MatchString(path):
 		return "commit-pulls", "core"
+	case rePullFiles.MatchString(path):
+		return "files", "core"
+	case strings.HasPrefix(path, "/orgs/"):
+		return "teams", "core"
 	}
 	return strings.TrimPrefix(path, "/"), "core"
 }
@@ -347,6 +355,11 @@ func (s *Server) handle(r *http.Request, path, endpoint string) reply {
 		return reply{status: 200, body: u}
 	case "contents", "commits", "pulls", "commit-pulls":
 		return s.repoFiles(r, path, endpoint, q)
+	case "files", "teams":
+		if rep, ok := s.teamsAndFiles(r, path); ok {
+			return rep
+		}
+		return notFound()
 	}
 	var m []string
 	for _, re := range []*regexp.Regexp{rePullReviews, rePullComms, reIssueComms, rePull} {

@@ -1,0 +1,91 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// Team is a GitHub team with its members and repositories.
+type Team struct {
+	Slug    string   `json:"slug"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"`
+	Repos   []string `json:"repos"` // owner/name
+}
+
+// Teams reads an organisation's teams, their members and repositories.
+func (c *Connector) Teams(ctx context.Context, org string) ([]Team, error) {
+	var out []Team
+	opts := &gh.ListOptions{PerPage: 100}
+	for {
+		ts, resp, err := c.api.Teams.ListTeams(ctx, org, opts)
+		if err != nil {
+			return nil, c.explain(err, "list the teams of "+org)
+		}
+		for _, t := range ts {
+			team := Team{Slug: t.GetSlug(), Name: t.GetName()}
+			mo := &gh.TeamListTeamMembersOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+			for {
+				ms, r, err := c.api.Teams.ListTeamMembersBySlug(ctx, org, team.Slug, mo)
+				if err != nil {
+					return nil, c.explain(err, "list the members of "+org+"/"+team.Slug)
+				}
+				for _, m := range ms {
+					team.Members = append(team.Members, m.GetLogin())
+				}
+				if r.NextPage == 0 {
+					break
+				}
+				mo.Page = r.NextPage
+			}
+			ro := &gh.ListOptions{PerPage: 100}
+			for {
+				rs, r, err := c.api.Teams.ListTeamReposBySlug(ctx, org, team.Slug, ro)
+				if err != nil {
+					return nil, c.explain(err, "list the repositories of "+org+"/"+team.Slug)
+				}
+				for _, repo := range rs {
+					team.Repos = append(team.Repos, repo.GetFullName())
+				}
+				if r.NextPage == 0 {
+					break
+				}
+				ro.Page = r.NextPage
+			}
+			out = append(out, team)
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// CodeOwners returns a repository's CODEOWNERS file from the first of the
+// places GitHub reads it, or "" when it has none.
+func (c *Connector) CodeOwners(ctx context.Context, repo string, places []string) (string, error) {
+	owner, name, _ := strings.Cut(repo, "/")
+	for _, p := range places {
+		fc, _, _, err := c.api.Repositories.GetContents(ctx, owner, name, p, nil)
+		var er *gh.ErrorResponse
+		if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+			continue
+		}
+		if err != nil {
+			return "", c.explain(err, "read "+repo+"/"+p)
+		}
+		if fc == nil {
+			continue
+		}
+		text, err := fc.GetContent()
+		if err != nil {
+			return "", err
+		}
+		return text, nil
+	}
+	return "", nil
+}
