@@ -3,9 +3,14 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
 )
 
 // A connector that serves pages from a script, recording the cursors it is
@@ -73,5 +78,51 @@ func TestCursor_AdvancesOnlyAfterCommit(t *testing.T) {
 	}
 	if counts, _ := st.Counts(ctx); counts["gh"] != 4 {
 		t.Errorf("stored %d, want 4", counts["gh"])
+	}
+}
+
+// When the org model changes, the next pass re-tags still-suggested items;
+// a confirmed item keeps the tags it was confirmed with, and user edits stay.
+func TestReclassify_AfterAConfigEditOnlySuggestedItemsChange(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	conf := func(yaml string) *Syncer {
+		c, err := config.Parse("c.yaml", []byte(yaml), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSyncer(st, c, nil, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := conf("me: {github: alice, teams: [platform]}\norg:\n  teams:\n    - {id: platform, members: {github: [alice]}}\n")
+	arts := []connectors.Artifact{}
+	for i, repo := range []string{"acme/payments-api", "acme/payments-web"} {
+		arts = append(arts, connectors.Artifact{Kind: connectors.KindReview, Key: fmt.Sprintf("github:%s#%d", repo, i), Container: repo,
+			Counterparts: []connectors.Identity{{System: "github", ID: "carol", Role: connectors.RoleAuthor}}})
+	}
+	src := Source{Name: "github", Type: "github", Conn: &scripted{pages: []connectors.Page{{Artifacts: arts, RateLimitRemaining: -1}}}}
+	if _, err := before.Sync(ctx, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	id0, id1 := store.IDFor(arts[0].Key), store.IDFor(arts[1].Key)
+	if it, _ := st.Get(ctx, id0); it.Scope() != "unknown" {
+		t.Fatalf("before the edit: %s", it.Scope())
+	}
+	st.Decide(ctx, []string{id1}, store.Decision{State: store.Confirmed})
+	// The user maps Payments' repos and Carol: the next pass re-tags.
+	after := conf("me: {github: alice, teams: [platform]}\norg:\n  teams:\n    - {id: platform, members: {github: [alice]}}\n    - {id: payments, members: {github: [carol]}, repos: [\"acme/payments-*\"]}\n")
+	src.Conn = &scripted{pages: []connectors.Page{{RateLimitRemaining: -1}}}
+	if _, err := after.Sync(ctx, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := st.Get(ctx, id0); it.Scope() != "cross-team" || !strings.Contains(it.ScopeReason(), "owned by payments") {
+		t.Errorf("suggested item after the edit: %s %q", it.Scope(), it.ScopeReason())
+	}
+	if it, _ := st.Get(ctx, id1); it.Scope() != "unknown" {
+		t.Errorf("the confirmed item was re-tagged: %s", it.Scope())
 	}
 }

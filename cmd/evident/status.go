@@ -53,6 +53,9 @@ func (a *app) statusCmd() *cobra.Command {
 				out := statusJSON{Daemon: daemon, Sources: []sourceStatus{}}
 				for _, s := range c.AllSources() {
 					st := states[s.Name]
+					if !daemon {
+						st.NextRun = time.Time{} // nothing is scheduled without the daemon
+					}
 					out.Sources = append(out.Sources, sourceStatus{
 						Name: s.Name, Type: s.Type, LastSuccess: store.RFC3339(st.LastSuccess),
 						LastError: st.LastError, Items: counts[s.Name], NextRun: store.RFC3339(st.NextRun),

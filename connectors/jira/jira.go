@@ -105,7 +105,10 @@ type cursor struct {
 	HW     time.Time            `json:"hw"`
 	Recent map[string]time.Time `json:"recent,omitempty"`
 	TZ     string               `json:"tz,omitempty"`
-	Points string               `json:"points_field,omitempty"` // "-" when the instance has none
+	// ByTime: this Jira refused the involvement clauses (WAS, CHANGED BY,
+	// watcher), so candidates are selected by update time alone.
+	ByTime bool   `json:"by_time,omitempty"`
+	Points string `json:"points_field,omitempty"` // "-" when the instance has none
 }
 
 const cursorVersion = 1
@@ -157,8 +160,13 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if err != nil {
 		loc = time.UTC
 	}
-	jql := c.jql(cur.From, loc)
-	res, err := c.search(ctx, jql, cur)
+	res, err := c.search(ctx, c.jql(cur.From, loc, cur.ByTime), cur)
+	var qe *queryError
+	if errors.As(err, &qe) && !cur.ByTime {
+		// Select by update time alone; roles still come from each issue.
+		cur.ByTime = true
+		res, err = c.search(ctx, c.jql(cur.From, loc, true), cur)
+	}
 	if err != nil {
 		return page, err
 	}
@@ -215,12 +223,16 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	return page, nil
 }
 
-// jql selects the candidates: issues the user is involved in, updated since
-// from (in the profile's time zone, floored to the minute).
-func (c *Connector) jql(from time.Time, loc *time.Location) string {
+// jql selects the candidates: issues the user is involved in (or, byTime,
+// every issue), updated since from (in the profile's time zone, floored to
+// the minute).
+func (c *Connector) jql(from time.Time, loc *time.Location, byTime bool) string {
 	u := strconv.Quote(c.cfg.User)
-	q := fmt.Sprintf("(reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s) AND updated >= %q",
-		u, u, u, u, u, from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))
+	q := fmt.Sprintf("(reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s) AND ", u, u, u, u, u)
+	if byTime {
+		q = ""
+	}
+	q += fmt.Sprintf("updated >= %q", from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))
 	if len(c.cfg.Projects) > 0 {
 		var ps []string
 		for _, p := range c.cfg.Projects {
@@ -323,6 +335,9 @@ func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searc
 			// An expired page token: start the minute over; seen issues are skipped.
 			cur.Token = ""
 			return &searchResult{more: true}, nil
+		}
+		if resp != nil && resp.StatusCode == http.StatusBadRequest {
+			return nil, &queryError{err}
 		}
 		return nil, err
 	}
@@ -444,3 +459,9 @@ func (c *Connector) Check(ctx context.Context) (string, error) {
 	}
 	return idOf(&me), nil
 }
+
+// queryError is Jira refusing the JQL (400).
+type queryError struct{ err error }
+
+func (e *queryError) Error() string { return e.err.Error() }
+func (e *queryError) Unwrap() error { return e.err }

@@ -270,3 +270,17 @@ func TestFetch_WrongDeploymentIsExplained(t *testing.T) {
 		t.Fatalf("got %v, want advice to set deployment: cloud", err)
 	}
 }
+
+// A Jira whose JQL lacks WAS, CHANGED BY or watcher refuses the involvement
+// query with 400: the connector then selects by update time and still finds
+// exactly the user's issues from their comments and changelog.
+func TestFetch_FallsBackToUpdateTimeWhenJQLIsRefused(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.DataCenter, "alice", issues, nil)
+	h.fake.Inject(jirafake.Fault{Path: "/rest/api/2/search", Status: 400,
+		Body: `{"errorMessages":["Error in the JQL Query: The operator 'WAS' is not supported by the 'assignee' field."],"errors":{}}`})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, h, want)
+}
