@@ -120,6 +120,16 @@ func (t *Transport) Requests() int {
 	return t.requests
 }
 
+// Meter starts counting for one Fetch: the returned func records in p the
+// requests made since, and the budget left. Use: defer t.Meter(&page)().
+func (t *Transport) Meter(p *Page) func() {
+	start := t.Requests()
+	return func() {
+		p.Requests = t.Requests() - start
+		p.RateLimitRemaining = t.RateLimitRemaining()
+	}
+}
+
 // RateLimitRemaining is the lowest remaining budget the API reported for
 // its core resource, or -1 when it reported none.
 func (t *Transport) RateLimitRemaining() int {

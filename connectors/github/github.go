@@ -175,11 +175,7 @@ func (c *Connector) queryString(q int, from time.Time) string {
 
 // Fetch reads one page of one search and the PRs on it.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
-	start := c.tr.Requests()
-	defer func() {
-		page.Requests = c.tr.Requests() - start
-		page.RateLimitRemaining = c.tr.RateLimitRemaining()
-	}()
+	defer c.tr.Meter(&page)()
 	cur, _ := c.decode(raw)
 	if !cur.InPass {
 		cur.InPass = true

@@ -133,11 +133,7 @@ func encode(cur *cursor) connectors.Cursor {
 
 // Fetch reads one page of the search and the issues on it.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
-	start := c.tr.Requests()
-	defer func() {
-		page.Requests = c.tr.Requests() - start
-		page.RateLimitRemaining = c.tr.RateLimitRemaining()
-	}()
+	defer c.tr.Meter(&page)()
 	cur := decode(raw)
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.

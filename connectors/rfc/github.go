@@ -83,12 +83,7 @@ func (g *githubRepo) list(ctx context.Context, dir string, out *[]remoteFile) er
 }
 
 func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor) (page connectors.Page, err error) {
-	start := g.tr.Requests()
-	page.RateLimitRemaining = -1
-	defer func() {
-		page.Requests = g.tr.Requests() - start
-		page.RateLimitRemaining = g.tr.RateLimitRemaining()
-	}()
+	defer g.tr.Meter(&page)()
 	var files []remoteFile
 	if err := g.list(ctx, g.root, &files); err != nil {
 		return page, err
