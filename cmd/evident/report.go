@@ -77,7 +77,7 @@ func crossTeam(ctx context.Context, b backend, c *config.Config, since, until ti
 		return nil, err
 	}
 	org := classify.NewOrg(c)
-	return report.Build(items, report.Options{Since: since, Until: until, TeamName: org.TeamName, Home: c.Me.Teams, Now: time.Now()}), nil
+	return report.Build(items, report.Options{Since: since, Until: until, TeamName: org.TeamName, Home: c.Me.Teams}), nil
 }
 
 func printReport(w io.Writer, r *report.Report) {

@@ -58,7 +58,6 @@ type Options struct {
 	TeamName func(id string) string
 	// Home names the user's home teams, for the headline.
 	Home []string
-	Now  time.Time
 }
 
 // Build makes the report from every item (dismissed items are left out).

@@ -235,9 +235,10 @@ type Decision struct {
 	Reason *string
 }
 
-// Decide moves items to d.State in one transaction and syncs it to disk
-// before returning: a decision acknowledged is a decision kept, even if the
-// process is killed right after. It returns the items as they now are.
+// Decide moves items to d.State (in one transaction, or a few for a very
+// long list) and syncs them to disk before returning: a decision
+// acknowledged is a decision kept, even if the process is killed right
+// after. It returns the items as they now are.
 func (s *Store) Decide(ctx context.Context, ids []string, d Decision) ([]Item, error) {
 	now := time.Now().UTC()
 	var out []Item

@@ -162,19 +162,17 @@ func (s *Server) hostAllowed(host string) bool {
 }
 
 type page struct {
-	Title    string
-	Nav      string
-	CSRF     string
-	Me       string
-	Inbox    int
-	Data     any
-	Now      time.Time
-	Flash    string
-	SubTitle string
+	Title string
+	Nav   string
+	CSRF  string
+	Me    string
+	Inbox int
+	Data  any
+	Now   time.Time
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
-	p := page{Title: title, Nav: name, CSRF: s.csrf, Me: s.o.Config.Me.Name, Data: data, Now: s.o.Now()}
+	p := page{Title: title, Nav: name, CSRF: s.csrf, Me: s.o.Config.Me.Name, Data: data}
 	s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { p.Inbox++; return nil })
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := s.pages.ExecuteTemplate(w, name+".html", p); err != nil {
@@ -362,7 +360,7 @@ func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, err
 	if err != nil {
 		return nil, "", "", err
 	}
-	rep := report.Build(items, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
+	rep := report.Build(items, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams})
 	return rep, since, until, nil
 }
 
