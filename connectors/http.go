@@ -190,6 +190,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 		t.observe(res, resp.Header)
+		if resp.StatusCode < 400 && resp.Header.Get("X-RateLimit-Remaining") == "0" {
+			// The budget is spent: this transport waits for its reset before
+			// the next request. Hide the reset from the client library, whose
+			// own refusal (on the wall clock) would pre-empt that wait.
+			resp.Header.Del("X-RateLimit-Reset")
+		}
 		wait, retry := t.retryAfter(resp, res, &secondary)
 		if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
 			wait, retry = backoff(attempt), true

@@ -363,3 +363,22 @@ func TestFetch_EnterpriseBaseURLAndOwners(t *testing.T) {
 		t.Errorf("got %d, want the 10 PRs of acme", len(h.got))
 	}
 }
+
+// A budget spent on a successful response (no reserve at a limit of 50):
+// the next request waits for the reset instead of failing.
+func TestFetch_ASpentBudgetIsWaitedForNotFailed(t *testing.T) {
+	prs, _, _, _ := heavyReviewer()
+	h := newHarness(t, prs[:40], nil)
+	h.fake.CoreLimit = 50
+	// Resets must lie in the wall clock's future, where go-github looks.
+	h.clock.Advance(time.Since(h.clock.Now()))
+	if err := h.pass(); err != nil {
+		t.Fatalf("a spent budget must be waited for: %v", err)
+	}
+	if len(h.got) != 40 {
+		t.Errorf("got %d, want 40", len(h.got))
+	}
+	if !slices.ContainsFunc(h.clock.Sleeps(), func(d time.Duration) bool { return d > 30*time.Minute }) {
+		t.Errorf("no wait for the reset in %v", h.clock.Sleeps())
+	}
+}
