@@ -7,7 +7,9 @@
 // ascending. Each Fetch reads the first page of one search and narrows its
 // window to the newest updated time on that page (keys seen at that instant
 // are remembered), so no search ever pages past GitHub's 1,000-result cap
-// and a backfill cut off anywhere resumes exactly where it stopped. Each
+// and a backfill cut off anywhere resumes exactly where it stopped. (Should
+// a search come back unsorted, it is read page by page instead, its date
+// window split in halves until each holds under 1,000 results.) Each
 // PR found is read in full: the PR (author, size, merged, comment counts),
 // its reviews (the user's rounds with their dates; the other reviewers),
 // and, when the PR has any, its review comments and plain comments.
@@ -126,6 +128,14 @@ type cursor struct {
 	Recent map[string]time.Time `json:"recent,omitempty"`
 	// ETags of search requests, by query string.
 	ETags map[string]string `json:"etags,omitempty"`
+	// Paged: the search came back unsorted by update time, so this search
+	// is read page by page in windows [From, To] of at most 1,000 results,
+	// split in halves when larger. Windows are those still to read; Newest
+	// is the newest update seen in this search.
+	Paged   bool           `json:"paged,omitempty"`
+	To      time.Time      `json:"to,omitzero"`
+	Windows [][2]time.Time `json:"windows,omitempty"`
+	Newest  time.Time      `json:"newest,omitzero"`
 }
 
 const cursorVersion = 1
@@ -153,6 +163,7 @@ func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 // startQuery positions the cursor at the start of search q of the pass.
 func (c *Connector) startQuery(cur *cursor, q int) {
 	cur.Query, cur.Page = q, 1
+	cur.Paged, cur.To, cur.Windows, cur.Newest = false, time.Time{}, nil, time.Time{}
 	from := cur.HW[q]
 	if from.IsZero() {
 		from = c.cfg.Since
@@ -165,8 +176,11 @@ func (c *Connector) startQuery(cur *cursor, q int) {
 	cur.From = from.UTC()
 }
 
-func (c *Connector) queryString(q int, from time.Time) string {
+func (c *Connector) queryString(q int, from, to time.Time) string {
 	s := fmt.Sprintf("is:pr %s:%s updated:>=%s", queries[q], c.cfg.Login, from.UTC().Format(time.RFC3339))
+	if !to.IsZero() {
+		s = fmt.Sprintf("is:pr %s:%s updated:%s..%s", queries[q], c.cfg.Login, from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	}
 	for _, o := range c.cfg.Owners {
 		s += " user:" + o
 	}
@@ -182,7 +196,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		c.startQuery(cur, 0)
 	}
 	q := cur.Query
-	qs := c.queryString(q, cur.From)
+	qs := c.queryString(q, cur.From, cur.To)
 	res, etag, err := c.search(ctx, qs, cur.Page, cur.ETags[qs])
 	if err != nil {
 		return page, err
@@ -234,6 +248,18 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	}
 
 	full := len(items) >= c.cfg.PerPage && res.GetTotal() > len(items)*cur.Page
+	sorted := sort.SliceIsSorted(items, func(i, j int) bool { return items[i].GetUpdatedAt().Before(items[j].GetUpdatedAt().Time) })
+	if !cur.Paged && full && !sorted {
+		// This search ignores sort=updated: narrowing by time would skip
+		// results, so read it page by page instead.
+		cur.Paged = true
+	}
+	if cur.Paged {
+		c.nextPage(cur, q, res.GetTotal(), len(items), newest, &page)
+		page.Cursor, page.More = c.encode(cur)
+		page.Progress = c.progress(cur)
+		return page, nil
+	}
 	switch {
 	case full && newest.After(cur.From):
 		// Narrow the window: the next request starts at the newest time seen.
@@ -258,6 +284,40 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	page.Cursor, page.More = c.encode(cur)
 	page.Progress = c.progress(cur)
 	return page, nil
+}
+
+// nextPage moves a paged search on: the next page of the window; or, when
+// the window holds more than the 1,000 results search will show, its two
+// halves; or the next window; or the next search.
+func (c *Connector) nextPage(cur *cursor, q, total, got int, newest time.Time, page *connectors.Page) {
+	if newest.After(cur.Newest) {
+		cur.Newest = newest
+	}
+	const cap = 1000
+	if total > cap && cur.Page == 1 {
+		to := cur.To
+		if to.IsZero() {
+			to = c.clock.Now().UTC().Truncate(time.Second).Add(time.Second)
+		}
+		if to.Sub(cur.From) > 2*time.Second {
+			mid := cur.From.Add(to.Sub(cur.From) / 2).Truncate(time.Second)
+			cur.Windows = append([][2]time.Time{{mid, to}}, cur.Windows...)
+			cur.To = mid
+			return
+		}
+		page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests were updated at %s; some may be missed", cur.From.Format(time.RFC3339)))
+	}
+	if got >= c.cfg.PerPage && cur.Page*c.cfg.PerPage < min(total, cap) {
+		cur.Page++
+		return
+	}
+	if len(cur.Windows) > 0 {
+		w := cur.Windows[0]
+		cur.Windows = cur.Windows[1:]
+		cur.From, cur.To, cur.Page = w[0], w[1], 1
+		return
+	}
+	c.finishQuery(cur, q, cur.Newest)
 }
 
 // progress estimates the pass's progress from the search under way and how
@@ -297,7 +357,7 @@ func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
 	for i := range queries {
 		probe := &cursor{HW: cur.HW}
 		c.startQuery(probe, i)
-		qs := c.queryString(i, probe.From)
+		qs := c.queryString(i, probe.From, time.Time{})
 		if e, ok := cur.ETags[qs]; ok {
 			keep[qs] = e
 		}

@@ -382,3 +382,25 @@ func TestFetch_ASpentBudgetIsWaitedForNotFailed(t *testing.T) {
 		t.Errorf("no wait for the reset in %v", h.clock.Sleeps())
 	}
 }
+
+// A search that ignores sort=updated cannot be narrowed by time: the
+// connector pages through it, splitting windows larger than the cap.
+func TestFetch_AnUnsortedSearchIsPagedAndSplitUnderTheCap(t *testing.T) {
+	prs, reviewed, _, _ := heavyReviewer()
+	// Shuffle update times against numbers, so number order is not time order.
+	for i, p := range prs[:2000] {
+		p.UpdatedAt = t0.Add(time.Duration((i*7919)%2000) * 3 * time.Hour)
+	}
+	h := newHarness(t, prs[:2000], nil)
+	h.fake.IgnoreSort = true
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != len(reviewed) {
+		t.Errorf("got %d, want %d", len(h.got), len(reviewed))
+	}
+	h.ingest = 0
+	if err := h.pass(); err != nil || h.ingest != 0 {
+		t.Errorf("second pass: %d delivered again, %v", h.ingest, err)
+	}
+}

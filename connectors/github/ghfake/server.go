@@ -93,6 +93,9 @@ type Server struct {
 	FileCommits map[string]map[string][]FileCommit
 	// Teams are each organisation's teams.
 	Teams map[string][]Team
+	// IgnoreSort makes search ignore sort=updated and return results in
+	// number order, as a cruder API might.
+	IgnoreSort bool
 
 	mu        sync.Mutex
 	prs       map[string]*PR
@@ -629,6 +632,9 @@ func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
 	})
 	if q.Get("sort") == "updated" && q.Get("order") != "asc" {
 		slices.Reverse(hits)
+	}
+	if s.IgnoreSort {
+		sort.Slice(hits, func(i, j int) bool { return hits[i].Number < hits[j].Number })
 	}
 	per := 30
 	if v, err := strconv.Atoi(q.Get("per_page")); err == nil && v > 0 {
