@@ -98,6 +98,7 @@ func (a *app) config() (*config.Config, error) {
 	c, err := config.Load(path)
 	if errors.Is(err, config.ErrNotExist) && !named {
 		c, err = config.Default(), nil
+		c.Path = path
 	}
 	if err != nil {
 		return nil, err

@@ -41,6 +41,9 @@ source that fails does not stop the others; the exit code is then 1.`,
 				return err
 			}
 			if len(srcs) == 0 {
+				if _, err := os.Stat(c.Path); err != nil {
+					return usagef("there is no config at %s: run evident init, then add your sources", c.Path)
+				}
 				return usagef("no sources are configured in %s (add some under sources:)", c.Path)
 			}
 			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {

@@ -202,3 +202,21 @@ func TestChart_EveryTeamHasAPatternAndEveryBarItsTotal(t *testing.T) {
 		t.Errorf("chart lacks patterns, totals or legend")
 	}
 }
+
+func TestHandler_BulkConfirmAWeek(t *testing.T) {
+	s, st, srv := newServer(t)
+	ids := []string{store.IDFor("github:acme/payments-api#1"), store.IDFor("github:acme/search-ui#3")}
+	b, _ := json.Marshal(map[string][]string{"ids": ids})
+	code, body := post(t, srv.Client(), srv.URL+"/api/confirm", s.csrf, "", string(b))
+	if code != 200 || !strings.Contains(body, `"confirmed":2`) {
+		t.Fatalf("bulk confirm: %d %s", code, body)
+	}
+	for _, id := range ids {
+		if it, _ := st.Get(context.Background(), id); it.State != store.Confirmed {
+			t.Errorf("%s: %s", id, it.State)
+		}
+	}
+	if code, _ := post(t, srv.Client(), srv.URL+"/api/confirm", s.csrf, "", `{"ids":[]}`); code != 400 {
+		t.Errorf("empty bulk: %d", code)
+	}
+}
