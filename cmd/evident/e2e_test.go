@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -347,7 +348,8 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 	env := startDemo(t, dataDir)
 	cfg := writeConfig(t, env.YAML)
 	c := newCLI(t, env.Env...)
-	daemon := c.cmd("--config", cfg, "run", "--addr", freeAddr(t))
+	addr := freeAddr(t)
+	daemon := c.cmd("--config", cfg, "run", "--addr", addr)
 	var derr bytes.Buffer
 	daemon.Stderr = &derr
 	if err := daemon.Start(); err != nil {
@@ -388,6 +390,24 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 		t.Errorf("unknown ID through the daemon: %d %s", code, e)
 	}
 	viaDaemon := c.list("--config", cfg)
+	// Health and metrics next to the UI.
+	for path, wants := range map[string][]string{
+		"/healthz": {`"status":"ok"`},
+		"/metrics": {`evident_syncs_total{result="ok",source="github"}`, `evident_api_requests_total{source="jira"}`,
+			`evident_rate_limit_remaining{source="github"}`, `evident_items{scope="cross-team",state="suggested"}`},
+	} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, w := range wants {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s lacks %s", path, w)
+			}
+		}
+	}
 	if err := daemon.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
