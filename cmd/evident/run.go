@@ -128,7 +128,7 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
 	mux.Handle("/", ui)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: web.HostGuard(ln.Addr().String(), mux), ReadHeaderTimeout: 10 * time.Second}
 
 	sctx, stopServers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServers()

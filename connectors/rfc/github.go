@@ -167,6 +167,10 @@ func (g *githubRepo) read(ctx context.Context, c *Connector, f remoteFile) (*con
 func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (extra, error) {
 	var x extra
 	commits, _, err := g.api.Repositories.ListCommits(ctx, g.owner, g.repo, &gh.CommitsListOptions{Path: file, ListOptions: gh.ListOptions{PerPage: 100}})
+	var er *gh.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == http.StatusNotFound || er.Response.StatusCode == http.StatusConflict) {
+		return x, nil // no history to read (an empty repository answers 409): the document speaks for itself
+	}
 	if err != nil {
 		return x, g.explain(err, "list the commits of "+file)
 	}

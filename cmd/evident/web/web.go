@@ -131,6 +131,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// HostGuard refuses requests to h whose Host is not the server at addr, as
+// the UI does: for /metrics and /healthz served beside it.
+func HostGuard(addr string, h http.Handler) http.Handler {
+	s := &Server{o: Options{Addr: addr}}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.hostAllowed(r.Host) {
+			http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // hostAllowed accepts the bound address and the loopback names for its port.
 func (s *Server) hostAllowed(host string) bool {
 	bindHost, bindPort, err := net.SplitHostPort(s.o.Addr)
