@@ -410,6 +410,12 @@ func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
 	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil
 }
 
+// notFound reports a 404 (or 410) from GitHub.
+func notFound(err error) bool {
+	var er *gh.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == http.StatusNotFound || er.Response.StatusCode == http.StatusGone)
+}
+
 // explain turns an API failure into one sentence, never with the token.
 func (c *Connector) explain(err error, doing string) error {
 	var er *gh.ErrorResponse
@@ -469,6 +475,9 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 	opts := &gh.ListOptions{PerPage: 100}
 	for {
 		rs, resp, err := c.api.PullRequests.ListReviews(ctx, owner, repo, n, opts)
+		if notFound(err) {
+			break // the API has none to list: nothing of the user's there
+		}
 		if err != nil {
 			return nil, "", c.explain(err, "list reviews of "+ref)
 		}
@@ -487,6 +496,9 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		copts := &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 		for {
 			cs, resp, err := c.api.PullRequests.ListComments(ctx, owner, repo, n, copts)
+			if notFound(err) {
+				break // the API has none to list: nothing of the user's there
+			}
 			if err != nil {
 				return nil, "", c.explain(err, "list review comments of "+ref)
 			}
@@ -501,6 +513,9 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		iopts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 		for {
 			cs, resp, err := c.api.Issues.ListComments(ctx, owner, repo, n, iopts)
+			if notFound(err) {
+				break // the API has none to list: nothing of the user's there
+			}
 			if err != nil {
 				return nil, "", c.explain(err, "list comments of "+ref)
 			}
@@ -516,6 +531,9 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		fopts := &gh.ListOptions{PerPage: 100}
 		for {
 			fs, resp, err := c.api.PullRequests.ListFiles(ctx, owner, repo, n, fopts)
+			if notFound(err) {
+				break // the API has none to list: nothing of the user's there
+			}
 			if err != nil {
 				return nil, "", c.explain(err, "list the files of "+ref)
 			}
