@@ -186,9 +186,15 @@ func (a *app) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.open(ctx)
-			if err != nil {
-				return err
+			var b backend
+			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
+				b = cl // the daemon owns the store
+			} else {
+				st, err := a.openStore(ctx, c, store.Options{IdleClose: 30 * time.Second})
+				if err != nil {
+					return err
+				}
+				b = st
 			}
 			defer b.Close()
 			return a.serveUI(ctx, b, c, addr)
