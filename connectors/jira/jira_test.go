@@ -284,3 +284,17 @@ func TestFetch_FallsBackToUpdateTimeWhenJQLIsRefused(t *testing.T) {
 	}
 	checkComplete(t, h, want)
 }
+
+func TestFetch_AMalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
+	h.fake.Inject(jirafake.Fault{Path: "/search/jql", Status: 200, Body: `{"issues": [{"key": "PAY-1", "fields": {"updated": `})
+	err := h.pass()
+	if err == nil || !strings.Contains(err.Error(), "malformed") {
+		t.Fatalf("want a malformed-response error, got %v", err)
+	}
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, h, want)
+}

@@ -69,6 +69,15 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 		chromedp.WaitVisible(`article.item.sel form.note-form input`),
 		chromedp.SendKeys(`article.item.sel form.note-form input`, "Unblocked the search launch"+kb.Enter),
 		chromedp.WaitVisible(`article.item.sel .note`)))
+	// u undoes the last decision: the dismissed item is back in the inbox.
+	step("undo with u", chromedp.Do(ctx, chromedp.KeyEvent("u"),
+		chromedp.WaitVisible(`article.item:not(.done)[data-id="`+second+`"]`)))
+	if it, _ := st.Get(context.Background(), second); it.State != store.Suggested {
+		t.Errorf("undo did not reach the store: %s", it.State)
+	}
+	step("dismiss again with a click", chromedp.Do(ctx,
+		chromedp.Click(`article.item[data-id="`+second+`"] button[data-action="dismiss"]`),
+		chromedp.WaitVisible(`article.item.done.was-dismissed[data-id="`+second+`"]`)))
 	count, err := chromedp.Run(ctx, chromedp.Text(`#inbox-count`))
 	step("read the count", err)
 	step("open the report", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report?all=1"), chromedp.WaitVisible(`svg.chart rect.seg`)))
