@@ -138,7 +138,13 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.
 		if err := c.readProfile(ctx, cur); err != nil {
-			return page, err
+			var nf *notFoundError
+			if !errors.As(err, &nf) {
+				return page, err
+			}
+			// No /myself here: read the cursor as UTC, as Jira's default.
+			cur.TZ = "UTC"
+			page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
 		}
 		cur.InPass, cur.Token, cur.Start = true, "", 0
 		cur.From = c.cfg.Since
@@ -245,7 +251,10 @@ func (c *Connector) readProfile(ctx context.Context, cur *cursor) error {
 		return err
 	}
 	var me jira.User
-	if _, err := c.do(req, &me, "read your Jira profile"); err != nil {
+	if resp, err := c.do(req, &me, "read your Jira profile"); err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return &notFoundError{err}
+		}
 		return err
 	}
 	cur.TZ = me.TimeZone
@@ -461,3 +470,9 @@ type queryError struct{ err error }
 
 func (e *queryError) Error() string { return e.err.Error() }
 func (e *queryError) Unwrap() error { return e.err }
+
+// notFoundError is a 404 for an endpoint this Jira lacks.
+type notFoundError struct{ err error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+func (e *notFoundError) Unwrap() error { return e.err }

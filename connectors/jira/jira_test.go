@@ -298,3 +298,13 @@ func TestFetch_AMalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 	}
 	checkComplete(t, h, want)
 }
+
+func TestFetch_AJiraWithoutMyselfIsReadInUTC(t *testing.T) {
+	issues, want := work("alice")
+	h := newHarness(t, jirafake.DataCenter, "alice", issues, nil)
+	h.fake.Inject(jirafake.Fault{Path: "/myself", Status: 404, Body: `{"errorMessages":["null for uri"]}`})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, h, want)
+}
