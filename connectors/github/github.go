@@ -63,6 +63,9 @@ type Connector struct {
 	auth  *connectors.AuthTransport
 	api   *gh.Client
 	clock connectors.Clock
+	// ownerQualifier limits searches to the owners: user: (GitHub reads it
+	// for organisations too), or org: where a search refuses user:.
+	ownerQualifier string
 }
 
 // New returns a connector for cfg. It makes no request.
@@ -91,7 +94,7 @@ func New(cfg Config) (*Connector, error) {
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base
 	api.UserAgent = "evident"
-	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock}, nil
+	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock, ownerQualifier: "user"}, nil
 }
 
 // Transport exposes the rate-limit plumbing (requests counted, budget left).
@@ -182,7 +185,7 @@ func (c *Connector) queryString(q int, from, to time.Time) string {
 		s = fmt.Sprintf("is:pr %s:%s updated:%s..%s", queries[q], c.cfg.Login, from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
 	}
 	for _, o := range c.cfg.Owners {
-		s += " user:" + o
+		s += " " + c.ownerQualifier + ":" + o
 	}
 	return s
 }
@@ -198,6 +201,19 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	q := cur.Query
 	qs := c.queryString(q, cur.From, cur.To)
 	res, etag, err := c.search(ctx, qs, cur.Page, cur.ETags[qs])
+	if unprocessable(err) && len(c.cfg.Owners) > 0 && c.ownerQualifier == "user" {
+		// Owners may be organisations a stricter search wants as org:.
+		c.ownerQualifier = "org"
+		qs = c.queryString(q, cur.From, cur.To)
+		res, etag, err = c.search(ctx, qs, cur.Page, cur.ETags[qs])
+	}
+	if unprocessable(err) {
+		// This GitHub refuses the search itself: skip it, keep the others.
+		page.Problems = append(page.Problems, fmt.Sprintf("GitHub refused the search %q (%v); it is skipped", qs, err))
+		c.finishQuery(cur, q, cur.From)
+		page.Cursor, page.More = c.encode(cur)
+		return page, nil
+	}
 	if err != nil {
 		return page, err
 	}
@@ -393,6 +409,14 @@ func (c *Connector) search(ctx context.Context, qs string, page int, etag string
 	if resp != nil && resp.StatusCode == http.StatusNotModified {
 		return nil, etag, nil
 	}
+	var er *gh.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
+		msg := er.Message
+		for _, e := range er.Errors {
+			msg += ": " + e.Message
+		}
+		return nil, "", &refusedSearch{msg}
+	}
 	if err != nil {
 		return nil, "", c.explain(err, "search pull requests")
 	}
@@ -408,6 +432,17 @@ func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
 	}
 	owner, repo = parts[len(parts)-2], parts[len(parts)-1]
 	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil
+}
+
+// refusedSearch is GitHub's 422 Validation Failed for a search.
+type refusedSearch struct{ msg string }
+
+func (e *refusedSearch) Error() string { return "422 " + e.msg }
+
+// unprocessable reports a refused search.
+func unprocessable(err error) bool {
+	var rs *refusedSearch
+	return errors.As(err, &rs)
 }
 
 // notFound reports a 404 (or 410) from GitHub.

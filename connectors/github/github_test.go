@@ -404,3 +404,28 @@ func TestFetch_AnUnsortedSearchIsPagedAndSplitUnderTheCap(t *testing.T) {
 		t.Errorf("second pass: %d delivered again, %v", h.ingest, err)
 	}
 }
+
+// A search this GitHub refuses (422) is skipped with a problem; owners are
+// retried as org: where user: is refused.
+func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
+	prs, _, _, _ := heavyReviewer()
+	h := newHarness(t, prs[:100], func(c *Config) { c.Owners = []string{"acme"} })
+	h.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 422, Times: 1,
+		Body: `{"message":"Validation Failed","errors":[{"message":"The listed users cannot be searched","resource":"Search","field":"q","code":"invalid"}],"documentation_url":"https://docs.github.com/v3/search/"}`})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != 100 || h.conn.ownerQualifier != "org" {
+		t.Errorf("after a refused user: search: %d PRs, qualifier %s", len(h.got), h.conn.ownerQualifier)
+	}
+	// Refused both ways, reviewed-by: is skipped; commenter: still finds
+	// the 60 PRs the user also commented on.
+	h2 := newHarness(t, prs[:100], func(c *Config) { c.Owners = []string{"acme"} })
+	h2.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 422, Times: 2, Body: `{"message":"Validation Failed","errors":[]}`})
+	if err := h2.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if len(h2.got) != 60 {
+		t.Errorf("with reviewed-by: refused: %d PRs, want the 60 found by commenter:", len(h2.got))
+	}
+}
