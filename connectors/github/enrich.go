@@ -19,50 +19,36 @@ type Team struct {
 
 // Teams reads an organisation's teams, their members and repositories.
 func (c *Connector) Teams(ctx context.Context, org string) ([]Team, error) {
-	var out []Team
-	opts := &gh.ListOptions{PerPage: 100}
-	for {
-		ts, resp, err := c.api.Teams.ListTeams(ctx, org, opts)
-		if err != nil {
-			return nil, c.explain(err, "list the teams of "+org)
-		}
-		for _, t := range ts {
-			team := Team{Slug: t.GetSlug(), Name: t.GetName()}
-			mo := &gh.TeamListTeamMembersOptions{ListOptions: gh.ListOptions{PerPage: 100}}
-			for {
-				ms, r, err := c.api.Teams.ListTeamMembersBySlug(ctx, org, team.Slug, mo)
-				if err != nil {
-					return nil, c.explain(err, "list the members of "+org+"/"+team.Slug)
-				}
-				for _, m := range ms {
-					team.Members = append(team.Members, m.GetLogin())
-				}
-				if r.NextPage == 0 {
-					break
-				}
-				mo.Page = r.NextPage
-			}
-			ro := &gh.ListOptions{PerPage: 100}
-			for {
-				rs, r, err := c.api.Teams.ListTeamReposBySlug(ctx, org, team.Slug, ro)
-				if err != nil {
-					return nil, c.explain(err, "list the repositories of "+org+"/"+team.Slug)
-				}
-				for _, repo := range rs {
-					team.Repos = append(team.Repos, repo.GetFullName())
-				}
-				if r.NextPage == 0 {
-					break
-				}
-				ro.Page = r.NextPage
-			}
-			out = append(out, team)
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+	ts, err := listAll(func(p int) ([]*gh.Team, *gh.Response, error) {
+		return c.api.Teams.ListTeams(ctx, org, &gh.ListOptions{Page: p, PerPage: 100})
+	})
+	if err != nil {
+		return nil, c.explain(err, "list the teams of "+org)
 	}
+	out := []Team{}
+	for _, t := range ts {
+		team := Team{Slug: t.GetSlug(), Name: t.GetName()}
+		members, err := listAll(func(p int) ([]*gh.User, *gh.Response, error) {
+			return c.api.Teams.ListTeamMembersBySlug(ctx, org, team.Slug, &gh.TeamListTeamMembersOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
+		})
+		if err != nil {
+			return nil, c.explain(err, "list the members of "+org+"/"+team.Slug)
+		}
+		for _, m := range members {
+			team.Members = append(team.Members, m.GetLogin())
+		}
+		repos, err := listAll(func(p int) ([]*gh.Repository, *gh.Response, error) {
+			return c.api.Teams.ListTeamReposBySlug(ctx, org, team.Slug, &gh.ListOptions{Page: p, PerPage: 100})
+		})
+		if err != nil {
+			return nil, c.explain(err, "list the repositories of "+org+"/"+team.Slug)
+		}
+		for _, r := range repos {
+			team.Repos = append(team.Repos, r.GetFullName())
+		}
+		out = append(out, team)
+	}
+	return out, nil
 }
 
 // CodeOwners returns a repository's CODEOWNERS file from the first of the

@@ -434,6 +434,26 @@ func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
 	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil
 }
 
+// listAll pages through a list endpoint from page 1 to the last. A 404
+// means the API has nothing to list there: an empty list, not a failure.
+func listAll[T any](page func(p int) ([]T, *gh.Response, error)) ([]T, error) {
+	var out []T
+	for p := 1; ; {
+		items, resp, err := page(p)
+		if notFound(err) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if resp.NextPage == 0 || resp.NextPage <= p {
+			return out, nil
+		}
+		p = resp.NextPage
+	}
+}
+
 // refusedSearch is GitHub's 422 Validation Failed for a search.
 type refusedSearch struct{ msg string }
 
@@ -506,21 +526,11 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		}
 		return nil, "", c.explain(err, "read pull request "+ref)
 	}
-	var reviews []*gh.PullRequestReview
-	opts := &gh.ListOptions{PerPage: 100}
-	for {
-		rs, resp, err := c.api.PullRequests.ListReviews(ctx, owner, repo, n, opts)
-		if notFound(err) {
-			break // the API has none to list: nothing of the user's there
-		}
-		if err != nil {
-			return nil, "", c.explain(err, "list reviews of "+ref)
-		}
-		reviews = append(reviews, rs...)
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
+	reviews, err := listAll(func(p int) ([]*gh.PullRequestReview, *gh.Response, error) {
+		return c.api.PullRequests.ListReviews(ctx, owner, repo, n, &gh.ListOptions{Page: p, PerPage: 100})
+	})
+	if err != nil {
+		return nil, "", c.explain(err, "list reviews of "+ref)
 	}
 	author := pr.GetUser().GetLogin()
 	mine := strings.EqualFold(author, c.cfg.Login)
@@ -528,57 +538,31 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 	var reviewComments []*gh.PullRequestComment
 	var issueComments []*gh.IssueComment
 	if !mine && pr.GetReviewComments() > 0 {
-		copts := &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
-		for {
-			cs, resp, err := c.api.PullRequests.ListComments(ctx, owner, repo, n, copts)
-			if notFound(err) {
-				break // the API has none to list: nothing of the user's there
-			}
-			if err != nil {
-				return nil, "", c.explain(err, "list review comments of "+ref)
-			}
-			reviewComments = append(reviewComments, cs...)
-			if resp.NextPage == 0 {
-				break
-			}
-			copts.Page = resp.NextPage
+		reviewComments, err = listAll(func(p int) ([]*gh.PullRequestComment, *gh.Response, error) {
+			return c.api.PullRequests.ListComments(ctx, owner, repo, n, &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
+		})
+		if err != nil {
+			return nil, "", c.explain(err, "list review comments of "+ref)
 		}
 	}
 	if !mine && pr.GetComments() > 0 {
-		iopts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
-		for {
-			cs, resp, err := c.api.Issues.ListComments(ctx, owner, repo, n, iopts)
-			if notFound(err) {
-				break // the API has none to list: nothing of the user's there
-			}
-			if err != nil {
-				return nil, "", c.explain(err, "list comments of "+ref)
-			}
-			issueComments = append(issueComments, cs...)
-			if resp.NextPage == 0 {
-				break
-			}
-			iopts.Page = resp.NextPage
+		issueComments, err = listAll(func(p int) ([]*gh.IssueComment, *gh.Response, error) {
+			return c.api.Issues.ListComments(ctx, owner, repo, n, &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
+		})
+		if err != nil {
+			return nil, "", c.explain(err, "list comments of "+ref)
 		}
 	}
 	a := c.build(owner, repo, pr, reviews, reviewComments, issueComments)
 	if a != nil && c.cfg.Files {
-		fopts := &gh.ListOptions{PerPage: 100}
-		for {
-			fs, resp, err := c.api.PullRequests.ListFiles(ctx, owner, repo, n, fopts)
-			if notFound(err) {
-				break // the API has none to list: nothing of the user's there
-			}
-			if err != nil {
-				return nil, "", c.explain(err, "list the files of "+ref)
-			}
-			for _, f := range fs {
-				a.Activity.Paths = append(a.Activity.Paths, f.GetFilename())
-			}
-			if resp.NextPage == 0 || len(a.Activity.Paths) >= 3000 {
-				break
-			}
-			fopts.Page = resp.NextPage
+		files, err := listAll(func(p int) ([]*gh.CommitFile, *gh.Response, error) {
+			return c.api.PullRequests.ListFiles(ctx, owner, repo, n, &gh.ListOptions{Page: p, PerPage: 100})
+		})
+		if err != nil {
+			return nil, "", c.explain(err, "list the files of "+ref)
+		}
+		for _, f := range files {
+			a.Activity.Paths = append(a.Activity.Paths, f.GetFilename())
 		}
 	}
 	return a, "", nil
