@@ -43,7 +43,6 @@ type Stats struct {
 	Requests           int
 	RateLimitRemaining int // -1: the source reports none
 	Problems           []string
-	More               bool    // the pass stopped with more to fetch (shutdown)
 	Progress           float64 // 0..1, or -1 when the connector cannot tell
 }
 
@@ -223,7 +222,6 @@ func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			st.More = true
 			return err
 		}
 		page, err := fetch(ctx, src.Conn, cur)

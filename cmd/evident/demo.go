@@ -62,7 +62,8 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 			if noServe || ctx.Err() != nil {
 				return st.Close()
 			}
-			return a.serveUntilDone(ctx, st, env.Config, addr)
+			defer st.Close()
+			return a.serveUI(ctx, st, env.Config, addr)
 		},
 	}
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "print the inbox and the cross-team summary, then exit")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -526,11 +525,8 @@ sources:
 			}
 		}
 	}
-	for _, e := range []string{"some-token-value"} {
-		out, _, _ := c.run("--config", cfg, "status", "--json")
-		if strings.Contains(out, e) {
-			t.Error("status shows the token")
-		}
+	if out, _, _ := c.run("--config", cfg, "status", "--json"); strings.Contains(out, "some-token-value") {
+		t.Error("status shows the token")
 	}
 	daemon.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
@@ -544,9 +540,6 @@ sources:
 		t.Error("the daemon did not stop within 10 s while a source hung")
 	}
 	// Without the daemon, sync reports the failures with exit 1 and keeps the rest.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	_ = ctx
 	out, _, code := c.run("--config", cfg, "sync", "--source", "gh-revoked", "--source", "jira-broken", "--source", "docs")
 	if code != 1 || !strings.Contains(out, "docs: fetched") || !strings.Contains(out, "gh-revoked: fetched 0") || !strings.Contains(out, "failed: GitHub rejected the token from $T1") {
 		t.Errorf("sync with failing sources: exit %d\n%s", code, out)

@@ -97,9 +97,6 @@ func New(cfg Config) (*Connector, error) {
 	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock, ownerQualifier: "user"}, nil
 }
 
-// Transport exposes the rate-limit plumbing (requests counted, budget left).
-func (c *Connector) Transport() *connectors.Transport { return c.tr }
-
 // headers pins the REST API version.
 type headers struct{ base http.RoundTripper }
 

@@ -93,9 +93,6 @@ func New(cfg Config) (*Connector, error) {
 	return &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: strings.TrimSuffix(base, "/")}, nil
 }
 
-// Transport exposes the rate-limit plumbing.
-func (c *Connector) Transport() *connectors.Transport { return c.tr }
-
 type cursor struct {
 	V      int                  `json:"v"`
 	InPass bool                 `json:"in_pass"`

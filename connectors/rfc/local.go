@@ -40,12 +40,9 @@ func walk(dir string) ([]docFile, error) {
 			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
 				return filepath.SkipDir
 			}
-			if _, err := os.Stat(filepath.Join(p, "kep.yaml")); err == nil {
-				fi, err := os.Stat(filepath.Join(p, "kep.yaml"))
-				if err == nil {
-					rel, _ := filepath.Rel(dir, filepath.Join(p, "kep.yaml"))
-					out = append(out, docFile{filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano()})
-				}
+			if fi, err := os.Stat(filepath.Join(p, "kep.yaml")); err == nil {
+				rel, _ := filepath.Rel(dir, filepath.Join(p, "kep.yaml"))
+				out = append(out, docFile{filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano()})
 				return filepath.SkipDir
 			}
 			return nil

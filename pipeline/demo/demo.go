@@ -5,7 +5,6 @@
 package demo
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -113,13 +112,6 @@ func (e *Env) serve(h http.Handler) (string, error) {
 	}()
 	e.servers = append(e.servers, srv)
 	return "http://" + ln.Addr().String() + "/", nil
-}
-
-// Shutdown stops the fakes gracefully.
-func (e *Env) Shutdown(ctx context.Context) {
-	for _, s := range e.servers {
-		s.Shutdown(ctx)
-	}
 }
 
 const orgYAML = `

@@ -105,7 +105,7 @@ func (s *Store) open() error {
 		if strings.Contains(err.Error(), "Another process is using this Badger database") {
 			return &LockedError{Dir: s.dir}
 		}
-		if strings.Contains(err.Error(), "Encryption key mismatch") || strings.Contains(err.Error(), "encryption") {
+		if errors.Is(err, badger.ErrEncryptionKeyMismatch) {
 			return fmt.Errorf("open store in %s: the encryption key does not match the one the store was written with", s.dir)
 		}
 		return fmt.Errorf("open store in %s: %w", s.dir, err)

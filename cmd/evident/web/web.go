@@ -111,14 +111,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
-	if !s.hostAllowed(r.Host) {
-		http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
+	if !hostAllowed(s.o.Addr, r.Host) {
+		refuseHost(w, r)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if o := r.Header.Get("Origin"); o != "" {
 			u, err := url.Parse(o)
-			if err != nil || !s.hostAllowed(u.Host) {
+			if err != nil || !hostAllowed(s.o.Addr, u.Host) {
 				http.Error(w, "refused: cross-site request", http.StatusForbidden)
 				return
 			}
@@ -134,19 +134,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // HostGuard refuses requests to h whose Host is not the server at addr, as
 // the UI does: for /metrics and /healthz served beside it.
 func HostGuard(addr string, h http.Handler) http.Handler {
-	s := &Server{o: Options{Addr: addr}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.hostAllowed(r.Host) {
-			http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
+		if !hostAllowed(addr, r.Host) {
+			refuseHost(w, r)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// hostAllowed accepts the bound address and the loopback names for its port.
-func (s *Server) hostAllowed(host string) bool {
-	bindHost, bindPort, err := net.SplitHostPort(s.o.Addr)
+func refuseHost(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
+}
+
+// hostAllowed accepts, for a server bound to addr, the bound address and the
+// loopback names for its port.
+func hostAllowed(addr, host string) bool {
+	bindHost, bindPort, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false
 	}

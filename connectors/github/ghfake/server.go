@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/fault"
 )
 
 //go:embed testdata/*.json
@@ -70,15 +71,8 @@ type Comment struct {
 // Key is "owner/repo#n".
 func (p *PR) Key() string { return fmt.Sprintf("%s/%s#%d", p.Owner, p.Repo, p.Number) }
 
-// Fault is a response the fake gives instead of the real one, Times times,
-// to requests whose path contains Path.
-type Fault struct {
-	Path    string
-	Status  int
-	Body    string
-	Headers map[string]string
-	Times   int
-}
+// Fault is a response given instead of the real one (see package fault).
+type Fault = fault.Fault
 
 // Server is the fake. Create it with New, fill PRs, serve Handler().
 type Server struct {
@@ -99,7 +93,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	prs       map[string]*PR
-	faults    []*Fault
+	faults    fault.Set
 	core      budget
 	search    budget
 	hits      map[string]int // endpoint -> requests
@@ -142,14 +136,7 @@ func (s *Server) Update(key string, fn func(*PR)) {
 }
 
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Add(f) }
 
 // Hits returns how many requests each endpoint got ("search", "pull",
 // "reviews", "review-comments", "issue-comments", ...) and in all ("total").
@@ -215,17 +202,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	endpoint, res := s.route(path)
 	s.hits[endpoint]++
 	s.hits["total"]++
-	if f := s.fault(path); f != nil {
-		h := http.Header{}
-		for k, v := range f.Headers {
-			h.Set(k, v)
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		for k, v := range h {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(f.Status)
-		w.Write([]byte(f.Body))
+	if s.faults.Serve(w, r, "application/json; charset=utf-8") {
 		return
 	}
 	b := &s.core
@@ -311,19 +288,6 @@ func (s *Server) route(path string) (endpoint, resource string) {
 		return "teams", "core"
 	}
 	return strings.TrimPrefix(path, "/"), "core"
-}
-
-func (s *Server) fault(path string) *Fault {
-	for i, f := range s.faults {
-		if strings.Contains(path, f.Path) {
-			f.Times--
-			if f.Times <= 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
-			}
-			return f
-		}
-	}
-	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any, h http.Header) {

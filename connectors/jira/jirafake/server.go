@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/fault"
 )
 
 //go:embed testdata/*.json
@@ -93,15 +94,8 @@ func (is *Issue) watchers() []string {
 	return w
 }
 
-// Fault is a response given instead of the real one, Times times, to
-// requests whose path contains Path.
-type Fault struct {
-	Path    string
-	Status  int
-	Body    string
-	Headers map[string]string
-	Times   int
-}
+// Fault is a response given instead of the real one (see package fault).
+type Fault = fault.Fault
 
 // Server is the fake.
 type Server struct {
@@ -119,7 +113,7 @@ type Server struct {
 	mu     sync.Mutex
 	issues map[string]*Issue
 	users  map[string]User
-	faults []*Fault
+	faults fault.Set
 	hits   map[string]int
 	pages  map[string][]string // nextPageToken -> remaining keys
 }
@@ -148,22 +142,8 @@ func (s *Server) Add(is ...*Issue) {
 	}
 }
 
-// Update changes an issue under the lock.
-func (s *Server) Update(key string, fn func(*Issue)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fn(s.issues[key])
-}
-
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Add(f) }
 
 // Hits counts requests by endpoint ("search", "comment", "changelog",
 // "issue", "myself", "field") and in all ("total").
@@ -207,19 +187,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"errorMessages": []string{"You are not authenticated. Authentication required to perform this operation."}, "errors": map[string]any{}})
 		return
 	}
-	for i, f := range s.faults {
-		if strings.Contains(path, f.Path) {
-			if f.Times--; f.Times <= 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
-			}
-			for k, v := range f.Headers {
-				w.Header().Set(k, v)
-			}
-			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-			w.WriteHeader(f.Status)
-			w.Write([]byte(f.Body))
-			return
-		}
+	if s.faults.Serve(w, r, "application/json;charset=UTF-8") {
+		return
 	}
 	base := "http://" + r.Host
 	switch ep {
