@@ -21,6 +21,16 @@ import (
 // ErrNotExist is returned (wrapped) by Load when the file does not exist.
 var ErrNotExist = fs.ErrNotExist
 
+// NotExistError says there is no config at Path, and what to do.
+type NotExistError struct{ Path string }
+
+func (e *NotExistError) Error() string {
+	return fmt.Sprintf("no config at %s; run evident init (or name one with --config FILE)", e.Path)
+}
+
+// Is makes errors.Is(err, ErrNotExist) hold.
+func (e *NotExistError) Is(target error) bool { return target == ErrNotExist }
+
 // Load reads, checks and completes the config at path. A file that cannot be
 // read gives a plain error (errors.Is(err, ErrNotExist) when it is missing);
 // a file with problems gives an *Error listing all of them.
@@ -28,7 +38,7 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("config file %s does not exist (run \"evident init\" to write one): %w", path, ErrNotExist)
+			return nil, &NotExistError{Path: path}
 		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}

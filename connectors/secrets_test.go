@@ -50,9 +50,12 @@ func TestSecrets_KeyringFirstFileWhereThereIsNone(t *testing.T) {
 
 func TestTokenSource_NamesThePlaceNeverTheSecret(t *testing.T) {
 	t.Setenv("EVIDENT_TEST_EMPTY", "")
-	_, err := TokenSource{Env: "EVIDENT_TEST_EMPTY"}.Resolve(context.Background())
-	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "EVIDENT_TEST_EMPTY is empty or unset") {
+	_, err := TokenSource{Env: "EVIDENT_TEST_EMPTY", Auth: "evident auth github"}.Resolve(context.Background())
+	if !errors.Is(err, ErrAuth) || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it, or run evident auth github)" {
 		t.Errorf("empty env: %v", err)
+	}
+	if err := (TokenSource{Env: "EVIDENT_TEST_EMPTY"}).Check(); err == nil || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it)" {
+		t.Errorf("Check of an empty env: %v", err)
 	}
 	v, err := TokenSource{Command: "printf '  tok-from-command\\n'"}.Resolve(context.Background())
 	if err != nil || v != "tok-from-command" {

@@ -18,6 +18,58 @@ type TokenSource struct {
 	Command string // a shell command printing the token
 	// Keyring names the secret stored by `evident auth` (the source's name).
 	Keyring string
+	// Auth is the command that stores a token for this source, for messages
+	// ("evident auth github --source gh"); empty when none does.
+	Auth string
+}
+
+// AuthError is a failure of a source's credentials — a token missing, or
+// refused — said in one sentence with what to do. It matches ErrAuth.
+type AuthError struct{ Msg string }
+
+func (e *AuthError) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, ErrAuth) hold.
+func (e *AuthError) Is(target error) bool { return target == ErrAuth }
+
+// AuthErrorf formats an AuthError.
+func AuthErrorf(format string, a ...any) error { return &AuthError{fmt.Sprintf(format, a...)} }
+
+func (t TokenSource) fix(first string) string {
+	if t.Auth == "" {
+		return "(" + first + ")"
+	}
+	return "(" + first + ", or run " + t.Auth + ")"
+}
+
+// Check reports, without a request and without running a token_command,
+// a token that is certainly missing: an unset or empty variable, nothing
+// in the keyring.
+func (t TokenSource) Check() error {
+	switch {
+	case t.Env != "":
+		if strings.TrimSpace(os.Getenv(t.Env)) == "" {
+			return &AuthError{fmt.Sprintf("$%s is not set %s", t.Env, t.fix("export it"))}
+		}
+	case t.Command == "" && t.Keyring != "":
+		_, err := DefaultSecrets().Get(t.Keyring)
+		return t.keyringError(err)
+	}
+	return nil
+}
+
+func (t TokenSource) keyringError(err error) error {
+	switch {
+	case errors.Is(err, ErrNoSecret):
+		auth := t.Auth
+		if auth == "" {
+			auth = "evident auth"
+		}
+		return &AuthError{fmt.Sprintf("no token is stored for source %s (run %s)", t.Keyring, auth)}
+	case err != nil:
+		return &AuthError{fmt.Sprintf("the stored token of source %s cannot be read: %v", t.Keyring, err)}
+	}
+	return nil
 }
 
 // Describe names the place: "$GITHUB_TOKEN" or "token_command \"gh auth token\"".
@@ -40,7 +92,7 @@ func (t TokenSource) Resolve(ctx context.Context) (string, error) {
 	case t.Env != "":
 		v := strings.TrimSpace(os.Getenv(t.Env))
 		if v == "" {
-			return "", fmt.Errorf("environment variable %s is empty or unset: %w", t.Env, ErrAuth)
+			return "", t.Check()
 		}
 		return v, nil
 	case t.Command != "":
@@ -50,20 +102,17 @@ func (t TokenSource) Resolve(ctx context.Context) (string, error) {
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		if err := cmd.Run(); err != nil {
-			return "", fmt.Errorf("token_command %q failed (%v): %w", t.Command, err, ErrAuth)
+			return "", &AuthError{fmt.Sprintf("token_command %q failed (%v) %s", t.Command, err, t.fix("check it in a shell"))}
 		}
 		v := strings.TrimSpace(out.String())
 		if v == "" {
-			return "", fmt.Errorf("token_command %q printed nothing: %w", t.Command, ErrAuth)
+			return "", &AuthError{fmt.Sprintf("token_command %q printed nothing %s", t.Command, t.fix("check it in a shell"))}
 		}
 		return v, nil
 	case t.Keyring != "":
 		v, err := DefaultSecrets().Get(t.Keyring)
-		if errors.Is(err, ErrNoSecret) {
-			return "", fmt.Errorf("no token stored for source %s: run evident auth for it: %w", t.Keyring, ErrAuth)
-		}
 		if err != nil {
-			return "", fmt.Errorf("read the stored token of source %s: %v: %w", t.Keyring, err, ErrAuth)
+			return "", t.keyringError(err)
 		}
 		return v, nil
 	}

@@ -28,28 +28,32 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 	var out []Source
 	for _, s := range c.Sources.GitHub {
 		conn, err := github.New(github.Config{
-			Name: s.Name, BaseURL: s.URL, Token: tokenOf(s.Name, s.Token),
+			Name: s.Name, BaseURL: s.URL, Token: tokenOf(c, "github", s.Name, s.Token),
 			Login: c.Me.GitHub, Owners: s.Owners, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
 			Files: c.Org.CodeOwners,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "github", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+		out = append(out, Source{Name: s.Name, Type: "github", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "github", s.Name, s.Token)})
 	}
 	for _, s := range c.Sources.Jira {
 		conn, err := newJira(c, s, o)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "jira", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+		out = append(out, Source{Name: s.Name, Type: "jira", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "jira", s.Name, s.Token)})
 	}
 	for _, s := range c.Sources.RFC {
 		conn, err := newRFC(c, s, o)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "rfc", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)})
+		src := Source{Name: s.Name, Type: "rfc", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)}
+		if s.Repo != "" {
+			src.Token = tokenOf(c, "rfc", s.Name, s.Token)
+		}
+		out = append(out, src)
 	}
 	return out, nil
 }
@@ -57,22 +61,33 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 func newJira(c *config.Config, s config.JiraSource, o BuildOptions) (connectors.Connector, error) {
 	return jira.New(jira.Config{
 		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
-		Token: tokenOf(s.Name, s.Token),
+		Token: tokenOf(c, "jira", s.Name, s.Token),
 		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
 	})
 }
 
 func newRFC(c *config.Config, s config.RFCSource, o BuildOptions) (connectors.Connector, error) {
 	return rfc.New(rfc.Config{
-		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: tokenOf(s.Name, s.Token),
+		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: tokenOf(c, "rfc", s.Name, s.Token),
 		Repo: s.Repo, Path: s.Path, Me: rfc.Me{GitHub: c.Me.GitHub, Name: c.Me.Name, Emails: c.Me.Emails},
 		Clock: o.Clock, Base: o.Base,
 	})
 }
 
-// tokenOf says where a source's token comes from.
-func tokenOf(source string, t config.Token) connectors.TokenSource {
+// tokenOf says where a source's token comes from, and which command
+// stores one.
+func tokenOf(c *config.Config, typ, source string, t config.Token) connectors.TokenSource {
 	ts := connectors.TokenSource{Env: t.TokenEnv, Command: t.TokenCommand}
+	switch {
+	case typ == "github" && len(c.Sources.GitHub) == 1:
+		ts.Auth = "evident auth github"
+	case typ == "jira" && len(c.Sources.Jira) == 1:
+		ts.Auth = "evident auth jira"
+	case typ == "rfc":
+		ts.Auth = "evident auth github --source " + source
+	default:
+		ts.Auth = "evident auth " + typ + " --source " + source
+	}
 	if t.Token == config.Keyring {
 		ts.Keyring = source
 	}

@@ -30,6 +30,9 @@ type Source struct {
 	// Hash identifies the source's configuration, so that a source stopped
 	// by an authentication failure tries again once its config changes.
 	Hash string
+	// Token is where the source's credential comes from; a token that is
+	// certainly missing fails the pass before any request.
+	Token connectors.TokenSource
 }
 
 // Stats counts one sync pass of one source.
@@ -213,6 +216,9 @@ func (s *Syncer) sourceState(ctx context.Context, src Source) (store.SourceState
 }
 
 func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(Stats)) error {
+	if err := src.Token.Check(); err != nil {
+		return err
+	}
 	if _, err := s.Reclassify(ctx); err != nil {
 		return err
 	}

@@ -88,18 +88,15 @@ func (a *app) configPath() (string, bool) {
 	return config.DefaultPath(), false
 }
 
-// config loads the config once. A missing default config means defaults
-// (no sources); a missing named one is an error.
+// config loads the config once. Without one, nothing is created and the
+// user is told to run evident init: only init, demo, version, help and
+// completion work without a config.
 func (a *app) config() (*config.Config, error) {
 	if a.cfg != nil {
 		return a.cfg, nil
 	}
-	path, named := a.configPath()
+	path, _ := a.configPath()
 	c, err := config.Load(path)
-	if errors.Is(err, config.ErrNotExist) && !named {
-		c, err = config.Default(), nil
-		c.Path = path
-	}
 	if err != nil {
 		return nil, err
 	}

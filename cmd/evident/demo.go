@@ -14,7 +14,7 @@ import (
 
 func (a *app) demoCmd() *cobra.Command {
 	var noServe bool
-	var addr string
+	var wf webFlags
 	cmd := &cobra.Command{
 		Use:   "demo [--no-serve]",
 		Short: "The whole flow on a bundled sample organisation, no tokens needed",
@@ -33,6 +33,15 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 				}
 				defer os.RemoveAll(tmp)
 				dir = tmp
+			}
+			var wl *webListener
+			if !noServe {
+				// A busy port is said at once, not after the whole sync.
+				var err error
+				if wl, err = a.listenWeb(wf, dir); err != nil {
+					return err
+				}
+				defer wl.ln.Close()
 			}
 			env, err := demo.Start(dir, time.Now())
 			if err != nil {
@@ -63,11 +72,11 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 				return st.Close()
 			}
 			defer st.Close()
-			return a.serveUI(ctx, st, env.Config, addr)
+			return a.serveUI(ctx, st, env.Config, wl)
 		},
 	}
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "print the inbox and the cross-team summary, then exit")
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:7788", "where to serve the web UI")
+	wf.register(cmd.Flags(), "the web UI")
 	return cmd
 }
 

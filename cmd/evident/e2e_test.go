@@ -540,9 +540,14 @@ sources:
 		t.Error("the daemon did not stop within 10 s while a source hung")
 	}
 	// Without the daemon, sync reports the failures with exit 1 and keeps the rest.
-	out, _, code := c.run("--config", cfg, "sync", "--source", "gh-revoked", "--source", "jira-broken", "--source", "docs")
-	if code != 1 || !strings.Contains(out, "docs: fetched") || !strings.Contains(out, "gh-revoked: fetched 0") || !strings.Contains(out, "failed: GitHub rejected the token from $T1") {
-		t.Errorf("sync with failing sources: exit %d\n%s", code, out)
+	out, errs, code := c.run("--config", cfg, "sync", "--source", "gh-revoked", "--source", "jira-broken", "--source", "docs")
+	if code != 1 || !strings.Contains(out, "docs: fetched") || !strings.Contains(out, "gh-revoked: fetched 0") || !strings.Contains(errs, "evident: gh-revoked: GitHub rejected the token from $T1") {
+		t.Errorf("sync with failing sources: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(errs), "\n") {
+		if strings.TrimSpace(strings.TrimPrefix(line, "evident:")) == "" {
+			t.Errorf("a blank error line on stderr:\n%s", errs)
+		}
 	}
 }
 
@@ -587,8 +592,10 @@ sources:
 	if out, code := collect("--config", good, "sync"); code != 0 {
 		t.Fatalf("good sync: %d %s", code, out)
 	}
-	if out, code := collect("--config", bad, "sync"); code != 1 || !strings.Contains(out, "GitHub rejected the token from $GH_BAD (401 Bad credentials)") {
-		t.Errorf("bad sync: %d %s", code, out)
+	if out, errs, code := c.run("--config", bad, "sync"); code != 1 || !strings.Contains(errs, "GitHub rejected the token from $GH_BAD (401 Bad credentials)") {
+		t.Errorf("bad sync: %d %s %s", code, out, errs)
+	} else {
+		all.WriteString(out + errs)
 	}
 	collect("--config", bad, "status", "--json")
 	collect("--config", bad, "status")

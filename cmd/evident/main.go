@@ -47,7 +47,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	code := exitCode(err)
-	fmt.Fprintln(stderr, "evident: "+message(err))
+	if msg := message(err); msg != "" {
+		fmt.Fprintln(stderr, "evident: "+msg)
+	} else {
+		fmt.Fprintln(stderr, "evident: failed for an unknown reason (please report it)")
+	}
 	return code
 }
 
@@ -60,8 +64,6 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &amb), errors.Is(err, config.ErrNotExist):
 		return exitUsage
-	case errors.As(err, new(silentError)):
-		return err.(silentError).code
 	}
 	return exitRuntime
 }
@@ -76,10 +78,14 @@ func message(err error) string {
 	return strings.TrimSpace(err.Error())
 }
 
-// silentError exits with code after the command has already said why.
-type silentError struct{ code int }
+// runtimeError is a runtime failure (exit 1) with one line per cause, each
+// a sentence of its own on stderr.
+type runtimeError struct{ lines []string }
 
-func (e silentError) Error() string { return "" }
+func (e runtimeError) Error() string { return strings.Join(e.lines, "\nevident: ") }
+
+// runtimeErrors is a runtime failure with one line per cause.
+func runtimeErrors(lines []string) error { return runtimeError{lines: lines} }
 
 func plural(n int) string {
 	if n == 1 {

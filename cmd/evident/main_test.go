@@ -4,9 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -36,7 +42,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("TZ", "UTC")
 			return nil
 		},
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"seed": seedCmd},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"seed": seedCmd, "freeport": freeportCmd, "http": httpCmd, "setenvfile": setenvfileCmd,
+		},
 		UpdateScripts: os.Getenv("EVIDENT_UPDATE_GOLDEN") != "",
 	})
 }
@@ -73,4 +81,81 @@ func seedCmd(ts *testscript.TestScript, neg bool, args []string) {
 func init() {
 	wd, _ := os.Getwd()
 	os.Setenv("EVIDENT_TESTDATA", filepath.Join(wd, "testdata"))
+}
+
+// freeportCmd sets VAR to a TCP port free on 127.0.0.1.
+//
+//	freeport VAR
+func freeportCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	defer ln.Close()
+	ts.Setenv(args[0], strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+}
+
+// setenvfileCmd sets VAR to the trimmed content of FILE.
+//
+//	setenvfile VAR FILE
+func setenvfileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: setenvfile VAR FILE")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// httpCmd sends one request, waiting up to 10 s for the server to listen,
+// and writes "status N", the Location and Set-Cookie headers and the body
+// to stdout. Redirects are not followed.
+//
+//	http [-H 'Name: value']... METHOD URL [BODY]
+func httpCmd(ts *testscript.TestScript, neg bool, args []string) {
+	var hdr []string
+	for len(args) >= 2 && args[0] == "-H" {
+		hdr, args = append(hdr, args[1]), args[2:]
+	}
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: http [-H 'Name: value']... METHOD URL [BODY]")
+	}
+	var res *http.Response
+	cl := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var body io.Reader
+		if len(args) == 3 {
+			body = strings.NewReader(args[2])
+		}
+		req, err := http.NewRequest(args[0], args[1], body)
+		if err != nil {
+			ts.Fatalf("%v", err)
+		}
+		for _, h := range hdr {
+			k, v, _ := strings.Cut(h, ":")
+			if strings.EqualFold(k, "Host") {
+				req.Host = strings.TrimSpace(v)
+			} else {
+				req.Header.Add(k, strings.TrimSpace(v))
+			}
+		}
+		if res, err = cl.Do(req); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s %s: %v", args[0], args[1], err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	out := fmt.Sprintf("status %d\n", res.StatusCode)
+	if l := res.Header.Get("Location"); l != "" {
+		out += "location: " + l + "\n"
+	}
+	for _, c := range res.Header.Values("Set-Cookie") {
+		out += "set-cookie: " + c + "\n"
+	}
+	ts.Stdout().Write([]byte(out + string(b)))
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,7 +39,8 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 }
 
 func (a *app) runCmd() *cobra.Command {
-	var addr, logFormat, logLevel string
+	var logFormat, logLevel string
+	var wf webFlags
 	cmd := &cobra.Command{
 		Use:   "run [--addr HOST:PORT]",
 		Short: "The daemon: poll every source on its schedule and serve the web UI",
@@ -76,11 +74,15 @@ it cleanly. See README for the systemd unit and the launchd agent.`,
 			if err != nil {
 				return err
 			}
-			return a.daemon(ctx, log, c, st, srcs, addr)
+			wl, err := a.listenWeb(wf, c.DataDir)
+			if err != nil {
+				return err
+			}
+			return a.daemon(ctx, log, c, st, srcs, wl)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&addr, "addr", defaultAddr, "where to serve the web UI, /healthz and /metrics")
+	wf.register(fl, "the web UI, /healthz and /metrics")
 	fl.StringVar(&logFormat, "log-format", "text", "text or json")
 	fl.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
@@ -89,7 +91,8 @@ it cleanly. See README for the systemd unit and the launchd agent.`,
 // daemon runs the scheduler, the local API and the web server until ctx is
 // done, then stops them in order: polls first (a page being written is
 // committed), then the servers.
-func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st *store.Store, srcs []pipeline.Source, addr string) error {
+func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st *store.Store, srcs []pipeline.Source, wl *webListener) error {
+	defer wl.ln.Close()
 	syncer, err := pipeline.NewSyncer(st, c, log, pipeline.BuildOptions{})
 	if err != nil {
 		return err
@@ -109,26 +112,16 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 		return err
 	}
 	defer os.Remove(localapi.SocketPath(c.DataDir))
-	ln, err := net.Listen("tcp", addr)
+	ui, err := web.New(web.Options{Backend: st, Config: c, Access: wl.access, Log: log})
 	if err != nil {
 		sock.Close()
-		return fmt.Errorf("serve the web UI on %s: %w", addr, err)
-	}
-	if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
-		log.Warn("the web UI listens beyond this machine; anyone who can reach it can see your evidence", "addr", addr)
-	}
-	ui, err := web.New(web.Options{Backend: st, Config: c, Addr: ln.Addr().String(), Log: log})
-	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	ui.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	ui.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
-	})
-	mux.Handle("/", ui)
-	srv := &http.Server{Handler: web.HostGuard(ln.Addr().String(), mux), ReadHeaderTimeout: 10 * time.Second}
+	}))
 
 	sctx, stopServers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServers()
@@ -136,16 +129,10 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	apiDone := make(chan error, 1)
 	go func() { apiDone <- api.Serve(sctx, sock) }()
 	webDone := make(chan error, 1)
-	go func() {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		webDone <- err
-	}()
+	go func() { webDone <- wl.serve(sctx, ui) }()
 	runner.Start(ctx)
-	log.Info("evident is running", "data_dir", c.DataDir, "ui", "http://"+ln.Addr().String()+"/", "sources", len(srcs))
-	fmt.Fprintf(a.stderr, "evident: running; web UI on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+	log.Info("evident is running", "data_dir", c.DataDir, "ui", wl.url, "sources", len(srcs))
+	a.announceWeb(wl, "evident: running; ")
 
 	var failure error
 	select {
@@ -154,10 +141,10 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	}
 	log.Info("stopping")
 	runner.Stop()
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(shut)
 	stopServers()
+	if failure == nil {
+		failure = <-webDone
+	}
 	<-apiDone
 	if failure != nil {
 		return fmt.Errorf("web server: %w", failure)
@@ -166,16 +153,8 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	return nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
-
 func (a *app) serveCmd() *cobra.Command {
-	var addr string
+	var wf webFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
 		Short: "The web UI alone, over the store",
@@ -186,6 +165,11 @@ func (a *app) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			wl, err := a.listenWeb(wf, c.DataDir)
+			if err != nil {
+				return err
+			}
+			defer wl.ln.Close()
 			var b backend
 			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
 				b = cl // the daemon owns the store
@@ -197,34 +181,19 @@ func (a *app) serveCmd() *cobra.Command {
 				b = st
 			}
 			defer b.Close()
-			return a.serveUI(ctx, b, c, addr)
+			return a.serveUI(ctx, b, c, wl)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", defaultAddr, "where to serve the web UI")
+	wf.register(cmd.Flags(), "the web UI")
 	return cmd
 }
 
 // serveUI serves the web UI over b until ctx is done.
-func (a *app) serveUI(ctx context.Context, b web.Backend, c *config.Config, addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("serve the web UI on %s: %w", addr, err)
-	}
-	ui, err := web.New(web.Options{Backend: b, Config: c, Addr: ln.Addr().String()})
+func (a *app) serveUI(ctx context.Context, b web.Backend, c *config.Config, wl *webListener) error {
+	ui, err := web.New(web.Options{Backend: b, Config: c, Access: wl.access})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: ui, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(a.stderr, "evident: web UI on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-		return nil
-	case err := <-done:
-		return fmt.Errorf("web server: %w", err)
-	}
+	a.announceWeb(wl, "evident: ")
+	return wl.serve(ctx, ui)
 }

@@ -115,7 +115,7 @@ func (a *app) syncViaDaemon(ctx context.Context, cl *localapi.Client, names []st
 
 // summarise prints a line per source and fails if any source failed.
 func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
-	failed := 0
+	var failed []string
 	for _, r := range results {
 		line := fmt.Sprintf("%s: fetched %d, new %d, updated %d, requests %d", r.Source, r.Fetched, r.New, r.Updated, r.Requests)
 		if r.RateLimitRemaining >= 0 {
@@ -129,8 +129,8 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 		case errors.Is(r.Err, context.Canceled) && ctx.Err() != nil:
 			line += "; interrupted (the next sync resumes here)"
 		default:
-			failed++
-			line += "; failed: " + oneLine(r.Err.Error(), 300)
+			line += "; failed (see below)"
+			failed = append(failed, fmt.Sprintf("%s: %s", r.Source, oneLine(r.Err.Error(), 300)))
 		}
 		fmt.Fprintln(a.stdout, line)
 		for _, pr := range r.Problems {
@@ -141,8 +141,8 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 		fmt.Fprintln(a.stderr, "evident: sync interrupted; the next sync resumes where this one stopped")
 		return nil
 	}
-	if failed > 0 {
-		return silentError{code: exitRuntime}
+	if len(failed) > 0 {
+		return runtimeErrors(failed)
 	}
 	return nil
 }

@@ -474,11 +474,12 @@ func (c *Connector) explain(err error, doing string) error {
 	var rl *gh.RateLimitError
 	var abuse *gh.AbuseRateLimitError
 	var rle *connectors.RateLimitError
+	var ae *connectors.AuthError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errors.Is(err, connectors.ErrAuth):
-		return fmt.Errorf("GitHub token: %w", err)
+	case errors.As(err, &ae):
+		return ae
 	case errors.As(err, &rle):
 		return fmt.Errorf("%s: GitHub %w", doing, err)
 	case errors.As(err, &rl):
@@ -490,9 +491,9 @@ func (c *Connector) explain(err error, doing string) error {
 		switch code {
 		case http.StatusUnauthorized:
 			c.auth.Forget() // resolve the token again next time: it may have been rotated
-			return fmt.Errorf("GitHub rejected the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)
+			return connectors.AuthErrorf("GitHub rejected the token from %s (%d %s)", c.cfg.Token.Describe(), code, er.Message)
 		case http.StatusForbidden:
-			return fmt.Errorf("GitHub refused access with the token from %s (%d %s): %w", c.cfg.Token.Describe(), code, er.Message, connectors.ErrAuth)
+			return connectors.AuthErrorf("GitHub refused access with the token from %s (%d %s)", c.cfg.Token.Describe(), code, er.Message)
 		case http.StatusTooManyRequests:
 			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
 		}

@@ -384,8 +384,9 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return hr, err
 	}
-	if errors.Is(err, connectors.ErrAuth) {
-		return hr, fmt.Errorf("jira token: %w", err)
+	var ae *connectors.AuthError
+	if errors.As(err, &ae) {
+		return hr, ae
 	}
 	var rle *connectors.RateLimitError
 	if errors.As(err, &rle) {
@@ -406,9 +407,9 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 	switch hr.StatusCode {
 	case http.StatusUnauthorized:
 		c.auth.Forget()
-		return hr, fmt.Errorf("%s: %d %s: %w", kind, hr.StatusCode, msg, connectors.ErrAuth)
+		return hr, connectors.AuthErrorf("%s: %d %s", kind, hr.StatusCode, msg)
 	case http.StatusForbidden:
-		return hr, fmt.Errorf("%s: %d %s: %w", strings.Replace(kind, "rejected", "refused access with", 1), hr.StatusCode, msg, connectors.ErrAuth)
+		return hr, connectors.AuthErrorf("%s: %d %s", strings.Replace(kind, "rejected", "refused access with", 1), hr.StatusCode, msg)
 	case http.StatusGone:
 		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
 	case http.StatusNotFound:

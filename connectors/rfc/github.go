@@ -242,17 +242,18 @@ func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (ex
 
 func (g *githubRepo) explain(err error, doing string) error {
 	var er *gh.ErrorResponse
+	var ae *connectors.AuthError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errors.Is(err, connectors.ErrAuth):
-		return fmt.Errorf("GitHub token: %w", err)
+	case errors.As(err, &ae):
+		return ae
 	case errors.As(err, &er) && er.Response != nil:
 		switch er.Response.StatusCode {
 		case http.StatusUnauthorized:
-			return fmt.Errorf("GitHub rejected the token from %s (401 %s): %w", g.token.Describe(), er.Message, connectors.ErrAuth)
+			return connectors.AuthErrorf("GitHub rejected the token from %s (401 %s)", g.token.Describe(), er.Message)
 		case http.StatusForbidden:
-			return fmt.Errorf("GitHub refused access with the token from %s (403 %s): %w", g.token.Describe(), er.Message, connectors.ErrAuth)
+			return connectors.AuthErrorf("GitHub refused access with the token from %s (403 %s)", g.token.Describe(), er.Message)
 		case http.StatusNotFound:
 			return fmt.Errorf("%s: not found on GitHub (check repo and path)", doing)
 		}

@@ -19,7 +19,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -47,10 +46,11 @@ type Backend interface {
 type Options struct {
 	Backend Backend
 	Config  *config.Config
-	// Addr is the address the server listens on (host:port), for the Host check.
-	Addr string
-	Log  *slog.Logger
-	Now  func() time.Time
+	// Access is who may use the server: its Host names and, off loopback,
+	// the login token.
+	Access Access
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Server is the UI.
@@ -60,6 +60,7 @@ type Server struct {
 	csrf  string
 	pages *template.Template
 	mux   *http.ServeMux
+	guard http.Handler
 }
 
 // New builds the UI.
@@ -99,11 +100,17 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
 	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
 	s.mux = mux
+	s.guard = o.Access.Guard(http.HandlerFunc(s.serve))
 	return s, nil
 }
 
-// ServeHTTP checks the Host and, for state changes, the CSRF token and the
-// Origin, then routes.
+// Handle serves h at pattern behind the same Host check and login as the
+// pages: for /metrics and /healthz beside the UI.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// ServeHTTP sets the security headers, checks the Host and the login (see
+// Access) and, for state changes, the Origin and the CSRF token, then
+// routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -111,14 +118,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
-	if !hostAllowed(s.o.Addr, r.Host) {
-		refuseHost(w, r)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+	s.guard.ServeHTTP(w, r)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !bearer(r) {
 		if o := r.Header.Get("Origin"); o != "" {
 			u, err := url.Parse(o)
-			if err != nil || !hostAllowed(s.o.Addr, u.Host) {
+			if err != nil || !s.o.Access.hostAllowed(u.Host) {
 				http.Error(w, "refused: cross-site request", http.StatusForbidden)
 				return
 			}
@@ -129,53 +136,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mux.ServeHTTP(w, r)
-}
-
-// HostGuard refuses requests to h whose Host is not the server at addr, as
-// the UI does: for /metrics and /healthz served beside it.
-func HostGuard(addr string, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hostAllowed(addr, r.Host) {
-			refuseHost(w, r)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-func refuseHost(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection)", r.Host), http.StatusMisdirectedRequest)
-}
-
-// hostAllowed accepts, for a server bound to addr, the bound address and the
-// loopback names for its port.
-func hostAllowed(addr, host string) bool {
-	bindHost, bindPort, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	h, p, err := net.SplitHostPort(host)
-	if err != nil {
-		h, p = host, "80"
-	}
-	if p != bindPort {
-		return false
-	}
-	h = strings.Trim(h, "[]")
-	if h == "localhost" || strings.EqualFold(h, bindHost) {
-		return true
-	}
-	ip := net.ParseIP(h)
-	if ip == nil {
-		return false
-	}
-	if ip.IsLoopback() {
-		return true
-	}
-	// Bound to every interface: accept this machine's addresses by IP, never
-	// a name that could be rebound.
-	bip := net.ParseIP(strings.Trim(bindHost, "[]"))
-	return bip != nil && bip.IsUnspecified()
 }
 
 type page struct {

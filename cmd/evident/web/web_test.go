@@ -66,7 +66,7 @@ func fixture(t testing.TB) (*store.Store, *config.Config) {
 func newServer(t testing.TB) (*Server, *store.Store, *httptest.Server) {
 	st, c := fixture(t)
 	srv := httptest.NewUnstartedServer(nil)
-	s, err := New(Options{Backend: st, Config: c, Addr: srv.Listener.Addr().String(), Now: func() time.Time { return now }})
+	s, err := New(Options{Backend: st, Config: c, Access: Access{Addr: srv.Listener.Addr().String()}, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/cmd/evident/web"
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/github"
+	"github.com/evident-sync/evident/pipeline"
+)
+
+func (a *app) authCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auth",
+		Short: "Sign in to sources and keep their tokens in the OS keyring",
+		Long: `auth keeps credentials out of the config: it stores tokens in the OS
+keyring (or, where there is none, in 0600 files under
+$XDG_CONFIG_HOME/evident/credentials). A source uses them with token: keyring.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
+	return cmd
+}
+
+func (a *app) authGitHubCmd() *cobra.Command {
+	var source, clientID string
+	cmd := &cobra.Command{
+		Use:   "github [--source NAME]",
+		Short: "Sign in to GitHub with the device flow and store the token",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			name, apiURL, cid, err := githubSource(c, source)
+			if err != nil {
+				return err
+			}
+			if clientID != "" {
+				cid = clientID
+			}
+			tok, err := github.DeviceLogin(cmd.Context(), apiURL, cid, []string{"repo", "read:org"}, &http.Client{Timeout: 30 * time.Second}, a.showDeviceCode)
+			if err != nil {
+				return err
+			}
+			return a.keep(c, name, tok)
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "the GitHub or RFC-repository source (default: the only GitHub source)")
+	cmd.Flags().StringVar(&clientID, "client-id", "", "the OAuth app's client ID (default: the source's client_id)")
+	return cmd
+}
+
+func (a *app) showDeviceCode(uri, code string, expires time.Time) {
+	fmt.Fprintf(a.stderr, "Open %s and enter the code %s", uri, code)
+	if !expires.IsZero() {
+		fmt.Fprintf(a.stderr, " (it expires at %s)", expires.Local().Format("15:04"))
+	}
+	fmt.Fprintln(a.stderr, "\nWaiting for you to approve...")
+}
+
+func (a *app) authJiraCmd() *cobra.Command {
+	var source string
+	cmd := &cobra.Command{
+		Use:   "jira --source NAME",
+		Short: "Store a Jira API token (Cloud) or personal access token (Server/DC)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			name, kind, err := jiraSource(c, source)
+			if err != nil {
+				return err
+			}
+			tok, err := a.readSecret(fmt.Sprintf("Jira %s for %s (input hidden): ", kind, name))
+			if err != nil {
+				return err
+			}
+			return a.keep(c, name, tok)
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "the Jira source")
+	return cmd
+}
+
+// jiraSource picks the source `auth jira` stores a token for, and the kind
+// of token it takes.
+func jiraSource(c *config.Config, name string) (src, kind string, err error) {
+	var names []string
+	for _, s := range c.Sources.Jira {
+		names = append(names, s.Name)
+		if s.Name == name || (name == "" && len(c.Sources.Jira) == 1) {
+			return s.Name, map[string]string{config.JiraCloud: "API token", config.JiraServer: "personal access token"}[s.Deployment], nil
+		}
+	}
+	if len(names) == 0 {
+		return "", "", usagef("no Jira source is configured in %s", c.Path)
+	}
+	if name == "" {
+		return "", "", usagef("say which Jira source with --source NAME (configured: %s)", strings.Join(names, ", "))
+	}
+	return "", "", usagef("no Jira source is named %q (configured: %s)", name, strings.Join(names, ", "))
+}
+
+func (a *app) authStoreKeyCmd() *cobra.Command {
+	var generate bool
+	cmd := &cobra.Command{
+		Use:   "store-key [--generate]",
+		Short: "Store the store's encryption key in the keyring (encryption: {key: keyring})",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			key, err := a.newStoreKey(generate)
+			if err != nil {
+				return err
+			}
+			where, err := connectors.DefaultSecrets().Set(storeKeyName, key)
+			if err != nil {
+				return fmt.Errorf("store the key: %w", err)
+			}
+			fmt.Fprintf(a.stdout, "The store key is in %s. Keep a copy somewhere safe: without it the store cannot be read.\n", where)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&generate, "generate", false, "make a new random key")
+	return cmd
+}
+
+// newStoreKey makes a random key, or reads and checks the user's.
+func (a *app) newStoreKey(generate bool) (string, error) {
+	if generate {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(b[:]), nil
+	}
+	key, err := a.readSecret("Store encryption key (64 hex digits; input hidden): ")
+	if err != nil {
+		return "", err
+	}
+	if _, err := decodeKey(key); err != nil {
+		return "", usageError{err}
+	}
+	return key, nil
+}
+
+// checker is a connector that can say whose its credential is.
+type checker interface {
+	Check(ctx context.Context) (string, error)
+}
+
+func (a *app) authStatusCmd() *cobra.Command {
+	var offline bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Which credential each source uses and whether it works (never the secret)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			srcs, err := pipeline.Build(c, pipeline.BuildOptions{})
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "SOURCE\tTYPE\tCREDENTIAL\tCHECK")
+			var failed []string
+			for _, s := range srcs {
+				check, err := checkCredential(cmd.Context(), s, offline)
+				if err != nil {
+					check = "FAILED (below)"
+					failed = append(failed, fmt.Sprintf("%s: %s", s.Name, oneLine(err.Error(), 300)))
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Type, describeCredential(c, s.Name), check)
+			}
+			tw.Flush()
+			if len(failed) > 0 {
+				return runtimeErrors(failed)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&offline, "offline", false, "do not contact the sources")
+	return cmd
+}
+
+// checkCredential asks a source whose its credential is.
+func checkCredential(ctx context.Context, s pipeline.Source, offline bool) (string, error) {
+	chk, ok := s.Conn.(checker)
+	switch {
+	case !ok:
+		return "no credential needed", nil
+	case offline:
+		return "not checked (--offline)", nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	who, err := chk.Check(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "ok, as " + who, nil
+}
+
+func (a *app) authWebTokenCmd() *cobra.Command {
+	var rotate bool
+	cmd := &cobra.Command{
+		Use:   "web-token [--rotate]",
+		Short: "Print the web UI's login token (needed off loopback), or replace it",
+		Long: `web-token prints the token that opens the web UI when it is served on an
+address other than loopback (serve or run with --addr). It is kept in the
+data dir, mode 0600, and made on first use. --rotate replaces it: every
+browser signed in with the old one is signed out, and a running server takes
+the new one at its next request.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			var tok string
+			if rotate {
+				tok, err = web.RotateToken(c.DataDir)
+			} else {
+				var tf *web.TokenFile
+				if tf, err = web.OpenToken(c.DataDir); err == nil {
+					tok, err = tf.Load()
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("the web UI's login token: %w", err)
+			}
+			fmt.Fprintln(a.stdout, tok)
+			if rotate {
+				fmt.Fprintf(a.stderr, "evident: a new web token is in %s; sessions made with the old one are signed out\n", web.TokenPath(c.DataDir))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&rotate, "rotate", false, "replace the token with a new one")
+	return cmd
+}
+
+// githubSource picks the source `auth github` signs in for.
+func githubSource(c *config.Config, name string) (src, apiURL, clientID string, err error) {
+	var names []string
+	for _, s := range c.Sources.GitHub {
+		names = append(names, s.Name)
+		if s.Name == name || (name == "" && len(c.Sources.GitHub) == 1) {
+			return s.Name, s.URL, s.ClientID, nil
+		}
+	}
+	for _, s := range c.Sources.RFC {
+		if s.Repo != "" && s.Name == name {
+			return s.Name, s.URL, "", nil
+		}
+	}
+	if name == "" {
+		return "", "", "", usagef("say which GitHub source with --source NAME (configured: %s)", strings.Join(names, ", "))
+	}
+	return "", "", "", usagef("no GitHub source is named %q", name)
+}
+
+// keep stores a token for a source and says how to use it.
+func (a *app) keep(c *config.Config, source, tok string) error {
+	where, err := connectors.DefaultSecrets().Set(source, tok)
+	if err != nil {
+		return fmt.Errorf("store the token: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "The token for %s is in %s.\n", source, where)
+	if !usesKeyring(c, source) {
+		fmt.Fprintf(a.stdout, "Set token: keyring on source %s in %s to use it.\n", source, c.Path)
+	}
+	return nil
+}
+
+func usesKeyring(c *config.Config, source string) bool {
+	for _, t := range tokensBySource(c) {
+		if t.name == source {
+			return t.tok.Token == config.Keyring
+		}
+	}
+	return false
+}
+
+type namedToken struct {
+	name string
+	tok  config.Token
+}
+
+func tokensBySource(c *config.Config) []namedToken {
+	var out []namedToken
+	for _, s := range c.Sources.GitHub {
+		out = append(out, namedToken{s.Name, s.Token})
+	}
+	for _, s := range c.Sources.Jira {
+		out = append(out, namedToken{s.Name, s.Token})
+	}
+	for _, s := range c.Sources.RFC {
+		out = append(out, namedToken{s.Name, s.Token})
+	}
+	return out
+}
+
+// describeCredential says where a source's credential comes from.
+func describeCredential(c *config.Config, source string) string {
+	for _, t := range tokensBySource(c) {
+		if t.name != source {
+			continue
+		}
+		switch {
+		case t.tok.TokenEnv != "":
+			state := "set"
+			if os.Getenv(t.tok.TokenEnv) == "" {
+				state = "unset"
+			}
+			return fmt.Sprintf("$%s (%s)", t.tok.TokenEnv, state)
+		case t.tok.TokenCommand != "":
+			return fmt.Sprintf("token_command %q", t.tok.TokenCommand)
+		case t.tok.Token == config.Keyring:
+			if w := connectors.DefaultSecrets().Where(source); w != "" {
+				return "keyring: " + w
+			}
+			return "keyring: nothing stored (run evident auth)"
+		}
+		return "none"
+	}
+	return "none"
+}

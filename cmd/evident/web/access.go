@@ -1,0 +1,315 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Access says who may use a web server: which Host names it answers to and,
+// for a server reachable from other machines, the login token every request
+// must carry.
+//
+// A loopback bind (127.0.0.0/8, ::1, localhost) needs no login: the Host
+// check (DNS rebinding) and the CSRF token (cross-site requests) are its
+// protection. Any other bind is reachable from the network, and then every
+// route answers 401 without the token: given once as ?token= (exchanged for
+// an HttpOnly, SameSite=Strict session cookie and dropped from the URL), or
+// as Authorization: Bearer for scripts.
+type Access struct {
+	// Addr is the address the server listens on (host:port).
+	Addr string
+	// Hosts are further names the user reaches the server by (--host).
+	Hosts []string
+	// Token is the login token's file; nil on a loopback bind.
+	Token *TokenFile
+	// PublicHealth lets /healthz answer without the token.
+	PublicHealth bool
+	// TLS is set when the server speaks HTTPS (the session cookie is Secure).
+	TLS bool
+}
+
+// Loopback reports whether host (an address's host part) is this machine
+// only.
+func Loopback(host string) bool {
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NeedsLogin reports whether a server bound to addr is reachable from other
+// machines, and so must require the login token.
+func NeedsLogin(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err != nil || !Loopback(host)
+}
+
+const (
+	sessionCookie = "evident_session"
+	loginHelp     = "evident: this web UI needs its login token: open the URL evident printed at start (…/?token=…), or send Authorization: Bearer TOKEN; `evident auth web-token` prints it\n"
+)
+
+type authKey struct{}
+
+// bearer reports whether r was let in by an Authorization header, which a
+// browser never sends across sites: such a request needs no CSRF token.
+func bearer(r *http.Request) bool {
+	b, _ := r.Context().Value(authKey{}).(bool)
+	return b
+}
+
+// Guard wraps h with the Host check and, when a login is required, the
+// token check. A refused request reaches nothing behind it.
+func (a Access) Guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.hostAllowed(r.Host) {
+			http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection; name it with --host)", r.Host), http.StatusMisdirectedRequest)
+			return
+		}
+		if a.Token == nil || (a.PublicHealth && r.URL.Path == "/healthz") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		tok, err := a.Token.Load()
+		if err != nil {
+			http.Error(w, "evident: the login token cannot be read", http.StatusInternalServerError)
+			return
+		}
+		if given := r.URL.Query().Get("token"); given != "" {
+			if !sameSecret(given, tok) {
+				a.unauthorized(w)
+				return
+			}
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: session(tok), Path: "/",
+					HttpOnly: true, Secure: a.TLS, SameSite: http.SameSiteStrictMode})
+				u := *r.URL
+				q := u.Query()
+				q.Del("token")
+				u.RawQuery = q.Encode()
+				u.Scheme, u.Host = "", ""
+				http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+				return
+			}
+		} else if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			if !sameSecret(strings.TrimSpace(v), tok) {
+				a.unauthorized(w)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), authKey{}, true))
+		} else if c, err := r.Cookie(sessionCookie); err != nil || !sameSecret(c.Value, session(tok)) {
+			a.unauthorized(w)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (a Access) unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="evident"`)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusUnauthorized)
+	fmt.Fprint(w, loginHelp)
+}
+
+// sameSecret compares in constant time: both sides are hashed first, so
+// neither the length nor the content of a guess changes the time taken.
+func sameSecret(given, want string) bool {
+	g, w := sha256.Sum256([]byte(given)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1 && want != ""
+}
+
+// session is the cookie value for a token: rotating the token ends every
+// session made with the old one.
+func session(tok string) string {
+	m := hmac.New(sha256.New, []byte(tok))
+	m.Write([]byte("evident web session v1"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// hostAllowed accepts, for a server bound to a.Addr, the bound address and
+// the names the user listed; on a loopback bind also the loopback names; on
+// an every-interface bind this machine's own addresses (by IP, never a name
+// that could be rebound).
+func (a Access) hostAllowed(host string) bool {
+	bindHost, bindPort, err := net.SplitHostPort(a.Addr)
+	if err != nil {
+		return false
+	}
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		h, p = host, "80"
+		if a.TLS {
+			p = "443"
+		}
+	}
+	if p != bindPort {
+		return false
+	}
+	h = strings.Trim(h, "[]")
+	bindHost = strings.Trim(bindHost, "[]")
+	if bindHost == "" {
+		bindHost = "0.0.0.0"
+	}
+	if strings.EqualFold(h, bindHost) {
+		return true
+	}
+	for _, n := range a.Hosts {
+		if strings.EqualFold(h, n) {
+			return true
+		}
+	}
+	if Loopback(bindHost) {
+		return Loopback(h)
+	}
+	bip, ip := net.ParseIP(bindHost), net.ParseIP(h)
+	if bip == nil || ip == nil || !bip.IsUnspecified() {
+		return false
+	}
+	return ip.IsLoopback() || localIP(ip)
+}
+
+// localIP reports whether ip is one of this machine's interface addresses.
+func localIP(ip net.IP) bool {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.Equal(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// URLHost is the host:port to print in the start-up URL of a server bound to
+// addr: the first --host name, else the bound address, else (every
+// interface) this machine's first non-loopback address.
+func URLHost(addr string, hosts []string) string {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if len(hosts) > 0 {
+		return net.JoinHostPort(hosts[0], p)
+	}
+	if ip := net.ParseIP(h); h == "" || (ip != nil && ip.IsUnspecified()) {
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, a := range addrs {
+				if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() && n.IP.To4() != nil {
+					return net.JoinHostPort(n.IP.String(), p)
+				}
+			}
+		}
+		return net.JoinHostPort("127.0.0.1", p)
+	}
+	return addr
+}
+
+// TokenFile is the web UI's login token, kept in the data dir (mode 0600).
+// Load reads it again when the file changes, so `evident auth web-token
+// --rotate` takes effect on a running server.
+type TokenFile struct {
+	path string
+
+	mu  sync.Mutex
+	fi  fs.FileInfo // of the file tok was read from
+	tok string
+}
+
+// TokenPath is where the login token of the store in dataDir is kept.
+func TokenPath(dataDir string) string { return filepath.Join(dataDir, "web-token") }
+
+// OpenToken returns the token file of dataDir, creating the token on first
+// use.
+func OpenToken(dataDir string) (*TokenFile, error) {
+	t := &TokenFile{path: TokenPath(dataDir)}
+	if _, err := t.Load(); errors.Is(err, fs.ErrNotExist) {
+		if _, err := RotateToken(dataDir); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Load returns the current token.
+func (t *TokenFile) Load() (string, error) {
+	fi, err := os.Stat(t.path)
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// A rotation renames a new file into place: another inode.
+	if t.fi != nil && os.SameFile(fi, t.fi) && fi.ModTime().Equal(t.fi.ModTime()) {
+		return t.tok, nil
+	}
+	b, err := os.ReadFile(t.path)
+	if err != nil {
+		return "", err
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < 16 {
+		return "", fmt.Errorf("web token %s is too short; run evident auth web-token --rotate", t.path)
+	}
+	t.tok, t.fi = tok, fi
+	return tok, nil
+}
+
+// RotateToken writes a new random token for dataDir (mode 0600, replacing
+// the old one atomically) and returns it.
+func RotateToken(dataDir string) (string, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", dataDir, err)
+	}
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("web token: %w", err)
+	}
+	tok := hex.EncodeToString(b[:])
+	if err := writeSecret(TokenPath(dataDir), tok+"\n"); err != nil {
+		return "", fmt.Errorf("write web token: %w", err)
+	}
+	return tok, nil
+}
+
+// writeSecret replaces path atomically with a 0600 file holding s.
+func writeSecret(path, s string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.WriteString(s)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
