@@ -39,6 +39,9 @@ type backend interface {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// tty, when set, says whether stdin is a terminal (tests); else it is
+	// asked of the real file.
+	tty func() bool
 
 	configFlag  string
 	dataDirFlag string

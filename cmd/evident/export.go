@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,8 +71,11 @@ reason and your note — or every item as JSON.
 	return cmd
 }
 
-// writeOut writes to path atomically (temp file, then rename), or to w when
-// path is empty.
+// writeOut writes what fn writes to path, or to w when path is "" or "-".
+// A regular file, or a path that does not exist yet, is written atomically
+// (a temporary file beside it, then a rename) with mode 0600; anything else
+// — a FIFO, a device such as /dev/null, a symlink — is written through, never
+// replaced.
 func writeOut(path string, w io.Writer, fn func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		bw := bufio.NewWriter(w)
@@ -79,9 +84,20 @@ func writeOut(path string, w io.Writer, fn func(io.Writer) error) error {
 		}
 		return bw.Flush()
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".evident-export-*")
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && !fi.Mode().IsRegular():
+		return writeThrough(path, fn)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot write %s: %w", path, pathCause(err))
+	}
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err != nil || !di.IsDir() {
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
+	}
+	f, err := os.CreateTemp(dir, ".evident-out-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("cannot write %s: %w", path, pathCause(err))
 	}
 	defer os.Remove(f.Name())
 	bw := bufio.NewWriter(f)
@@ -89,20 +105,59 @@ func writeOut(path string, w io.Writer, fn func(io.Writer) error) error {
 		f.Close()
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	err = bw.Flush()
+	if err == nil {
+		err = f.Chmod(0o600)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := os.Chmod(f.Name(), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, pathCause(err))
 	}
 	return nil
+}
+
+// writeThrough opens what is at path (following a symlink) for writing and
+// writes into it, as a shell's > would.
+func writeThrough(path string, fn func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, pathCause(err))
+	}
+	bw := bufio.NewWriter(f)
+	if err := fn(bw); err != nil {
+		f.Close()
+		return err
+	}
+	err = bw.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, pathCause(err))
+	}
+	return nil
+}
+
+// pathCause drops the operation and the (perhaps temporary) path from a
+// file error, so the message names only the user's path.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func exportJSON(w io.Writer, items []store.Item) error {

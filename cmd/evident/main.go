@@ -59,10 +59,11 @@ func exitCode(err error) int {
 	var ue usageError
 	var ce *config.Error
 	var amb *store.AmbiguousError
+	var ne *config.NotExistError
 	switch {
 	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown shorthand flag"):
 		return exitUsage
-	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &amb), errors.Is(err, config.ErrNotExist):
+	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &amb), errors.As(err, &ne):
 		return exitUsage
 	}
 	return exitRuntime

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -111,7 +110,7 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	if err != nil {
 		return err
 	}
-	defer os.Remove(localapi.SocketPath(c.DataDir))
+	defer localapi.RemoveSocket(c.DataDir)
 	ui, err := web.New(web.Options{Backend: st, Config: c, Access: wl.access, Log: log})
 	if err != nil {
 		sock.Close()

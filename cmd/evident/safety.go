@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -65,20 +66,30 @@ func (a *app) restoreCmd() *cobra.Command {
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
-				return usagef("cannot read the backup: %v", err)
+				return usagef("cannot read the backup: %v", pathCause(err))
 			}
 			defer f.Close()
+			_, statErr := os.Stat(c.DataDir)
+			created := errors.Is(statErr, fs.ErrNotExist)
 			st, err := a.openStore(ctx, c, store.Options{})
 			if err != nil {
 				return err
 			}
-			defer st.Close()
 			if err := st.Restore(ctx, f); err != nil {
-				if errors.Is(err, store.ErrNotEmpty) {
+				st.Close()
+				if created {
+					// Leave no empty store behind for a restore that did nothing.
+					os.RemoveAll(c.DataDir)
+				}
+				switch {
+				case errors.Is(err, store.ErrNotEmpty):
 					return usagef("%s already holds items: restore into a fresh data dir (--data-dir DIR)", c.DataDir)
+				case errors.Is(err, store.ErrNotBackup):
+					return usagef("%s is not an evident backup (write one with evident backup -o FILE)", args[0])
 				}
 				return err
 			}
+			defer st.Close()
 			counts, _ := st.Counts(ctx)
 			n := 0
 			for _, v := range counts {
@@ -90,21 +101,40 @@ func (a *app) restoreCmd() *cobra.Command {
 	}
 }
 
+// forgetter is a backend that can drop a source.
+type forgetter interface {
+	Forget(ctx context.Context, source string) (int, error)
+}
+
+var (
+	_ forgetter = (*store.Store)(nil)
+	_ forgetter = (*localapi.Client)(nil)
+)
+
 func (a *app) forgetCmd() *cobra.Command {
 	var source string
+	var yes bool
 	cmd := &cobra.Command{
-		Use:   "forget --source NAME",
+		Use:   "forget --source NAME [--yes]",
 		Short: "Drop every item, cursor and state of one source, keeping nothing of it",
-		Args:  noArgs,
+		Long: `forget deletes one source's items — confirmed ones and their notes too —
+its cursor and its state, and compacts them off the disk. On a terminal it
+says what will go and asks; elsewhere it needs --yes. Take a backup first
+(evident backup -o FILE) if you may want them back.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if source == "" {
 				return usagef("forget needs --source NAME")
 			}
 			ctx := cmd.Context()
 			return a.withBackend(ctx, func(b backend) error {
-				fg, ok := b.(interface {
-					Forget(context.Context, string) (int, error)
-				})
+				if err := a.knownSource(ctx, b, source, false); err != nil {
+					return err
+				}
+				if err := a.confirmForget(ctx, b, source, yes); err != nil {
+					return err
+				}
+				fg, ok := b.(forgetter)
 				if !ok {
 					return errors.New("this backend cannot forget")
 				}
@@ -118,12 +148,52 @@ func (a *app) forgetCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "", "the source to forget")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask (needed when not on a terminal)")
 	return cmd
+}
+
+// confirmForget says what forgetting source drops, by state, and asks on a
+// terminal; off a terminal it needs yes.
+func (a *app) confirmForget(ctx context.Context, b backend, source string, yes bool) error {
+	if yes {
+		return nil
+	}
+	by := map[store.State]int{}
+	err := b.Scan(ctx, store.Filter{}, func(it *store.Item) error {
+		if it.Artifact.Source == source {
+			by[it.State]++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("%d confirmed, %d suggested and %d dismissed item%s of source %s",
+		by[store.Confirmed], by[store.Suggested], by[store.Dismissed], plural(by[store.Confirmed]+by[store.Suggested]+by[store.Dismissed]), source)
+	if !a.stdinTerminal() {
+		return usagef("forget would delete %s; run it again with --yes to do so (evident backup -o FILE keeps a copy)", what)
+	}
+	fmt.Fprintf(a.stderr, "This deletes %s, with your notes and edits, and cannot be undone.\nTake a backup first with: evident backup -o evident-backup.evb\nForget source %s? [y/N] ", what, source)
+	line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+	if ans := strings.ToLower(strings.TrimSpace(line)); ans != "y" && ans != "yes" {
+		return runtimeErrors([]string{"nothing forgotten"})
+	}
+	return nil
+}
+
+// stdinTerminal reports whether standard input is a terminal a person can
+// answer at.
+func (a *app) stdinTerminal() bool {
+	if a.tty != nil {
+		return a.tty()
+	}
+	f, ok := a.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // readSecret reads a line without echo on a terminal, or from stdin.
 func (a *app) readSecret(prompt string) (string, error) {
-	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := a.stdin.(*os.File); ok && a.stdinTerminal() {
 		fmt.Fprint(a.stderr, prompt)
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(a.stderr)

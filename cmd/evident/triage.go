@@ -59,6 +59,9 @@ func (a *app) listCmd() *cobra.Command {
 				return err
 			}
 			return a.withBackend(cmd.Context(), func(b backend) error {
+				if err := a.knownSource(cmd.Context(), b, source, true); err != nil {
+					return err
+				}
 				n, err := a.printItems(cmd.Context(), b, f, asJSON)
 				if err == nil && !asJSON && n == 0 {
 					fmt.Fprintln(a.stdout, "No items match.")
@@ -422,4 +425,34 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
 	fl.StringVar(&domain, "domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
 	return cmd
+}
+
+// knownSource accepts a configured source's name, a source type (when
+// types is set), or the name of a source that still has items in the
+// store; anything else is a usage error naming the configured sources.
+func (a *app) knownSource(ctx context.Context, b backend, name string, types bool) error {
+	if name == "" {
+		return nil
+	}
+	c, err := a.config()
+	if err != nil {
+		return err
+	}
+	var known []string
+	for _, t := range tokensBySource(c) {
+		if t.name == name {
+			return nil
+		}
+		known = append(known, t.name)
+	}
+	if types && (name == "github" || name == "jira" || name == "rfc") {
+		return nil
+	}
+	if counts, err := b.Counts(ctx); err == nil && counts[name] > 0 {
+		return nil
+	}
+	if len(known) == 0 {
+		return usagef("no source is named %q (none is configured in %s)", name, c.Path)
+	}
+	return usagef("no source is named %q (configured: %s)", name, strings.Join(known, ", "))
 }

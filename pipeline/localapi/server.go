@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -33,7 +34,9 @@ func SocketPath(dataDir string) string { return filepath.Join(dataDir, SocketNam
 // must hold the data dir's store, so no live daemon can own the socket.
 func Listen(dataDir string) (net.Listener, error) {
 	p := SocketPath(dataDir)
-	os.Remove(p)
+	if err := RemoveSocket(dataDir); err != nil {
+		return nil, err
+	}
 	// The data dir is 0700, so the socket is private before the chmod too.
 	ln, err := net.Listen("unix", p)
 	if err != nil {
@@ -44,6 +47,26 @@ func Listen(dataDir string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w", p, err)
 	}
 	return ln, nil
+}
+
+// RemoveSocket removes a stale socket at dataDir's socket path, and only a
+// socket: any other file there is left alone and reported. The caller must
+// hold the store's lock, so the socket cannot be a live daemon's.
+func RemoveSocket(dataDir string) error {
+	p := SocketPath(dataDir)
+	fi, err := os.Lstat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("check %s: %w", p, err)
+	case fi.Mode()&os.ModeSocket == 0:
+		return fmt.Errorf("%s exists and is not evident's socket; move it away", p)
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the stale socket %s: %w", p, err)
+	}
+	return nil
 }
 
 // Server answers the local API over a store and the daemon's runner.

@@ -66,6 +66,9 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	return sw.close()
 }
 
+// ErrNotBackup is Restore's answer to a file that is not an evident backup.
+var ErrNotBackup = errors.New("this is not an evident backup")
+
 // Restore loads a backup into this store, which must be empty.
 func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	empty := true
@@ -85,7 +88,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	}
 	head := make([]byte, len(backupMagic)+1)
 	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(backupMagic)]) != backupMagic {
-		return errors.New("this is not an evident backup")
+		return ErrNotBackup
 	}
 	in := &openReader{r: bufio.NewReader(r)}
 	switch head[len(backupMagic)] {
