@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -57,10 +58,11 @@ func (a *app) rootCmd() *cobra.Command {
 and turns each trace into a candidate piece of promotion evidence, tagged with
 its scope (team, cross-team, org) and promotion domain. Spend ten minutes a week
 confirming or dismissing candidates; at review time, export the packet.`,
-		Version:       version,
+		Version:       versionText(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetIn(a.stdin)
@@ -261,8 +263,52 @@ func (a *app) versionCmd() *cobra.Command {
 		Short: "Print the version",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(a.stdout, "evident %s (store schema %d)\n", version, store.SchemaVersion)
+			fmt.Fprintln(a.stdout, versionText())
 			return nil
 		},
 	}
+}
+
+// versionText is what `evident version` and `evident --version` print: the
+// version set at build time, else the module's version, else the VCS
+// revision and time the binary was built from.
+func versionText() string {
+	return fmt.Sprintf("evident %s (store schema %d)", buildVersion(version, readBuildInfo()), store.SchemaVersion)
+}
+
+func readBuildInfo() *debug.BuildInfo {
+	bi, _ := debug.ReadBuildInfo()
+	return bi
+}
+
+func buildVersion(set string, bi *debug.BuildInfo) string {
+	if set != "dev" || bi == nil {
+		return set
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "-dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return set
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if at != "" {
+		return fmt.Sprintf("dev-%s%s (%s)", rev, dirty, at)
+	}
+	return "dev-" + rev + dirty
 }

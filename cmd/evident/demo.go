@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,7 +22,10 @@ func (a *app) demoCmd() *cobra.Command {
 		Long: `demo starts fakes of GitHub and Jira holding a sample organisation of seven
 teams, and a folder of design documents, on 127.0.0.1; syncs them through the
 real connectors into a temporary store; prints the inbox and the cross-team
-summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
+summary; then serves the web UI until interrupted (or exits, with --no-serve).
+The store is removed on exit, unless --data-dir DIR names where to keep it:
+then DIR/demo.yaml is written too, and evident --config DIR/demo.yaml inbox
+(or list, show, serve) reads it later.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -64,7 +68,16 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 				return err
 			}
 			fmt.Fprintln(a.stdout)
-			if err := a.demoSummary(cmd, st); err != nil {
+			more := "the web UI (evident demo, without --no-serve), or keep this store with evident --data-dir DIR demo"
+			if a.dataDirFlag != "" {
+				cfg := filepath.Join(dir, "demo.yaml")
+				if err := os.WriteFile(cfg, []byte(env.YAML), 0o600); err != nil {
+					st.Close()
+					return fmt.Errorf("write %s: %w", cfg, err)
+				}
+				more = "evident --config " + cfg + " inbox"
+			}
+			if err := a.demoSummary(cmd, st, more); err != nil {
 				st.Close()
 				return err
 			}
@@ -80,7 +93,7 @@ summary; then serves the web UI until interrupted (or exits, with --no-serve).`,
 	return cmd
 }
 
-func (a *app) demoSummary(cmd *cobra.Command, st *store.Store) error {
+func (a *app) demoSummary(cmd *cobra.Command, st *store.Store, more string) error {
 	ctx := cmd.Context()
 	fmt.Fprintln(a.stdout, "Inbox (newest first):")
 	n, err := a.printItems(ctx, st, store.Filter{States: []store.State{store.Suggested}, Limit: 15}, false)
@@ -90,7 +103,7 @@ func (a *app) demoSummary(cmd *cobra.Command, st *store.Store) error {
 	total := 0
 	st.Scan(ctx, store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { total++; return nil })
 	if total > n {
-		fmt.Fprintf(a.stdout, "... and %d more: evident inbox, or the web UI\n", total-n)
+		fmt.Fprintf(a.stdout, "... and %d more: %s\n", total-n, more)
 	}
 	fmt.Fprintln(a.stdout, "\nCross-team work:")
 	r, err := crossTeam(ctx, st, a.cfg, time.Time{}, time.Time{})

@@ -39,6 +39,9 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A reader that goes away (evident demo | head -1) makes writes fail
+	// with EPIPE instead of killing the process, so deferred clean-ups run.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -47,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	code := exitCode(err)
+	if errors.Is(err, syscall.EPIPE) {
+		return code // the reader is gone; there is no one to tell
+	}
 	if msg := message(err); msg != "" {
 		fmt.Fprintln(stderr, "evident: "+msg)
 	} else {

@@ -130,8 +130,12 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	webDone := make(chan error, 1)
 	go func() { webDone <- wl.serve(sctx, ui) }()
 	runner.Start(ctx)
-	log.Info("evident is running", "data_dir", c.DataDir, "ui", wl.url, "sources", len(srcs))
-	a.announceWeb(wl, "evident: running; ")
+	// One start-up line: the log's. Off loopback the login URL is printed
+	// too, outside the log, so the token never reaches a journal.
+	log.Info("evident is running; web UI on "+wl.url, "data_dir", c.DataDir, "sources", len(srcs))
+	if wl.token != "" {
+		a.announceWeb(wl, "evident: ")
+	}
 
 	var failure error
 	select {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -129,5 +130,25 @@ func TestWriteOut_WritesThroughWhatIsThere(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(dir); len(es) != 4 {
 		t.Errorf("left behind: %v", es)
+	}
+}
+
+func TestBuildVersion_PrefersSetThenModuleThenRevision(t *testing.T) {
+	vcs := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0360844aabbccddeeff00112233445566778899"}, {Key: "vcs.time", Value: "2026-11-23T01:30:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	for _, tc := range []struct {
+		set  string
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{"v1.2.0", vcs, "v1.2.0"},
+		{"dev", &debug.BuildInfo{Main: debug.Module{Version: "v0.3.1"}}, "v0.3.1"},
+		{"dev", vcs, "dev-0360844aabbc-dirty (2026-11-23T01:30:00Z)"},
+		{"dev", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+		{"dev", nil, "dev"},
+	} {
+		if got := buildVersion(tc.set, tc.bi); got != tc.want {
+			t.Errorf("buildVersion(%q) = %q, want %q", tc.set, got, tc.want)
+		}
 	}
 }

@@ -177,7 +177,7 @@ func (p *progress) update(st pipeline.Stats) {
 	p.last[st.Source] = st
 	if !p.tty {
 		if st.Pages == 1 || st.Pages%10 == 0 {
-			fmt.Fprintf(p.w, "%s: %d fetched (%d page%s)\n", st.Source, st.Fetched, st.Pages, plural(st.Pages))
+			fmt.Fprintf(p.w, "%s: %d fetched so far (page %d)\n", st.Source, st.Fetched, st.Pages)
 		}
 		return
 	}

@@ -8,11 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline/store"
@@ -156,16 +160,16 @@ func (a *app) printItems(ctx context.Context, b backend, f store.Filter, asJSON 
 		}
 		w.WriteString("]\n")
 	} else {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		var rows [][]string
 		err = b.Scan(ctx, f, func(it *store.Item) error {
-			if n == 0 {
-				fmt.Fprintln(tw, "ID\tDATE\tSTATE\tSCOPE\tKIND\tTITLE")
-			}
 			n++
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, day(it.Artifact.OccurredAt), it.State, it.Scope(), it.Artifact.Kind, oneLine(it.Title(), 80))
+			rows = append(rows, []string{it.ID, day(it.Artifact.OccurredAt), string(it.State), string(it.Scope()), string(it.Artifact.Kind),
+				oneLine(where(it), 40), oneLine(it.Title(), 1<<20)})
 			return nil
 		})
-		tw.Flush()
+		if n > 0 {
+			writeTable(w, []string{"ID", "DATE", "STATE", "SCOPE", "KIND", "WHERE", "TITLE"}, rows, a.termWidth())
+		}
 	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
@@ -334,12 +338,25 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				was := map[string]store.State{}
+				for _, id := range ids {
+					if it, err := b.Get(ctx, id); err == nil {
+						was[id] = it.State
+					}
+				}
 				items, err := b.Decide(ctx, ids, d)
 				if err != nil {
 					return err
 				}
 				for _, it := range items {
-					fmt.Fprintf(a.stdout, "%s %s  %s\n", pastTense(to), it.ID, oneLine(it.Title(), 70))
+					verb := pastTense(to)
+					if was[it.ID] == to {
+						verb = "already " + verb
+						if d.Note != nil || d.Reason != nil {
+							verb += " (note updated)"
+						}
+					}
+					fmt.Fprintf(a.stdout, "%s %s  %s\n", verb, it.ID, oneLine(it.Title(), 70))
 				}
 				return nil
 			})
@@ -455,4 +472,65 @@ func (a *app) knownSource(ctx context.Context, b backend, name string, types boo
 		return usagef("no source is named %q (none is configured in %s)", name, c.Path)
 	}
 	return usagef("no source is named %q (configured: %s)", name, strings.Join(known, ", "))
+}
+
+// writeTable writes rows under head in aligned columns. The last column
+// (the title) is cut to fit width; the others are never cut. A width of 0
+// means no limit.
+func writeTable(w io.Writer, head []string, rows [][]string, width int) {
+	widths := make([]int, len(head))
+	for _, r := range append([][]string{head}, rows...) {
+		for i, c := range r[:len(r)-1] {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	used := 0
+	for _, wd := range widths[:len(widths)-1] {
+		used += wd + 2
+	}
+	room := 0
+	if width > 0 {
+		room = max(width-used-1, 20)
+	}
+	bw := bufio.NewWriter(w)
+	for _, r := range append([][]string{head}, rows...) {
+		for i, c := range r[:len(r)-1] {
+			bw.WriteString(c)
+			bw.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+		}
+		last := r[len(r)-1]
+		if room > 0 {
+			last = oneLine(last, room)
+		}
+		bw.WriteString(last)
+		bw.WriteString("\n")
+	}
+	bw.Flush()
+}
+
+// termWidth is the width to fit tables to: the terminal's, else $COLUMNS,
+// else 120 columns' worth of title.
+func (a *app) termWidth() int {
+	if f, ok := a.stdout.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c > 0 {
+		return c
+	}
+	return 160
+}
+
+// where is the short reference a person knows an item by: acme/api#42,
+// PAY-117, or the RFC's repository or folder.
+func where(it *store.Item) string {
+	k := it.Artifact.Key
+	switch {
+	case strings.HasPrefix(k, "github:"):
+		return strings.TrimPrefix(k, "github:")
+	case strings.HasPrefix(k, "jira:"):
+		return strings.TrimPrefix(k, "jira:")
+	}
+	return it.Artifact.Container
 }

@@ -69,7 +69,7 @@ func TestEncryption_NoTitleOrURLInPlainTextAndAWrongKeyIsRefused(t *testing.T) {
 		t.Errorf("wrong key: %v", err)
 	}
 	_, err = Open(dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "encryption key does not match") {
+	if err == nil || !strings.Contains(err.Error(), "the store is encrypted, but no key is set (configure encryption: {key_env: NAME} or {key: keyring})") {
 		t.Errorf("no key on an encrypted store: %v", err)
 	}
 	s, err = Open(dir, Options{EncryptionKey: key32, uncompressed: true})

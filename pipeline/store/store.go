@@ -105,6 +105,9 @@ func (s *Store) open() error {
 		if strings.Contains(err.Error(), "Another process is using this Badger database") {
 			return &LockedError{Dir: s.dir}
 		}
+		if errors.Is(err, badger.ErrEncryptionKeyMismatch) && len(s.opts.EncryptionKey) == 0 {
+			return fmt.Errorf("open store in %s: the store is encrypted, but no key is set (configure encryption: {key_env: NAME} or {key: keyring})", s.dir)
+		}
 		if errors.Is(err, badger.ErrEncryptionKeyMismatch) {
 			return fmt.Errorf("open store in %s: the encryption key does not match the one the store was written with", s.dir)
 		}
