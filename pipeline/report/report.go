@@ -166,7 +166,7 @@ func Build(items []store.Item, o Options) *Report {
 		r.Weeks = append(r.Weeks, *w)
 	}
 	sort.Slice(r.Weeks, func(i, j int) bool { return r.Weeks[i].Start < r.Weeks[j].Start })
-	r.Weeks = fillGaps(r.Weeks)
+	r.Weeks = fillGaps(r.Weeks, o.Since, o.Until)
 	r.OtherTeams = len(r.Teams)
 	if r.ReviewsTotal > 0 {
 		r.ShareOutside = float64(r.ReviewsCrossTeam) / float64(r.ReviewsTotal)
@@ -176,36 +176,59 @@ func Build(items []store.Item, o Options) *Report {
 }
 
 func headline(r *Report, o Options) string {
-	period := "Overall"
+	last := func(t time.Time) string { return t.Add(-time.Nanosecond).Format(time.DateOnly) }
+	var period string
 	switch {
 	case !o.Since.IsZero() && !o.Until.IsZero():
-		period = fmt.Sprintf("From %s to %s", o.Since.Format(time.DateOnly), o.Until.Add(-time.Nanosecond).Format(time.DateOnly))
+		period = fmt.Sprintf("From %s to %s", o.Since.Format(time.DateOnly), last(o.Until))
 	case !o.Since.IsZero():
 		period = "Since " + o.Since.Format(time.DateOnly)
 	case !o.Until.IsZero():
-		period = "Until " + o.Until.Add(-time.Nanosecond).Format(time.DateOnly)
+		period = "Until " + last(o.Until)
+	case len(r.Weeks) > 0:
+		period = fmt.Sprintf("In all your stored work (weeks %s to %s)", r.Weeks[0].Week, r.Weeks[len(r.Weeks)-1].Week)
+	default:
+		period = "In all your stored work"
 	}
-	if r.ReviewsTotal == 0 && len(r.Teams) == 0 {
-		return period + ", there is no review or RFC work for other teams yet."
-	}
-	var home []string
-	for _, h := range o.Home {
-		home = append(home, o.TeamName(h))
-	}
-	rfcs := 0
+	prTeams, rfcTeams, rfcs := 0, 0, 0
 	for _, t := range r.Teams {
+		if t.PRsReviewed > 0 {
+			prTeams++
+		}
+		if t.RFCsReviewed > 0 {
+			rfcTeams++
+		}
 		rfcs += t.RFCsReviewed
 	}
-	s := fmt.Sprintf("%s, you reviewed %s for %s", period, plural(r.ReviewsCrossTeam, "PR"), plural(r.OtherTeams, "other team"))
-	if rfcs > 0 {
-		s += fmt.Sprintf(" and gave feedback on %s", plural(rfcs, "RFC"))
+	if r.ReviewsCrossTeam == 0 && rfcs == 0 {
+		s := period + ", there is no review or RFC work for other teams yet"
+		if r.ReviewsTotal > 0 {
+			s += fmt.Sprintf("; all %s you reviewed were your own team's", plural(r.ReviewsTotal, "PR"))
+		}
+		return s + "."
 	}
+	var parts []string
+	if r.ReviewsCrossTeam > 0 {
+		parts = append(parts, fmt.Sprintf("reviewed %s for %s", plural(r.ReviewsCrossTeam, "PR"), plural(prTeams, "other team")))
+	}
+	if rfcs > 0 {
+		parts = append(parts, fmt.Sprintf("gave feedback on %s from %s", plural(rfcs, "RFC"), plural(rfcTeams, "other team")))
+	}
+	s := period + ", you " + strings.Join(parts, " and ")
 	if r.ReviewsTotal > 0 {
+		var home []string
+		for _, h := range o.Home {
+			home = append(home, o.TeamName(h))
+		}
 		outside := "your teams"
 		if len(home) > 0 {
 			outside = strings.Join(home, " and ")
 		}
-		s += fmt.Sprintf("; %.0f%% of your reviews were outside %s", 100*r.ShareOutside, outside)
+		verb := "were"
+		if r.ReviewsTotal == 1 {
+			verb = "was"
+		}
+		s += fmt.Sprintf("; %.0f%% of your %s %s outside %s", 100*r.ShareOutside, plural(r.ReviewsTotal, "review"), verb, outside)
 	}
 	return s + "."
 }
@@ -235,16 +258,30 @@ func (r *Report) TeamOrder() []string {
 	return slices.Clip(out)
 }
 
-// fillGaps adds the quiet weeks between the first and the last, so the
-// weeks read as a time line.
-func fillGaps(ws []WeekRow) []WeekRow {
-	if len(ws) < 2 {
+// fillGaps adds the quiet weeks, so the weeks read as a time line: from
+// the period's first week (else the first with work) to its last (else the
+// last with work).
+func fillGaps(ws []WeekRow, since, until time.Time) []WeekRow {
+	var start, end time.Time
+	if len(ws) > 0 {
+		start, _ = time.Parse(time.DateOnly, ws[0].Start)
+		end, _ = time.Parse(time.DateOnly, ws[len(ws)-1].Start)
+	}
+	if !since.IsZero() {
+		_, start = isoWeek(since)
+	}
+	if !until.IsZero() {
+		_, end = isoWeek(until.Add(-time.Nanosecond))
+	}
+	if start.IsZero() || end.Before(start) || end.Sub(start) > 60*366*24*time.Hour {
 		return ws
 	}
 	var out []WeekRow
-	start, _ := time.Parse(time.DateOnly, ws[0].Start)
-	end, _ := time.Parse(time.DateOnly, ws[len(ws)-1].Start)
 	i := 0
+	for i < len(ws) && ws[i].Start < start.Format(time.DateOnly) {
+		out = append(out, ws[i]) // before the period: cannot happen, kept
+		i++
+	}
 	for d := start; !d.After(end); d = d.AddDate(0, 0, 7) {
 		if i < len(ws) && ws[i].Start == d.Format(time.DateOnly) {
 			out = append(out, ws[i])
@@ -254,5 +291,5 @@ func fillGaps(ws []WeekRow) []WeekRow {
 		k, _ := isoWeek(d)
 		out = append(out, WeekRow{Week: k, Start: d.Format(time.DateOnly), Teams: map[string]int{}})
 	}
-	return out
+	return append(out, ws[i:]...)
 }

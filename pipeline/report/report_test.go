@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -48,12 +49,44 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	if r.Weeks[0].Teams["payments"] != 2 || r.Weeks[0].Teams["search"] != 2 || r.Weeks[2].Total != 1 {
 		t.Errorf("week counts: %+v", r.Weeks)
 	}
-	if want := "Overall, you reviewed 2 PRs for 2 other teams and gave feedback on 1 RFC; 67% of your reviews were outside Platform."; r.Headline != want {
+	if want := "In all your stored work (weeks 2026-W10 to 2026-W12), you reviewed 2 PRs for 2 other teams and gave feedback on 1 RFC from 1 other team; 67% of your 3 reviews were outside Platform."; r.Headline != want {
 		t.Errorf("headline\n got %q\nwant %q", r.Headline, want)
 	}
 	// The period limits rounds, not items.
 	r = Build(items, Options{Since: mon.AddDate(0, 0, 7), TeamName: func(id string) string { return names[id] }})
 	if len(r.Teams) != 1 || r.Teams[0].PRsReviewed != 1 || r.Teams[0].ReviewRounds != 1 || r.ReviewsTotal != 1 {
 		t.Errorf("since: %+v (total %d)", r.Teams, r.ReviewsTotal)
+	}
+}
+
+func TestBuild_HeadlineCountsOnlyTeamsWithThatKindOfWork(t *testing.T) {
+	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	rfc := item(connectors.KindRFC, classify.ScopeCrossTeam, []string{"wg-lts"}, store.Suggested, []connectors.Role{connectors.RoleReviewer}, connectors.Round{At: mon})
+	pr := item(connectors.KindReview, classify.ScopeCrossTeam, []string{"payments"}, store.Suggested, []connectors.Role{connectors.RoleReviewer}, connectors.Round{At: mon, State: "APPROVED"})
+	id := func(s string) string { return s }
+	// Only RFC feedback: no "0 PRs".
+	r := Build([]store.Item{rfc}, Options{TeamName: id})
+	if want := "In all your stored work (weeks 2026-W10 to 2026-W10), you gave feedback on 1 RFC from 1 other team."; r.Headline != want {
+		t.Errorf("RFC only\n got %q\nwant %q", r.Headline, want)
+	}
+	// A team with only RFC feedback is not counted among the PRs' teams.
+	r = Build([]store.Item{rfc, pr}, Options{TeamName: id})
+	if want := "you reviewed 1 PR for 1 other team and gave feedback on 1 RFC from 1 other team; 100% of your 1 review was outside your teams."; !strings.HasSuffix(r.Headline, want) {
+		t.Errorf("mixed\n got %q\nwant …%q", r.Headline, want)
+	}
+}
+
+func TestBuild_WeeksCoverThePeriodAskedForQuietOnesIncluded(t *testing.T) {
+	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // W10
+	pr := item(connectors.KindReview, classify.ScopeCrossTeam, []string{"payments"}, store.Suggested, []connectors.Role{connectors.RoleReviewer}, connectors.Round{At: mon, State: "APPROVED"})
+	r := Build([]store.Item{pr}, Options{Since: mon.AddDate(0, 0, -14), Until: mon.AddDate(0, 0, 14)})
+	var weeks []string
+	total := 0
+	for _, w := range r.Weeks {
+		weeks = append(weeks, w.Week)
+		total += w.Total
+	}
+	if d := cmp.Diff([]string{"2026-W08", "2026-W09", "2026-W10", "2026-W11", "2026-W12"}, weeks); d != "" || total != 1 {
+		t.Errorf("weeks (-want +got):\n%s (total %d)", d, total)
 	}
 }
