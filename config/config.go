@@ -14,6 +14,9 @@ import (
 type Config struct {
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+	// Warnings are what is valid but almost certainly not meant (a
+	// placeholder left from the template, an unset token variable), by line.
+	Warnings []Problem `yaml:"-"`
 
 	Me         Me         `yaml:"me"`
 	DataDir    string     `yaml:"data_dir"`

@@ -53,7 +53,7 @@ func Parse(path string, data []byte, now time.Time) (*Config, error) {
 
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &Error{Path: path, Problems: []Problem{syntaxProblem(err)}}
+		return nil, &Error{Path: path, Problems: []Problem{syntaxProblem(data, err)}}
 	}
 	lines := map[string]int{}
 	if len(root.Content) > 0 {
@@ -67,7 +67,7 @@ func Parse(path string, data []byte, now time.Time) (*Config, error) {
 		if err := dec.Decode(c); err != nil {
 			var te *yaml.TypeError
 			if !errors.As(err, &te) {
-				return nil, &Error{Path: path, Problems: []Problem{syntaxProblem(err)}}
+				return nil, &Error{Path: path, Problems: []Problem{syntaxProblem(data, err)}}
 			}
 			for _, e := range te.Errors {
 				problems = append(problems, typeProblem(e))
@@ -84,15 +84,29 @@ func Parse(path string, data []byte, now time.Time) (*Config, error) {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &Error{Path: path, Problems: slices.Compact(problems)}
 	}
+	c.Warnings = v.warn()
+	sort.SliceStable(c.Warnings, func(i, j int) bool { return c.Warnings[i].Line < c.Warnings[j].Line })
 	return c, nil
 }
 
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
-func syntaxProblem(err error) Problem {
+// syntaxProblem says where a YAML syntax error really is: yaml.v3 reports
+// the start of the enclosing block, so the offending line is looked for; a
+// tab in the indentation is always named as such.
+func syntaxProblem(data []byte, err error) Problem {
+	if n := tabLine(data); n > 0 {
+		return Problem{n, "YAML syntax: this line is indented with a tab; YAML needs spaces"}
+	}
 	msg := err.Error()
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		if c := culpritLine(data, n); c != n {
+			return Problem{c, "YAML syntax: this line's indentation does not match the lines above it (" + m[2] + " in the block from line " + m[1] + ")"}
+		}
+		if strings.Contains(m[2], "mapping values are not allowed") {
+			return Problem{n, "YAML syntax: " + m[2] + " (check this line's indentation, or quote a value that contains \": \")"}
+		}
 		return Problem{n, "YAML syntax: " + m[2]}
 	}
 	return Problem{1, "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")}

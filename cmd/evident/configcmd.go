@@ -52,10 +52,16 @@ func (a *app) configCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "check",
+	var strict bool
+	check := &cobra.Command{
+		Use:   "check [--strict]",
 		Short: "Validate the config: exit 0, or 2 with every problem as FILE:LINE: message",
-		Args:  noArgs,
+		Long: `check validates the config and lists every problem as FILE:LINE: message
+(exit 2). What is valid but almost certainly not meant — a placeholder left
+from the template, a token variable that is not set, a poll faster than the
+source allows — is listed as FILE:LINE: warning: message, and exits 0 unless
+--strict is given.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path, _ := a.configPath()
 			c, err := config.Load(path)
@@ -63,10 +69,18 @@ func (a *app) configCmd() *cobra.Command {
 				return err
 			}
 			a.warnHygiene(c)
+			for _, w := range c.Warnings {
+				fmt.Fprintf(a.stderr, "%s:%d: warning: %s\n", path, w.Line, w.Msg)
+			}
+			if strict && len(c.Warnings) > 0 {
+				return usagef("%s has %d warning%s, and --strict makes them errors", path, len(c.Warnings), plural(len(c.Warnings)))
+			}
 			fmt.Fprintf(a.stdout, "%s: ok (%d source%s, %d team%s; data in %s)\n", path,
 				len(c.AllSources()), plural(len(c.AllSources())), len(c.Org.Teams), plural(len(c.Org.Teams)), c.DataDir)
 			return nil
 		},
-	})
+	}
+	check.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 2)")
+	cmd.AddCommand(check)
 	return cmd
 }

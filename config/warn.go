@@ -1,0 +1,94 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// minPoll is the shortest poll each kind of source takes without being
+// throttled: GitHub's search allows 30 requests a minute, and a poll is
+// three searches plus their pages; Jira Cloud throttles bursts.
+var minPoll = map[string]time.Duration{"github": time.Minute, "jira": time.Minute, "rfc-repo": time.Minute}
+
+// placeholders are the values `evident init` writes for the user to
+// replace.
+var placeholders = []string{"Your Name", "your-login", "you@example.com", "your-org"}
+
+// warn finds what is valid but almost certainly not meant: placeholders
+// left from the template, token variables that are not set, polls faster
+// than the source allows.
+func (v *validator) warn() []Problem {
+	var out []Problem
+	add := func(p, format string, args ...any) {
+		out = append(out, Problem{v.line(p), fmt.Sprintf(format, args...)})
+	}
+	c := v.c
+	for p, val := range map[string]string{"me.name": c.Me.Name, "me.github": c.Me.GitHub, "me.jira": c.Me.Jira} {
+		if isPlaceholder(val) {
+			add(p, "%q is the template's placeholder; put your own here", val)
+		}
+	}
+	for i, e := range c.Me.Emails {
+		if isPlaceholder(e) {
+			add(fmt.Sprintf("me.emails[%d]", i), "%q is the template's placeholder; put your own here", e)
+		}
+	}
+	for i, t := range c.Org.Teams {
+		for j, m := range t.Members.GitHub {
+			if isPlaceholder(m) {
+				add(fmt.Sprintf("org.teams[%d].members.github[%d]", i, j), "%q is the template's placeholder; put your team's GitHub logins here", m)
+			}
+		}
+		for j, r := range t.Repos {
+			if isPlaceholder(r) {
+				add(fmt.Sprintf("org.teams[%d].repos[%d]", i, j), "%q is the template's placeholder; put your team's repositories here", r)
+			}
+		}
+	}
+	token := func(p string, t Token) {
+		if t.TokenEnv != "" && strings.TrimSpace(os.Getenv(t.TokenEnv)) == "" {
+			add(p+".token_env", "$%s is not set in this environment; sync will fail until it is (export it, or store a token with evident auth and use token: keyring)", t.TokenEnv)
+		}
+	}
+	poll := func(p, kind string, d time.Duration) {
+		if m := minPoll[kind]; d > 0 && d < m {
+			add(p+".poll", "poll %s is shorter than this source allows without being throttled (at least %s)", d, m)
+		}
+	}
+	for i, s := range c.Sources.GitHub {
+		p := fmt.Sprintf("sources.github[%d]", i)
+		token(p, s.Token)
+		poll(p, "github", s.Poll.D)
+	}
+	for i, s := range c.Sources.Jira {
+		p := fmt.Sprintf("sources.jira[%d]", i)
+		token(p, s.Token)
+		poll(p, "jira", s.Poll.D)
+		if strings.Contains(s.URL, "your-org") {
+			add(p+".url", "%q is the template's placeholder; put your Jira's address here", s.URL)
+		}
+	}
+	for i, s := range c.Sources.RFC {
+		if s.Repo == "" {
+			continue
+		}
+		p := fmt.Sprintf("sources.rfc[%d]", i)
+		token(p, s.Token)
+		poll(p, "rfc-repo", s.Poll.D)
+		if isPlaceholder(s.Repo) {
+			add(p+".repo", "%q is the template's placeholder; put your RFC repository here", s.Repo)
+		}
+	}
+	return out
+}
+
+func isPlaceholder(s string) bool {
+	for _, p := range placeholders {
+		if s == p || strings.HasPrefix(s, p+"/") {
+			return true
+		}
+	}
+	return false
+}
