@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -93,8 +94,34 @@ func Parse(name string, content []byte) (*Doc, error) {
 	case rustHeader.MatchString(text):
 		return parseRust(name, text), nil
 	}
-	return parseMarkdown(name, text), nil
+	if kind := folderFile(base); kind != "" {
+		return nil, &SkipError{Path: name, Why: "a " + kind + ", not a design document"}
+	}
+	d := parseMarkdown(name, text)
+	if d.Format == "markdown" && firstHeading(text) == "" {
+		return nil, &SkipError{Path: name, Why: "no title (a # heading), front matter or Author line, so it is not read as a design document"}
+	}
+	return d, nil
 }
+
+// folderFile names the files a documents folder keeps beside its
+// documents (README, TEMPLATE, …), or "".
+func folderFile(base string) string {
+	stem := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(base, path.Ext(base)), "."))
+	for _, k := range []string{"readme", "index", "template", "changelog", "contributing", "license", "code_of_conduct", "security", "owners"} {
+		if stem == k || strings.HasPrefix(stem, k+"-") || strings.HasPrefix(stem, k+"_") || stem == "0000-"+k {
+			return strings.ToUpper(k[:1]) + k[1:] + " file"
+		}
+	}
+	return ""
+}
+
+// SkipError is a file in a design-document folder that is not a design
+// document; the source says so and goes on.
+type SkipError struct{ Path, Why string }
+
+func (e *SkipError) Error() string { return fmt.Sprintf("%s: %s; skipped", e.Path, e.Why) }
+
 
 // --- Kubernetes KEPs ---
 
@@ -336,22 +363,78 @@ func firstHeading(text string) string {
 type frontMatter struct {
 	Title        string   `yaml:"title"`
 	Status       string   `yaml:"status"`
-	Authors      []string `yaml:"authors"`
+	Authors      strList  `yaml:"authors"`
 	Author       string   `yaml:"author"`
-	Reviewers    []string `yaml:"reviewers"`
-	Approvers    []string `yaml:"approvers"`
-	Sponsors     []string `yaml:"sponsors"`
+	Reviewers    strList  `yaml:"reviewers"`
+	Approvers    strList  `yaml:"approvers"`
+	Sponsors     strList  `yaml:"sponsors"`
 	Sponsor      string   `yaml:"sponsor"`
 	Delegate     string   `yaml:"delegate"`
 	Created      string   `yaml:"created"`
 	Date         string   `yaml:"date"`
+	CreationDate string   `yaml:"creation-date"`
 	Updated      string   `yaml:"updated"`
 	LastUpdated  string   `yaml:"last-updated"`
 	Team         string   `yaml:"team"`
 	OwningTeam   string   `yaml:"owning-team"`
+	OwningSIG    string   `yaml:"owning-sig"`
 	Owner        string   `yaml:"owner"`
-	Teams        []string `yaml:"teams"`
-	Participants []string `yaml:"participating-teams"`
+	Teams        strList  `yaml:"teams"`
+	Participants strList  `yaml:"participating-teams"`
+	PartSIGs     strList  `yaml:"participating-sigs"`
+	KEPNumber    any      `yaml:"kep-number"`
+}
+
+// strList is a list of strings that may be written as one string.
+type strList []string
+
+func (l *strList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if v := strings.TrimSpace(n.Value); v != "" {
+			*l = strList{v}
+		}
+		return nil
+	}
+	var s []string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	*l = s
+	return nil
+}
+
+// frontMatterKeys are the keys evident reads; siteKeys are those of static
+// site generators, understood as not about people, teams or dates.
+var (
+	frontMatterKeys = yamlKeys(reflect.TypeOf(frontMatter{}))
+	siteKeys        = []string{"layout", "tags", "description", "weight", "permalink", "categories", "category", "slug", "draft",
+		"summary", "sidebar_position", "sidebar_label", "nav_order", "parent", "toc", "keywords", "aliases", "lang", "id", "type", "labels", "menu", "url"}
+)
+
+func yamlKeys(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// unknownKeys reports the front matter's keys that evident does not read.
+func (d *Doc) unknownKeys(block string) {
+	var m yaml.Node
+	if yaml.Unmarshal([]byte(block), &m) != nil || len(m.Content) == 0 || m.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	kv := m.Content[0].Content
+	for i := 0; i+1 < len(kv); i += 2 {
+		k := kv[i].Value
+		if !slices.Contains(frontMatterKeys, k) && !slices.Contains(siteKeys, strings.ToLower(k)) {
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: front-matter key %q is not one evident reads; ignored (it reads %s)",
+				d.Path, kv[i].Line+1, k, strings.Join(frontMatterKeys, ", ")))
+		}
+	}
 }
 
 func parseFrontMatter(name, text string) (*Doc, error) {
@@ -365,20 +448,21 @@ func parseFrontMatter(name, text string) (*Doc, error) {
 		return nil, yamlError(name, 1, err)
 	}
 	d := &Doc{Path: name, Format: "front-matter", Title: fm.Title, Status: fm.Status}
+	d.unknownKeys(rest[:end])
 	if d.Title == "" {
 		d.Title = firstHeading(rest[end:])
 	}
 	if d.Title == "" {
 		d.Title = titleFromName(name)
 	}
-	d.Created = d.date("created", first(fm.Created, fm.Date))
+	d.Created = d.date("created", first(fm.Created, fm.CreationDate, fm.Date))
 	d.Updated = d.date("updated", first(fm.Updated, fm.LastUpdated))
 	authors := fm.Authors
 	if fm.Author != "" {
 		authors = append(authors, splitPeople(fm.Author)...)
 	}
 	d.addLogins(authors, connectors.RoleAuthor)
-	d.addLogins(fm.Reviewers, connectors.RoleReviewer)
+	d.addLogins([]string(fm.Reviewers), connectors.RoleReviewer)
 	d.addLogins(fm.Approvers, connectors.RoleApprover)
 	sponsors := fm.Sponsors
 	if fm.Sponsor != "" {
@@ -388,10 +472,10 @@ func parseFrontMatter(name, text string) (*Doc, error) {
 	if fm.Delegate != "" {
 		d.addLogins([]string{fm.Delegate}, connectors.RoleDelegate)
 	}
-	d.OwningTeam = first(fm.OwningTeam, fm.Team, fm.Owner)
-	d.Participating = append(slices.Clone(fm.Teams), fm.Participants...)
+	d.OwningTeam = first(fm.OwningTeam, fm.OwningSIG, fm.Team, fm.Owner)
+	d.Participating = slices.Concat(fm.Teams, fm.Participants, fm.PartSIGs)
 	seen := map[string]bool{}
-	for _, t := range append(append([]string{d.OwningTeam}, fm.Teams...), fm.Participants...) {
+	for _, t := range slices.Concat([]string{d.OwningTeam}, d.Participating) {
 		if t = strings.TrimSpace(t); t != "" && !seen[strings.ToLower(t)] {
 			seen[strings.ToLower(t)] = true
 			d.Teams = append(d.Teams, t)
@@ -422,6 +506,7 @@ func parseMarkdown(name, text string) *Doc {
 	if lines := strings.SplitN(text, "\n", 40); len(lines) == 40 {
 		head = strings.Join(lines[:39], "\n")
 	}
+
 	if m := authorLine.FindStringSubmatch(head); m != nil {
 		d.Format = "go-design"
 		d.addPeople(strings.ReplaceAll(strings.ReplaceAll(m[1], "&lt;", "<"), "&gt;", ">"), connectors.RoleAuthor)

@@ -3,6 +3,7 @@ package rfc
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -372,5 +373,44 @@ func BenchmarkLocal_KEPCorpus(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestParse_FrontMatterReadsTheKEPKeysAndNamesUnknownOnes(t *testing.T) {
+	d, err := Parse("docs/caching.md", []byte("---\ntitle: Shared caching\nauthors: alice\nowning-sig: sig-auth\nparticipating-sigs: [sig-node, sig-apps]\ncreation-date: 2026-02-03\nreviewrs: [bob]\nlayout: post\n---\n# Shared caching\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.OwningTeam != "sig-auth" || !slices.Equal(d.Teams, []string{"sig-auth", "sig-node", "sig-apps"}) || d.Created.Format(time.DateOnly) != "2026-02-03" {
+		t.Errorf("teams %v owner %q created %v", d.Teams, d.OwningTeam, d.Created)
+	}
+	if len(d.People) != 1 || d.People[0].Login != "alice" || d.People[0].Role != connectors.RoleAuthor {
+		t.Errorf("a single author written as a string: %+v", d.People)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], `docs/caching.md:7: front-matter key "reviewrs" is not one evident reads`) {
+		t.Errorf("problems: %q", d.Problems)
+	}
+	for _, k := range []string{"owning-team: payments\nparticipating-teams: [search]", "team: payments\nteams: [search]"} {
+		d, _ := Parse("x.md", []byte("---\ntitle: X\n"+k+"\n---\n"))
+		if !slices.Equal(d.Teams, []string{"payments", "search"}) || len(d.Problems) != 0 {
+			t.Errorf("%q: %v %q", k, d.Teams, d.Problems)
+		}
+	}
+}
+
+func TestParse_APlainNoteIsNotADesignDocument(t *testing.T) {
+	for name, body := range map[string]string{
+		"notes.md":    "- buy milk\n- ask bob about caching\n",
+		"README.md":   "# Design docs\n\nOne file per proposal.\n",
+		"TEMPLATE.md": "# Title\n\nAuthor(s): [name]\n",
+	} {
+		d, err := Parse(name, []byte(body))
+		var skip *SkipError
+		if d != nil || !errors.As(err, &skip) || !strings.Contains(err.Error(), name+": ") || !strings.HasSuffix(err.Error(), "; skipped") {
+			t.Errorf("%s: %v %v", name, d, err)
+		}
+	}
+	if d, err := Parse("caching.md", []byte("# Shared caching layer\n\nWe propose...\n")); d == nil || err != nil {
+		t.Errorf("a titled document: %v %v", d, err)
 	}
 }
