@@ -47,7 +47,7 @@ func (o *Org) Classify(a *connectors.Artifact) Result {
 	var roleOrder []connectors.Role
 	for _, c := range o.counterparts(a) {
 		ids := o.teamsOf(c.System, c.ID)
-		label := counterpartLabel(a.Kind, c.Role)
+		label := counterpartLabel(a, c.Role)
 		if len(ids) == 0 {
 			missing = append(missing, fmt.Sprintf("%s %s is in no team (add %s to a team's members.%s)", label, c.ID, c.ID, memberKey(c.System)))
 			continue
@@ -209,14 +209,17 @@ func (o *Org) counterparts(a *connectors.Artifact) []connectors.Identity {
 	return out
 }
 
-func counterpartLabel(k connectors.Kind, r connectors.Role) string {
+// counterpartLabel names a person by the part they played beside the
+// user's: the author of an RFC the user reviewed is its author, not a
+// co-author; a co-author only when the user wrote it too.
+func counterpartLabel(a *connectors.Artifact, r connectors.Role) string {
 	switch {
-	case k == connectors.KindReview && r == connectors.RoleAuthor:
+	case a.Kind == connectors.KindReview && r == connectors.RoleAuthor:
 		return "PR author"
-	case k == connectors.KindRFC && r == connectors.RoleAuthor:
+	case a.Kind == connectors.KindRFC && r == connectors.RoleAuthor && a.HasRole(connectors.RoleAuthor):
 		return "co-author"
-	case k == connectors.KindJiraIssue:
-		return string(r)
+	case a.Kind == connectors.KindRFC && r == connectors.RoleAuthor:
+		return "RFC author"
 	}
 	return string(r)
 }

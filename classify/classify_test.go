@@ -83,7 +83,7 @@ func TestClassify_ScopeRules(t *testing.T) {
 			Roles: []connectors.Role{connectors.RoleReviewer}, DeclaredTeams: []string{"sig-payments", "SIG-Payments", "wg-lts"},
 			Counterparts: []connectors.Identity{gh("frank", connectors.RoleAuthor), gh("erin", connectors.RoleApprover)}},
 			ScopeOrg, []string{"identity", "payments", "wg-lts"},
-			"co-author frank is in Identity; the document declares Payments, wg-lts (wg-lts not in your org config); you are in Platform; 4 teams are involved counting yours (org_threshold 3)", DomainCrossTeamInfluence},
+			"RFC author frank is in Identity; the document declares Payments, wg-lts (wg-lts not in your org config); you are in Platform; 4 teams are involved counting yours (org_threshold 3)", DomainCrossTeamInfluence},
 		{"RFC authored: approvers count", &connectors.Artifact{SourceType: "rfc", Kind: connectors.KindRFC, Container: "keps",
 			Roles: []connectors.Role{connectors.RoleAuthor}, DeclaredTeams: []string{"sig-platform"},
 			Counterparts: []connectors.Identity{gh("erin", connectors.RoleApprover)}},
@@ -93,10 +93,13 @@ func TestClassify_ScopeRules(t *testing.T) {
 			ScopeTeam, []string{}, "the document declares Platform; you are in Platform", DomainTechnicalImpact},
 		{"RFC reviewed: approvers are not counterparts of a reviewer", &connectors.Artifact{SourceType: "rfc", Kind: connectors.KindRFC, Container: "keps",
 			Roles: []connectors.Role{connectors.RoleReviewer}, Counterparts: []connectors.Identity{gh("bob", connectors.RoleAuthor), gh("erin", connectors.RoleApprover)}},
-			ScopeTeam, []string{}, "co-author bob is in Platform; you are in Platform", DomainOrgLeverage},
+			ScopeTeam, []string{}, "RFC author bob is in Platform; you are in Platform", DomainOrgLeverage},
+		{"RFC co-authored: the other author is a co-author", &connectors.Artifact{SourceType: "rfc", Kind: connectors.KindRFC, Container: "keps",
+			Roles: []connectors.Role{connectors.RoleAuthor}, Counterparts: []connectors.Identity{gh("frank", connectors.RoleAuthor)}},
+			ScopeCrossTeam, []string{"identity"}, "co-author frank is in Identity; you are in Platform", DomainCrossTeamInfluence},
 		{"RFC author matched by name", &connectors.Artifact{SourceType: "rfc", Kind: connectors.KindRFC, Container: "peps",
 			Roles: []connectors.Role{connectors.RoleReviewer}, Counterparts: []connectors.Identity{{System: "name", ID: "Frank Ito", Role: connectors.RoleAuthor}}},
-			ScopeCrossTeam, []string{"identity"}, "co-author Frank Ito is in Identity; you are in Platform", DomainCrossTeamInfluence},
+			ScopeCrossTeam, []string{"identity"}, "RFC author Frank Ito is in Identity; you are in Platform", DomainCrossTeamInfluence},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
