@@ -4,7 +4,10 @@
 //
 // JQL has no portable "commented by", so the search selects candidates by
 // involvement — reporter, assignee now or before, status changed by, or
-// watcher (commenting makes a watcher) — updated since the cursor, and the
+// watcher (commenting makes a watcher), and on Cloud also updatedBy(),
+// which finds comments by a user who does not watch the issue (autowatch
+// off, or unwatched); Server/DC has no such function — updated since the
+// cursor, and the
 // user's roles are then decided from each issue's comments and changelog,
 // fetching the pages beyond the ones embedded in the search result.
 //
@@ -104,8 +107,11 @@ type cursor struct {
 	TZ     string               `json:"tz,omitempty"`
 	// ByTime: this Jira refused the involvement clauses (WAS, CHANGED BY,
 	// watcher), so candidates are selected by update time alone.
-	ByTime bool   `json:"by_time,omitempty"`
-	Points string `json:"points_field,omitempty"` // "-" when the instance has none
+	ByTime bool `json:"by_time,omitempty"`
+	// NoUpdatedBy: this Jira refused the updatedBy() function (Cloud has
+	// it; a site or proxy that does not is searched without it).
+	NoUpdatedBy bool   `json:"no_updated_by,omitempty"`
+	Points      string `json:"points_field,omitempty"` // "-" when the instance has none
 }
 
 const cursorVersion = 1
@@ -159,12 +165,17 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if err != nil {
 		loc = time.UTC
 	}
-	res, err := c.search(ctx, c.jql(cur.From, loc, cur.ByTime), cur)
+	res, err := c.search(ctx, c.jql(cur.From, loc, cur), cur)
 	var qe *queryError
+	if errors.As(err, &qe) && !cur.ByTime && !cur.NoUpdatedBy && c.cfg.Deployment != "server" {
+		cur.NoUpdatedBy = true
+		page.Problems = append(page.Problems, "this Jira refused the updatedBy() JQL function; issues you only commented on without watching them may be missed")
+		res, err = c.search(ctx, c.jql(cur.From, loc, cur), cur)
+	}
 	if errors.As(err, &qe) && !cur.ByTime {
 		// Select by update time alone; roles still come from each issue.
 		cur.ByTime = true
-		res, err = c.search(ctx, c.jql(cur.From, loc, true), cur)
+		res, err = c.search(ctx, c.jql(cur.From, loc, cur), cur)
 	}
 	if err != nil {
 		return page, err
@@ -225,10 +236,18 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 // jql selects the candidates: issues the user is involved in (or, byTime,
 // every issue), updated since from (in the profile's time zone, floored to
 // the minute).
-func (c *Connector) jql(from time.Time, loc *time.Location, byTime bool) string {
+func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string {
 	u := strconv.Quote(c.cfg.User)
-	q := fmt.Sprintf("(reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s) AND ", u, u, u, u, u)
-	if byTime {
+	involved := fmt.Sprintf("reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s", u, u, u, u, u)
+	if c.cfg.Deployment != "server" && !cur.NoUpdatedBy {
+		// Cloud also finds what the user changed or commented on without
+		// watching it (autowatch off, or unwatched): updatedBy counts
+		// creation, field changes and comments, at day precision, so a day
+		// of overlap.
+		involved += fmt.Sprintf(" OR issue in updatedBy(%s, %q)", u, from.In(loc).AddDate(0, 0, -1).Format("2006/01/02"))
+	}
+	q := "(" + involved + ") AND "
+	if cur.ByTime {
 		q = ""
 	}
 	q += fmt.Sprintf("updated >= %q", from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))

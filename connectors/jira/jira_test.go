@@ -308,3 +308,29 @@ func TestFetch_AJiraWithoutMyselfIsReadInUTC(t *testing.T) {
 	}
 	checkComplete(t, h, want)
 }
+
+func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.T) {
+	at := t0.Add(30 * 24 * time.Hour)
+	for _, d := range []struct {
+		deployment, me string
+		found      bool
+	}{{jirafake.Cloud, "5b10ac8d82e05b22cc7d4ef5", true}, {jirafake.DataCenter, "alice", false}} {
+		t.Run(d.deployment, func(t *testing.T) {
+			quiet := &jirafake.Issue{Key: "OPS-9", Project: "OPS", Type: "Task", Summary: "Noisy alerts", Status: "Open", StatusCategory: "new",
+				Reporter: "someone", Created: at, Updated: at.Add(2 * time.Hour),
+				Comments:  []jirafake.Comment{{Author: d.me, Body: "This alert fires on every deploy; see the runbook.", Created: at.Add(time.Hour)}},
+				Unwatched: []string{d.me}}
+			h := newHarness(t, d.deployment, d.me, []*jirafake.Issue{quiet}, nil)
+			if err := h.pass(); err != nil {
+				t.Fatal(err)
+			}
+			a, ok := h.got["jira:OPS-9"]
+			if ok != d.found {
+				t.Fatalf("found %v, want %v (Server/DC has no updatedBy: a documented limit)", ok, d.found)
+			}
+			if ok && (!a.HasRole(connectors.RoleCommenter) || !a.OccurredAt.Equal(at.Add(time.Hour))) {
+				t.Errorf("roles %v at %v", a.Roles, a.OccurredAt)
+			}
+		})
+	}
+}

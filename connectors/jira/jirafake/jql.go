@@ -40,6 +40,7 @@ type clause struct {
 	field, op string
 	values    []string
 	at        time.Time
+	until     time.Time // updatedBy's dateTo, exclusive; zero: open
 }
 
 func (c clause) eval(s *Server, is *Issue) bool {
@@ -94,6 +95,24 @@ func (c clause) eval(s *Server, is *Issue) bool {
 			}
 		}
 		return false
+	case "issue updatedBy":
+		// Jira Cloud: created, a field changed, or a comment made by the user
+		// within [from, to] (days in the searcher's zone).
+		in := func(t time.Time) bool { return !t.Before(c.at) && (c.until.IsZero() || t.Before(c.until)) }
+		if user(is.Reporter) && in(is.Created) {
+			return true
+		}
+		for _, h := range is.History {
+			if user(h.Author) && in(h.Created) {
+				return true
+			}
+		}
+		for _, cm := range is.Comments {
+			if user(cm.Author) && in(cm.Created) {
+				return true
+			}
+		}
+		return false
 	case "updated >=":
 		return !is.Updated.Before(c.at)
 	case "updated >":
@@ -112,18 +131,19 @@ type query struct {
 }
 
 type jqlParser struct {
-	toks []string
-	pos  int
-	loc  *time.Location
-	me   string
+	toks  []string
+	pos   int
+	loc   *time.Location
+	me    string
+	cloud bool // Cloud has the updatedBy function; Server/DC does not
 }
 
-func parseJQL(s string, loc *time.Location, me string) (*query, error) {
+func parseJQL(s string, loc *time.Location, me string, cloud bool) (*query, error) {
 	toks, err := lex(s)
 	if err != nil {
 		return nil, err
 	}
-	p := &jqlParser{toks: toks, loc: loc, me: me}
+	p := &jqlParser{toks: toks, loc: loc, me: me, cloud: cloud}
 	q := &query{}
 	if p.peek() != "" && !strings.EqualFold(p.peek(), "ORDER") {
 		if q.where, err = p.or(); err != nil {
@@ -213,6 +233,9 @@ func (p *jqlParser) term() (expr, error) {
 		return e, nil
 	}
 	field := strings.ToLower(p.next())
+	if field == "issue" {
+		return p.updatedBy()
+	}
 	switch field {
 	case "reporter", "assignee", "watcher", "project", "status", "updated":
 	default:
@@ -268,6 +291,54 @@ func (p *jqlParser) term() (expr, error) {
 		c.at = t
 	default:
 		return nil, jqlErr("Error in the JQL Query: operator %q is not supported by the fake", op)
+	}
+	return c, nil
+}
+
+// updatedBy parses `issue in updatedBy(user[, "from"[, "to"]])`, which only
+// Jira Cloud knows; dates are days in the searcher's zone, to inclusive.
+func (p *jqlParser) updatedBy() (expr, error) {
+	if !strings.EqualFold(p.next(), "in") {
+		return nil, jqlErr("Error in the JQL Query: the fake supports only 'issue in updatedBy(...)'")
+	}
+	if fn := p.next(); !strings.EqualFold(fn, "updatedBy") {
+		return nil, jqlErr("Unable to find JQL function '%s()'.", fn)
+	}
+	if !p.cloud {
+		return nil, jqlErr("Unable to find JQL function 'updatedBy()'.")
+	}
+	if p.next() != "(" {
+		return nil, jqlErr("Error in the JQL Query: expecting '(' after updatedBy")
+	}
+	var args []string
+	for {
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v)
+		if t := p.next(); t == ")" {
+			break
+		} else if t != "," {
+			return nil, jqlErr("Error in the JQL Query: expecting ',' or ')'")
+		}
+	}
+	if len(args) > 3 {
+		return nil, jqlErr("Function 'updatedBy' expected between '1' and '3' arguments but received '%d'.", len(args))
+	}
+	c := clause{field: "issue", op: "updatedBy", values: args[:1]}
+	for i, a := range args[1:] {
+		t, err := time.ParseInLocation("2006/01/02", a, p.loc)
+		if err != nil {
+			if t, err = time.ParseInLocation(time.DateOnly, a, p.loc); err != nil {
+				return nil, jqlErr("Date value '%s' for function 'updatedBy' is invalid; write it as 'yyyy/MM/dd'.", a)
+			}
+		}
+		if i == 0 {
+			c.at = t
+		} else {
+			c.until = t.AddDate(0, 0, 1)
+		}
 	}
 	return c, nil
 }

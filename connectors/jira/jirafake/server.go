@@ -64,6 +64,9 @@ type Issue struct {
 	Comments       []Comment
 	History        []Change
 	Watchers       []string
+	// Unwatched are users who stopped watching (or have autowatch off):
+	// not watchers, even though they commented.
+	Unwatched []string
 }
 
 // Comment is one comment.
@@ -91,7 +94,7 @@ func (is *Issue) watchers() []string {
 	for _, c := range is.Comments {
 		w = append(w, c.Author) // commenting watches an issue, as in Jira's default
 	}
-	return w
+	return slices.DeleteFunc(w, func(u string) bool { return slices.Contains(is.Unwatched, u) })
 }
 
 // Fault is a response given instead of the real one (see package fault).
@@ -445,7 +448,7 @@ func crc(s string) uint32 {
 }
 
 func (s *Server) match(jql string) ([]*Issue, *query, error) {
-	q, err := parseJQL(jql, s.loc(), s.Me.ID)
+	q, err := parseJQL(jql, s.loc(), s.Me.ID, s.Deployment == Cloud)
 	if err != nil {
 		return nil, nil, err
 	}
