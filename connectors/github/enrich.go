@@ -19,7 +19,7 @@ type Team struct {
 
 // Teams reads an organisation's teams, their members and repositories.
 func (c *Connector) Teams(ctx context.Context, org string) ([]Team, error) {
-	ts, err := listAll(func(p int) ([]*gh.Team, *gh.Response, error) {
+	ts, err := ListAll(func(p int) ([]*gh.Team, *gh.Response, error) {
 		return c.api.Teams.ListTeams(ctx, org, &gh.ListOptions{Page: p, PerPage: 100})
 	})
 	if err != nil {
@@ -28,7 +28,7 @@ func (c *Connector) Teams(ctx context.Context, org string) ([]Team, error) {
 	out := []Team{}
 	for _, t := range ts {
 		team := Team{Slug: t.GetSlug(), Name: t.GetName()}
-		members, err := listAll(func(p int) ([]*gh.User, *gh.Response, error) {
+		members, err := ListAll(func(p int) ([]*gh.User, *gh.Response, error) {
 			return c.api.Teams.ListTeamMembersBySlug(ctx, org, team.Slug, &gh.TeamListTeamMembersOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
 		})
 		if err != nil {
@@ -37,7 +37,7 @@ func (c *Connector) Teams(ctx context.Context, org string) ([]Team, error) {
 		for _, m := range members {
 			team.Members = append(team.Members, m.GetLogin())
 		}
-		repos, err := listAll(func(p int) ([]*gh.Repository, *gh.Response, error) {
+		repos, err := ListAll(func(p int) ([]*gh.Repository, *gh.Response, error) {
 			return c.api.Teams.ListTeamReposBySlug(ctx, org, team.Slug, &gh.ListOptions{Page: p, PerPage: 100})
 		})
 		if err != nil {

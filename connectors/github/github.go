@@ -431,9 +431,9 @@ func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
 	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil
 }
 
-// listAll pages through a list endpoint from page 1 to the last. A 404
+// ListAll pages through a list endpoint of go-github from page 1 to the last. A 404
 // means the API has nothing to list there: an empty list, not a failure.
-func listAll[T any](page func(p int) ([]T, *gh.Response, error)) ([]T, error) {
+func ListAll[T any](page func(p int) ([]T, *gh.Response, error)) ([]T, error) {
 	var out []T
 	for p := 1; ; {
 		items, resp, err := page(p)
@@ -524,7 +524,7 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		}
 		return nil, "", c.explain(err, "read pull request "+ref)
 	}
-	reviews, err := listAll(func(p int) ([]*gh.PullRequestReview, *gh.Response, error) {
+	reviews, err := ListAll(func(p int) ([]*gh.PullRequestReview, *gh.Response, error) {
 		return c.api.PullRequests.ListReviews(ctx, owner, repo, n, &gh.ListOptions{Page: p, PerPage: 100})
 	})
 	if err != nil {
@@ -536,7 +536,7 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 	var reviewComments []*gh.PullRequestComment
 	var issueComments []*gh.IssueComment
 	if !mine && pr.GetReviewComments() > 0 {
-		reviewComments, err = listAll(func(p int) ([]*gh.PullRequestComment, *gh.Response, error) {
+		reviewComments, err = ListAll(func(p int) ([]*gh.PullRequestComment, *gh.Response, error) {
 			return c.api.PullRequests.ListComments(ctx, owner, repo, n, &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
 		})
 		if err != nil {
@@ -544,7 +544,7 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		}
 	}
 	if !mine && pr.GetComments() > 0 {
-		issueComments, err = listAll(func(p int) ([]*gh.IssueComment, *gh.Response, error) {
+		issueComments, err = ListAll(func(p int) ([]*gh.IssueComment, *gh.Response, error) {
 			return c.api.Issues.ListComments(ctx, owner, repo, n, &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
 		})
 		if err != nil {
@@ -553,7 +553,7 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 	}
 	a := c.build(owner, repo, pr, reviews, reviewComments, issueComments)
 	if a != nil && c.cfg.Files {
-		files, err := listAll(func(p int) ([]*gh.CommitFile, *gh.Response, error) {
+		files, err := ListAll(func(p int) ([]*gh.CommitFile, *gh.Response, error) {
 			return c.api.PullRequests.ListFiles(ctx, owner, repo, n, &gh.ListOptions{Page: p, PerPage: 100})
 		})
 		if err != nil {

@@ -15,12 +15,14 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/github"
 )
 
 // githubRepo reads documents under a path of a GitHub repository.
 type githubRepo struct {
 	api         *gh.Client
 	tr          *connectors.Transport
+	auth        *connectors.AuthTransport
 	owner, repo string
 	root        string
 	token       connectors.TokenSource
@@ -43,7 +45,7 @@ func newGitHubRepo(cfg Config) (*githubRepo, error) {
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base
 	api.UserAgent = "evident"
-	return &githubRepo{api: api, tr: tr, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/"), token: cfg.Token}, nil
+	return &githubRepo{api: api, tr: tr, auth: auth, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/"), token: cfg.Token}, nil
 }
 
 type remoteFile struct {
@@ -166,11 +168,15 @@ func (g *githubRepo) read(ctx context.Context, c *Connector, f remoteFile) (*con
 // it; their reviews make reviewers and approvers.
 func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (extra, error) {
 	var x extra
-	commits, _, err := g.api.Repositories.ListCommits(ctx, g.owner, g.repo, &gh.CommitsListOptions{Path: file, ListOptions: gh.ListOptions{PerPage: 100}})
-	var er *gh.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == http.StatusNotFound || er.Response.StatusCode == http.StatusConflict) {
-		return x, nil // no history to read (an empty repository answers 409): the document speaks for itself
-	}
+	// Every page: the oldest commit names the author and the creation date.
+	commits, err := github.ListAll(func(p int) ([]*gh.RepositoryCommit, *gh.Response, error) {
+		cs, resp, err := g.api.Repositories.ListCommits(ctx, g.owner, g.repo, &gh.CommitsListOptions{Path: file, ListOptions: gh.ListOptions{PerPage: 100, Page: p}})
+		var er *gh.ErrorResponse
+		if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusConflict {
+			return nil, &gh.Response{}, nil // an empty repository answers 409: the document speaks for itself
+		}
+		return cs, resp, err
+	})
 	if err != nil {
 		return x, g.explain(err, "list the commits of "+file)
 	}
@@ -204,7 +210,9 @@ func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (ex
 			if l := pr.GetUser().GetLogin(); l != "" && len(seenPR) == 1 {
 				x.authors = append(x.authors, Person{Login: l, Role: connectors.RoleAuthor})
 			}
-			reviews, _, err := g.api.PullRequests.ListReviews(ctx, g.owner, g.repo, n, &gh.ListOptions{PerPage: 100})
+			reviews, err := github.ListAll(func(p int) ([]*gh.PullRequestReview, *gh.Response, error) {
+				return g.api.PullRequests.ListReviews(ctx, g.owner, g.repo, n, &gh.ListOptions{PerPage: 100, Page: p})
+			})
 			if err != nil {
 				return x, g.explain(err, fmt.Sprintf("list the reviews of %s/%s#%d", g.owner, g.repo, n))
 			}
@@ -251,6 +259,7 @@ func (g *githubRepo) explain(err error, doing string) error {
 	case errors.As(err, &er) && er.Response != nil:
 		switch er.Response.StatusCode {
 		case http.StatusUnauthorized:
+			g.auth.Forget() // read the token again next time: it may have been rotated
 			return connectors.AuthErrorf("GitHub rejected the token from %s (401 %s)", g.token.Describe(), er.Message)
 		case http.StatusForbidden:
 			return connectors.AuthErrorf("GitHub refused access with the token from %s (403 %s)", g.token.Describe(), er.Message)

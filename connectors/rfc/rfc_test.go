@@ -414,3 +414,50 @@ func TestParse_APlainNoteIsNotADesignDocument(t *testing.T) {
 		t.Errorf("a titled document: %v %v", d, err)
 	}
 }
+
+func TestGitHub_HistoryPagesToTheOldestCommit(t *testing.T) {
+	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := ghfake.New(clock)
+	first := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
+	var commits []ghfake.FileCommit
+	for i := 249; i >= 0; i-- { // newest first; the oldest by alice
+		who := "bob"
+		if i == 0 {
+			who = "alice"
+		}
+		commits = append(commits, ghfake.FileCommit{SHA: fmt.Sprintf("%040x", i+1), Author: who, Date: first.Add(time.Duration(i) * 24 * time.Hour)})
+	}
+	fake.Files = map[string]map[string]string{"acme/rfcs": {"rfcs/0001-long.md": "# A long-lived design\n"}}
+	fake.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {"rfcs/0001-long.md": commits}}
+	srv := httptest.NewServer(fake.Handler())
+	defer srv.Close()
+	c, _ := New(Config{Name: "rfcs", BaseURL: srv.URL + "/", Repo: "acme/rfcs", Path: "rfcs/", Me: Me{GitHub: "alice"}, Clock: clock})
+	got, _, _ := fetchAll(t, c, nil)
+	a, ok := got["rfc:rfcs:0001-long.md"]
+	if !ok || !slices.Equal(a.Roles, []connectors.Role{connectors.RoleAuthor}) || !a.Activity.CreatedAt.Equal(first) {
+		t.Errorf("past 100 commits, the author and creation date come from the oldest: %v %+v", ok, a)
+	}
+	if h := fake.Hits()["commits"]; h != 3 {
+		t.Errorf("commit pages read: %d, want 3", h)
+	}
+}
+
+func TestGitHub_ARotatedTokenCommandIsReadAgainAfterA401(t *testing.T) {
+	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := ghfake.New(clock)
+	fake.Token = "new-token"
+	fake.Files = map[string]map[string]string{"acme/rfcs": {"rfcs/0001.md": "# One\n"}}
+	srv := httptest.NewServer(fake.Handler())
+	defer srv.Close()
+	tokFile := filepath.Join(t.TempDir(), "tok")
+	os.WriteFile(tokFile, []byte("old-token"), 0o600)
+	c, _ := New(Config{Name: "rfcs", BaseURL: srv.URL + "/", Repo: "acme/rfcs", Path: "rfcs/", Me: Me{GitHub: "alice"}, Clock: clock,
+		Token: connectors.TokenSource{Command: "cat " + tokFile}})
+	if _, err := c.Fetch(context.Background(), nil); !errors.Is(err, connectors.ErrAuth) {
+		t.Fatalf("old token: %v", err)
+	}
+	os.WriteFile(tokFile, []byte("new-token"), 0o600) // the user rotates it
+	if _, err := c.Fetch(context.Background(), nil); err != nil {
+		t.Fatalf("after rotation the command is read again: %v", err)
+	}
+}
