@@ -87,6 +87,30 @@ type Transport struct {
 	pacers    map[string]*rate.Limiter
 	paceLimit map[string]int
 	requests  int
+	skew      time.Duration // the server's clock minus ours, from its Date header
+}
+
+// Now is the present as the server sees it: the local clock corrected by
+// the skew of the server's last Date header.
+func (t *Transport) Now() time.Time {
+	t.mu.Lock()
+	skew := t.skew
+	t.mu.Unlock()
+	return t.clock().Now().Add(skew)
+}
+
+// ClampFuture keeps an upstream time from passing the present: a time in
+// the future (a skewed clock, a bad record) would move a high-water mark
+// ahead and hide real activity until the clock caught up. It returns the
+// time to use and a problem to report, or "" when at was not in the future.
+func (t *Transport) ClampFuture(what string, at time.Time) (time.Time, string) {
+	now := t.Now()
+	// Date headers have second precision: a minute's slack.
+	if !at.After(now.Add(time.Minute)) {
+		return at, ""
+	}
+	return now, fmt.Sprintf("%s is dated %s, %s in the future; read as now so no later activity is hidden", what,
+		at.UTC().Format(time.RFC3339), at.Sub(now).Round(time.Second))
 }
 
 // Pace is a request budget per window for one family of paths.
@@ -241,8 +265,15 @@ func backoff(attempt int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// observe records the budget headers of a response.
+// observe records the budget headers of a response, and the skew of its
+// Date.
 func (t *Transport) observe(res string, h http.Header) {
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		skew := d.Sub(t.clock().Now()).Truncate(time.Second)
+		t.mu.Lock()
+		t.skew = skew
+		t.mu.Unlock()
+	}
 	rem := h.Get("X-RateLimit-Remaining")
 	if rem == "" {
 		return

@@ -228,7 +228,10 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	newest := cur.From
 	fresh := 0
 	for _, it := range items {
-		upd := it.GetUpdatedAt().Time.UTC()
+		upd, skew := c.tr.ClampFuture(fmt.Sprintf("%s (updated_at)", it.GetHTMLURL()), it.GetUpdatedAt().Time.UTC())
+		if skew != "" {
+			page.Problems = append(page.Problems, skew)
+		}
 		if upd.After(newest) {
 			newest = upd
 		}

@@ -17,19 +17,20 @@ import (
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
-	t      *testing.T
-	fake   *ghfake.Server
-	srv    *httptest.Server
-	clock  *connectors.FakeClock
-	conn   *Connector
-	cursor connectors.Cursor
-	got    map[string]connectors.Artifact
-	ingest int // artifacts delivered, duplicates included
+	problems []string
+	t        *testing.T
+	fake     *ghfake.Server
+	srv      *httptest.Server
+	clock    *connectors.FakeClock
+	conn     *Connector
+	cursor   connectors.Cursor
+	got      map[string]connectors.Artifact
+	ingest   int // artifacts delivered, duplicates included
 }
 
 func newHarness(t *testing.T, prs []*ghfake.PR, tweak func(*Config)) *harness {
 	t.Helper()
-	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	clock := connectors.NewFakeClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	fake := ghfake.New(clock)
 	fake.Token = "ghp_test_token_value"
 	fake.Add(prs...)
@@ -53,6 +54,7 @@ func newHarness(t *testing.T, prs []*ghfake.PR, tweak func(*Config)) *harness {
 func (h *harness) pass() error {
 	for i := 0; i < 10000; i++ {
 		page, err := h.conn.Fetch(context.Background(), h.cursor)
+		h.problems = append(h.problems, page.Problems...)
 		if page.Cursor != nil {
 			for _, a := range page.Artifacts {
 				h.got[a.Key] = a
@@ -427,5 +429,32 @@ func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 	}
 	if len(h2.got) != 60 {
 		t.Errorf("with reviewed-by: refused: %d PRs, want the 60 found by commenter:", len(h2.got))
+	}
+}
+
+func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	bad := &ghfake.PR{Owner: "acme", Repo: "payments", Number: 1, Title: "Skewed", Author: "carol", CreatedAt: now.Add(-time.Hour),
+		UpdatedAt: now.AddDate(3, 0, 0), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: now.Add(-time.Hour)}}}
+	h := newHarness(t, []*ghfake.PR{bad}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.got["github:acme/payments#1"]; !ok {
+		t.Fatal("the skewed PR itself is kept")
+	}
+	if !slices.ContainsFunc(h.problems, func(p string) bool { return strings.Contains(p, "in the future; read as now") }) {
+		t.Errorf("the skew is not reported: %q", h.problems)
+	}
+	// Real activity an hour later is found by the next pass.
+	h.clock.Advance(time.Hour)
+	later := now.Add(30 * time.Minute)
+	h.fake.Add(&ghfake.PR{Owner: "acme", Repo: "payments", Number: 2, Title: "Real", Author: "carol", CreatedAt: later, UpdatedAt: later,
+		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: later}}})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.got["github:acme/payments#2"]; !ok {
+		t.Error("activity after a future timestamp was hidden by the cursor")
 	}
 }

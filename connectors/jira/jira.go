@@ -183,7 +183,10 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	newest := cur.From
 	fresh := 0
 	for _, ri := range res.issues {
-		upd := time.Time(ri.issue.Fields.Updated).UTC()
+		upd, skew := c.tr.ClampFuture(ri.issue.Key+" (updated)", time.Time(ri.issue.Fields.Updated).UTC())
+		if skew != "" {
+			page.Problems = append(page.Problems, skew)
+		}
 		if upd.After(newest) {
 			newest = upd
 		}

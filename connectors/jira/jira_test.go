@@ -334,3 +334,27 @@ func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.
 		})
 	}
 }
+
+func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T) {
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // the harness clock
+	me := "5b10ac8d82e05b22cc7d4ef5"
+	skewed := &jirafake.Issue{Key: "PAY-7", Project: "PAY", Type: "Bug", Summary: "Skewed", Status: "Open", StatusCategory: "new",
+		Reporter: me, Created: now.Add(-time.Hour), Updated: now.AddDate(2, 0, 0)}
+	h := newHarness(t, jirafake.Cloud, me, []*jirafake.Issue{skewed}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.got["jira:PAY-7"]; !ok {
+		t.Fatal("the skewed issue itself is kept")
+	}
+	h.clock.Advance(2 * time.Hour)
+	later := now.Add(time.Hour)
+	h.fake.Add(&jirafake.Issue{Key: "PAY-8", Project: "PAY", Type: "Bug", Summary: "Real", Status: "Open", StatusCategory: "new",
+		Reporter: me, Created: later, Updated: later})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.got["jira:PAY-8"]; !ok {
+		t.Error("activity after a future updated time was hidden by the cursor")
+	}
+}

@@ -185,6 +185,8 @@ type reply struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// The server's clock, as real services send it: clients read skew from it.
+	w.Header().Set("Date", s.Clock.Now().UTC().Format(http.TimeFormat))
 	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
 	if r.Method != http.MethodGet {
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"}, nil)

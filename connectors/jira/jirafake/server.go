@@ -174,6 +174,8 @@ var (
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// The server's clock, as real services send it: clients read skew from it.
+	w.Header().Set("Date", s.Clock.Now().UTC().Format(http.TimeFormat))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path := r.URL.Path
