@@ -313,7 +313,7 @@ func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.
 	at := t0.Add(30 * 24 * time.Hour)
 	for _, d := range []struct {
 		deployment, me string
-		found      bool
+		found          bool
 	}{{jirafake.Cloud, "5b10ac8d82e05b22cc7d4ef5", true}, {jirafake.DataCenter, "alice", false}} {
 		t.Run(d.deployment, func(t *testing.T) {
 			quiet := &jirafake.Issue{Key: "OPS-9", Project: "OPS", Type: "Task", Summary: "Noisy alerts", Status: "Open", StatusCategory: "new",

@@ -122,7 +122,6 @@ type SkipError struct{ Path, Why string }
 
 func (e *SkipError) Error() string { return fmt.Sprintf("%s: %s; skipped", e.Path, e.Why) }
 
-
 // --- Kubernetes KEPs ---
 
 type kepYAML struct {
@@ -361,28 +360,28 @@ func firstHeading(text string) string {
 // --- Markdown with YAML front matter ---
 
 type frontMatter struct {
-	Title        string   `yaml:"title"`
-	Status       string   `yaml:"status"`
-	Authors      strList  `yaml:"authors"`
-	Author       string   `yaml:"author"`
-	Reviewers    strList  `yaml:"reviewers"`
-	Approvers    strList  `yaml:"approvers"`
-	Sponsors     strList  `yaml:"sponsors"`
-	Sponsor      string   `yaml:"sponsor"`
-	Delegate     string   `yaml:"delegate"`
-	Created      string   `yaml:"created"`
-	Date         string   `yaml:"date"`
-	CreationDate string   `yaml:"creation-date"`
-	Updated      string   `yaml:"updated"`
-	LastUpdated  string   `yaml:"last-updated"`
-	Team         string   `yaml:"team"`
-	OwningTeam   string   `yaml:"owning-team"`
-	OwningSIG    string   `yaml:"owning-sig"`
-	Owner        string   `yaml:"owner"`
-	Teams        strList  `yaml:"teams"`
-	Participants strList  `yaml:"participating-teams"`
-	PartSIGs     strList  `yaml:"participating-sigs"`
-	KEPNumber    any      `yaml:"kep-number"`
+	Title        string  `yaml:"title"`
+	Status       string  `yaml:"status"`
+	Authors      strList `yaml:"authors"`
+	Author       string  `yaml:"author"`
+	Reviewers    strList `yaml:"reviewers"`
+	Approvers    strList `yaml:"approvers"`
+	Sponsors     strList `yaml:"sponsors"`
+	Sponsor      string  `yaml:"sponsor"`
+	Delegate     string  `yaml:"delegate"`
+	Created      string  `yaml:"created"`
+	Date         string  `yaml:"date"`
+	CreationDate string  `yaml:"creation-date"`
+	Updated      string  `yaml:"updated"`
+	LastUpdated  string  `yaml:"last-updated"`
+	Team         string  `yaml:"team"`
+	OwningTeam   string  `yaml:"owning-team"`
+	OwningSIG    string  `yaml:"owning-sig"`
+	Owner        string  `yaml:"owner"`
+	Teams        strList `yaml:"teams"`
+	Participants strList `yaml:"participating-teams"`
+	PartSIGs     strList `yaml:"participating-sigs"`
+	KEPNumber    any     `yaml:"kep-number"`
 }
 
 // strList is a list of strings that may be written as one string.
