@@ -78,6 +78,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
 		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
+	a.completeValues(root)
 	return root
 }
 
