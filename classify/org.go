@@ -2,7 +2,7 @@
 // why, in sentences a person can check. It is pure: facts in, tags and
 // reasons out, no I/O.
 //
-// # Scope (DESIGN.md, rule 3)
+// # Scope
 //
 // Teams touched = owner teams of the container ∪ teams of the counterparts ∪
 // teams the artifact declares. The counterparts are the people whose work the

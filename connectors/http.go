@@ -54,7 +54,7 @@ func (e *RateLimitError) Error() string {
 }
 
 // Transport is an http.RoundTripper that is a good citizen of someone
-// else's API (DESIGN.md, rule 4):
+// else's API:
 //
 //   - it reads X-RateLimit-Remaining/Reset (per X-RateLimit-Resource) and,
 //     when a budget is spent, waits for its reset before the next request;

@@ -25,7 +25,7 @@ var version = "dev"
 
 // backend is what the triage commands need of the store. The store itself
 // satisfies it; so does the daemon's client when `evident run` owns the
-// store (DESIGN.md, "One store, one owner").
+// store.
 type backend interface {
 	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
 	Get(ctx context.Context, id string) (store.Item, error)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -158,4 +159,34 @@ func httpCmd(ts *testscript.TestScript, neg bool, args []string) {
 		out += "set-cookie: " + c + "\n"
 	}
 	ts.Stdout().Write([]byte(out + string(b)))
+}
+
+// TestRepository_RefersToNothingOutsideIt: the project documents itself; no
+// tracked file sends a reader to a folder beside the checkout.
+func TestRepository_RefersToNothingOutsideIt(t *testing.T) {
+	outside := "../" + "shared"
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" && strings.Contains(p, "rfc")) {
+			return filepath.SkipDir
+		}
+		ext := filepath.Ext(p)
+		if d.IsDir() || (ext != ".go" && ext != ".md" && ext != ".yaml" && ext != ".txtar" && ext != ".html" && d.Name() != "run") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), outside) {
+			t.Errorf("%s refers to %s", p, outside)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/evident-sync/evident/connectors"
 )
 
-// View is an item as the outside contract shows it (CONTRACT.md, "JSON of
-// an item"): effective values, the user's edits applied.
+// View is an item as the outside contract shows it (the item JSON of
+// list, show and export): effective values, the user's edits applied.
 type View struct {
 	ID          string            `json:"id"`
 	State       State             `json:"state"`
