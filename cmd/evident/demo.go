@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/evident-sync/evident/pipeline"
 	"github.com/evident-sync/evident/pipeline/demo"
@@ -30,6 +31,13 @@ then DIR/demo.yaml is written too, and evident --config DIR/demo.yaml inbox
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			dir := a.dataDirFlag
+			if dir != "" {
+				abs, err := filepath.Abs(dir)
+				if err != nil {
+					return fmt.Errorf("demo store %s: %w", dir, err)
+				}
+				dir = abs
+			}
 			if dir == "" {
 				tmp, err := os.MkdirTemp("", "evident-demo-")
 				if err != nil {
@@ -71,7 +79,7 @@ then DIR/demo.yaml is written too, and evident --config DIR/demo.yaml inbox
 			more := "the web UI (evident demo, without --no-serve), or keep this store with evident --data-dir DIR demo"
 			if a.dataDirFlag != "" {
 				cfg := filepath.Join(dir, "demo.yaml")
-				if err := os.WriteFile(cfg, []byte(env.YAML), 0o600); err != nil {
+				if err := os.WriteFile(cfg, keptDemoConfig(env.YAML), 0o600); err != nil {
 					st.Close()
 					return fmt.Errorf("write %s: %w", cfg, err)
 				}
@@ -112,4 +120,26 @@ func (a *app) demoSummary(cmd *cobra.Command, st *store.Store, more string) erro
 	}
 	printReport(a.stdout, r)
 	return nil
+}
+
+// keptDemoConfig is the demo's config without its sources (fakes and a
+// folder that are gone when the demo ends): the org model, to read the kept
+// store with.
+func keptDemoConfig(y string) []byte {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(y), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return []byte(y)
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "sources" {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			break
+		}
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return []byte(y)
+	}
+	return append([]byte("# The evident demo's organisation, to read the store kept beside this file.\n# Its sources were fakes that ended with the demo.\n"), out...)
 }
