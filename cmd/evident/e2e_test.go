@@ -114,7 +114,7 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 	}
 	checks := []struct{ key, scope, reason string }{
 		{"github:oss-lab/fuzz-corpus#7", "unknown", "no team found: no team owns oss-lab/fuzz-corpus (add it to a team's repos); PR author mallory is in no team (add mallory to a team's members.github)"},
-		{"rfc:design-docs:keps/sig-architecture/0300-api-deprecation-policy/kep.yaml", "org", "co-author ivan is in Architecture; the document declares Architecture, Payments, Identity, Search, wg-lts (wg-lts not in your org config)"},
+		{"rfc:design-docs:keps/sig-architecture/0300-api-deprecation-policy/kep.yaml", "org", "RFC author ivan is in Architecture; the document declares Architecture, Payments, Identity, Search, wg-lts (wg-lts not in your org config)"},
 		{"rfc:rfcs:0012-ledger-sharding.md", "org", "RFC author carol is in Payments"},
 	}
 	for _, ch := range checks {
