@@ -420,6 +420,9 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the daemon did not stop within 10 s of SIGTERM")
 	}
+	if n := strings.Count(derr.String(), "web UI on"); n != 1 {
+		t.Errorf("the start-up line appears %d times:\n%s", n, derr.String())
+	}
 	direct := c.list("--config", cfg)
 	if len(direct) != len(viaDaemon) {
 		t.Fatalf("%d items through the daemon, %d without", len(viaDaemon), len(direct))
