@@ -3,6 +3,7 @@ package connectors
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // Cursor is a connector's own record of how far it has read: a versioned,
@@ -50,3 +51,15 @@ type Connector interface {
 // 403 that is not a rate limit). The pipeline stops retrying such a source
 // until its configuration changes.
 var ErrAuth = errors.New("authentication failed")
+
+// AuthError is a failure of a source's credentials — a token missing, or
+// refused — said in one sentence with what to do. It matches ErrAuth.
+type AuthError struct{ Msg string }
+
+func (e *AuthError) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, ErrAuth) hold.
+func (e *AuthError) Is(target error) bool { return target == ErrAuth }
+
+// AuthErrorf formats an AuthError.
+func AuthErrorf(format string, a ...any) error { return &AuthError{fmt.Sprintf(format, a...)} }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -19,16 +19,16 @@ import (
 // org.codeowners on, and checks the reasons name where each owner came from.
 func TestEnrichment_CodeOwnersAndGitHubTeamsCompleteTheModel(t *testing.T) {
 	ctx := context.Background()
-	fake := ghfake.New(connectors.RealClock)
+	fake := githubtest.New(connectors.RealClock)
 	fake.Token, fake.SearchLimit = "tok", 6000
 	at := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
-	pr := func(repo string, n int, author string, files ...string) *ghfake.PR {
-		return &ghfake.PR{Owner: "acme", Repo: repo, Number: n, Title: repo, Author: author, CreatedAt: at, UpdatedAt: at, Files: files,
-			Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}}
+	pr := func(repo string, n int, author string, files ...string) *githubtest.PR {
+		return &githubtest.PR{Owner: "acme", Repo: repo, Number: n, Title: repo, Author: author, CreatedAt: at, UpdatedAt: at, Files: files,
+			Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}}
 	}
 	fake.Add(pr("widgets", 1, "zed", "billing/charge.go", "README.md"), pr("gadgets", 2, "newbie", "main.go"), pr("platform-ci", 3, "newbie", "ci.yml"))
 	fake.Files = map[string]map[string]string{"acme/widgets": {".github/CODEOWNERS": "*       @acme/docs-guild\nbilling/ @acme/payments\n"}}
-	fake.Teams = map[string][]ghfake.Team{"acme": {
+	fake.Teams = map[string][]githubtest.Team{"acme": {
 		{Slug: "search", Name: "Search", Members: []string{"newbie"}, Repos: []string{"acme/gadgets"}},
 		{Slug: "payments", Name: "Payments", Members: []string{"carol"}},
 		{Slug: "docs-guild", Name: "Docs guild"}, // no org team of that name: ignored

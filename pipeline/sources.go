@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
@@ -76,8 +77,8 @@ func newRFC(c *config.Config, s config.RFCSource, o BuildOptions) (connectors.Co
 
 // tokenOf says where a source's token comes from, and which command
 // stores one.
-func tokenOf(c *config.Config, typ, source string, t config.Token) connectors.TokenSource {
-	ts := connectors.TokenSource{Env: t.TokenEnv, Command: t.TokenCommand}
+func tokenOf(c *config.Config, typ, source string, t config.Token) credentials.TokenSource {
+	ts := credentials.TokenSource{Env: t.TokenEnv, Command: t.TokenCommand}
 	switch {
 	case typ == "github" && len(c.Sources.GitHub) == 1:
 		ts.Auth = "evident auth github"

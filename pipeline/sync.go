@@ -17,6 +17,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -32,7 +33,7 @@ type Source struct {
 	Hash string
 	// Token is where the source's credential comes from; a token that is
 	// certainly missing fails the pass before any request.
-	Token connectors.TokenSource
+	Token credentials.TokenSource
 }
 
 // Stats counts one sync pass of one source.

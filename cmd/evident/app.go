@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/config"
-	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -178,7 +178,7 @@ func storeKey(c *config.Config) ([]byte, error) {
 			return nil, fmt.Errorf("the store is encrypted, but $%s (encryption.key_env) is empty or unset", e.KeyEnv)
 		}
 	case e.Key == config.Keyring:
-		v, err := connectors.DefaultSecrets().Get(storeKeyName)
+		v, err := credentials.DefaultSecrets().Get(storeKeyName)
 		if err != nil {
 			return nil, fmt.Errorf("the store is encrypted, but its key is not in the keyring (evident auth store-key): %v", err)
 		}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/evident-sync/evident/cmd/evident/web"
 	"github.com/evident-sync/evident/config"
-	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/pipeline"
 )
@@ -128,7 +128,7 @@ func (a *app) authStoreKeyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			where, err := connectors.DefaultSecrets().Set(storeKeyName, key)
+			where, err := credentials.DefaultSecrets().Set(storeKeyName, key)
 			if err != nil {
 				return fmt.Errorf("store the key: %w", err)
 			}
@@ -280,7 +280,7 @@ func githubSource(c *config.Config, name string) (src, apiURL, clientID string, 
 
 // keep stores a token for a source and says how to use it.
 func (a *app) keep(c *config.Config, source, tok string) error {
-	where, err := connectors.DefaultSecrets().Set(source, tok)
+	where, err := credentials.DefaultSecrets().Set(source, tok)
 	if err != nil {
 		return fmt.Errorf("store the token: %w", err)
 	}
@@ -335,7 +335,7 @@ func describeCredential(c *config.Config, source string) string {
 		case t.tok.TokenCommand != "":
 			return fmt.Sprintf("token_command %q", t.tok.TokenCommand)
 		case t.tok.Token == config.Keyring:
-			if w := connectors.DefaultSecrets().Where(source); w != "" {
+			if w := credentials.DefaultSecrets().Where(source); w != "" {
 				return "keyring: " + w
 			}
 			return "keyring: nothing stored (run evident auth)"

@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/github/ghfake"
-	"github.com/evident-sync/evident/connectors/jira/jirafake"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
+	"github.com/evident-sync/evident/connectors/jira/jiratest"
 	"github.com/evident-sync/evident/pipeline/demo"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -175,14 +175,14 @@ const crashPRs = 2100
 
 // crashFixture is a GitHub of crashPRs reviewed PRs behind a killer.
 func crashFixture(t *testing.T) (*killer, string, []string) {
-	fake := ghfake.New(connectors.RealClock)
+	fake := githubtest.New(connectors.RealClock)
 	fake.Token, fake.SearchLimit, fake.CoreLimit = "crash-token", 6000, 1_000_000
 	base := time.Now().Add(-300 * 24 * time.Hour).Truncate(time.Second)
 	for i := 0; i < crashPRs; i++ {
 		at := base.Add(time.Duration(i) * 3 * time.Hour)
-		fake.Add(&ghfake.PR{Owner: "acme", Repo: fmt.Sprintf("payments-%d", i%3), Number: i + 1, Title: fmt.Sprintf("Change %d", i), Author: "carol",
-			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}},
-			ReviewComments: []ghfake.Comment{{User: "alice", Body: "nit", CreatedAt: at}}})
+		fake.Add(&githubtest.PR{Owner: "acme", Repo: fmt.Sprintf("payments-%d", i%3), Number: i + 1, Title: fmt.Sprintf("Change %d", i), Author: "carol",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}},
+			ReviewComments: []githubtest.Comment{{User: "alice", Body: "nit", CreatedAt: at}}})
 	}
 	k := &killer{h: fake.Handler()}
 	srv := httptest.NewServer(k)
@@ -560,14 +560,14 @@ sources:
 // data dir.
 func TestE2E_NoSecretLeaks(t *testing.T) {
 	const ghGood, ghBad, jiraGood = "ghp_CANARYgoodGH7f3a9c1e5b2d4f6a8c0e", "ghp_CANARYbadGH1b3d5f7a9c2e4f6a8b0d", "ATATT3xCANARYjiraD4e6f8a0b2c4d6e8f0"
-	fake := ghfake.New(connectors.RealClock)
+	fake := githubtest.New(connectors.RealClock)
 	fake.Token, fake.SearchLimit = ghGood, 6000
 	at := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
-	fake.Add(&ghfake.PR{Owner: "acme", Repo: "payments-api", Number: 1, Title: "Refunds", Author: "carol", CreatedAt: at, UpdatedAt: at,
-		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	fake.Add(&githubtest.PR{Owner: "acme", Repo: "payments-api", Number: 1, Title: "Refunds", Author: "carol", CreatedAt: at, UpdatedAt: at,
+		Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
 	gh := httptest.NewServer(fake.Handler())
 	defer gh.Close()
-	jfake := jirafakeServer(t, jiraGood)
+	jfake := jiraServer(t, jiraGood)
 	defer jfake.Close()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	conf := func(ghEnv string) string {
@@ -644,11 +644,11 @@ sources:
 	})
 }
 
-func jirafakeServer(t *testing.T, token string) *httptest.Server {
-	f := jirafake.New(jirafake.Cloud, jirafake.User{ID: "712020:alice", DisplayName: "Alice Chen"}, connectors.RealClock)
+func jiraServer(t *testing.T, token string) *httptest.Server {
+	f := jiratest.New(jiratest.Cloud, jiratest.User{ID: "712020:alice", DisplayName: "Alice Chen"}, connectors.RealClock)
 	f.Email, f.Token = "alice@acme.example", token
 	at := time.Now().Add(-24 * time.Hour)
-	f.Add(&jirafake.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done",
+	f.Add(&jiratest.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done",
 		Resolution: "Fixed", Reporter: "712020:alice", Assignee: "712020:alice", Created: at, Updated: at, ResolutionDate: at})
 	return httptest.NewServer(f.Handler())
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
 )
 
 func TestWebBase(t *testing.T) {
@@ -39,7 +39,7 @@ func TestDeviceLogin_PendingSlowDownExpiredDenied(t *testing.T) {
 		{"denied", []string{"access_denied"}, "denied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			flow := &ghfake.DeviceFlow{ClientID: "Iv1.evident", Token: "gho_devicetoken", Answers: tc.answers, Interval: 1}
+			flow := &githubtest.DeviceFlow{ClientID: "Iv1.evident", Token: "gho_devicetoken", Answers: tc.answers, Interval: 1}
 			srv := httptest.NewServer(flow.Handler())
 			defer srv.Close()
 			var shown string

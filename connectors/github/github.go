@@ -33,14 +33,16 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
 )
 
 // Config configures a GitHub source.
 type Config struct {
 	Name    string
 	BaseURL string // https://api.github.com/, https://ghe.example/api/v3/, http://127.0.0.1:PORT/
-	Token   connectors.TokenSource
+	Token   credentials.TokenSource
 	Login   string   // the user's login
 	Owners  []string // only repositories of these users/orgs, when set
 	Since   time.Time
@@ -59,8 +61,8 @@ type Config struct {
 // Connector reads one GitHub source. It is safe for one Fetch at a time.
 type Connector struct {
 	cfg   Config
-	tr    *connectors.Transport
-	auth  *connectors.AuthTransport
+	tr    *transport.Transport
+	auth  *transport.AuthTransport
 	api   *gh.Client
 	clock connectors.Clock
 	// ownerQualifier limits searches to the owners: user: (GitHub reads it
@@ -89,8 +91,8 @@ func New(cfg Config) (*Connector, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
-	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]connectors.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
-	auth := &connectors.AuthTransport{Base: headers{tr}, Token: cfg.Token}
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]transport.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
+	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token}
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base
 	api.UserAgent = "evident"
@@ -476,7 +478,7 @@ func (c *Connector) explain(err error, doing string) error {
 	var er *gh.ErrorResponse
 	var rl *gh.RateLimitError
 	var abuse *gh.AbuseRateLimitError
-	var rle *connectors.RateLimitError
+	var rle *transport.RateLimitError
 	var ae *connectors.AuthError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

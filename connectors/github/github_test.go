@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/connectorstest"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -19,25 +21,25 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 type harness struct {
 	problems []string
 	t        *testing.T
-	fake     *ghfake.Server
+	fake     *githubtest.Server
 	srv      *httptest.Server
-	clock    *connectors.FakeClock
+	clock    *connectorstest.Clock
 	conn     *Connector
 	cursor   connectors.Cursor
 	got      map[string]connectors.Artifact
 	ingest   int // artifacts delivered, duplicates included
 }
 
-func newHarness(t *testing.T, prs []*ghfake.PR, tweak func(*Config)) *harness {
+func newHarness(t *testing.T, prs []*githubtest.PR, tweak func(*Config)) *harness {
 	t.Helper()
-	clock := connectors.NewFakeClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
-	fake := ghfake.New(clock)
+	clock := connectorstest.NewClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	fake := githubtest.New(clock)
 	fake.Token = "ghp_test_token_value"
 	fake.Add(prs...)
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(srv.Close)
 	t.Setenv("EVIDENT_TEST_GH_TOKEN", "ghp_test_token_value")
-	cfg := Config{Name: "github", BaseURL: srv.URL + "/", Token: connectors.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
+	cfg := Config{Name: "github", BaseURL: srv.URL + "/", Token: credentials.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
 		Login: "alice", Since: t0, Clock: clock}
 	if tweak != nil {
 		tweak(&cfg)
@@ -76,18 +78,18 @@ func (h *harness) pass() error {
 // heavyReviewer is 2,000 PRs by others that alice reviewed over the year
 // (more than the search cap of 1,000), 30 she only commented on, 40 she
 // authored (two of them also "reviewed" by her), and 50 she never touched.
-func heavyReviewer() (prs []*ghfake.PR, reviewed, commented, authored []string) {
+func heavyReviewer() (prs []*githubtest.PR, reviewed, commented, authored []string) {
 	others := []string{"carol", "dave", "erin", "frank"}
 	for i := 0; i < 2000; i++ {
 		at := t0.Add(time.Duration(i) * 4 * time.Hour)
-		p := &ghfake.PR{Owner: "acme", Repo: fmt.Sprintf("svc-%d", i%9), Number: 1000 + i, Title: fmt.Sprintf("Change %d", i),
+		p := &githubtest.PR{Owner: "acme", Repo: fmt.Sprintf("svc-%d", i%9), Number: 1000 + i, Title: fmt.Sprintf("Change %d", i),
 			Author: others[i%4], CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Additions: i % 300, Deletions: i % 40, ChangedFiles: 1 + i%9,
-			Reviews: []ghfake.Review{{User: "bob", State: "COMMENTED", SubmittedAt: at.Add(-30 * time.Minute)}, {User: "alice", State: "APPROVED", SubmittedAt: at, Body: "LGTM"}}}
+			Reviews: []githubtest.Review{{User: "bob", State: "COMMENTED", SubmittedAt: at.Add(-30 * time.Minute)}, {User: "alice", State: "APPROVED", SubmittedAt: at, Body: "LGTM"}}}
 		if i%5 < 3 {
-			p.ReviewComments = []ghfake.Comment{{User: "alice", Body: "nit", CreatedAt: at.Add(-time.Minute)}, {User: "carol", Body: "done", CreatedAt: at}}
+			p.ReviewComments = []githubtest.Comment{{User: "alice", Body: "nit", CreatedAt: at.Add(-time.Minute)}, {User: "carol", Body: "done", CreatedAt: at}}
 		}
 		if i%5 == 0 {
-			p.IssueComments = []ghfake.Comment{{User: "ci-bot", Body: "green", CreatedAt: at}}
+			p.IssueComments = []githubtest.Comment{{User: "ci-bot", Body: "green", CreatedAt: at}}
 		}
 		if i%3 == 0 {
 			p.Merged, p.MergedAt, p.State = true, at.Add(time.Hour), "closed"
@@ -97,24 +99,24 @@ func heavyReviewer() (prs []*ghfake.PR, reviewed, commented, authored []string) 
 	}
 	for i := 0; i < 30; i++ {
 		at := t0.Add(time.Duration(i)*24*time.Hour + 7*time.Minute)
-		prs = append(prs, &ghfake.PR{Owner: "acme", Repo: "docs", Number: i + 1, Title: "Docs " + fmt.Sprint(i), Author: "erin",
-			CreatedAt: at, UpdatedAt: at.Add(time.Hour), IssueComments: []ghfake.Comment{{User: "alice", Body: "+1", CreatedAt: at.Add(10 * time.Minute)}}})
+		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: "docs", Number: i + 1, Title: "Docs " + fmt.Sprint(i), Author: "erin",
+			CreatedAt: at, UpdatedAt: at.Add(time.Hour), IssueComments: []githubtest.Comment{{User: "alice", Body: "+1", CreatedAt: at.Add(10 * time.Minute)}}})
 		commented = append(commented, fmt.Sprintf("github:acme/docs#%d", i+1))
 	}
 	for i := 0; i < 40; i++ {
 		at := t0.Add(time.Duration(i)*48*time.Hour + 3*time.Minute)
-		p := &ghfake.PR{Owner: "acme", Repo: "platform", Number: i + 1, Title: "Mine " + fmt.Sprint(i), Author: "alice",
-			CreatedAt: at, UpdatedAt: at.Add(2 * time.Hour), Reviews: []ghfake.Review{{User: "bob", State: "APPROVED", SubmittedAt: at.Add(time.Hour)}}}
+		p := &githubtest.PR{Owner: "acme", Repo: "platform", Number: i + 1, Title: "Mine " + fmt.Sprint(i), Author: "alice",
+			CreatedAt: at, UpdatedAt: at.Add(2 * time.Hour), Reviews: []githubtest.Review{{User: "bob", State: "APPROVED", SubmittedAt: at.Add(time.Hour)}}}
 		if i < 2 {
-			p.Reviews = append(p.Reviews, ghfake.Review{User: "alice", State: "COMMENTED", SubmittedAt: at.Add(90 * time.Minute)})
+			p.Reviews = append(p.Reviews, githubtest.Review{User: "alice", State: "COMMENTED", SubmittedAt: at.Add(90 * time.Minute)})
 		}
 		prs = append(prs, p)
 		authored = append(authored, fmt.Sprintf("github:acme/platform#%d", i+1))
 	}
 	for i := 0; i < 50; i++ {
 		at := t0.Add(time.Duration(i) * 24 * time.Hour)
-		prs = append(prs, &ghfake.PR{Owner: "acme", Repo: "noise", Number: i + 1, Title: "Not hers", Author: "dave", CreatedAt: at, UpdatedAt: at,
-			Reviews: []ghfake.Review{{User: "bob", State: "APPROVED", SubmittedAt: at}}})
+		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: "noise", Number: i + 1, Title: "Not hers", Author: "dave", CreatedAt: at, UpdatedAt: at,
+			Reviews: []githubtest.Review{{User: "bob", State: "APPROVED", SubmittedAt: at}}})
 	}
 	return
 }
@@ -165,22 +167,22 @@ func TestFetch_BackfillIsCompleteAcrossTheSearchCap(t *testing.T) {
 func TestFetch_FactsAndDatesOfTheWork(t *testing.T) {
 	week1 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	week2 := week1.Add(8 * 24 * time.Hour)
-	prs := []*ghfake.PR{
+	prs := []*githubtest.PR{
 		{Owner: "acme", Repo: "payments-api", Number: 42, Title: "Add idempotency keys", Author: "carol",
 			CreatedAt: week1.Add(-48 * time.Hour), UpdatedAt: week2.Add(time.Hour), Merged: true, MergedAt: week2.Add(time.Hour), State: "closed",
 			Additions: 240, Deletions: 31, ChangedFiles: 6,
-			Reviews: []ghfake.Review{
+			Reviews: []githubtest.Review{
 				{User: "alice", State: "CHANGES_REQUESTED", Body: "Two concerns", SubmittedAt: week1},
 				{User: "bob", State: "APPROVED", SubmittedAt: week1.Add(time.Hour)},
 				{User: "alice", State: "APPROVED", SubmittedAt: week2},
 			},
-			ReviewComments: []ghfake.Comment{{User: "alice", CreatedAt: week1}, {User: "alice", CreatedAt: week1}, {User: "carol", CreatedAt: week1}},
-			IssueComments:  []ghfake.Comment{{User: "alice", CreatedAt: week2.Add(10 * time.Minute)}},
+			ReviewComments: []githubtest.Comment{{User: "alice", CreatedAt: week1}, {User: "alice", CreatedAt: week1}, {User: "carol", CreatedAt: week1}},
+			IssueComments:  []githubtest.Comment{{User: "alice", CreatedAt: week2.Add(10 * time.Minute)}},
 		},
 		{Owner: "acme", Repo: "search-ui", Number: 7, Title: "Typeahead", Author: "erin", CreatedAt: week1, UpdatedAt: week2,
-			IssueComments: []ghfake.Comment{{User: "alice", CreatedAt: week2.Add(-time.Hour)}}},
+			IssueComments: []githubtest.Comment{{User: "alice", CreatedAt: week2.Add(-time.Hour)}}},
 		{Owner: "acme", Repo: "platform-ci", Number: 3, Title: "Cache modules", Author: "alice", CreatedAt: week1, UpdatedAt: week2,
-			Reviews: []ghfake.Review{{User: "alice", State: "COMMENTED", SubmittedAt: week1}, {User: "bob", State: "APPROVED", SubmittedAt: week1}}, Reviewers: []string{"dave"}},
+			Reviews: []githubtest.Review{{User: "alice", State: "COMMENTED", SubmittedAt: week1}, {User: "bob", State: "APPROVED", SubmittedAt: week1}}, Reviewers: []string{"dave"}},
 	}
 	h := newHarness(t, prs, nil)
 	if err := h.pass(); err != nil {
@@ -246,9 +248,9 @@ func TestFetch_SecondSyncHasNoDuplicatesAndAQuietPollIs304s(t *testing.T) {
 		t.Errorf("quiet poll: %v, want at most 3 requests, all 304", quiet)
 	}
 	// An update is picked up by the next pass, once.
-	h.fake.Update("acme/svc-0#1000", func(p *ghfake.PR) {
+	h.fake.Update("acme/svc-0#1000", func(p *githubtest.PR) {
 		p.UpdatedAt = h.clock.Now()
-		p.Reviews = append(p.Reviews, ghfake.Review{User: "alice", State: "COMMENTED", SubmittedAt: h.clock.Now()})
+		p.Reviews = append(p.Reviews, githubtest.Review{User: "alice", State: "COMMENTED", SubmittedAt: h.clock.Now()})
 	})
 	h.ingest = 0
 	if err := h.pass(); err != nil {
@@ -263,7 +265,7 @@ func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 	prs, reviewed, _, _ := heavyReviewer()
 	h := newHarness(t, prs[:2000], nil)
 	// PR 1,450 fails beyond the transport's retries.
-	h.fake.Inject(ghfake.Fault{Path: "/repos/acme/svc-1/pulls/2450", Status: 502, Body: "bad gateway", Times: 5})
+	h.fake.Inject(githubtest.Fault{Path: "/repos/acme/svc-1/pulls/2450", Status: 502, Body: "bad gateway", Times: 5})
 	err := h.pass()
 	if err == nil || !strings.Contains(err.Error(), "502") {
 		t.Fatalf("want the 502 to end the pass, got %v", err)
@@ -289,10 +291,10 @@ func TestFetch_WaitsAsTheLimitsSay(t *testing.T) {
 	prs, _, _, _ := heavyReviewer()
 	h := newHarness(t, prs[:150], nil)
 	h.fake.CoreLimit = 100 // a backfill of 150 PRs needs more than one hour's budget
-	h.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 403, Headers: map[string]string{"Retry-After": "90"},
+	h.fake.Inject(githubtest.Fault{Path: "/search/issues", Status: 403, Headers: map[string]string{"Retry-After": "90"},
 		Body: `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}`})
-	h.fake.Inject(ghfake.Fault{Path: "/reviews", Status: 429, Body: `{"message":"Too Many Requests"}`})
-	h.fake.Inject(ghfake.Fault{Path: "/pulls/1003", Status: 403,
+	h.fake.Inject(githubtest.Fault{Path: "/reviews", Status: 429, Body: `{"message":"Too Many Requests"}`})
+	h.fake.Inject(githubtest.Fault{Path: "/pulls/1003", Status: 403,
 		Body: `{"message":"You have exceeded a secondary rate limit and have been temporarily blocked from content creation.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}`})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
@@ -334,7 +336,7 @@ func TestFetch_RejectedTokenIsOneClearSentence(t *testing.T) {
 func TestFetch_MalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 	prs, _, _, _ := heavyReviewer()
 	h := newHarness(t, prs[:20], nil)
-	h.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 200, Body: `{"total_count": 3, "items": [{"number": "x"`})
+	h.fake.Inject(githubtest.Fault{Path: "/search/issues", Status: 200, Body: `{"total_count": 3, "items": [{"number": "x"`})
 	err := h.pass()
 	if err == nil || !strings.Contains(err.Error(), "malformed") {
 		t.Fatalf("want a malformed-response error, got %v", err)
@@ -349,10 +351,10 @@ func TestFetch_MalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 
 func TestFetch_EnterpriseBaseURLAndOwners(t *testing.T) {
 	prs, _, _, _ := heavyReviewer()
-	prs = append(prs[:10], &ghfake.PR{Owner: "elsewhere", Repo: "x", Number: 1, Author: "zed", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
-		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: t0.Add(time.Hour)}}})
+	prs = append(prs[:10], &githubtest.PR{Owner: "elsewhere", Repo: "x", Number: 1, Author: "zed", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
+		Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: t0.Add(time.Hour)}}})
 	h := newHarness(t, prs, func(c *Config) { c.Owners = []string{"acme"} })
-	ghe, err := New(Config{Name: "ghe", BaseURL: h.srv.URL + "/api/v3/", Token: connectors.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
+	ghe, err := New(Config{Name: "ghe", BaseURL: h.srv.URL + "/api/v3/", Token: credentials.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
 		Login: "alice", Owners: []string{"acme"}, Since: t0, Clock: h.clock})
 	if err != nil {
 		t.Fatal(err)
@@ -412,7 +414,7 @@ func TestFetch_AnUnsortedSearchIsPagedAndSplitUnderTheCap(t *testing.T) {
 func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 	prs, _, _, _ := heavyReviewer()
 	h := newHarness(t, prs[:100], func(c *Config) { c.Owners = []string{"acme"} })
-	h.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 422, Times: 1,
+	h.fake.Inject(githubtest.Fault{Path: "/search/issues", Status: 422, Times: 1,
 		Body: `{"message":"Validation Failed","errors":[{"message":"The listed users cannot be searched","resource":"Search","field":"q","code":"invalid"}],"documentation_url":"https://docs.github.com/v3/search/"}`})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
@@ -423,7 +425,7 @@ func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 	// Refused both ways, reviewed-by: is skipped; commenter: still finds
 	// the 60 PRs the user also commented on.
 	h2 := newHarness(t, prs[:100], func(c *Config) { c.Owners = []string{"acme"} })
-	h2.fake.Inject(ghfake.Fault{Path: "/search/issues", Status: 422, Times: 2, Body: `{"message":"Validation Failed","errors":[]}`})
+	h2.fake.Inject(githubtest.Fault{Path: "/search/issues", Status: 422, Times: 2, Body: `{"message":"Validation Failed","errors":[]}`})
 	if err := h2.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -434,9 +436,9 @@ func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 
 func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	bad := &ghfake.PR{Owner: "acme", Repo: "payments", Number: 1, Title: "Skewed", Author: "carol", CreatedAt: now.Add(-time.Hour),
-		UpdatedAt: now.AddDate(3, 0, 0), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: now.Add(-time.Hour)}}}
-	h := newHarness(t, []*ghfake.PR{bad}, nil)
+	bad := &githubtest.PR{Owner: "acme", Repo: "payments", Number: 1, Title: "Skewed", Author: "carol", CreatedAt: now.Add(-time.Hour),
+		UpdatedAt: now.AddDate(3, 0, 0), Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: now.Add(-time.Hour)}}}
+	h := newHarness(t, []*githubtest.PR{bad}, nil)
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -449,8 +451,8 @@ func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
 	// Real activity an hour later is found by the next pass.
 	h.clock.Advance(time.Hour)
 	later := now.Add(30 * time.Minute)
-	h.fake.Add(&ghfake.PR{Owner: "acme", Repo: "payments", Number: 2, Title: "Real", Author: "carol", CreatedAt: later, UpdatedAt: later,
-		Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: later}}})
+	h.fake.Add(&githubtest.PR{Owner: "acme", Repo: "payments", Number: 2, Title: "Real", Author: "carol", CreatedAt: later, UpdatedAt: later,
+		Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: later}}})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,9 @@ import (
 
 	jira "github.com/andygrunwald/go-jira"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
 )
 
 // Config configures a Jira source.
@@ -47,7 +49,7 @@ type Config struct {
 	BaseURL    string
 	Deployment string // cloud or server
 	Email      string // Cloud: the account email used with the API token
-	Token      connectors.TokenSource
+	Token      credentials.TokenSource
 	User       string   // me.jira: Cloud accountId or Server username
 	Projects   []string // only these projects, when set
 	Since      time.Time
@@ -60,8 +62,8 @@ type Config struct {
 // Connector reads one Jira source. It is safe for one Fetch at a time.
 type Connector struct {
 	cfg    Config
-	tr     *connectors.Transport
-	auth   *connectors.AuthTransport
+	tr     *transport.Transport
+	auth   *transport.AuthTransport
 	client *jira.Client
 	base   string
 }
@@ -83,8 +85,8 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = connectors.RealClock
 	}
-	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock}
-	auth := &connectors.AuthTransport{Base: tr, Token: cfg.Token}
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
+	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
 	if cfg.Deployment == "cloud" {
 		auth.Basic = cfg.Email
 	}
@@ -410,7 +412,7 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 	if errors.As(err, &ae) {
 		return hr, ae
 	}
-	var rle *connectors.RateLimitError
+	var rle *transport.RateLimitError
 	if errors.As(err, &rle) {
 		return hr, fmt.Errorf("%s: Jira %w", doing, err)
 	}

@@ -10,33 +10,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/jira/jirafake"
+	"github.com/evident-sync/evident/connectors/connectorstest"
+	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
 	t      *testing.T
-	fake   *jirafake.Server
-	clock  *connectors.FakeClock
+	fake   *jiratest.Server
+	clock  *connectorstest.Clock
 	conn   *Connector
 	cursor connectors.Cursor
 	got    map[string]connectors.Artifact
 	ingest int
 }
 
-func newHarness(t *testing.T, deployment string, me string, issues []*jirafake.Issue, tweak func(*Config)) *harness {
+func newHarness(t *testing.T, deployment string, me string, issues []*jiratest.Issue, tweak func(*Config)) *harness {
 	t.Helper()
-	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	fake := jirafake.New(deployment, jirafake.User{ID: me, DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
+	clock := connectorstest.NewClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := jiratest.New(deployment, jiratest.User{ID: me, DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
 	fake.Email, fake.Token = "alice@acme.example", "jira-secret-token"
 	fake.Add(issues...)
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(srv.Close)
 	t.Setenv("EVIDENT_TEST_JIRA_TOKEN", "jira-secret-token")
 	cfg := Config{Name: "jira", BaseURL: srv.URL, Deployment: deployment, Email: "alice@acme.example",
-		Token: connectors.TokenSource{Env: "EVIDENT_TEST_JIRA_TOKEN"}, User: me, Since: t0, Clock: clock, PageSize: 7}
+		Token: credentials.TokenSource{Env: "EVIDENT_TEST_JIRA_TOKEN"}, User: me, Since: t0, Clock: clock, PageSize: 7}
 	if tweak != nil {
 		tweak(&cfg)
 	}
@@ -69,51 +71,51 @@ func (h *harness) pass() error {
 }
 
 // work is a mix of issues the user touched in every way, and some she did not.
-func work(me string) (issues []*jirafake.Issue, want map[string][]connectors.Role) {
+func work(me string) (issues []*jiratest.Issue, want map[string][]connectors.Role) {
 	want = map[string][]connectors.Role{}
 	at := func(d int) time.Time { return t0.Add(time.Duration(d) * 24 * time.Hour) }
-	add := func(is *jirafake.Issue, roles ...connectors.Role) {
+	add := func(is *jiratest.Issue, roles ...connectors.Role) {
 		issues = append(issues, is)
 		if roles != nil {
 			want["jira:"+is.Key] = roles
 		}
 	}
 	// Reported and resolved, not assigned at first: initiative.
-	add(&jirafake.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done", Resolution: "Fixed",
+	add(&jiratest.Issue{Key: "PAY-1", Project: "PAY", Type: "Bug", Summary: "Refund rounding", Status: "Done", StatusCategory: "done", Resolution: "Fixed",
 		Reporter: me, Assignee: me, Created: at(3), Updated: at(5), ResolutionDate: at(5),
-		History: []jirafake.Change{{Author: me, Created: at(4), Items: []jirafake.ChangeItem{{Field: "assignee", To: me, ToString: "Alice"}}},
-			{Author: me, Created: at(5), Items: []jirafake.ChangeItem{{Field: "status", FromString: "Open", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}},
+		History: []jiratest.Change{{Author: me, Created: at(4), Items: []jiratest.ChangeItem{{Field: "assignee", To: me, ToString: "Alice"}}},
+			{Author: me, Created: at(5), Items: []jiratest.ChangeItem{{Field: "status", FromString: "Open", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}},
 		connectors.RoleAssignee, connectors.RoleReporter, connectors.RoleResolver, connectors.RoleTransitioner)
 	// Commented, the user's comment beyond the embedded page.
-	var cs []jirafake.Comment
+	var cs []jiratest.Comment
 	for i := 0; i < 12; i++ {
-		cs = append(cs, jirafake.Comment{Author: "carol", Body: "note", Created: at(10).Add(time.Duration(i) * time.Hour)})
+		cs = append(cs, jiratest.Comment{Author: "carol", Body: "note", Created: at(10).Add(time.Duration(i) * time.Hour)})
 	}
 	cs[9].Author = me
-	add(&jirafake.Issue{Key: "PAY-2", Project: "PAY", Type: "Story", Summary: "Idempotency", Status: "In Progress", StatusCategory: "indeterminate",
+	add(&jiratest.Issue{Key: "PAY-2", Project: "PAY", Type: "Story", Summary: "Idempotency", Status: "In Progress", StatusCategory: "indeterminate",
 		Reporter: "carol", Assignee: "dave", Created: at(9), Updated: at(11), Comments: cs, StoryPoints: 5}, connectors.RoleCommenter)
 	// Transitioned, the user's transition beyond the embedded changelog.
-	var hs []jirafake.Change
+	var hs []jiratest.Change
 	for i := 0; i < 9; i++ {
-		hs = append(hs, jirafake.Change{Author: "erin", Created: at(20).Add(time.Duration(i) * time.Hour), Items: []jirafake.ChangeItem{{Field: "labels", ToString: "x"}}})
+		hs = append(hs, jiratest.Change{Author: "erin", Created: at(20).Add(time.Duration(i) * time.Hour), Items: []jiratest.ChangeItem{{Field: "labels", ToString: "x"}}})
 	}
-	hs[8] = jirafake.Change{Author: me, Created: at(21), Items: []jirafake.ChangeItem{{Field: "status", FromString: "Blocked", ToString: "In Review"}}}
-	add(&jirafake.Issue{Key: "SRCH-9", Project: "SRCH", Type: "Epic", Summary: "Typeahead v2", Status: "In Review", StatusCategory: "indeterminate",
+	hs[8] = jiratest.Change{Author: me, Created: at(21), Items: []jiratest.ChangeItem{{Field: "status", FromString: "Blocked", ToString: "In Review"}}}
+	add(&jiratest.Issue{Key: "SRCH-9", Project: "SRCH", Type: "Epic", Summary: "Typeahead v2", Status: "In Review", StatusCategory: "indeterminate",
 		Reporter: "erin", Assignee: "erin", Created: at(19), Updated: at(21), History: hs}, connectors.RoleTransitioner)
 	// Assigned (by someone else), not yet resolved.
-	add(&jirafake.Issue{Key: "PLAT-3", Project: "PLAT", Type: "Task", Summary: "Rotate certs", Status: "Open", StatusCategory: "new",
+	add(&jiratest.Issue{Key: "PLAT-3", Project: "PLAT", Type: "Task", Summary: "Rotate certs", Status: "Open", StatusCategory: "new",
 		Reporter: "bob", Assignee: me, Created: at(30), Updated: at(31)}, connectors.RoleAssignee)
 	// Watching only: a candidate, but no role.
-	add(&jirafake.Issue{Key: "PAY-4", Project: "PAY", Type: "Bug", Summary: "Watched", Status: "Open", StatusCategory: "new",
+	add(&jiratest.Issue{Key: "PAY-4", Project: "PAY", Type: "Bug", Summary: "Watched", Status: "Open", StatusCategory: "new",
 		Reporter: "carol", Created: at(40), Updated: at(41), Watchers: []string{me}})
 	// Not involved at all.
-	add(&jirafake.Issue{Key: "OPS-5", Project: "OPS", Type: "Incident", Summary: "Not hers", Status: "Done", StatusCategory: "done",
+	add(&jiratest.Issue{Key: "OPS-5", Project: "OPS", Type: "Incident", Summary: "Not hers", Status: "Done", StatusCategory: "done",
 		Reporter: "zed", Assignee: "zed", Created: at(50), Updated: at(51)})
 	// Updated before since: out of range.
-	add(&jirafake.Issue{Key: "PAY-0", Project: "PAY", Type: "Bug", Summary: "Old", Status: "Done", Reporter: me, Created: t0.Add(-90 * 24 * time.Hour), Updated: t0.Add(-24 * time.Hour)})
+	add(&jiratest.Issue{Key: "PAY-0", Project: "PAY", Type: "Bug", Summary: "Old", Status: "Done", Reporter: me, Created: t0.Add(-90 * 24 * time.Hour), Updated: t0.Add(-24 * time.Hour)})
 	// A burst: 20 issues the user reported in the same minute (more than a page).
 	for i := 0; i < 20; i++ {
-		add(&jirafake.Issue{Key: fmt.Sprintf("PLAT-%d", 100+i), Project: "PLAT", Type: "Task", Summary: "Burst", Status: "Open", StatusCategory: "new",
+		add(&jiratest.Issue{Key: fmt.Sprintf("PLAT-%d", 100+i), Project: "PLAT", Type: "Task", Summary: "Burst", Status: "Open", StatusCategory: "new",
 			Reporter: me, Created: at(60), Updated: at(60).Add(time.Duration(i) * time.Second)}, connectors.RoleReporter)
 	}
 	return issues, want
@@ -142,7 +144,7 @@ func checkComplete(t *testing.T, h *harness, want map[string][]connectors.Role) 
 }
 
 func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.T) {
-	for _, d := range []struct{ deployment, me string }{{jirafake.Cloud, "5b10ac8d82e05b22cc7d4ef5"}, {jirafake.DataCenter, "alice"}} {
+	for _, d := range []struct{ deployment, me string }{{jiratest.Cloud, "5b10ac8d82e05b22cc7d4ef5"}, {jiratest.DataCenter, "alice"}} {
 		t.Run(d.deployment, func(t *testing.T) {
 			issues, want := work(d.me)
 			h := newHarness(t, d.deployment, d.me, issues, nil)
@@ -160,7 +162,7 @@ func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.
 				t.Errorf("PAY-2: comments %d points %v counterparts %v", p2.Activity.Comments, p2.Activity.StoryPoints, p2.Counterparts)
 			}
 			hits := h.fake.Hits()
-			if hits["comment"] == 0 || (d.deployment == jirafake.Cloud && hits["changelog"] == 0) || (d.deployment == jirafake.DataCenter && hits["issue"] == 0) {
+			if hits["comment"] == 0 || (d.deployment == jiratest.Cloud && hits["changelog"] == 0) || (d.deployment == jiratest.DataCenter && hits["issue"] == 0) {
 				t.Errorf("pages beyond the embedded ones were not fetched: %v", hits)
 			}
 			// Idempotent: a second pass delivers nothing new.
@@ -177,7 +179,7 @@ func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.
 
 func TestFetch_ProjectsLimitTheSearch(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.DataCenter, "alice", issues, func(c *Config) { c.Projects = []string{"PAY"} })
+	h := newHarness(t, jiratest.DataCenter, "alice", issues, func(c *Config) { c.Projects = []string{"PAY"} })
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -195,15 +197,15 @@ func TestFetch_ProjectsLimitTheSearch(t *testing.T) {
 func TestFetch_TimeZoneBoundary(t *testing.T) {
 	me := "alice"
 	first := time.Date(2026, 3, 4, 13, 5, 0, 0, time.UTC)
-	issues := []*jirafake.Issue{{Key: "PAY-1", Project: "PAY", Type: "Task", Summary: "a", Status: "Open", Reporter: me, Created: first, Updated: first}}
-	h := newHarness(t, jirafake.DataCenter, me, issues, func(c *Config) { c.Since = first.Add(-24 * time.Hour) })
+	issues := []*jiratest.Issue{{Key: "PAY-1", Project: "PAY", Type: "Task", Summary: "a", Status: "Open", Reporter: me, Created: first, Updated: first}}
+	h := newHarness(t, jiratest.DataCenter, me, issues, func(c *Config) { c.Since = first.Add(-24 * time.Hour) })
 	h.fake.TimeZone = "America/Los_Angeles"
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
 	// Two hours later in UTC, still hours "before" the same wall time in Los Angeles.
 	later := first.Add(2 * time.Hour)
-	h.fake.Add(&jirafake.Issue{Key: "PAY-2", Project: "PAY", Type: "Task", Summary: "b", Status: "Open", Reporter: me, Created: later, Updated: later})
+	h.fake.Add(&jiratest.Issue{Key: "PAY-2", Project: "PAY", Type: "Task", Summary: "b", Status: "Open", Reporter: me, Created: later, Updated: later})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -214,8 +216,8 @@ func TestFetch_TimeZoneBoundary(t *testing.T) {
 
 func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
-	h.fake.Inject(jirafake.Fault{Path: "/issue/SRCH-9/changelog", Status: 500, Body: `{"errorMessages":["Internal server error"]}`, Times: 5})
+	h := newHarness(t, jiratest.Cloud, "alice", issues, nil)
+	h.fake.Inject(jiratest.Fault{Path: "/issue/SRCH-9/changelog", Status: 500, Body: `{"errorMessages":["Internal server error"]}`, Times: 5})
 	err := h.pass()
 	if err == nil || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("want the 500 to end the pass, got %v", err)
@@ -232,9 +234,9 @@ func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 
 func TestFetch_WaitsOn429RetryAfter(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
-	h.fake.Inject(jirafake.Fault{Path: "/search/jql", Status: 429, Headers: map[string]string{"Retry-After": "17"}, Body: `{"errorMessages":["Rate limit exceeded."]}`})
-	h.fake.Inject(jirafake.Fault{Path: "/comment", Status: 503, Body: "unavailable"})
+	h := newHarness(t, jiratest.Cloud, "alice", issues, nil)
+	h.fake.Inject(jiratest.Fault{Path: "/search/jql", Status: 429, Headers: map[string]string{"Retry-After": "17"}, Body: `{"errorMessages":["Rate limit exceeded."]}`})
+	h.fake.Inject(jiratest.Fault{Path: "/comment", Status: 503, Body: "unavailable"})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -246,8 +248,8 @@ func TestFetch_WaitsOn429RetryAfter(t *testing.T) {
 
 func TestFetch_RejectedCredentialsNameTheDeploymentAndAuthKind(t *testing.T) {
 	for _, tc := range []struct{ deployment, want string }{
-		{jirafake.Cloud, "Jira Cloud rejected the email and API token from $EVIDENT_TEST_JIRA_TOKEN (basic auth): 401"},
-		{jirafake.DataCenter, "Jira Server/Data Center rejected the personal access token from $EVIDENT_TEST_JIRA_TOKEN (bearer): 401"},
+		{jiratest.Cloud, "Jira Cloud rejected the email and API token from $EVIDENT_TEST_JIRA_TOKEN (basic auth): 401"},
+		{jiratest.DataCenter, "Jira Server/Data Center rejected the personal access token from $EVIDENT_TEST_JIRA_TOKEN (bearer): 401"},
 	} {
 		h := newHarness(t, tc.deployment, "alice", nil, nil)
 		h.fake.Token = "another"
@@ -262,9 +264,9 @@ func TestFetch_RejectedCredentialsNameTheDeploymentAndAuthKind(t *testing.T) {
 }
 
 func TestFetch_WrongDeploymentIsExplained(t *testing.T) {
-	h := newHarness(t, jirafake.DataCenter, "alice", nil, nil)
+	h := newHarness(t, jiratest.DataCenter, "alice", nil, nil)
 	// A Cloud site configured as server: its old search API is gone.
-	h.fake.Inject(jirafake.Fault{Path: "/rest/api/2/search", Status: 410, Body: `{"errorMessages":["The requested API has been removed."]}`})
+	h.fake.Inject(jiratest.Fault{Path: "/rest/api/2/search", Status: 410, Body: `{"errorMessages":["The requested API has been removed."]}`})
 	err := h.pass()
 	if err == nil || !strings.Contains(err.Error(), "set deployment: cloud") {
 		t.Fatalf("got %v, want advice to set deployment: cloud", err)
@@ -276,8 +278,8 @@ func TestFetch_WrongDeploymentIsExplained(t *testing.T) {
 // exactly the user's issues from their comments and changelog.
 func TestFetch_FallsBackToUpdateTimeWhenJQLIsRefused(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.DataCenter, "alice", issues, nil)
-	h.fake.Inject(jirafake.Fault{Path: "/rest/api/2/search", Status: 400,
+	h := newHarness(t, jiratest.DataCenter, "alice", issues, nil)
+	h.fake.Inject(jiratest.Fault{Path: "/rest/api/2/search", Status: 400,
 		Body: `{"errorMessages":["Error in the JQL Query: The operator 'WAS' is not supported by the 'assignee' field."],"errors":{}}`})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
@@ -287,8 +289,8 @@ func TestFetch_FallsBackToUpdateTimeWhenJQLIsRefused(t *testing.T) {
 
 func TestFetch_AMalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.Cloud, "alice", issues, nil)
-	h.fake.Inject(jirafake.Fault{Path: "/search/jql", Status: 200, Body: `{"issues": [{"key": "PAY-1", "fields": {"updated": `})
+	h := newHarness(t, jiratest.Cloud, "alice", issues, nil)
+	h.fake.Inject(jiratest.Fault{Path: "/search/jql", Status: 200, Body: `{"issues": [{"key": "PAY-1", "fields": {"updated": `})
 	err := h.pass()
 	if err == nil || !strings.Contains(err.Error(), "malformed") {
 		t.Fatalf("want a malformed-response error, got %v", err)
@@ -301,8 +303,8 @@ func TestFetch_AMalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 
 func TestFetch_AJiraWithoutMyselfIsReadInUTC(t *testing.T) {
 	issues, want := work("alice")
-	h := newHarness(t, jirafake.DataCenter, "alice", issues, nil)
-	h.fake.Inject(jirafake.Fault{Path: "/myself", Status: 404, Body: `{"errorMessages":["null for uri"]}`})
+	h := newHarness(t, jiratest.DataCenter, "alice", issues, nil)
+	h.fake.Inject(jiratest.Fault{Path: "/myself", Status: 404, Body: `{"errorMessages":["null for uri"]}`})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -314,13 +316,13 @@ func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.
 	for _, d := range []struct {
 		deployment, me string
 		found          bool
-	}{{jirafake.Cloud, "5b10ac8d82e05b22cc7d4ef5", true}, {jirafake.DataCenter, "alice", false}} {
+	}{{jiratest.Cloud, "5b10ac8d82e05b22cc7d4ef5", true}, {jiratest.DataCenter, "alice", false}} {
 		t.Run(d.deployment, func(t *testing.T) {
-			quiet := &jirafake.Issue{Key: "OPS-9", Project: "OPS", Type: "Task", Summary: "Noisy alerts", Status: "Open", StatusCategory: "new",
+			quiet := &jiratest.Issue{Key: "OPS-9", Project: "OPS", Type: "Task", Summary: "Noisy alerts", Status: "Open", StatusCategory: "new",
 				Reporter: "someone", Created: at, Updated: at.Add(2 * time.Hour),
-				Comments:  []jirafake.Comment{{Author: d.me, Body: "This alert fires on every deploy; see the runbook.", Created: at.Add(time.Hour)}},
+				Comments:  []jiratest.Comment{{Author: d.me, Body: "This alert fires on every deploy; see the runbook.", Created: at.Add(time.Hour)}},
 				Unwatched: []string{d.me}}
-			h := newHarness(t, d.deployment, d.me, []*jirafake.Issue{quiet}, nil)
+			h := newHarness(t, d.deployment, d.me, []*jiratest.Issue{quiet}, nil)
 			if err := h.pass(); err != nil {
 				t.Fatal(err)
 			}
@@ -338,9 +340,9 @@ func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.
 func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T) {
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // the harness clock
 	me := "5b10ac8d82e05b22cc7d4ef5"
-	skewed := &jirafake.Issue{Key: "PAY-7", Project: "PAY", Type: "Bug", Summary: "Skewed", Status: "Open", StatusCategory: "new",
+	skewed := &jiratest.Issue{Key: "PAY-7", Project: "PAY", Type: "Bug", Summary: "Skewed", Status: "Open", StatusCategory: "new",
 		Reporter: me, Created: now.Add(-time.Hour), Updated: now.AddDate(2, 0, 0)}
-	h := newHarness(t, jirafake.Cloud, me, []*jirafake.Issue{skewed}, nil)
+	h := newHarness(t, jiratest.Cloud, me, []*jiratest.Issue{skewed}, nil)
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +351,7 @@ func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T)
 	}
 	h.clock.Advance(2 * time.Hour)
 	later := now.Add(time.Hour)
-	h.fake.Add(&jirafake.Issue{Key: "PAY-8", Project: "PAY", Type: "Bug", Summary: "Real", Status: "Open", StatusCategory: "new",
+	h.fake.Add(&jiratest.Issue{Key: "PAY-8", Project: "PAY", Type: "Bug", Summary: "Real", Status: "Open", StatusCategory: "new",
 		Reporter: me, Created: later, Updated: later})
 	if err := h.pass(); err != nil {
 		t.Fatal(err)

@@ -14,18 +14,20 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github"
+	"github.com/evident-sync/evident/connectors/transport"
 )
 
 // githubRepo reads documents under a path of a GitHub repository.
 type githubRepo struct {
 	api         *gh.Client
-	tr          *connectors.Transport
-	auth        *connectors.AuthTransport
+	tr          *transport.Transport
+	auth        *transport.AuthTransport
 	owner, repo string
 	root        string
-	token       connectors.TokenSource
+	token       credentials.TokenSource
 }
 
 func newGitHubRepo(cfg Config) (*githubRepo, error) {
@@ -40,8 +42,8 @@ func newGitHubRepo(cfg Config) (*githubRepo, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
-	tr := &connectors.Transport{Base: cfg.Base, Clock: cfg.Clock}
-	auth := &connectors.AuthTransport{Base: tr, Token: cfg.Token}
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
+	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
 	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
 	api.BaseURL = base
 	api.UserAgent = "evident"

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 )
 
@@ -43,7 +44,7 @@ type Config struct {
 	Dir  string
 
 	BaseURL string
-	Token   connectors.TokenSource
+	Token   credentials.TokenSource
 	Repo    string // owner/name
 	Path    string // folder inside the repository
 

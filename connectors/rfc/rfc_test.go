@@ -19,8 +19,10 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/github/ghfake"
+	"github.com/evident-sync/evident/connectors/connectorstest"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
 )
 
 // manifest reads a corpus MANIFEST.tsv into rows keyed by their first column.
@@ -312,22 +314,22 @@ func TestLocal_GitGivesAuthorshipWhereTheDocumentDoesNot(t *testing.T) {
 }
 
 func TestGitHub_RFCWhosePRTheUserReviewedShowsThemAsReviewer(t *testing.T) {
-	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	fake := ghfake.New(clock)
+	clock := connectorstest.NewClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := githubtest.New(clock)
 	at := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 	fake.Files = map[string]map[string]string{"acme/rfcs": {
 		"rfcs/0042-idempotency.md": "---\ntitle: Idempotent retries\nauthors: ['@carol']\nteam: payments\nteams: [search]\nstatus: accepted\ncreated: 2026-03-30\n---\n# Idempotent retries\n",
 		"rfcs/0043-plain.md":       "# A plain proposal\n\nNo metadata at all.\n",
 		"README.md":                "# RFCs\n",
 	}}
-	fake.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {
+	fake.FileCommits = map[string]map[string][]githubtest.FileCommit{"acme/rfcs": {
 		"rfcs/0042-idempotency.md": {{SHA: "bbb", Author: "carol", Date: at.Add(24 * time.Hour), PR: 7}, {SHA: "aaa", Author: "carol", Date: at, PR: 7}},
 		"rfcs/0043-plain.md":       {{SHA: "ccc", Author: "alice", Date: at, PR: 8}},
 	}}
-	fake.Add(&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 7, Title: "RFC 42", Author: "carol", CreatedAt: at, UpdatedAt: at,
-		Reviews: []ghfake.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(2 * time.Hour)}, {User: "erin", State: "APPROVED", SubmittedAt: at.Add(3 * time.Hour)}}},
-		&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 8, Title: "RFC 43", Author: "alice", CreatedAt: at, UpdatedAt: at,
-			Reviews: []ghfake.Review{{User: "bob", State: "APPROVED", SubmittedAt: at.Add(time.Hour)}}})
+	fake.Add(&githubtest.PR{Owner: "acme", Repo: "rfcs", Number: 7, Title: "RFC 42", Author: "carol", CreatedAt: at, UpdatedAt: at,
+		Reviews: []githubtest.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(2 * time.Hour)}, {User: "erin", State: "APPROVED", SubmittedAt: at.Add(3 * time.Hour)}}},
+		&githubtest.PR{Owner: "acme", Repo: "rfcs", Number: 8, Title: "RFC 43", Author: "alice", CreatedAt: at, UpdatedAt: at,
+			Reviews: []githubtest.Review{{User: "bob", State: "APPROVED", SubmittedAt: at.Add(time.Hour)}}})
 	srv := httptest.NewServer(fake.Handler())
 	defer srv.Close()
 	c, err := New(Config{Name: "rfcs", BaseURL: srv.URL + "/", Repo: "acme/rfcs", Path: "rfcs/", Me: Me{GitHub: "alice"}, Clock: clock})
@@ -416,19 +418,19 @@ func TestParse_APlainNoteIsNotADesignDocument(t *testing.T) {
 }
 
 func TestGitHub_HistoryPagesToTheOldestCommit(t *testing.T) {
-	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	fake := ghfake.New(clock)
+	clock := connectorstest.NewClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := githubtest.New(clock)
 	first := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
-	var commits []ghfake.FileCommit
+	var commits []githubtest.FileCommit
 	for i := 249; i >= 0; i-- { // newest first; the oldest by alice
 		who := "bob"
 		if i == 0 {
 			who = "alice"
 		}
-		commits = append(commits, ghfake.FileCommit{SHA: fmt.Sprintf("%040x", i+1), Author: who, Date: first.Add(time.Duration(i) * 24 * time.Hour)})
+		commits = append(commits, githubtest.FileCommit{SHA: fmt.Sprintf("%040x", i+1), Author: who, Date: first.Add(time.Duration(i) * 24 * time.Hour)})
 	}
 	fake.Files = map[string]map[string]string{"acme/rfcs": {"rfcs/0001-long.md": "# A long-lived design\n"}}
-	fake.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {"rfcs/0001-long.md": commits}}
+	fake.FileCommits = map[string]map[string][]githubtest.FileCommit{"acme/rfcs": {"rfcs/0001-long.md": commits}}
 	srv := httptest.NewServer(fake.Handler())
 	defer srv.Close()
 	c, _ := New(Config{Name: "rfcs", BaseURL: srv.URL + "/", Repo: "acme/rfcs", Path: "rfcs/", Me: Me{GitHub: "alice"}, Clock: clock})
@@ -443,8 +445,8 @@ func TestGitHub_HistoryPagesToTheOldestCommit(t *testing.T) {
 }
 
 func TestGitHub_ARotatedTokenCommandIsReadAgainAfterA401(t *testing.T) {
-	clock := connectors.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	fake := ghfake.New(clock)
+	clock := connectorstest.NewClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	fake := githubtest.New(clock)
 	fake.Token = "new-token"
 	fake.Files = map[string]map[string]string{"acme/rfcs": {"rfcs/0001.md": "# One\n"}}
 	srv := httptest.NewServer(fake.Handler())
@@ -452,7 +454,7 @@ func TestGitHub_ARotatedTokenCommandIsReadAgainAfterA401(t *testing.T) {
 	tokFile := filepath.Join(t.TempDir(), "tok")
 	os.WriteFile(tokFile, []byte("old-token"), 0o600)
 	c, _ := New(Config{Name: "rfcs", BaseURL: srv.URL + "/", Repo: "acme/rfcs", Path: "rfcs/", Me: Me{GitHub: "alice"}, Clock: clock,
-		Token: connectors.TokenSource{Command: "cat " + tokFile}})
+		Token: credentials.TokenSource{Command: "cat " + tokFile}})
 	if _, err := c.Fetch(context.Background(), nil); !errors.Is(err, connectors.ErrAuth) {
 		t.Fatalf("old token: %v", err)
 	}

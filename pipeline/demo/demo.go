@@ -17,8 +17,8 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/github/ghfake"
-	"github.com/evident-sync/evident/connectors/jira/jirafake"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
+	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
 
 // Tokens the demo's fakes accept, set in the process environment.
@@ -35,8 +35,8 @@ type Env struct {
 	YAML string
 	// Env is the environment the config's token_env names.
 	Env    []string
-	GitHub *ghfake.Server
-	Jira   *jirafake.Server
+	GitHub *githubtest.Server
+	Jira   *jiratest.Server
 	// Counts of what the fakes hold for the user.
 	Reviewed, Authored, Issues, RFCs int
 
@@ -62,10 +62,10 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	}
 	env.dir = dir
 	clock := connectors.RealClock
-	env.GitHub = ghfake.New(clock)
+	env.GitHub = githubtest.New(clock)
 	env.GitHub.Token = demoToken
 	env.GitHub.SearchLimit = 600 // a fake on this machine: no need to pace the demo like github.com
-	env.Jira = jirafake.New(jirafake.Cloud, jirafake.User{ID: "712020:alice", DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
+	env.Jira = jiratest.New(jiratest.Cloud, jiratest.User{ID: "712020:alice", DisplayName: "Alice Chen", Email: "alice@acme.example"}, clock)
 	env.Jira.Email, env.Jira.Token, env.Jira.TimeZone = "alice@acme.example", demoToken, "Europe/Berlin"
 	rng := rand.New(rand.NewPCG(2026, 11))
 	env.fillGitHub(rng, now)
@@ -223,7 +223,7 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 			author = others[rng.IntN(len(others))]
 		}
 		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
-		pr := &ghfake.PR{Owner: "acme", Repo: repos[rng.IntN(len(repos))], Number: 100 + i, Title: titles[rng.IntN(len(titles))], Author: author,
+		pr := &githubtest.PR{Owner: "acme", Repo: repos[rng.IntN(len(repos))], Number: 100 + i, Title: titles[rng.IntN(len(titles))], Author: author,
 			CreatedAt: at.Add(-30 * time.Hour), Additions: 10 + rng.IntN(600), Deletions: rng.IntN(200), ChangedFiles: 1 + rng.IntN(20), State: "open"}
 		rounds := 1 + rng.IntN(3)
 		var last time.Time
@@ -239,13 +239,13 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 			if last.After(now) {
 				last = now.Add(-time.Hour)
 			}
-			pr.Reviews = append(pr.Reviews, ghfake.Review{User: "alice", State: state, SubmittedAt: last, Body: []string{"", "Looks good overall; see inline notes."}[rng.IntN(2)]})
+			pr.Reviews = append(pr.Reviews, githubtest.Review{User: "alice", State: state, SubmittedAt: last, Body: []string{"", "Looks good overall; see inline notes."}[rng.IntN(2)]})
 			for k := rng.IntN(4); k > 0; k-- {
-				pr.ReviewComments = append(pr.ReviewComments, ghfake.Comment{User: "alice", Body: "Consider handling the timeout here.", CreatedAt: last})
+				pr.ReviewComments = append(pr.ReviewComments, githubtest.Comment{User: "alice", Body: "Consider handling the timeout here.", CreatedAt: last})
 			}
 		}
 		if rng.IntN(3) == 0 {
-			pr.IssueComments = append(pr.IssueComments, ghfake.Comment{User: author, Body: "Thanks for the review!", CreatedAt: last.Add(time.Hour)})
+			pr.IssueComments = append(pr.IssueComments, githubtest.Comment{User: author, Body: "Thanks for the review!", CreatedAt: last.Add(time.Hour)})
 		}
 		pr.UpdatedAt = last.Add(2 * time.Hour)
 		if pr.UpdatedAt.After(now) {
@@ -260,32 +260,32 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 	// Two reviews in the open-source lab nobody in the org owns: unknown scope.
 	for i := 0; i < 2; i++ {
 		at := now.Add(-time.Duration(100+i*300) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&ghfake.PR{Owner: "oss-lab", Repo: "fuzz-corpus", Number: 7 + i, Title: "Seed corpus for the parser", Author: "mallory",
-			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []ghfake.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+		e.GitHub.Add(&githubtest.PR{Owner: "oss-lab", Repo: "fuzz-corpus", Number: 7 + i, Title: "Seed corpus for the parser", Author: "mallory",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
 		n++
 	}
 	// Comment-only work.
 	for i := 0; i < 5; i++ {
 		at := now.Add(-time.Duration(rng.IntN(20*7*24)) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "search-ui", Number: 300 + i, Title: "Typeahead experiments", Author: "erin",
-			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), IssueComments: []ghfake.Comment{{User: "alice", Body: "We hit the same in Platform; see infra#12.", CreatedAt: at}}})
+		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: "search-ui", Number: 300 + i, Title: "Typeahead experiments", Author: "erin",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), IssueComments: []githubtest.Comment{{User: "alice", Body: "We hit the same in Platform; see infra#12.", CreatedAt: at}}})
 		n++
 	}
 	e.Reviewed = n
 	// Authored.
 	for i := 0; i < 12; i++ {
 		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: []string{"platform-ci", "infra"}[i%2], Number: 500 + i, Title: titles[(i*7)%len(titles)], Author: "alice",
+		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: []string{"platform-ci", "infra"}[i%2], Number: 500 + i, Title: titles[(i*7)%len(titles)], Author: "alice",
 			CreatedAt: at, UpdatedAt: at.Add(20 * time.Hour), Merged: true, MergedAt: at.Add(20 * time.Hour), State: "closed",
 			Additions: 20 + rng.IntN(400), Deletions: rng.IntN(100), ChangedFiles: 1 + rng.IntN(10),
-			Reviews: []ghfake.Review{{User: []string{"bob", "carol", "erin"}[i%3], State: "APPROVED", SubmittedAt: at.Add(10 * time.Hour)}}})
+			Reviews: []githubtest.Review{{User: []string{"bob", "carol", "erin"}[i%3], State: "APPROVED", SubmittedAt: at.Add(10 * time.Hour)}}})
 		e.Authored++
 	}
 	// Noise: PRs of others the user never touched.
 	for i := 0; i < 10; i++ {
 		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour)
-		e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "payments-api", Number: 900 + i, Title: "Not Alice's", Author: "dave", CreatedAt: at, UpdatedAt: at,
-			Reviews: []ghfake.Review{{User: "carol", State: "APPROVED", SubmittedAt: at}}})
+		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: "payments-api", Number: 900 + i, Title: "Not Alice's", Author: "dave", CreatedAt: at, UpdatedAt: at,
+			Reviews: []githubtest.Review{{User: "carol", State: "APPROVED", SubmittedAt: at}}})
 	}
 	// RFCs in a GitHub repository, reviewed through pull requests.
 	at := now.AddDate(0, -2, 0).Truncate(time.Hour)
@@ -293,23 +293,23 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 		"rfcs/0012-ledger-sharding.md":  "---\ntitle: Ledger sharding\nauthors: ['@carol', '@dave']\nteam: payments\nteams: [data]\nstatus: accepted\ncreated: " + at.AddDate(0, 0, -5).Format(time.DateOnly) + "\n---\n# Ledger sharding\n",
 		"rfcs/0015-search-relevance.md": "---\ntitle: Search relevance v2\nauthors: ['@erin']\nteam: search\nstatus: draft\ncreated: " + at.Format(time.DateOnly) + "\n---\n# Search relevance v2\n",
 	}}
-	e.GitHub.FileCommits = map[string]map[string][]ghfake.FileCommit{"acme/rfcs": {
+	e.GitHub.FileCommits = map[string]map[string][]githubtest.FileCommit{"acme/rfcs": {
 		"rfcs/0012-ledger-sharding.md":  {{SHA: "a1b2c3", Author: "carol", Date: at, PR: 41}},
 		"rfcs/0015-search-relevance.md": {{SHA: "d4e5f6", Author: "erin", Date: at.AddDate(0, 0, 9), PR: 44}},
 	}}
-	e.GitHub.Add(&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 41, Title: "RFC: ledger sharding", Author: "carol", CreatedAt: at, UpdatedAt: at,
-		Reviews: []ghfake.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(26 * time.Hour)}, {User: "alice", State: "APPROVED", SubmittedAt: at.Add(80 * time.Hour)}}},
-		&ghfake.PR{Owner: "acme", Repo: "rfcs", Number: 44, Title: "RFC: search relevance", Author: "erin", CreatedAt: at, UpdatedAt: at,
-			Reviews: []ghfake.Review{{User: "alice", State: "COMMENTED", SubmittedAt: at.AddDate(0, 0, 10)}}})
+	e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: "rfcs", Number: 41, Title: "RFC: ledger sharding", Author: "carol", CreatedAt: at, UpdatedAt: at,
+		Reviews: []githubtest.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(26 * time.Hour)}, {User: "alice", State: "APPROVED", SubmittedAt: at.Add(80 * time.Hour)}}},
+		&githubtest.PR{Owner: "acme", Repo: "rfcs", Number: 44, Title: "RFC: search relevance", Author: "erin", CreatedAt: at, UpdatedAt: at,
+			Reviews: []githubtest.Review{{User: "alice", State: "COMMENTED", SubmittedAt: at.AddDate(0, 0, 10)}}})
 	e.RFCs += 2
 	e.Reviewed += 2 // the RFCs' pull requests are reviews too
 }
 
 func (e *Env) fillJira(rng *rand.Rand, now time.Time) {
 	e.Jira.AddUsers(
-		jirafake.User{ID: "712020:bob", DisplayName: "Bob Stone"}, jirafake.User{ID: "712020:carol", DisplayName: "Carol Diaz"},
-		jirafake.User{ID: "712020:dave", DisplayName: "Dave Kim"}, jirafake.User{ID: "712020:erin", DisplayName: "Erin Wu"},
-		jirafake.User{ID: "712020:frank", DisplayName: "Frank Ito"}, jirafake.User{ID: "712020:judy", DisplayName: "Judy Park"})
+		jiratest.User{ID: "712020:bob", DisplayName: "Bob Stone"}, jiratest.User{ID: "712020:carol", DisplayName: "Carol Diaz"},
+		jiratest.User{ID: "712020:dave", DisplayName: "Dave Kim"}, jiratest.User{ID: "712020:erin", DisplayName: "Erin Wu"},
+		jiratest.User{ID: "712020:frank", DisplayName: "Frank Ito"}, jiratest.User{ID: "712020:judy", DisplayName: "Judy Park"})
 	me := "712020:alice"
 	projects := []struct{ key, person string }{{"PLAT", "712020:bob"}, {"PAY", "712020:carol"}, {"SRCH", "712020:erin"}, {"ARCH", "712020:frank"}, {"PAY", "712020:dave"}}
 	summaries := []string{"Refund webhook retries storm", "Flaky deploys on Mondays", "Index rebuild takes 6h", "Unify service templates",
@@ -318,21 +318,21 @@ func (e *Env) fillJira(rng *rand.Rand, now time.Time) {
 	for i := 0; i < 24; i++ {
 		p := projects[rng.IntN(len(projects))]
 		created := now.Add(-time.Duration(rng.IntN(25*7*24)) * time.Hour).Truncate(time.Minute)
-		is := &jirafake.Issue{Key: fmt.Sprintf("%s-%d", p.key, 100+i), Project: p.key, Type: types[rng.IntN(len(types))],
+		is := &jiratest.Issue{Key: fmt.Sprintf("%s-%d", p.key, 100+i), Project: p.key, Type: types[rng.IntN(len(types))],
 			Summary: summaries[rng.IntN(len(summaries))], Status: "In Progress", StatusCategory: "indeterminate", Reporter: p.person, Created: created}
 		at := created.Add(time.Duration(2+rng.IntN(72)) * time.Hour)
 		switch i % 4 {
 		case 0: // reported and resolved, self-started
 			is.Reporter, is.Assignee = me, me
 			is.Status, is.StatusCategory, is.Resolution, is.ResolutionDate = "Done", "done", "Fixed", at
-			is.History = []jirafake.Change{{Author: me, Created: created.Add(time.Hour), Items: []jirafake.ChangeItem{{Field: "assignee", To: me}}},
-				{Author: me, Created: at, Items: []jirafake.ChangeItem{{Field: "status", FromString: "In Progress", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}
+			is.History = []jiratest.Change{{Author: me, Created: created.Add(time.Hour), Items: []jiratest.ChangeItem{{Field: "assignee", To: me}}},
+				{Author: me, Created: at, Items: []jiratest.ChangeItem{{Field: "status", FromString: "In Progress", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}
 		case 1: // commented on another team's issue
 			is.Assignee = p.person
-			is.Comments = []jirafake.Comment{{Author: p.person, Body: "Any ideas?", Created: created.Add(time.Hour)}, {Author: me, Body: "Seen this in Platform: it is the retry budget.", Created: at}}
+			is.Comments = []jiratest.Comment{{Author: p.person, Body: "Any ideas?", Created: created.Add(time.Hour)}, {Author: me, Body: "Seen this in Platform: it is the retry budget.", Created: at}}
 		case 2: // assigned and transitioned
 			is.Assignee = me
-			is.History = []jirafake.Change{{Author: me, Created: at, Items: []jirafake.ChangeItem{{Field: "status", FromString: "To Do", ToString: "In Progress"}}}}
+			is.History = []jiratest.Change{{Author: me, Created: at, Items: []jiratest.ChangeItem{{Field: "status", FromString: "To Do", ToString: "In Progress"}}}}
 		default: // watched only: not the user's work
 			is.Assignee = p.person
 			is.Watchers = []string{me}

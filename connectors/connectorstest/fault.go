@@ -1,6 +1,7 @@
-// Package fault injects faults into the fake servers of the connector tests
-// and the demo: a scripted response given instead of the real one.
-package fault
+package connectorstest
+
+// Faults: scripted responses the fake servers give instead of the real
+// ones.
 
 import (
 	"net/http"
@@ -19,14 +20,14 @@ type Fault struct {
 	Times   int
 }
 
-// Set is the faults still to give. The zero value is ready to use.
-type Set struct {
+// Faults are the faults still to give. The zero value is ready to use.
+type Faults struct {
 	mu     sync.Mutex
 	faults []*Fault
 }
 
 // Add queues a fault.
-func (s *Set) Add(f Fault) {
+func (s *Faults) Add(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f.Times == 0 {
@@ -37,7 +38,7 @@ func (s *Set) Add(f Fault) {
 
 // Serve writes the first queued fault that matches r, using it up, and
 // reports whether there was one.
-func (s *Set) Serve(w http.ResponseWriter, r *http.Request, contentType string) bool {
+func (s *Faults) Serve(w http.ResponseWriter, r *http.Request, contentType string) bool {
 	s.mu.Lock()
 	var f *Fault
 	for i, c := range s.faults {

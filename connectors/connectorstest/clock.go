@@ -1,4 +1,6 @@
-package connectors
+// Package connectorstest holds the test doubles the connectors' tests, their
+// fake servers and the demo share: a fake clock and scripted faults.
+package connectorstest
 
 import (
 	"context"
@@ -6,26 +8,26 @@ import (
 	"time"
 )
 
-// FakeClock is a Clock for tests and fakes: Sleep returns at once and moves
+// Clock is a connectors.Clock for tests and fakes: Sleep returns at once and moves
 // the time forward by the duration, and every sleep is recorded.
-type FakeClock struct {
+type Clock struct {
 	mu     sync.Mutex
 	now    time.Time
 	sleeps []time.Duration
 }
 
-// NewFakeClock starts a fake clock at t.
-func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{now: t} }
+// NewClock starts a fake clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
 
 // Now is the fake time.
-func (c *FakeClock) Now() time.Time {
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
 // Sleep advances the fake time by d at once.
-func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -39,14 +41,14 @@ func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // Advance moves the fake time forward without recording a sleep.
-func (c *FakeClock) Advance(d time.Duration) {
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
 // Sleeps returns every sleep so far.
-func (c *FakeClock) Sleeps() []time.Duration {
+func (c *Clock) Sleeps() []time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]time.Duration(nil), c.sleeps...)

@@ -1,4 +1,4 @@
-package jirafake
+package jiratest
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package connectors
+package credentials
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evident-sync/evident/connectors"
 	"github.com/zalando/go-keyring"
 )
 
@@ -51,7 +52,7 @@ func TestSecrets_KeyringFirstFileWhereThereIsNone(t *testing.T) {
 func TestTokenSource_NamesThePlaceNeverTheSecret(t *testing.T) {
 	t.Setenv("EVIDENT_TEST_EMPTY", "")
 	_, err := TokenSource{Env: "EVIDENT_TEST_EMPTY", Auth: "evident auth github"}.Resolve(context.Background())
-	if !errors.Is(err, ErrAuth) || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it, or run evident auth github)" {
+	if !errors.Is(err, connectors.ErrAuth) || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it, or run evident auth github)" {
 		t.Errorf("empty env: %v", err)
 	}
 	if err := (TokenSource{Env: "EVIDENT_TEST_EMPTY"}).Check(); err == nil || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it)" {

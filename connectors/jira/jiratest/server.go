@@ -1,4 +1,4 @@
-// Package jirafake is a fake Jira for tests and the demo, in either
+// Package jiratest is a fake Jira for tests and the demo, in either
 // deployment. It serves the payload shapes of Atlassian's and real
 // instances' responses (testdata/) over the issues it holds:
 //
@@ -12,7 +12,7 @@
 //     (expand=changelog) shorter than the whole, and the endpoints that page
 //     the rest (/comment; /changelog on Cloud only); 429 with Retry-After
 //     and 5xx faults on demand.
-package jirafake
+package jiratest
 
 import (
 	"embed"
@@ -29,7 +29,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/fault"
+	"github.com/evident-sync/evident/connectors/connectorstest"
 )
 
 //go:embed testdata/*.json
@@ -98,7 +98,7 @@ func (is *Issue) watchers() []string {
 }
 
 // Fault is a response given instead of the real one (see package fault).
-type Fault = fault.Fault
+type Fault = connectorstest.Fault
 
 // Server is the fake.
 type Server struct {
@@ -116,7 +116,7 @@ type Server struct {
 	mu     sync.Mutex
 	issues map[string]*Issue
 	users  map[string]User
-	faults fault.Set
+	faults connectorstest.Faults
 	hits   map[string]int
 	pages  map[string][]string // nextPageToken -> remaining keys
 }

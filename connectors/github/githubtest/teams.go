@@ -1,4 +1,4 @@
-package ghfake
+package githubtest
 
 import (
 	"fmt"

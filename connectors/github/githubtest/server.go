@@ -1,11 +1,11 @@
-// Package ghfake is a fake GitHub REST API for tests and the demo. It serves
+// Package githubtest is a fake GitHub REST API for tests and the demo. It serves
 // the payload shapes of GitHub's own examples (testdata/) over the data it
 // holds, and behaves like GitHub where a client can get it wrong: search
 // qualifiers that really filter, sort=updated, the 1,000-result cap,
 // per_page and Link-header pagination, ETag and 304 (which cost no rate
 // limit), primary and search rate limits with their headers, and injected
 // faults (secondary limits, 429, 5xx, malformed bodies).
-package ghfake
+package githubtest
 
 import (
 	"crypto/sha256"
@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/fault"
+	"github.com/evident-sync/evident/connectors/connectorstest"
 )
 
 //go:embed testdata/*.json
@@ -72,7 +72,7 @@ type Comment struct {
 func (p *PR) Key() string { return fmt.Sprintf("%s/%s#%d", p.Owner, p.Repo, p.Number) }
 
 // Fault is a response given instead of the real one (see package fault).
-type Fault = fault.Fault
+type Fault = connectorstest.Fault
 
 // Server is the fake. Create it with New, fill PRs, serve Handler().
 type Server struct {
@@ -93,7 +93,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	prs       map[string]*PR
-	faults    fault.Set
+	faults    connectorstest.Faults
 	core      budget
 	search    budget
 	hits      map[string]int // endpoint -> requests

@@ -1,4 +1,4 @@
-package connectors
+package credentials
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/evident-sync/evident/connectors"
 )
 
 // TokenSource says where a secret comes from, for messages that must name
@@ -22,18 +24,6 @@ type TokenSource struct {
 	// ("evident auth github --source gh"); empty when none does.
 	Auth string
 }
-
-// AuthError is a failure of a source's credentials — a token missing, or
-// refused — said in one sentence with what to do. It matches ErrAuth.
-type AuthError struct{ Msg string }
-
-func (e *AuthError) Error() string { return e.Msg }
-
-// Is makes errors.Is(err, ErrAuth) hold.
-func (e *AuthError) Is(target error) bool { return target == ErrAuth }
-
-// AuthErrorf formats an AuthError.
-func AuthErrorf(format string, a ...any) error { return &AuthError{fmt.Sprintf(format, a...)} }
 
 func (t TokenSource) fix(first string) string {
 	if t.Auth == "" {
@@ -49,7 +39,7 @@ func (t TokenSource) Check() error {
 	switch {
 	case t.Env != "":
 		if strings.TrimSpace(os.Getenv(t.Env)) == "" {
-			return &AuthError{fmt.Sprintf("$%s is not set %s", t.Env, t.fix("export it"))}
+			return &connectors.AuthError{Msg: fmt.Sprintf("$%s is not set %s", t.Env, t.fix("export it"))}
 		}
 	case t.Command == "" && t.Keyring != "":
 		_, err := DefaultSecrets().Get(t.Keyring)
@@ -65,9 +55,9 @@ func (t TokenSource) keyringError(err error) error {
 		if auth == "" {
 			auth = "evident auth"
 		}
-		return &AuthError{fmt.Sprintf("no token is stored for source %s (run %s)", t.Keyring, auth)}
+		return &connectors.AuthError{Msg: fmt.Sprintf("no token is stored for source %s (run %s)", t.Keyring, auth)}
 	case err != nil:
-		return &AuthError{fmt.Sprintf("the stored token of source %s cannot be read: %v", t.Keyring, err)}
+		return &connectors.AuthError{Msg: fmt.Sprintf("the stored token of source %s cannot be read: %v", t.Keyring, err)}
 	}
 	return nil
 }
@@ -102,11 +92,11 @@ func (t TokenSource) Resolve(ctx context.Context) (string, error) {
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		if err := cmd.Run(); err != nil {
-			return "", &AuthError{fmt.Sprintf("token_command %q failed (%v) %s", t.Command, err, t.fix("check it in a shell"))}
+			return "", &connectors.AuthError{Msg: fmt.Sprintf("token_command %q failed (%v) %s", t.Command, err, t.fix("check it in a shell"))}
 		}
 		v := strings.TrimSpace(out.String())
 		if v == "" {
-			return "", &AuthError{fmt.Sprintf("token_command %q printed nothing %s", t.Command, t.fix("check it in a shell"))}
+			return "", &connectors.AuthError{Msg: fmt.Sprintf("token_command %q printed nothing %s", t.Command, t.fix("check it in a shell"))}
 		}
 		return v, nil
 	case t.Keyring != "":

@@ -1,4 +1,7 @@
-package connectors
+// Package transport is the HTTP plumbing every connector shares: a
+// rate-limit-aware, retrying http.RoundTripper and the one that adds
+// credentials.
+package transport
 
 import (
 	"context"
@@ -11,37 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/evident-sync/evident/connectors"
 	"golang.org/x/time/rate"
 )
-
-// Clock is time as the HTTP plumbing sees it; tests inject a fake one so
-// that no test really sleeps.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits for d or until ctx is done.
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// RealClock is the wall clock.
-var RealClock Clock = realClock{}
 
 // RateLimitError is returned when a wait the API asks for is longer than
 // the transport may wait; the pipeline retries the source later.
@@ -66,11 +41,11 @@ func (e *RateLimitError) Error() string {
 //   - it retries 5xx and network errors a few times with exponential backoff;
 //   - it counts requests.
 //
-// Every wait goes through Clock and returns early when the request's
+// Every wait goes through the Clock and returns early when the request's
 // context is done.
 type Transport struct {
 	Base  http.RoundTripper
-	Clock Clock
+	Clock connectors.Clock
 	// Paces spreads requests to paths containing a prefix over a window:
 	// GitHub's search API allows X-RateLimit-Limit requests a minute (30 on
 	// github.com), so its pace is a minute divided by that limit, assumed
@@ -130,9 +105,9 @@ type limit struct {
 // tools: 1% of it (50 of GitHub's 5,000 an hour).
 func (l limit) reserve() int { return l.limit / 100 }
 
-func (t *Transport) clock() Clock {
+func (t *Transport) clock() connectors.Clock {
 	if t.Clock == nil {
-		return RealClock
+		return connectors.RealClock
 	}
 	return t.Clock
 }
@@ -146,7 +121,7 @@ func (t *Transport) Requests() int {
 
 // Meter starts counting for one Fetch: the returned func records in p the
 // requests made since, and the budget left. Use: defer t.Meter(&page)().
-func (t *Transport) Meter(p *Page) func() {
+func (t *Transport) Meter(p *connectors.Page) func() {
 	start := t.Requests()
 	return func() {
 		p.Requests = t.Requests() - start

@@ -1,4 +1,8 @@
-package connectors
+// Package credentials says where secrets come from and keeps them: a
+// source's token (an environment variable, a command, or the OS keyring
+// with a 0600-file fallback) and the store's encryption key. Messages name
+// the place, never the secret.
+package credentials
 
 import (
 	"errors"

@@ -1,9 +1,11 @@
-package connectors
+package transport
 
 import (
 	"encoding/base64"
 	"net/http"
 	"sync"
+
+	"github.com/evident-sync/evident/config/credentials"
 )
 
 // AuthTransport adds credentials to every request, resolving the token on
@@ -11,7 +13,7 @@ import (
 // Forget (when the API rejected it: it may have been rotated).
 type AuthTransport struct {
 	Base  http.RoundTripper
-	Token TokenSource
+	Token credentials.TokenSource
 	// Basic, when set, sends HTTP basic auth with this user and the token as
 	// the password (Jira Cloud: email and API token); otherwise a bearer.
 	Basic string
@@ -23,7 +25,7 @@ type AuthTransport struct {
 // RoundTrip adds the Authorization header.
 func (a *AuthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a.mu.Lock()
-	if a.value == "" && (a.Token != TokenSource{}) {
+	if a.value == "" && (a.Token != credentials.TokenSource{}) {
 		v, err := a.Token.Resolve(req.Context())
 		if err != nil {
 			a.mu.Unlock()
