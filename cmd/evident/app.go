@@ -34,6 +34,10 @@ type backend interface {
 	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
 	Counts(ctx context.Context) (map[string]int, error)
 	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
+	// Backup writes a backup of the store to w.
+	Backup(ctx context.Context, w io.Writer) error
+	// Forget drops one source's items, cursor and state.
+	Forget(ctx context.Context, source string) (int, error)
 	Close() error
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors/github"
+	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/pipeline"
 )
 
@@ -159,10 +160,16 @@ func (a *app) newStoreKey(generate bool) (string, error) {
 	return key, nil
 }
 
-// checker is a connector that can say whose its credential is.
+// checker is a connector that can say whose its credential is; the
+// sources that take a credential are.
 type checker interface {
 	Check(ctx context.Context) (string, error)
 }
+
+var (
+	_ checker = (*github.Connector)(nil)
+	_ checker = (*jira.Connector)(nil)
+)
 
 func (a *app) authStatusCmd() *cobra.Command {
 	var offline bool

@@ -14,7 +14,6 @@ import (
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline/report"
-	"github.com/evident-sync/evident/pipeline/store"
 )
 
 func (a *app) reportCmd() *cobra.Command {
@@ -66,18 +65,8 @@ func (a *app) reportCmd() *cobra.Command {
 
 // crossTeam builds the cross-team report over every item.
 func crossTeam(ctx context.Context, b backend, c *config.Config, since, until time.Time) (*report.Report, error) {
-	var items []store.Item
-	err := b.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
-		if k := it.Artifact.Kind; k == "review" || k == "rfc" {
-			items = append(items, *it)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	org := classify.NewOrg(c)
-	return report.Build(items, report.Options{Since: since, Until: until, TeamName: org.TeamName, Home: c.Me.Teams}), nil
+	return report.CrossTeam(ctx, b, report.Options{Since: since, Until: until, TeamName: org.TeamName, Home: c.Me.Teams})
 }
 
 func printReport(w io.Writer, r *report.Report) {

@@ -29,13 +29,7 @@ func (a *app) backupCmd() *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return a.withBackend(ctx, func(b backend) error {
-				bk, ok := b.(interface {
-					Backup(context.Context, io.Writer) error
-				})
-				if !ok {
-					return errors.New("this backend cannot back up")
-				}
-				if err := writeOut(out, a.stdout, func(w io.Writer) error { return bk.Backup(ctx, w) }); err != nil {
+				if err := writeOut(out, a.stdout, func(w io.Writer) error { return b.Backup(ctx, w) }); err != nil {
 					return err
 				}
 				if out != "-" {
@@ -101,14 +95,10 @@ func (a *app) restoreCmd() *cobra.Command {
 	}
 }
 
-// forgetter is a backend that can drop a source.
-type forgetter interface {
-	Forget(ctx context.Context, source string) (int, error)
-}
-
+// Both backends: the store, and the daemon's client while it owns it.
 var (
-	_ forgetter = (*store.Store)(nil)
-	_ forgetter = (*localapi.Client)(nil)
+	_ backend = (*store.Store)(nil)
+	_ backend = (*localapi.Client)(nil)
 )
 
 func (a *app) forgetCmd() *cobra.Command {
@@ -134,11 +124,7 @@ says what will go and asks; elsewhere it needs --yes. Take a backup first
 				if err := a.confirmForget(ctx, b, source, yes); err != nil {
 					return err
 				}
-				fg, ok := b.(forgetter)
-				if !ok {
-					return errors.New("this backend cannot forget")
-				}
-				n, err := fg.Forget(ctx, source)
+				n, err := b.Forget(ctx, source)
 				if err != nil {
 					return err
 				}

@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -87,47 +86,15 @@ func (a *app) listCmd() *cobra.Command {
 // parseFilter turns the list flags into a store filter. Dates are whole
 // days in local time; until is inclusive.
 func parseFilter(state, scope, source, since, until string) (store.Filter, error) {
-	var f store.Filter
-	if state != "" && state != "all" {
-		st, err := store.ParseState(state)
-		if err != nil {
-			return f, usageError{err}
+	f, err := store.FilterInput{State: state, Scope: scope, Source: source, Since: since, Until: until}.Parse()
+	var fe *store.FieldError
+	if errors.As(err, &fe) {
+		if fe.Field == "since" || fe.Field == "until" {
+			return f, usagef("--%s %v", fe.Field, fe.Err) // --since "2026-13-01" is not a date…
 		}
-		f.States = []store.State{st}
+		return f, usageError{err}
 	}
-	if scope != "" {
-		sc, err := classify.ParseScope(scope)
-		if err != nil {
-			return f, usageError{err}
-		}
-		f.Scope = sc
-	}
-	f.Source = source
-	var err error
-	if f.Since, err = parseDate("--since", since); err != nil {
-		return f, err
-	}
-	if f.Until, err = parseDate("--until", until); err != nil {
-		return f, err
-	}
-	if !f.Until.IsZero() {
-		f.Until = f.Until.AddDate(0, 0, 1)
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		return f, usagef("--since %s is after --until %s", since, until)
-	}
-	return f, nil
-}
-
-func parseDate(flag, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
-	if err != nil {
-		return time.Time{}, usagef("%s %q is not a date: write it as YYYY-MM-DD", flag, s)
-	}
-	return t, nil
+	return f, err
 }
 
 // printItems streams the items f selects as a JSON array or a table and
@@ -391,33 +358,17 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 		Args: exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var e store.Edit
+			var in store.EditInput
 			fl := cmd.Flags()
-			if fl.Changed("title") {
-				e.Title = &title
-			}
-			if fl.Changed("note") {
-				e.Note = &note
-			}
-			if fl.Changed("scope") {
-				sc := classify.Scope("")
-				if scope != "" {
-					var err error
-					if sc, err = classify.ParseScope(scope); err != nil {
-						return usageError{err}
-					}
+			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain} {
+				if fl.Changed(name) {
+					v, _ := fl.GetString(name)
+					*p = &v
 				}
-				e.Scope = &sc
 			}
-			if fl.Changed("domain") {
-				dm := classify.Domain("")
-				if domain != "" {
-					var err error
-					if dm, err = classify.ParseDomain(domain); err != nil {
-						return usageError{err}
-					}
-				}
-				e.Domain = &dm
+			e, err := in.Parse()
+			if err != nil {
+				return usageError{err}
 			}
 			if e == (store.Edit{}) {
 				return usagef("edit needs at least one of --title, --note, --scope, --domain")

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/evident-sync/evident/pipeline/store"
@@ -105,25 +104,7 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any) e
 
 // Scan streams the items f selects, newest first.
 func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
-	q := url.Values{}
-	for _, s := range f.States {
-		q.Add("state", string(s))
-	}
-	if f.Scope != "" {
-		q.Set("scope", string(f.Scope))
-	}
-	if f.Source != "" {
-		q.Set("source", f.Source)
-	}
-	if !f.Since.IsZero() {
-		q.Set("since", f.Since.Format(time.RFC3339Nano))
-	}
-	if !f.Until.IsZero() {
-		q.Set("until", f.Until.Format(time.RFC3339Nano))
-	}
-	if f.Limit > 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
+	q := f.Values()
 	resp, err := c.do(ctx, http.MethodGet, "/v1/items?"+q.Encode(), nil)
 	if err != nil {
 		return err

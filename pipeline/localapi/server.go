@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -104,9 +103,9 @@ func (s *Server) Handler() http.Handler {
 			fail(w, err)
 			return
 		}
-		writeJSON(w, 200, map[string]int{"items": n})
+		WriteJSON(w, 200, map[string]int{"items": n})
 	})
-	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"daemon": true}) })
+	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, map[string]bool{"daemon": true}) })
 	return mux
 }
 
@@ -118,7 +117,9 @@ type apiError struct {
 	Ref     string   `json:"ref,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with v as JSON (HTML left unescaped): the local API's
+// answers, and the web UI's JSON API.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -130,64 +131,23 @@ func fail(w http.ResponseWriter, err error) {
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error(), Kind: "not_found"})
+		WriteJSON(w, http.StatusNotFound, apiError{Error: err.Error(), Kind: "not_found"})
 	case errors.As(err, &amb):
-		writeJSON(w, http.StatusConflict, apiError{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
+		WriteJSON(w, http.StatusConflict, apiError{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
 	case errors.Is(err, store.ErrTooShort):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Kind: "too_short"})
+		WriteJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Kind: "too_short"})
 	default:
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error(), Kind: "runtime"})
+		WriteJSON(w, http.StatusInternalServerError, apiError{Error: err.Error(), Kind: "runtime"})
 	}
 }
 
 func badRequest(w http.ResponseWriter, msg string) {
-	writeJSON(w, http.StatusBadRequest, apiError{Error: msg, Kind: "bad_request"})
-}
-
-// filterFrom reads a Filter from query parameters.
-func filterFrom(r *http.Request) (store.Filter, error) {
-	q := r.URL.Query()
-	var f store.Filter
-	for _, s := range q["state"] {
-		st, err := store.ParseState(s)
-		if err != nil {
-			return f, err
-		}
-		f.States = append(f.States, st)
-	}
-	if s := q.Get("scope"); s != "" {
-		sc, err := classify.ParseScope(s)
-		if err != nil {
-			return f, err
-		}
-		f.Scope = sc
-	}
-	f.Source = q.Get("source")
-	for _, p := range []struct {
-		name string
-		t    *time.Time
-	}{{"since", &f.Since}, {"until", &f.Until}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return f, fmt.Errorf("%s: %w", p.name, err)
-			}
-			*p.t = t
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return f, err
-		}
-		f.Limit = n
-	}
-	return f, nil
+	WriteJSON(w, http.StatusBadRequest, apiError{Error: msg, Kind: "bad_request"})
 }
 
 // items streams a JSON array of items, one per line.
 func (s *Server) items(w http.ResponseWriter, r *http.Request) {
-	f, err := filterFrom(r)
+	f, err := store.FilterFromValues(r.URL.Query())
 	if err != nil {
 		badRequest(w, err.Error())
 		return
@@ -226,7 +186,7 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, 200, it)
+	WriteJSON(w, 200, it)
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +195,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, 200, map[string]string{"id": id})
+	WriteJSON(w, 200, map[string]string{"id": id})
 }
 
 type decideRequest struct {
@@ -260,7 +220,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, 200, items)
+	WriteJSON(w, 200, items)
 }
 
 type editRequest struct {
@@ -282,7 +242,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, 200, it)
+	WriteJSON(w, 200, it)
 }
 
 func (s *Server) counts(w http.ResponseWriter, r *http.Request) {
@@ -291,7 +251,7 @@ func (s *Server) counts(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, 200, c)
+	WriteJSON(w, 200, c)
 }
 
 // sources returns every source's state, with the runner's next run.
@@ -313,7 +273,7 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 			states[src.Name] = st
 		}
 	}
-	writeJSON(w, 200, states)
+	WriteJSON(w, 200, states)
 }
 
 // SyncResult is one source's pass, as the API sends it.
@@ -342,7 +302,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, sr)
 	}
-	writeJSON(w, 200, out)
+	WriteJSON(w, 200, out)
 }
 
 // Serve answers the API on ln until ctx is done.

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -58,6 +59,28 @@ type Options struct {
 	TeamName func(id string) string
 	// Home names the user's home teams, for the headline.
 	Home []string
+}
+
+// Scanner is where the report reads items: the store, or the daemon's
+// client while the daemon owns it.
+type Scanner interface {
+	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
+}
+
+// CrossTeam reads the review and RFC work the report counts (suggested and
+// confirmed items) and builds the report.
+func CrossTeam(ctx context.Context, s Scanner, o Options) (*Report, error) {
+	var items []store.Item
+	err := s.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
+		if k := it.Artifact.Kind; k == connectors.KindReview || k == connectors.KindRFC {
+			items = append(items, *it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Build(items, o), nil
 }
 
 // Build makes the report from every item (dismissed items are left out).

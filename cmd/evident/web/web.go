@@ -27,6 +27,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -278,36 +279,7 @@ func scopeRank(s string) int { return classify.Scope(s).Rank() }
 
 // filterFrom reads the page's filters; dates are whole local days, until inclusive.
 func filterFrom(state store.State, scope, since, until string) (store.Filter, error) {
-	f := store.Filter{States: []store.State{state}}
-	if scope != "" {
-		sc, err := classify.ParseScope(scope)
-		if err != nil {
-			return f, err
-		}
-		f.Scope = sc
-	}
-	var err error
-	if f.Since, err = parseDay(since); err != nil {
-		return f, err
-	}
-	if f.Until, err = parseDay(until); err != nil {
-		return f, err
-	}
-	if !f.Until.IsZero() {
-		f.Until = f.Until.AddDate(0, 0, 1)
-	}
-	return f, nil
-}
-
-func parseDay(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
-	if err != nil {
-		return t, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
-	}
-	return t, nil
+	return store.FilterInput{State: string(state), Scope: scope, Since: since, Until: until}.Parse()
 }
 
 func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, error) {
@@ -315,28 +287,15 @@ func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, err
 	// The same default period as evident report cross-team: all stored
 	// work, said in the headline.
 	since, until := q.Get("since"), q.Get("until")
-	from, err := parseDay(since)
+	f, err := store.FilterInput{Since: since, Until: until}.Parse()
 	if err != nil {
 		return nil, "", "", err
 	}
-	to, err := parseDay(until)
+	from, to := f.Since, f.Until
+	rep, err := report.CrossTeam(r.Context(), s.o.Backend, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams})
 	if err != nil {
 		return nil, "", "", err
 	}
-	if !to.IsZero() {
-		to = to.AddDate(0, 0, 1)
-	}
-	var items []store.Item
-	err = s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
-		if k := it.Artifact.Kind; k == "review" || k == "rfc" {
-			items = append(items, *it)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, "", "", err
-	}
-	rep := report.Build(items, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams})
 	return rep, since, until, nil
 }
 
@@ -361,7 +320,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, 200, rep)
+	localapi.WriteJSON(w, 200, rep)
 }
 
 func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
@@ -381,21 +340,13 @@ func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
 	report.Packet(w, items, s.o.Config.Me.Name, q.Get("since"), q.Get("until"), s.o.Now())
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-}
-
 func (s *Server) fail(w http.ResponseWriter, err error) {
 	if errors.Is(err, store.ErrNotFound) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such item"})
+		localapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "no such item"})
 		return
 	}
 	s.o.Log.Error("web", "error", err.Error())
-	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the store could not answer; see the daemon's log"})
+	localapi.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "the store could not answer; see the daemon's log"})
 }
 
 func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
@@ -404,7 +355,7 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 	if st := q.Get("state"); st != "" && st != "all" {
 		s1, err := store.ParseState(st)
 		if err != nil {
-			writeJSON(w, 400, map[string]string{"error": err.Error()})
+			localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
 			return
 		}
 		f.States = []store.State{s1}
@@ -414,7 +365,7 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, 200, out)
+	localapi.WriteJSON(w, 200, out)
 }
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
@@ -424,12 +375,12 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		Reason *string `json:"reason"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
 	st, err := store.ParseState(req.State)
 	if err != nil {
-		writeJSON(w, 400, map[string]string{"error": err.Error()})
+		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
 		return
 	}
 	items, err := s.o.Backend.Decide(r.Context(), []string{r.PathValue("id")}, store.Decision{State: st, Note: req.Note, Reason: req.Reason})
@@ -437,7 +388,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, 200, items[0].View())
+	localapi.WriteJSON(w, 200, items[0].View())
 }
 
 func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
@@ -445,7 +396,7 @@ func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
 		IDs []string `json:"ids"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.IDs) == 0 {
-		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
 	items, err := s.o.Backend.Decide(r.Context(), req.IDs, store.Decision{State: store.Confirmed})
@@ -453,7 +404,7 @@ func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, 200, map[string]int{"confirmed": len(items)})
+	localapi.WriteJSON(w, 200, map[string]int{"confirmed": len(items)})
 }
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
@@ -464,36 +415,18 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		Domain *string `json:"domain"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		writeJSON(w, 400, map[string]string{"error": "malformed request"})
+		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
-	e := store.Edit{Title: req.Title, Note: req.Note}
-	if req.Scope != nil {
-		sc := classify.Scope("")
-		if *req.Scope != "" {
-			var err error
-			if sc, err = classify.ParseScope(*req.Scope); err != nil {
-				writeJSON(w, 400, map[string]string{"error": err.Error()})
-				return
-			}
-		}
-		e.Scope = &sc
-	}
-	if req.Domain != nil {
-		dm := classify.Domain("")
-		if *req.Domain != "" {
-			var err error
-			if dm, err = classify.ParseDomain(*req.Domain); err != nil {
-				writeJSON(w, 400, map[string]string{"error": err.Error()})
-				return
-			}
-		}
-		e.Domain = &dm
+	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain}.Parse()
+	if err != nil {
+		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
+		return
 	}
 	it, err := s.o.Backend.Edit(r.Context(), r.PathValue("id"), e)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, 200, it.View())
+	localapi.WriteJSON(w, 200, it.View())
 }

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+)
+
+// FilterInput is a filter as a person writes it, on the command line or in
+// the web UI: a state name (or "all"), a scope, a source, and whole days.
+type FilterInput struct {
+	State, Scope, Source string
+	Since, Until         string // YYYY-MM-DD, local days; Until inclusive
+}
+
+// FieldError names the input field a parse failed on ("since", "scope"),
+// so each edge can say it in its own terms (--since, a form field).
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Parse checks the input and makes the Filter: dates are whole days in
+// local time, Until inclusive.
+func (in FilterInput) Parse() (Filter, error) {
+	var f Filter
+	if in.State != "" && in.State != "all" {
+		st, err := ParseState(in.State)
+		if err != nil {
+			return f, &FieldError{"state", err}
+		}
+		f.States = []State{st}
+	}
+	if in.Scope != "" {
+		sc, err := classify.ParseScope(in.Scope)
+		if err != nil {
+			return f, &FieldError{"scope", err}
+		}
+		f.Scope = sc
+	}
+	f.Source = in.Source
+	var err error
+	if f.Since, err = ParseDay(in.Since); err != nil {
+		return f, &FieldError{"since", err}
+	}
+	if f.Until, err = ParseDay(in.Until); err != nil {
+		return f, &FieldError{"until", err}
+	}
+	if !f.Until.IsZero() {
+		f.Until = f.Until.AddDate(0, 0, 1)
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		return f, &FieldError{"period", fmt.Errorf("since %s is after until %s", in.Since, in.Until)}
+	}
+	return f, nil
+}
+
+// ParseDay reads a YYYY-MM-DD day as its start in local time; "" is the
+// zero time.
+func ParseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// Values encodes f for a URL query, exactly (times to the nanosecond):
+// the daemon's local API carries filters so.
+func (f Filter) Values() url.Values {
+	q := url.Values{}
+	for _, s := range f.States {
+		q.Add("state", string(s))
+	}
+	if f.Scope != "" {
+		q.Set("scope", string(f.Scope))
+	}
+	if f.Source != "" {
+		q.Set("source", f.Source)
+	}
+	if !f.Since.IsZero() {
+		q.Set("since", f.Since.Format(time.RFC3339Nano))
+	}
+	if !f.Until.IsZero() {
+		q.Set("until", f.Until.Format(time.RFC3339Nano))
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	return q
+}
+
+// FilterFromValues decodes what Values encoded.
+func FilterFromValues(q url.Values) (Filter, error) {
+	var f Filter
+	for _, s := range q["state"] {
+		st, err := ParseState(s)
+		if err != nil {
+			return f, err
+		}
+		f.States = append(f.States, st)
+	}
+	if s := q.Get("scope"); s != "" {
+		sc, err := classify.ParseScope(s)
+		if err != nil {
+			return f, err
+		}
+		f.Scope = sc
+	}
+	f.Source = q.Get("source")
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return f, fmt.Errorf("%s: %w", p.name, err)
+			}
+			*p.t = t
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return f, fmt.Errorf("limit: %w", err)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// EditInput is an edit as a person writes it: nil leaves a field alone, ""
+// removes the user's edit of it.
+type EditInput struct {
+	Title, Note, Scope, Domain *string
+}
+
+// Parse checks the scope and domain names and makes the Edit.
+func (in EditInput) Parse() (Edit, error) {
+	e := Edit{Title: in.Title, Note: in.Note}
+	if in.Scope != nil {
+		sc := classify.Scope("")
+		if *in.Scope != "" {
+			var err error
+			if sc, err = classify.ParseScope(*in.Scope); err != nil {
+				return e, &FieldError{"scope", err}
+			}
+		}
+		e.Scope = &sc
+	}
+	if in.Domain != nil {
+		dm := classify.Domain("")
+		if *in.Domain != "" {
+			var err error
+			if dm, err = classify.ParseDomain(*in.Domain); err != nil {
+				return e, &FieldError{"domain", err}
+			}
+		}
+		e.Domain = &dm
+	}
+	return e, nil
+}
