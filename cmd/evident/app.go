@@ -144,8 +144,13 @@ func (a *app) open(ctx context.Context) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
+	cl, err := localapi.Dial(ctx, c.DataDir)
+	var bad *localapi.BadDaemonError
+	switch {
+	case err == nil:
 		return cl, nil
+	case errors.As(err, &bad):
+		return nil, err
 	}
 	st, err := a.openStore(ctx, c, store.Options{})
 	var le *store.LockedError

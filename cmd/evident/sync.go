@@ -104,7 +104,7 @@ func (a *app) syncViaDaemon(ctx context.Context, cl *localapi.Client, names []st
 	}
 	var results []pipeline.Result
 	for _, r := range res {
-		pr := pipeline.Result{Stats: r.Stats}
+		pr := pipeline.Result{Stats: r.Stats()}
 		if r.Error != "" {
 			pr.Err = errors.New(r.Error)
 		}

@@ -16,20 +16,38 @@ import (
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
-// ErrNoDaemon means no daemon answers on the data dir's socket.
+// ErrNoDaemon means no daemon listens on the data dir's socket: nothing is
+// there, or nothing accepts a connection on it.
 var ErrNoDaemon = errors.New("no evident daemon is running")
+
+// BadDaemonError is a daemon that accepted the connection but did not
+// answer as evident's daemon does (a hung or different program, another
+// version): not the same as no daemon, and not to be mistaken for one.
+type BadDaemonError struct{ Err error }
+
+func (e *BadDaemonError) Error() string {
+	return fmt.Sprintf("the evident daemon on this data dir did not answer properly (%v); stop it and start evident run again", e.Err)
+}
+func (e *BadDaemonError) Unwrap() error { return e.Err }
 
 // Client talks to a running daemon. Its methods mirror the store's.
 type Client struct {
 	http *http.Client
 }
 
-// Dial connects to the daemon of dataDir, or returns ErrNoDaemon.
+// Dial connects to the daemon of dataDir. It returns ErrNoDaemon when none
+// listens, and a *BadDaemonError when something listens but does not
+// answer the ping as the daemon does.
 func Dial(ctx context.Context, dataDir string) (*Client, error) {
 	p := SocketPath(dataDir)
 	if _, err := os.Stat(p); err != nil {
 		return nil, ErrNoDaemon
 	}
+	conn, err := net.DialTimeout("unix", p, time.Second)
+	if err != nil {
+		return nil, ErrNoDaemon // a stale socket: its daemon is gone
+	}
+	conn.Close()
 	c := &Client{http: &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -38,8 +56,12 @@ func Dial(ctx context.Context, dataDir string) (*Client, error) {
 	}}}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := c.call(ctx, http.MethodGet, "/v1/ping", nil, nil); err != nil {
-		return nil, ErrNoDaemon
+	var ping PingResponse
+	if err := c.call(ctx, http.MethodGet, "/v1/ping", nil, &ping); err != nil || !ping.Daemon {
+		if err == nil {
+			err = errors.New("the ping was not answered")
+		}
+		return nil, &BadDaemonError{Err: err}
 	}
 	return c, nil
 }
@@ -69,7 +91,7 @@ func (c *Client) do(ctx context.Context, method, path string, body any) (*http.R
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
-		var e apiError
+		var e ErrorResponse
 		if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
 			return nil, fmt.Errorf("evident daemon answered %s", resp.Status)
 		}
@@ -138,7 +160,7 @@ func (c *Client) Get(ctx context.Context, id string) (store.Item, error) {
 
 // Resolve turns what the user typed into a full ID.
 func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
-	var out struct{ ID string }
+	var out ResolveResponse
 	err := c.call(ctx, http.MethodGet, "/v1/resolve?ref="+url.QueryEscape(ref), nil, &out)
 	return out.ID, err
 }
@@ -146,14 +168,14 @@ func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
 // Decide records a decision; the daemon syncs it to disk before answering.
 func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error) {
 	var out []store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/decide", decideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/decide", DecideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason}, &out)
 	return out, err
 }
 
 // Edit records the user's edit.
 func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item, error) {
 	var out store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/edit", editRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/edit", EditRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain}, &out)
 	return out, err
 }
 
@@ -166,15 +188,21 @@ func (c *Client) Counts(ctx context.Context) (map[string]int, error) {
 
 // SourceStates returns every source's state, next runs included.
 func (c *Client) SourceStates(ctx context.Context) (map[string]store.SourceState, error) {
-	var out map[string]store.SourceState
-	err := c.call(ctx, http.MethodGet, "/v1/sources", nil, &out)
-	return out, err
+	var wire map[string]SourceState
+	if err := c.call(ctx, http.MethodGet, "/v1/sources", nil, &wire); err != nil {
+		return nil, err
+	}
+	out := map[string]store.SourceState{}
+	for k, v := range wire {
+		out[k] = v.store()
+	}
+	return out, nil
 }
 
 // Sync asks the daemon to run the named sources (all when none) now.
 func (c *Client) Sync(ctx context.Context, sources []string) ([]SyncResult, error) {
 	var out []SyncResult
-	err := c.call(ctx, http.MethodPost, "/v1/sync", map[string][]string{"sources": sources}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/sync", SyncRequest{Sources: sources}, &out)
 	return out, err
 }
 
@@ -193,7 +221,7 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) error {
 
 // Forget asks the daemon to drop one source's data.
 func (c *Client) Forget(ctx context.Context, source string) (int, error) {
-	var out struct{ Items int }
-	err := c.call(ctx, http.MethodPost, "/v1/forget", map[string]string{"source": source}, &out)
+	var out ForgetResponse
+	err := c.call(ctx, http.MethodPost, "/v1/forget", ForgetRequest{Source: source}, &out)
 	return out.Items, err
 }

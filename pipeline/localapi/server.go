@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -93,7 +92,7 @@ func (s *Server) Handler() http.Handler {
 		}
 	})
 	mux.HandleFunc("POST /v1/forget", func(w http.ResponseWriter, r *http.Request) {
-		var req struct{ Source string }
+		var req ForgetRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Source == "" {
 			badRequest(w, "malformed forget request")
 			return
@@ -103,18 +102,10 @@ func (s *Server) Handler() http.Handler {
 			fail(w, err)
 			return
 		}
-		WriteJSON(w, 200, map[string]int{"items": n})
+		WriteJSON(w, 200, ForgetResponse{Items: n})
 	})
-	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, map[string]bool{"daemon": true}) })
+	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, PingResponse{Daemon: true}) })
 	return mux
-}
-
-// apiError is the body of every failed call.
-type apiError struct {
-	Error   string   `json:"error"`
-	Kind    string   `json:"kind"` // not_found, ambiguous, too_short, bad_request, runtime
-	Matches []string `json:"matches,omitempty"`
-	Ref     string   `json:"ref,omitempty"`
 }
 
 // WriteJSON answers with v as JSON (HTML left unescaped): the local API's
@@ -131,18 +122,18 @@ func fail(w http.ResponseWriter, err error) {
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		WriteJSON(w, http.StatusNotFound, apiError{Error: err.Error(), Kind: "not_found"})
+		WriteJSON(w, http.StatusNotFound, ErrorResponse{Error: err.Error(), Kind: "not_found"})
 	case errors.As(err, &amb):
-		WriteJSON(w, http.StatusConflict, apiError{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
+		WriteJSON(w, http.StatusConflict, ErrorResponse{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
 	case errors.Is(err, store.ErrTooShort):
-		WriteJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Kind: "too_short"})
+		WriteJSON(w, http.StatusBadRequest, ErrorResponse{Error: err.Error(), Kind: "too_short"})
 	default:
-		WriteJSON(w, http.StatusInternalServerError, apiError{Error: err.Error(), Kind: "runtime"})
+		WriteJSON(w, http.StatusInternalServerError, ErrorResponse{Error: err.Error(), Kind: "runtime"})
 	}
 }
 
 func badRequest(w http.ResponseWriter, msg string) {
-	WriteJSON(w, http.StatusBadRequest, apiError{Error: msg, Kind: "bad_request"})
+	WriteJSON(w, http.StatusBadRequest, ErrorResponse{Error: msg, Kind: "bad_request"})
 }
 
 // items streams a JSON array of items, one per line.
@@ -195,18 +186,11 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	WriteJSON(w, 200, map[string]string{"id": id})
-}
-
-type decideRequest struct {
-	IDs    []string    `json:"ids"`
-	State  store.State `json:"state"`
-	Note   *string     `json:"note,omitempty"`
-	Reason *string     `json:"reason,omitempty"`
+	WriteJSON(w, 200, ResolveResponse{ID: id})
 }
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
-	var req decideRequest
+	var req DecideRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed decision: "+err.Error())
 		return
@@ -223,16 +207,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, 200, items)
 }
 
-type editRequest struct {
-	ID     string           `json:"id"`
-	Title  *string          `json:"title,omitempty"`
-	Note   *string          `json:"note,omitempty"`
-	Scope  *classify.Scope  `json:"scope,omitempty"`
-	Domain *classify.Domain `json:"domain,omitempty"`
-}
-
 func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
-	var req editRequest
+	var req EditRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed edit: "+err.Error())
 		return
@@ -273,19 +249,15 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 			states[src.Name] = st
 		}
 	}
-	WriteJSON(w, 200, states)
-}
-
-// SyncResult is one source's pass, as the API sends it.
-type SyncResult struct {
-	pipeline.Stats
-	Error string `json:"error,omitempty"`
+	out := map[string]SourceState{}
+	for k, v := range states {
+		out[k] = sourceStateOf(v)
+	}
+	WriteJSON(w, 200, out)
 }
 
 func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Sources []string `json:"sources"`
-	}
+	var req SyncRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed sync request: "+err.Error())
 		return
@@ -296,11 +268,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 	}
 	var out []SyncResult
 	for _, res := range s.Runner.SyncNow(r.Context(), req.Sources) {
-		sr := SyncResult{Stats: res.Stats}
-		if res.Err != nil {
-			sr.Error = res.Err.Error()
-		}
-		out = append(out, sr)
+		out = append(out, syncResultOf(res))
 	}
 	WriteJSON(w, 200, out)
 }
