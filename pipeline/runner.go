@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -199,25 +201,36 @@ func (r *Runner) loop(ctx context.Context, i int, src Source) {
 			log.Error("sync failed: credentials rejected", "error", res.Err.Error())
 		default:
 			failures++
-			lo, hi := r.MinBackoff, r.MaxBackoff
-			if lo == 0 {
-				lo = minBackoff
-			}
-			if hi == 0 {
-				hi = max(maxBackoff, src.Poll)
-			}
-			wait = min(lo<<min(failures-1, 16), hi)
+			wait = Backoff(failures, src.Poll, r.MinBackoff, r.MaxBackoff)
 			log.Warn("sync failed; backing off", "error", res.Err.Error(), "failures", failures, "retry_in", wait.String())
 		}
 	}
 }
 
+// Backoff is how long a source waits after its failures-th failure in a
+// row: lo (default a minute), doubling, up to hi (default two hours, or the
+// poll interval when that is longer).
+func Backoff(failures int, poll, lo, hi time.Duration) time.Duration {
+	if lo == 0 {
+		lo = minBackoff
+	}
+	if hi == 0 {
+		hi = max(maxBackoff, poll)
+	}
+	if failures < 1 {
+		return 0
+	}
+	return min(lo<<min(failures-1, 16), hi)
+}
+
 // runOnce runs one pass, turning a panic anywhere in it into the source's
-// error so one source cannot take the daemon down.
+// error, logged with its stack, so one source cannot take the daemon down.
 func (r *Runner) runOnce(ctx context.Context, src Source) (res Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Stats: Stats{Source: src.Name, RateLimitRemaining: -1}, Err: &PanicError{Value: p}}
+			stack := debug.Stack()
+			r.Log.Error("sync pass panic", "source", src.Name, "panic", fmt.Sprint(p), "stack", string(stack))
+			res = Result{Stats: Stats{Source: src.Name, RateLimitRemaining: -1}, Err: &PanicError{Value: p, Stack: stack}}
 		}
 	}()
 	st, err := r.Syncer.Sync(ctx, src, nil)

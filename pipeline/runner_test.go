@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/evident-sync/evident/config"
@@ -80,145 +81,179 @@ func openStore(t *testing.T, dir string) *store.Store {
 	return st
 }
 
+// The runner's tests run in a synctest bubble: its timers run on a fake
+// clock that moves when every goroutine waits, so waits of minutes and
+// hours take no time, and the gaps between runs are exact.
+
+func TestBackoff_DoublesFromTheFloorUpToTheCap(t *testing.T) {
+	for _, tc := range []struct {
+		failures int
+		poll     time.Duration
+		lo, hi   time.Duration
+		want     time.Duration
+	}{
+		{0, 15 * time.Minute, 0, 0, 0},
+		{1, 15 * time.Minute, 0, 0, time.Minute},
+		{2, 15 * time.Minute, 0, 0, 2 * time.Minute},
+		{5, 15 * time.Minute, 0, 0, 16 * time.Minute},
+		{8, 15 * time.Minute, 0, 0, 2 * time.Hour},
+		{100, 15 * time.Minute, 0, 0, 2 * time.Hour},
+		{100, 6 * time.Hour, 0, 0, 6 * time.Hour},
+		{3, time.Minute, 10 * time.Second, 30 * time.Second, 30 * time.Second},
+		{2, time.Minute, 10 * time.Second, 30 * time.Second, 20 * time.Second},
+	} {
+		if got := Backoff(tc.failures, tc.poll, tc.lo, tc.hi); got != tc.want {
+			t.Errorf("Backoff(%d, poll %v, %v, %v) = %v, want %v", tc.failures, tc.poll, tc.lo, tc.hi, got, tc.want)
+		}
+	}
+}
+
 func TestRunner_APanicIsThatSourcesErrorAndTheOthersGoOn(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	bad := &fakeConn{fetch: func(context.Context, int) (connectors.Page, error) { panic("nil map in connector") }}
-	good := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) { return ok(n) }}
-	var mu sync.Mutex
-	errs := map[string]error{}
-	r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "bad", Type: "github", Poll: 20 * time.Millisecond, Conn: bad}, {Name: "good", Type: "github", Poll: 20 * time.Millisecond, Conn: good}},
-		MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		OnResult: func(s Source, res Result) { mu.Lock(); errs[s.Name] = res.Err; mu.Unlock() }}
-	r.Start(context.Background())
-	deadline := time.Now().Add(10 * time.Second)
-	for good.count() < 3 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	r.Stop()
-	var pe *PanicError
-	mu.Lock()
-	defer mu.Unlock()
-	if !errors.As(errs["bad"], &pe) || errs["good"] != nil || good.count() < 3 || bad.count() < 2 {
-		t.Errorf("bad: %v (%d calls), good: %v (%d calls)", errs["bad"], bad.count(), errs["good"], good.count())
-	}
-	states, _ := st.SourceStates(context.Background())
-	if states["bad"].LastError != "connector crashed: nil map in connector" {
-		t.Errorf("status of the panicking source: %q", states["bad"].LastError)
-	}
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t, dir)
+		defer st.Close()
+		bad := &fakeConn{fetch: func(context.Context, int) (connectors.Page, error) { panic("nil map in connector") }}
+		good := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) { return ok(n) }}
+		var mu sync.Mutex
+		errs := map[string]error{}
+		r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "bad", Type: "github", Poll: 15 * time.Minute, Conn: bad}, {Name: "good", Type: "github", Poll: 15 * time.Minute, Conn: good}},
+			OnResult: func(s Source, res Result) { mu.Lock(); errs[s.Name] = res.Err; mu.Unlock() }}
+		r.Start(context.Background())
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		r.Stop()
+		var pe *PanicError
+		mu.Lock()
+		defer mu.Unlock()
+		if !errors.As(errs["bad"], &pe) || len(pe.Stack) == 0 || errs["good"] != nil || good.count() < 4 || bad.count() < 3 {
+			t.Errorf("bad: %v (%d calls), good: %v (%d calls)", errs["bad"], bad.count(), errs["good"], good.count())
+		}
+		states, _ := st.SourceStates(context.Background())
+		if states["bad"].LastError != "connector crashed: nil map in connector" {
+			t.Errorf("status of the panicking source: %q", states["bad"].LastError)
+		}
+	})
 }
 
 func TestRunner_BacksOffExponentiallyAndResetsOnSuccess(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	c := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) {
-		if n <= 4 {
-			return connectors.Page{RateLimitRemaining: -1}, errors.New("502 from upstream")
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t, dir)
+		defer st.Close()
+		c := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) {
+			if n <= 4 {
+				return connectors.Page{RateLimitRemaining: -1}, errors.New("502 from upstream")
+			}
+			return ok(n)
+		}}
+		r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "s", Type: "github", Poll: 15 * time.Minute, Conn: c}}}
+		r.Start(context.Background())
+		time.Sleep(2 * time.Hour)
+		synctest.Wait()
+		r.Stop()
+		g := c.gaps()
+		if len(g) < 6 {
+			t.Fatalf("only %d calls", len(g)+1)
 		}
-		return ok(n)
-	}}
-	r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "s", Type: "github", Poll: 15 * time.Millisecond, Conn: c}},
-		MinBackoff: 40 * time.Millisecond, MaxBackoff: 400 * time.Millisecond}
-	r.Start(context.Background())
-	deadline := time.Now().Add(10 * time.Second)
-	for c.count() < 7 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	r.Stop()
-	g := c.gaps()
-	if len(g) < 6 {
-		t.Fatalf("only %d calls", len(g)+1)
-	}
-	// Failures 1..4 wait 40, 80, 160, 320 ms; after the success, the poll (15 ms ±10%).
-	for i, want := range []time.Duration{40, 80, 160, 320} {
-		if g[i] < want*time.Millisecond {
-			t.Errorf("wait %d after a failure: %v, want at least %v ms", i+1, g[i], want)
+		// Failures 1..4 wait 1, 2, 4, 8 minutes; after the success, the poll (15 min ±10%).
+		for i, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute} {
+			if g[i] != want {
+				t.Errorf("wait %d after a failure: %v, want %v", i+1, g[i], want)
+			}
 		}
-	}
-	if g[4] > 200*time.Millisecond || g[5] > 200*time.Millisecond {
-		t.Errorf("after success the poll interval should return: %v", g[4:])
-	}
+		for _, gap := range g[4:] {
+			if gap < 13*time.Minute+30*time.Second || gap > 16*time.Minute+30*time.Second {
+				t.Errorf("after success the poll interval should return: %v", g[4:])
+				break
+			}
+		}
+	})
 }
 
 func TestRunner_NeverOverlapsARunOfTheSameSource(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	c := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) {
-		time.Sleep(60 * time.Millisecond) // longer than the poll interval
-		return ok(n)
-	}}
-	r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "slow", Type: "github", Poll: 5 * time.Millisecond, Conn: c}}}
-	r.Start(context.Background())
-	// Sync now while a run may be under way: it waits its turn.
-	res := r.SyncNow(context.Background(), nil)
-	time.Sleep(200 * time.Millisecond)
-	r.Stop()
-	if c.peak.Load() != 1 {
-		t.Errorf("%d runs of one source at once", c.peak.Load())
-	}
-	if res[0].Err != nil || res[0].Fetched != 1 {
-		t.Errorf("sync now: %+v", res[0])
-	}
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t, dir)
+		defer st.Close()
+		c := &fakeConn{fetch: func(_ context.Context, n int) (connectors.Page, error) {
+			time.Sleep(20 * time.Minute) // longer than the poll interval
+			return ok(n)
+		}}
+		r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "slow", Type: "github", Poll: 5 * time.Minute, Conn: c}}}
+		r.Start(context.Background())
+		// Sync now while a run may be under way: it waits its turn.
+		res := r.SyncNow(context.Background(), nil)
+		time.Sleep(2 * time.Hour)
+		synctest.Wait()
+		r.Stop()
+		if c.peak.Load() != 1 {
+			t.Errorf("%d runs of one source at once", c.peak.Load())
+		}
+		if res[0].Err != nil || res[0].Fetched != 1 {
+			t.Errorf("sync now: %+v", res[0])
+		}
+	})
 }
 
 func TestRunner_AuthFailureStopsTheSourceUntilItsConfigChanges(t *testing.T) {
 	dir := t.TempDir()
-	st := openStore(t, dir)
-	defer st.Close()
-	c := &fakeConn{fetch: func(context.Context, int) (connectors.Page, error) {
-		return connectors.Page{RateLimitRemaining: -1}, fmt.Errorf("GitHub rejected the token from $GITHUB_TOKEN (401 Bad credentials): %w", connectors.ErrAuth)
-	}}
-	src := Source{Name: "gh", Type: "github", Poll: 5 * time.Millisecond, Conn: c, Hash: "v1"}
-	run := func(s Source) {
-		r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{s}, MinBackoff: time.Millisecond}
-		r.Start(context.Background())
-		time.Sleep(150 * time.Millisecond)
-		if next, known := r.NextRun(s.Name); !known || !next.IsZero() {
-			t.Errorf("an auth-stopped source has no next run, got %v", next)
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t, dir)
+		defer st.Close()
+		c := &fakeConn{fetch: func(context.Context, int) (connectors.Page, error) {
+			return connectors.Page{RateLimitRemaining: -1}, fmt.Errorf("GitHub rejected the token from $GITHUB_TOKEN (401 Bad credentials): %w", connectors.ErrAuth)
+		}}
+		src := Source{Name: "gh", Type: "github", Poll: 5 * time.Minute, Conn: c, Hash: "v1"}
+		run := func(s Source) {
+			r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{s}}
+			r.Start(context.Background())
+			time.Sleep(time.Hour) // twelve polls, had it not stopped
+			synctest.Wait()
+			if next, known := r.NextRun(s.Name); !known || !next.IsZero() {
+				t.Errorf("an auth-stopped source has no next run, got %v", next)
+			}
+			r.Stop()
 		}
-		r.Stop()
-	}
-	run(src)
-	if n := c.count(); n != 1 {
-		t.Fatalf("a rejected token was retried: %d calls", n)
-	}
-	states, _ := st.SourceStates(context.Background())
-	if !states["gh"].AuthFailed {
-		t.Error("the auth failure is not recorded")
-	}
-	run(src) // same config: still stopped
-	if n := c.count(); n != 1 {
-		t.Errorf("restarted with the same config, the source ran again: %d calls", n)
-	}
-	src.Hash = "v2"
-	run(src) // config changed: one try
-	if n := c.count(); n != 2 {
-		t.Errorf("after a config change: %d calls, want 2", n)
-	}
+		run(src)
+		if n := c.count(); n != 1 {
+			t.Fatalf("a rejected token was retried: %d calls", n)
+		}
+		states, _ := st.SourceStates(context.Background())
+		if !states["gh"].AuthFailed {
+			t.Error("the auth failure is not recorded")
+		}
+		run(src) // same config: still stopped
+		if n := c.count(); n != 1 {
+			t.Errorf("restarted with the same config, the source ran again: %d calls", n)
+		}
+		src.Hash = "v2"
+		run(src) // config changed: one try
+		if n := c.count(); n != 2 {
+			t.Errorf("after a config change: %d calls, want 2", n)
+		}
+	})
 }
 
 func TestRunner_StopCancelsARunAndWaits(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	started := make(chan struct{})
-	var once sync.Once
-	c := &fakeConn{fetch: func(ctx context.Context, _ int) (connectors.Page, error) {
-		once.Do(func() { close(started) })
-		<-ctx.Done() // a hanging server
-		return connectors.Page{RateLimitRemaining: -1}, ctx.Err()
-	}}
-	r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "hang", Type: "github", Poll: time.Millisecond, Conn: c}}}
-	r.Start(context.Background())
-	<-started
-	done := make(chan struct{})
-	go func() { r.Stop(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Stop did not return while a run hung")
-	}
-	states, _ := st.SourceStates(context.Background())
-	if states["hang"].LastError != "" {
-		t.Errorf("a shutdown is not the source's failure: %q", states["hang"].LastError)
-	}
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t, dir)
+		defer st.Close()
+		started := make(chan struct{})
+		var once sync.Once
+		c := &fakeConn{fetch: func(ctx context.Context, _ int) (connectors.Page, error) {
+			once.Do(func() { close(started) })
+			<-ctx.Done() // a hanging server
+			return connectors.Page{RateLimitRemaining: -1}, ctx.Err()
+		}}
+		r := &Runner{Syncer: newSyncer(t, st), Sources: []Source{{Name: "hang", Type: "github", Poll: time.Minute, Conn: c}}}
+		r.Start(context.Background())
+		<-started
+		r.Stop() // returns only when the hung run has ended
+		states, _ := st.SourceStates(context.Background())
+		if states["hang"].LastError != "" {
+			t.Errorf("a shutdown is not the source's failure: %q", states["hang"].LastError)
+		}
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.uber.org/goleak"
 
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -25,9 +26,26 @@ func TestMain(m *testing.M) {
 	if os.Getenv("EVIDENT_E2E_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	testscript.Main(m, map[string]func(){
+	testscript.Main(leakCheck{m}, map[string]func(){
 		"evident": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
+}
+
+// leakCheck runs the tests, then fails them if a goroutine outlives them:
+// every command, server and daemon loop must stop what it starts.
+type leakCheck struct{ m *testing.M }
+
+func (l leakCheck) Run() int {
+	code := l.m.Run()
+	if code != 0 {
+		return code
+	}
+	// signal.Notify's loop lives as long as the process, by design.
+	if err := goleak.Find(goleak.IgnoreTopFunction("os/signal.signal_recv"), goleak.IgnoreAnyFunction("os/signal.loop")); err != nil {
+		fmt.Fprintf(os.Stderr, "goleak: goroutines outlived the tests: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
 // TestScripts runs the CLI scripts in testdata/script: each is a user's

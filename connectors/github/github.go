@@ -93,7 +93,7 @@ func New(cfg Config) (*Connector, error) {
 	}
 	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]transport.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
 	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token}
-	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
+	api := gh.NewClient(&http.Client{Transport: auth})
 	api.BaseURL = base
 	api.UserAgent = "evident"
 	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock, ownerQualifier: "user"}, nil

@@ -91,7 +91,7 @@ func New(cfg Config) (*Connector, error) {
 		auth.Basic = cfg.Email
 	}
 	base := strings.TrimSuffix(cfg.BaseURL, "/") + "/"
-	client, err := jira.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second}, base)
+	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
 	if err != nil {
 		return nil, fmt.Errorf("jira: base URL %q: %w", cfg.BaseURL, err)
 	}

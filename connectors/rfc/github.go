@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	gh "github.com/google/go-github/v60/github"
 
@@ -44,7 +43,7 @@ func newGitHubRepo(cfg Config) (*githubRepo, error) {
 	}
 	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
 	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
-	api := gh.NewClient(&http.Client{Transport: auth, Timeout: 60 * time.Second})
+	api := gh.NewClient(&http.Client{Transport: auth})
 	api.BaseURL = base
 	api.UserAgent = "evident"
 	return &githubRepo{api: api, tr: tr, auth: auth, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/"), token: cfg.Token}, nil

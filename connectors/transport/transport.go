@@ -223,10 +223,19 @@ func (t *Transport) maxWait() time.Duration {
 
 func (t *Transport) base() http.RoundTripper {
 	if t.Base == nil {
-		return http.DefaultTransport
+		return defaultBase
 	}
 	return t.Base
 }
+
+// defaultBase bounds a hung server by transport timeouts rather than an
+// http.Client Timeout: client libraries close a copy of an error body, not
+// the body, which keeps a Client Timeout's goroutine alive until it fires.
+var defaultBase = func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = time.Minute
+	return t
+}()
 
 func drain(resp *http.Response) {
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
