@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Cursor is a connector's own record of how far it has read: a versioned,
@@ -63,3 +64,17 @@ func (e *AuthError) Is(target error) bool { return target == ErrAuth }
 
 // AuthErrorf formats an AuthError.
 func AuthErrorf(format string, a ...any) error { return &AuthError{fmt.Sprintf(format, a...)} }
+
+// Refused is the sentence every connector says when a service turns its
+// credential away: "GitHub rejected the token from $GITHUB_TOKEN (401 Bad
+// credentials)", "… refused access with …" for a 403.
+func Refused(service, credential string, status int, msg string) error {
+	verb := "rejected"
+	if status == 403 {
+		verb = "refused access with"
+	}
+	if msg = strings.TrimSpace(msg); msg != "" {
+		msg = " " + msg
+	}
+	return AuthErrorf("%s %s %s (%d%s)", service, verb, credential, status, msg)
+}

@@ -60,9 +60,9 @@ type Config struct {
 
 // Connector reads one GitHub source. It is safe for one Fetch at a time.
 type Connector struct {
-	cfg   Config
+	cfg Config
+	*Client
 	tr    *transport.Transport
-	auth  *transport.AuthTransport
 	api   *gh.Client
 	clock connectors.Clock
 	// ownerQualifier limits searches to the owners: user: (GitHub reads it
@@ -84,28 +84,11 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = connectors.RealClock
 	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || base.Host == "" {
-		return nil, fmt.Errorf("github: base URL %q is not a URL", cfg.BaseURL)
+	cl, err := NewClient(ClientConfig{BaseURL: cfg.BaseURL, Token: cfg.Token, Clock: cfg.Clock, Base: cfg.Base})
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasSuffix(base.Path, "/") {
-		base.Path += "/"
-	}
-	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]transport.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
-	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token}
-	api := gh.NewClient(&http.Client{Transport: auth})
-	api.BaseURL = base
-	api.UserAgent = "evident"
-	return &Connector{cfg: cfg, tr: tr, auth: auth, api: api, clock: cfg.Clock, ownerQualifier: "user"}, nil
-}
-
-// headers pins the REST API version.
-type headers struct{ base http.RoundTripper }
-
-func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Set("X-GitHub-Api-Version", "2022-11-28")
-	return h.base.RoundTrip(r)
+	return &Connector{cfg: cfg, Client: cl, tr: cl.Tr, api: cl.API, clock: cfg.Clock, ownerQualifier: "user"}, nil
 }
 
 // The three searches of a pass, in order.
@@ -473,48 +456,8 @@ func notFound(err error) bool {
 	return errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == http.StatusNotFound || er.Response.StatusCode == http.StatusGone)
 }
 
-// explain turns an API failure into one sentence, never with the token.
-func (c *Connector) explain(err error, doing string) error {
-	var er *gh.ErrorResponse
-	var rl *gh.RateLimitError
-	var abuse *gh.AbuseRateLimitError
-	var rle *transport.RateLimitError
-	var ae *connectors.AuthError
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &rle):
-		return fmt.Errorf("%s: GitHub %w", doing, err)
-	case errors.As(err, &rl):
-		return fmt.Errorf("%s: GitHub rate limit spent until %s", doing, rl.Rate.Reset.UTC().Format(time.RFC3339))
-	case errors.As(err, &abuse):
-		return fmt.Errorf("%s: GitHub secondary rate limit persisted after retries", doing)
-	case errors.As(err, &er) && er.Response != nil:
-		code := er.Response.StatusCode
-		switch code {
-		case http.StatusUnauthorized:
-			c.auth.Forget() // resolve the token again next time: it may have been rotated
-			return connectors.AuthErrorf("GitHub rejected the token from %s (%d %s)", c.cfg.Token.Describe(), code, er.Message)
-		case http.StatusForbidden:
-			return connectors.AuthErrorf("GitHub refused access with the token from %s (%d %s)", c.cfg.Token.Describe(), code, er.Message)
-		case http.StatusTooManyRequests:
-			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
-		}
-		return fmt.Errorf("%s: GitHub answered %d %s", doing, code, strings.TrimSpace(er.Message))
-	}
-	var se *json.SyntaxError
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &ute) || strings.Contains(err.Error(), "unexpected EOF") {
-		return fmt.Errorf("%s: GitHub sent a malformed response (%v)", doing, err)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: cannot reach GitHub at %s: %v", doing, c.cfg.BaseURL, ue.Err)
-	}
-	return fmt.Errorf("%s: %w", doing, err)
-}
+// explain is the client's Explain.
+func (c *Connector) explain(err error, doing string) error { return c.Explain(err, doing) }
 
 // readPR reads one PR and builds the user's artifact from it; nil when the
 // user has no role on it since the configured date. A PR that is gone or

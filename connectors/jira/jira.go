@@ -424,16 +424,16 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 		return nil, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
 	}
 	msg := jiraMessage(hr)
-	kind := "Jira Cloud rejected the email and API token from " + c.cfg.Token.Describe() + " (basic auth)"
+	service, credential := "Jira Cloud", "the email and API token (basic auth) from "+c.cfg.Token.Describe()
 	if c.cfg.Deployment == "server" {
-		kind = "Jira Server/Data Center rejected the personal access token from " + c.cfg.Token.Describe() + " (bearer)"
+		service, credential = "Jira Server/Data Center", "the personal access token (bearer) from "+c.cfg.Token.Describe()
 	}
 	switch hr.StatusCode {
 	case http.StatusUnauthorized:
 		c.auth.Forget()
-		return hr, connectors.AuthErrorf("%s: %d %s", kind, hr.StatusCode, msg)
+		return hr, connectors.Refused(service, credential, hr.StatusCode, msg)
 	case http.StatusForbidden:
-		return hr, connectors.AuthErrorf("%s: %d %s", strings.Replace(kind, "rejected", "refused access with", 1), hr.StatusCode, msg)
+		return hr, connectors.Refused(service, credential, hr.StatusCode, msg)
 	case http.StatusGone:
 		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
 	case http.StatusNotFound:

@@ -248,8 +248,8 @@ func TestFetch_WaitsOn429RetryAfter(t *testing.T) {
 
 func TestFetch_RejectedCredentialsNameTheDeploymentAndAuthKind(t *testing.T) {
 	for _, tc := range []struct{ deployment, want string }{
-		{jiratest.Cloud, "Jira Cloud rejected the email and API token from $EVIDENT_TEST_JIRA_TOKEN (basic auth): 401"},
-		{jiratest.DataCenter, "Jira Server/Data Center rejected the personal access token from $EVIDENT_TEST_JIRA_TOKEN (bearer): 401"},
+		{jiratest.Cloud, "Jira Cloud rejected the email and API token (basic auth) from $EVIDENT_TEST_JIRA_TOKEN (401 "},
+		{jiratest.DataCenter, "Jira Server/Data Center rejected the personal access token (bearer) from $EVIDENT_TEST_JIRA_TOKEN (401 "},
 	} {
 		h := newHarness(t, tc.deployment, "alice", nil, nil)
 		h.fake.Token = "another"

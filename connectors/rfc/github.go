@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -13,7 +12,6 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
-	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/transport"
@@ -21,12 +19,11 @@ import (
 
 // githubRepo reads documents under a path of a GitHub repository.
 type githubRepo struct {
+	*github.Client
 	api         *gh.Client
 	tr          *transport.Transport
-	auth        *transport.AuthTransport
 	owner, repo string
 	root        string
-	token       credentials.TokenSource
 }
 
 func newGitHubRepo(cfg Config) (*githubRepo, error) {
@@ -34,19 +31,11 @@ func newGitHubRepo(cfg Config) (*githubRepo, error) {
 	if !ok || owner == "" || repo == "" {
 		return nil, fmt.Errorf("rfc: repo %q must be owner/name", cfg.Repo)
 	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || base.Host == "" {
-		return nil, fmt.Errorf("rfc: base URL %q is not a URL", cfg.BaseURL)
+	cl, err := github.NewClient(github.ClientConfig{BaseURL: cfg.BaseURL, Token: cfg.Token, Clock: cfg.Clock, Base: cfg.Base})
+	if err != nil {
+		return nil, fmt.Errorf("rfc: %w", err)
 	}
-	if !strings.HasSuffix(base.Path, "/") {
-		base.Path += "/"
-	}
-	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
-	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
-	api := gh.NewClient(&http.Client{Transport: auth})
-	api.BaseURL = base
-	api.UserAgent = "evident"
-	return &githubRepo{api: api, tr: tr, auth: auth, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/"), token: cfg.Token}, nil
+	return &githubRepo{Client: cl, api: cl.API, tr: cl.Tr, owner: owner, repo: repo, root: strings.Trim(cfg.Path, "/")}, nil
 }
 
 type remoteFile struct {
@@ -249,25 +238,4 @@ func (g *githubRepo) history(ctx context.Context, c *Connector, file string) (ex
 	return x, nil
 }
 
-func (g *githubRepo) explain(err error, doing string) error {
-	var er *gh.ErrorResponse
-	var ae *connectors.AuthError
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &er) && er.Response != nil:
-		switch er.Response.StatusCode {
-		case http.StatusUnauthorized:
-			g.auth.Forget() // read the token again next time: it may have been rotated
-			return connectors.AuthErrorf("GitHub rejected the token from %s (401 %s)", g.token.Describe(), er.Message)
-		case http.StatusForbidden:
-			return connectors.AuthErrorf("GitHub refused access with the token from %s (403 %s)", g.token.Describe(), er.Message)
-		case http.StatusNotFound:
-			return fmt.Errorf("%s: not found on GitHub (check repo and path)", doing)
-		}
-		return fmt.Errorf("%s: GitHub answered %d %s", doing, er.Response.StatusCode, er.Message)
-	}
-	return fmt.Errorf("%s: %w", doing, err)
-}
+func (g *githubRepo) explain(err error, doing string) error { return g.Explain(err, doing) }

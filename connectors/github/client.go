@@ -1,0 +1,111 @@
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
+)
+
+// Client is the one way evident talks to GitHub: go-github over the shared
+// rate-limit transport, with the token added (and read again after a 401),
+// and one translator from API failures to sentences. The GitHub connector,
+// the RFC connector's GitHub mode and the org enrichment all use it.
+type Client struct {
+	API     *gh.Client
+	Tr      *transport.Transport
+	auth    *transport.AuthTransport
+	token   credentials.TokenSource
+	baseURL string
+}
+
+// ClientConfig says which GitHub to talk to and how.
+type ClientConfig struct {
+	BaseURL string // https://api.github.com/, https://ghe.example/api/v3/, http://127.0.0.1:PORT/
+	Token   credentials.TokenSource
+	Clock   connectors.Clock
+	Base    http.RoundTripper // under the rate-limit handling (tests)
+}
+
+// NewClient builds the client. It makes no request.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("github: base URL %q is not a URL", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]transport.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
+	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token}
+	api := gh.NewClient(&http.Client{Transport: auth})
+	api.BaseURL = base
+	api.UserAgent = "evident"
+	return &Client{API: api, Tr: tr, auth: auth, token: cfg.Token, baseURL: cfg.BaseURL}, nil
+}
+
+// headers pins the REST API version.
+type headers struct{ base http.RoundTripper }
+
+func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	return h.base.RoundTrip(r)
+}
+
+// Explain turns an API failure into one sentence, never with the token:
+// a rejected token (which is read again next time, in case it was rotated),
+// a spent rate limit, a status, a malformed body, an unreachable host.
+func (c *Client) Explain(err error, doing string) error {
+	var er *gh.ErrorResponse
+	var rl *gh.RateLimitError
+	var abuse *gh.AbuseRateLimitError
+	var rle *transport.RateLimitError
+	var ae *connectors.AuthError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &rle):
+		return fmt.Errorf("%s: GitHub %w", doing, err)
+	case errors.As(err, &rl):
+		return fmt.Errorf("%s: GitHub rate limit spent until %s", doing, rl.Rate.Reset.UTC().Format(time.RFC3339))
+	case errors.As(err, &abuse):
+		return fmt.Errorf("%s: GitHub secondary rate limit persisted after retries", doing)
+	case errors.As(err, &er) && er.Response != nil:
+		code := er.Response.StatusCode
+		switch code {
+		case http.StatusUnauthorized:
+			c.auth.Forget() // resolve the token again next time: it may have been rotated
+			return connectors.Refused("GitHub", "the token from "+c.token.Describe(), code, er.Message)
+		case http.StatusForbidden:
+			return connectors.Refused("GitHub", "the token from "+c.token.Describe(), code, er.Message)
+		case http.StatusTooManyRequests:
+			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
+		case http.StatusNotFound:
+			return fmt.Errorf("%s: not found on GitHub (%s)", doing, strings.TrimSpace(er.Message))
+		}
+		return fmt.Errorf("%s: GitHub answered %d %s", doing, code, strings.TrimSpace(er.Message))
+	}
+	var se *json.SyntaxError
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &ute) || strings.Contains(err.Error(), "unexpected EOF") {
+		return fmt.Errorf("%s: GitHub sent a malformed response (%v)", doing, err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: cannot reach GitHub at %s: %v", doing, c.baseURL, ue.Err)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
