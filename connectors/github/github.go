@@ -36,6 +36,7 @@ import (
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/transport"
+	"github.com/evident-sync/evident/connectors/window"
 )
 
 // Config configures a GitHub source.
@@ -110,7 +111,7 @@ type cursor struct {
 	// seen-set that makes overlaps free and reads a PR found by two searches
 	// once. Entries older than every search's window are dropped at the end
 	// of a pass.
-	Recent map[string]time.Time `json:"recent,omitempty"`
+	Recent window.Seen `json:"recent,omitempty"`
 	// ETags of search requests, by query string.
 	ETags map[string]string `json:"etags,omitempty"`
 	// Paged: the search came back unsorted by update time, so this search
@@ -127,17 +128,15 @@ const cursorVersion = 1
 
 func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 	cur := &cursor{V: cursorVersion}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, cur); err != nil || cur.V != cursorVersion {
-			// An unreadable or older cursor: start over; upserts are idempotent.
-			cur = &cursor{V: cursorVersion}
-		}
+	if !window.Decode(b, cursorVersion, cur) {
+		// An unreadable or older cursor: start over; upserts are idempotent.
+		cur = &cursor{V: cursorVersion}
 	}
 	for len(cur.HW) < len(queries) {
 		cur.HW = append(cur.HW, time.Time{})
 	}
 	if cur.Recent == nil {
-		cur.Recent = map[string]time.Time{}
+		cur.Recent = window.Seen{}
 	}
 	if cur.ETags == nil {
 		cur.ETags = map[string]string{}
@@ -149,16 +148,7 @@ func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 func (c *Connector) startQuery(cur *cursor, q int) {
 	cur.Query, cur.Page = q, 1
 	cur.Paged, cur.To, cur.Windows, cur.Newest = false, time.Time{}, nil, time.Time{}
-	from := cur.HW[q]
-	if from.IsZero() {
-		from = c.cfg.Since
-	} else {
-		from = from.Add(-c.cfg.Overlap)
-	}
-	if from.Before(c.cfg.Since) {
-		from = c.cfg.Since
-	}
-	cur.From = from.UTC()
+	cur.From = window.Start(cur.HW[q], c.cfg.Since, c.cfg.Overlap)
 }
 
 func (c *Connector) queryString(q int, from, to time.Time) string {
@@ -210,43 +200,23 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	}
 
 	items := res.Issues
-	newest := cur.From
-	fresh := 0
-	for _, it := range items {
-		upd, skew := c.tr.ClampFuture(fmt.Sprintf("%s (updated_at)", it.GetHTMLURL()), it.GetUpdatedAt().Time.UTC())
-		if skew != "" {
-			page.Problems = append(page.Problems, skew)
-		}
-		if upd.After(newest) {
-			newest = upd
-		}
+	read := make([]window.Item, len(items))
+	for i, it := range items {
 		key, owner, repo, err := keyOf(it)
 		if err != nil {
 			page.Problems = append(page.Problems, err.Error())
+			read[i] = window.Item{Updated: it.GetUpdatedAt().Time} // dates the window, read nothing
 			continue
 		}
-		if t, ok := cur.Recent[key]; ok && !upd.After(t) {
-			continue // read at this version already: an overlap, or another search
-		}
-		fresh++
-		a, problem, err := c.readPR(ctx, owner, repo, it.GetNumber())
-		if err != nil {
-			// Keep what this page read: the PRs so far are committed with a
-			// cursor that remembers them, and the next pass resumes here.
-			if len(page.Artifacts) > 0 {
-				page.Cursor, _ = c.encode(cur)
-				page.More = true
-			}
-			return page, err
-		}
-		cur.Recent[key] = upd
-		if problem != "" {
-			page.Problems = append(page.Problems, problem)
-		}
-		if a != nil {
-			page.Artifacts = append(page.Artifacts, *a)
-		}
+		read[i] = window.Item{Key: key, Updated: it.GetUpdatedAt().Time, Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+			return c.readPR(ctx, owner, repo, it.GetNumber())
+		}}
 	}
+	sc, err := window.Scan(ctx, read, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { b, _ := c.encode(cur); return b })
+	if err != nil {
+		return page, err
+	}
+	newest, fresh := sc.Newest, sc.Fresh
 
 	full := len(items) >= c.cfg.PerPage && res.GetTotal() > len(items)*cur.Page
 	sorted := sort.SliceIsSorted(items, func(i, j int) bool { return items[i].GetUpdatedAt().Before(items[j].GetUpdatedAt().Time) })
@@ -261,20 +231,18 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		page.Progress = c.progress(cur)
 		return page, nil
 	}
-	switch {
-	case full && newest.After(cur.From):
-		// Narrow the window: the next request starts at the newest time seen.
+	switch window.Next(full, cur.From, newest, time.Second, time.UTC) {
+	case window.Narrow:
+		// The next request starts at the newest time seen.
 		cur.From, cur.Page = newest, 1
-	case full && fresh == 0:
+	case window.NextPage:
 		// A whole page shares one updated time: page through it.
 		cur.Page++
-		if cur.Page > 1000/c.cfg.PerPage {
+		if fresh == 0 && cur.Page > 1000/c.cfg.PerPage {
 			page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests share the updated time %s; some may be missed", cur.From.Format(time.RFC3339)))
 			c.finishQuery(cur, q, newest)
 		}
-	case full:
-		cur.Page++
-	default:
+	case window.Done:
 		if etag != "" && cur.Page == 1 {
 			// Remember the ETag of a search that returned everything in one
 			// page: asked again unchanged, GitHub answers 304 for free.
@@ -327,15 +295,8 @@ func (c *Connector) progress(cur *cursor) float64 {
 	if !cur.InPass {
 		return 1
 	}
-	start := c.cfg.Since
-	if !cur.HW[cur.Query].IsZero() {
-		start = cur.HW[cur.Query].Add(-c.cfg.Overlap)
-	}
-	span := c.clock.Now().Sub(start)
-	within := 1.0
-	if span > 0 {
-		within = min(1, max(0, float64(cur.From.Sub(start))/float64(span)))
-	}
+	start := window.Start(cur.HW[cur.Query], c.cfg.Since, c.cfg.Overlap)
+	within := window.Progress(start, cur.From, c.clock.Now())
 	return (float64(cur.Query) + within) / float64(len(queries))
 }
 
@@ -367,11 +328,7 @@ func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
 		}
 	}
 	cur.ETags = keep
-	for k, t := range cur.Recent {
-		if t.Before(oldest) {
-			delete(cur.Recent, k)
-		}
-	}
+	cur.Recent.Prune(oldest)
 }
 
 func (c *Connector) encode(cur *cursor) (connectors.Cursor, bool) {

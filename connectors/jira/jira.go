@@ -41,6 +41,7 @@ import (
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/transport"
+	"github.com/evident-sync/evident/connectors/window"
 )
 
 // Config configures a Jira source.
@@ -99,14 +100,14 @@ func New(cfg Config) (*Connector, error) {
 }
 
 type cursor struct {
-	V      int                  `json:"v"`
-	InPass bool                 `json:"in_pass"`
-	From   time.Time            `json:"from"`
-	Token  string               `json:"token,omitempty"`    // Cloud: paging inside one minute
-	Start  int                  `json:"start_at,omitempty"` // Server: paging inside one minute
-	HW     time.Time            `json:"hw"`
-	Recent map[string]time.Time `json:"recent,omitempty"`
-	TZ     string               `json:"tz,omitempty"`
+	V      int         `json:"v"`
+	InPass bool        `json:"in_pass"`
+	From   time.Time   `json:"from"`
+	Token  string      `json:"token,omitempty"`    // Cloud: paging inside one minute
+	Start  int         `json:"start_at,omitempty"` // Server: paging inside one minute
+	HW     time.Time   `json:"hw"`
+	Recent window.Seen `json:"recent,omitempty"`
+	TZ     string      `json:"tz,omitempty"`
 	// ByTime: this Jira refused the involvement clauses (WAS, CHANGED BY,
 	// watcher), so candidates are selected by update time alone.
 	ByTime bool `json:"by_time,omitempty"`
@@ -120,21 +121,16 @@ const cursorVersion = 1
 
 func decode(b connectors.Cursor) *cursor {
 	cur := &cursor{V: cursorVersion}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, cur); err != nil || cur.V != cursorVersion {
-			cur = &cursor{V: cursorVersion}
-		}
+	if !window.Decode(b, cursorVersion, cur) {
+		cur = &cursor{V: cursorVersion}
 	}
 	if cur.Recent == nil {
-		cur.Recent = map[string]time.Time{}
+		cur.Recent = window.Seen{}
 	}
 	return cur
 }
 
-func encode(cur *cursor) connectors.Cursor {
-	b, _ := json.Marshal(cur)
-	return b
-}
+func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 
 // Fetch reads one page of the search and the issues on it.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
@@ -152,13 +148,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
 		}
 		cur.InPass, cur.Token, cur.Start = true, "", 0
-		cur.From = c.cfg.Since
-		if !cur.HW.IsZero() {
-			cur.From = cur.HW.Add(-c.cfg.Overlap)
-		}
-		if cur.From.Before(c.cfg.Since) {
-			cur.From = c.cfg.Since
-		}
+		cur.From = window.Start(cur.HW, c.cfg.Since, c.cfg.Overlap)
 	}
 	if cur.Points == "" {
 		cur.Points = c.storyPointsField(ctx)
@@ -182,58 +172,35 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if err != nil {
 		return page, err
 	}
-	newest := cur.From
-	fresh := 0
-	for _, ri := range res.issues {
-		upd, skew := c.tr.ClampFuture(ri.issue.Key+" (updated)", time.Time(ri.issue.Fields.Updated).UTC())
-		if skew != "" {
-			page.Problems = append(page.Problems, skew)
-		}
-		if upd.After(newest) {
-			newest = upd
-		}
-		key := ri.issue.Key
-		if t, ok := cur.Recent[key]; ok && !upd.After(t) {
-			continue
-		}
-		fresh++
-		a, err := c.complete(ctx, ri, cur.Points)
-		if err != nil {
-			if len(page.Artifacts) > 0 {
-				page.Cursor, page.More = encode(cur), true
-			}
-			return page, err
-		}
-		cur.Recent[key] = upd
-		if a != nil {
-			page.Artifacts = append(page.Artifacts, *a)
-		}
+	items := make([]window.Item, len(res.issues))
+	for i, ri := range res.issues {
+		items[i] = window.Item{Key: ri.issue.Key, Updated: time.Time(ri.issue.Fields.Updated), Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+			a, err := c.complete(ctx, ri, cur.Points)
+			return a, "", err
+		}}
 	}
-	minute := func(t time.Time) time.Time { return t.In(loc).Truncate(time.Minute) }
-	switch {
-	case res.more && minute(newest).After(minute(cur.From)):
-		cur.From, cur.Token, cur.Start = newest, "", 0
-	case res.more:
+	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { return encode(cur) })
+	if err != nil {
+		return page, err
+	}
+	switch window.Next(res.more, cur.From, sc.Newest, time.Minute, loc) {
+	case window.Narrow:
+		cur.From, cur.Token, cur.Start = sc.Newest, "", 0
+	case window.NextPage:
 		// A whole page inside one minute: page through it.
 		cur.Token = res.nextToken
 		cur.Start += len(res.issues)
-	default:
-		if newest.After(cur.HW) {
-			cur.HW = newest
+	case window.Done:
+		if sc.Newest.After(cur.HW) {
+			cur.HW = sc.Newest
 		}
 		cur.InPass, cur.Token, cur.Start = false, "", 0
-		for k, t := range cur.Recent {
-			if t.Before(cur.HW.Add(-c.cfg.Overlap)) {
-				delete(cur.Recent, k)
-			}
-		}
+		cur.Recent.Prune(cur.HW.Add(-c.cfg.Overlap))
 	}
 	page.Cursor, page.More = encode(cur), cur.InPass
-	page.Progress = -1
-	if span := c.cfg.Clock.Now().Sub(c.cfg.Since); span > 0 && cur.InPass {
-		page.Progress = min(1, max(0, float64(cur.From.Sub(c.cfg.Since))/float64(span)))
-	} else if !cur.InPass {
-		page.Progress = 1
+	page.Progress = 1
+	if cur.InPass {
+		page.Progress = window.Progress(c.cfg.Since, cur.From, c.cfg.Clock.Now())
 	}
 	return page, nil
 }

@@ -20,7 +20,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/window"
 )
 
 // Me is how documents may name the user.
@@ -97,10 +97,8 @@ const cursorVersion = 1
 
 func decode(b connectors.Cursor) *cursor {
 	cur := &cursor{V: cursorVersion}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, cur); err != nil || cur.V != cursorVersion {
-			cur = &cursor{V: cursorVersion}
-		}
+	if !window.Decode(b, cursorVersion, cur) {
+		cur = &cursor{V: cursorVersion}
 	}
 	if cur.Files == nil {
 		cur.Files = map[string]fileState{}
@@ -108,10 +106,7 @@ func decode(b connectors.Cursor) *cursor {
 	return cur
 }
 
-func encode(cur *cursor) connectors.Cursor {
-	b, _ := json.Marshal(cur)
-	return b
-}
+func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 
 // Fetch reads up to PageSize changed documents.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (connectors.Page, error) {

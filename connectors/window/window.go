@@ -1,0 +1,179 @@
+// Package window is what every source that reads "what changed since"
+// shares, so that a source writes only its own part — the query and the
+// mapping — and no copy of the rest: a versioned cursor, the start of a
+// pass (the high-water mark less an overlap, never before the since date),
+// a seen-set of the keys read at each updated time (which makes overlaps
+// free and a resumed page exact), reading a page item by item while keeping
+// what was read when an item fails, narrowing the window to the newest
+// time seen so no search pages past a cap, and an estimate of progress.
+//
+// It starts no goroutine and makes no request; the connectors call it from
+// their Fetch.
+package window
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Decode reads a cursor written by Encode into cur, whose V field must be
+// the version the connector writes now. An empty, unreadable or other
+// version's cursor leaves cur as it was (a fresh start; upserts are
+// idempotent, so starting over never duplicates an item) and returns false.
+func Decode(raw connectors.Cursor, version int, cur any) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	var probe struct {
+		V int `json:"v"`
+	}
+	if json.Unmarshal(raw, &probe) != nil || probe.V != version {
+		return false
+	}
+	return json.Unmarshal(raw, cur) == nil
+}
+
+// Encode writes a cursor.
+func Encode(cur any) connectors.Cursor {
+	b, _ := json.Marshal(cur)
+	return b
+}
+
+// Start is the lower bound of a new pass over a search whose last pass
+// ended at high-water mark hw: overlap before it (a late write there is
+// read again; the seen-set makes that free), never before since. A search
+// never passed starts at since.
+func Start(hw, since time.Time, overlap time.Duration) time.Time {
+	from := since
+	if !hw.IsZero() {
+		from = hw.Add(-overlap)
+	}
+	if from.Before(since) {
+		from = since
+	}
+	return from.UTC()
+}
+
+// Seen maps the keys read to the updated time they were read at.
+type Seen map[string]time.Time
+
+// Fresh reports whether key, now updated at upd, has not been read at that
+// version (or a later one) yet.
+func (s Seen) Fresh(key string, upd time.Time) bool {
+	t, ok := s[key]
+	return !ok || upd.After(t)
+}
+
+// Prune forgets what no window from before onwards can return again.
+func (s Seen) Prune(before time.Time) {
+	for k, t := range s {
+		if t.Before(before) {
+			delete(s, k)
+		}
+	}
+}
+
+// Item is one result of a search: its key, its updated time as the
+// service reports it, and what reads it in full.
+type Item struct {
+	Key     string
+	Updated time.Time
+	// Read builds the artifact (nil: not the user's work) and may report a
+	// problem; an error fails the page.
+	Read func(ctx context.Context) (*connectors.Artifact, string, error)
+}
+
+// Clamp keeps an updated time from passing the present (see the
+// transport's ClampFuture); it returns the time to use and a problem.
+type Clamp func(what string, at time.Time) (time.Time, string)
+
+// Scanned is what a page of items gave.
+type Scanned struct {
+	// Newest is the newest updated time on the page (from, when none).
+	Newest time.Time
+	// Fresh counts the items not read before at their updated time.
+	Fresh int
+}
+
+// Scan reads a page's items in order: each updated time clamped to the
+// present, items seen at that version skipped, fresh ones read, added to
+// page and marked seen. When a read fails, the page keeps the artifacts
+// read so far with the cursor save makes (which remembers them), More set,
+// and the error is returned: the next Fetch resumes after them.
+func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Clamp, page *connectors.Page, save func() connectors.Cursor) (Scanned, error) {
+	out := Scanned{Newest: from}
+	for _, it := range items {
+		upd := it.Updated.UTC()
+		if clamp != nil {
+			var problem string
+			if upd, problem = clamp(it.Key, upd); problem != "" {
+				page.Problems = append(page.Problems, problem)
+			}
+		}
+		if upd.After(out.Newest) {
+			out.Newest = upd
+		}
+		if it.Key == "" || !seen.Fresh(it.Key, upd) {
+			continue
+		}
+		out.Fresh++
+		a, problem, err := it.Read(ctx)
+		if err != nil {
+			if len(page.Artifacts) > 0 {
+				page.Cursor, page.More = save(), true
+			}
+			return out, err
+		}
+		seen[it.Key] = upd
+		if problem != "" {
+			page.Problems = append(page.Problems, problem)
+		}
+		if a != nil {
+			page.Artifacts = append(page.Artifacts, *a)
+		}
+	}
+	return out, nil
+}
+
+// Step is how a search moves on after a page.
+type Step int
+
+const (
+	// Narrow: the page was full and its newest time moved past the window's
+	// start: the next request starts at that time, page 1.
+	Narrow Step = iota
+	// NextPage: the page was full but every item shares the window's start
+	// (at the search's precision): page through that instant.
+	NextPage
+	// Done: the search returned everything; its high-water mark is Newest.
+	Done
+)
+
+// Next decides the Step after a page. precision is what the search can
+// tell apart (a second on GitHub, a minute in JQL); in is the zone that
+// precision is counted in.
+func Next(full bool, from, newest time.Time, precision time.Duration, in *time.Location) Step {
+	if !full {
+		return Done
+	}
+	if in == nil {
+		in = time.UTC
+	}
+	if newest.In(in).Truncate(precision).After(from.In(in).Truncate(precision)) {
+		return Narrow
+	}
+	return NextPage
+}
+
+// Progress estimates how far a pass that started at start has come when
+// its window starts at from: the share of the time from start to now.
+func Progress(start, from, now time.Time) float64 {
+	span := now.Sub(start)
+	if span <= 0 {
+		return 1
+	}
+	return min(1, max(0, float64(from.Sub(start))/float64(span)))
+}

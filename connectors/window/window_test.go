@@ -1,0 +1,120 @@
+package window
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+func TestDecode_AnOtherVersionStartsOver(t *testing.T) {
+	type cur struct {
+		V    int    `json:"v"`
+		Mark string `json:"mark"`
+	}
+	c := cur{V: 2}
+	if Decode(Encode(cur{V: 1, Mark: "old"}), 2, &c) || c.Mark != "" {
+		t.Errorf("a version-1 cursor was read as version 2: %+v", c)
+	}
+	if Decode([]byte("{not json"), 2, &c) || Decode(nil, 2, &c) {
+		t.Error("garbage or nothing decoded")
+	}
+	if !Decode(Encode(cur{V: 2, Mark: "now"}), 2, &c) || c.Mark != "now" {
+		t.Errorf("round trip: %+v", c)
+	}
+}
+
+func TestStart_OverlapsTheHighWaterMarkNeverBeforeSince(t *testing.T) {
+	since := t0.AddDate(0, -1, 0)
+	for _, tc := range []struct {
+		hw, want time.Time
+	}{
+		{time.Time{}, since},
+		{t0, t0.Add(-5 * time.Minute)},
+		{since.Add(time.Minute), since},
+	} {
+		if got := Start(tc.hw, since, 5*time.Minute); !got.Equal(tc.want) {
+			t.Errorf("Start(%v) = %v, want %v", tc.hw, got, tc.want)
+		}
+	}
+}
+
+func TestScan_SkipsWhatWasSeenAndKeepsAPartialPageOnError(t *testing.T) {
+	seen := Seen{"a": t0}
+	var read []string
+	item := func(key string, at time.Time, fail bool) Item {
+		return Item{Key: key, Updated: at, Read: func(context.Context) (*connectors.Artifact, string, error) {
+			if fail {
+				return nil, "", errors.New("502")
+			}
+			read = append(read, key)
+			return &connectors.Artifact{Key: key}, "", nil
+		}}
+	}
+	var page connectors.Page
+	saved := 0
+	sc, err := Scan(context.Background(), []Item{
+		item("a", t0, false),                    // seen at this version: skipped
+		item("b", t0.Add(time.Minute), false),   // fresh
+		item("c", t0.Add(2*time.Minute), true),  // fails the page
+		item("d", t0.Add(3*time.Minute), false), // not reached
+	}, t0, seen, nil, &page, func() connectors.Cursor { saved++; return connectors.Cursor(fmt.Sprint(len(seen))) })
+	if err == nil || fmt.Sprint(read) != "[b]" || len(page.Artifacts) != 1 || !page.More || saved != 1 || string(page.Cursor) != "2" {
+		t.Errorf("err %v, read %v, page %+v, saved %d", err, read, page, saved)
+	}
+	// The next page, resumed: b is not read again; a newer a is.
+	read, page = nil, connectors.Page{}
+	sc, err = Scan(context.Background(), []Item{item("a", t0.Add(time.Hour), false), item("b", t0.Add(time.Minute), false)}, t0, seen, nil, &page, nil)
+	if err != nil || fmt.Sprint(read) != "[a]" || sc.Fresh != 1 || !sc.Newest.Equal(t0.Add(time.Hour)) {
+		t.Errorf("resumed: %v %v %+v", err, read, sc)
+	}
+}
+
+func TestScan_AFutureTimeIsClampedAndReported(t *testing.T) {
+	clamp := func(what string, at time.Time) (time.Time, string) {
+		if at.After(t0) {
+			return t0, what + " is in the future"
+		}
+		return at, ""
+	}
+	var page connectors.Page
+	sc, _ := Scan(context.Background(), []Item{{Key: "x", Updated: t0.AddDate(3, 0, 0), Read: func(context.Context) (*connectors.Artifact, string, error) { return nil, "", nil }}},
+		t0.Add(-time.Hour), Seen{}, clamp, &page, nil)
+	if !sc.Newest.Equal(t0) || len(page.Problems) != 1 {
+		t.Errorf("newest %v problems %q", sc.Newest, page.Problems)
+	}
+}
+
+func TestNext_NarrowsPagesOrFinishesAtTheSearchPrecision(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	for _, tc := range []struct {
+		full      bool
+		from, new time.Time
+		precision time.Duration
+		want      Step
+	}{
+		{false, t0, t0.Add(time.Hour), time.Second, Done},
+		{true, t0, t0.Add(time.Second), time.Second, Narrow},
+		{true, t0, t0.Add(500 * time.Millisecond), time.Second, NextPage},
+		{true, t0, t0.Add(30 * time.Second), time.Minute, NextPage},
+		{true, t0, t0.Add(time.Minute), time.Minute, Narrow},
+	} {
+		if got := Next(tc.full, tc.from, tc.new, tc.precision, berlin); got != tc.want {
+			t.Errorf("Next(%v, +%v at %v) = %v, want %v", tc.full, tc.new.Sub(tc.from), tc.precision, got, tc.want)
+		}
+	}
+}
+
+func TestProgress_IsTheShareOfTimeCovered(t *testing.T) {
+	if p := Progress(t0, t0.Add(6*time.Hour), t0.Add(24*time.Hour)); p != 0.25 {
+		t.Errorf("a quarter: %v", p)
+	}
+	if p := Progress(t0, t0.Add(48*time.Hour), t0.Add(24*time.Hour)); p != 1 {
+		t.Errorf("capped: %v", p)
+	}
+}
