@@ -1,7 +1,6 @@
 package github
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -19,15 +18,12 @@ import (
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
-	problems []string
-	t        *testing.T
-	fake     *githubtest.Server
-	srv      *httptest.Server
-	clock    *connectorstest.Clock
-	conn     *Connector
-	cursor   connectors.Cursor
-	got      map[string]connectors.Artifact
-	ingest   int // artifacts delivered, duplicates included
+	*connectorstest.Sink
+	t     *testing.T
+	fake  *githubtest.Server
+	srv   *httptest.Server
+	clock *connectorstest.Clock
+	conn  *Connector
 }
 
 func newHarness(t *testing.T, prs []*githubtest.PR, tweak func(*Config)) *harness {
@@ -48,32 +44,11 @@ func newHarness(t *testing.T, prs []*githubtest.PR, tweak func(*Config)) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, fake: fake, srv: srv, clock: clock, conn: conn, got: map[string]connectors.Artifact{}}
+	return &harness{Sink: connectorstest.NewSink(nil), t: t, fake: fake, srv: srv, clock: clock, conn: conn}
 }
 
-// pass runs Fetch until the connector is caught up, keeping every page it
-// returns with a cursor (as the pipeline commits it).
-func (h *harness) pass() error {
-	for i := 0; i < 10000; i++ {
-		page, err := h.conn.Fetch(context.Background(), h.cursor)
-		h.problems = append(h.problems, page.Problems...)
-		if page.Cursor != nil {
-			for _, a := range page.Artifacts {
-				h.got[a.Key] = a
-				h.ingest++
-			}
-			h.cursor = page.Cursor
-		}
-		if err != nil {
-			return err
-		}
-		if !page.More {
-			return nil
-		}
-	}
-	h.t.Fatal("pass did not end")
-	return nil
-}
+// pass runs Fetch until the connector is caught up.
+func (h *harness) pass() error { return h.Pass(h.t, h.conn, 10000) }
 
 // heavyReviewer is 2,000 PRs by others that alice reviewed over the year
 // (more than the search cap of 1,000), 30 she only commented on, 40 she
@@ -137,11 +112,11 @@ func TestFetch_BackfillIsCompleteAcrossTheSearchCap(t *testing.T) {
 	for _, k := range authored {
 		want[k] = connectors.KindPR
 	}
-	if len(h.got) != len(want) {
-		t.Errorf("got %d artifacts, want %d", len(h.got), len(want))
+	if len(h.Got) != len(want) {
+		t.Errorf("got %d artifacts, want %d", len(h.Got), len(want))
 	}
 	for k, kind := range want {
-		a, ok := h.got[k]
+		a, ok := h.Got[k]
 		if !ok {
 			t.Errorf("missing %s", k)
 			continue
@@ -150,7 +125,7 @@ func TestFetch_BackfillIsCompleteAcrossTheSearchCap(t *testing.T) {
 			t.Errorf("%s: kind %s, want %s", k, a.Kind, kind)
 		}
 	}
-	for k := range h.got {
+	for k := range h.Got {
 		if strings.Contains(k, "noise") {
 			t.Errorf("%s is not the user's work", k)
 		}
@@ -188,7 +163,7 @@ func TestFetch_FactsAndDatesOfTheWork(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	r := h.got["github:acme/payments-api#42"]
+	r := h.Got["github:acme/payments-api#42"]
 	if r.Kind != connectors.KindReview || len(r.Activity.Rounds) != 3 {
 		t.Fatalf("review: %+v", r)
 	}
@@ -210,11 +185,11 @@ func TestFetch_FactsAndDatesOfTheWork(t *testing.T) {
 	if r.URL != "https://github.com/acme/payments-api/pull/42" || r.Container != "acme/payments-api" || r.Title != "Add idempotency keys" {
 		t.Errorf("identity %q %q %q", r.URL, r.Container, r.Title)
 	}
-	c := h.got["github:acme/search-ui#7"]
+	c := h.Got["github:acme/search-ui#7"]
 	if !slices.Equal(c.Roles, []connectors.Role{connectors.RoleCommenter}) || !c.OccurredAt.Equal(week2.Add(-time.Hour)) {
 		t.Errorf("comment-only: roles %v dated %v (want the comment's own time)", c.Roles, c.OccurredAt)
 	}
-	p := h.got["github:acme/platform-ci#3"]
+	p := h.Got["github:acme/platform-ci#3"]
 	if p.Kind != connectors.KindPR || len(p.Counterparts) != 2 || p.Counterparts[0].ID != "bob" || p.Counterparts[1].ID != "dave" {
 		t.Errorf("own PR must be kind pr with reviewers as counterparts: %+v", p)
 	}
@@ -226,15 +201,15 @@ func TestFetch_SecondSyncHasNoDuplicatesAndAQuietPollIs304s(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	first := len(h.got)
-	h.ingest = 0
+	first := len(h.Got)
+	h.Ingested = 0
 	h.fake.ResetHits()
 	h.clock.Advance(15 * time.Minute)
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != first || h.ingest != 0 {
-		t.Errorf("second pass delivered %d artifacts (store has %d, was %d): overlap must be deduped", h.ingest, len(h.got), first)
+	if len(h.Got) != first || h.Ingested != 0 {
+		t.Errorf("second pass delivered %d artifacts (store has %d, was %d): overlap must be deduped", h.Ingested, len(h.Got), first)
 	}
 	firstQuiet := h.fake.Hits()
 	h.fake.ResetHits()
@@ -252,12 +227,12 @@ func TestFetch_SecondSyncHasNoDuplicatesAndAQuietPollIs304s(t *testing.T) {
 		p.UpdatedAt = h.clock.Now()
 		p.Reviews = append(p.Reviews, githubtest.Review{User: "alice", State: "COMMENTED", SubmittedAt: h.clock.Now()})
 	})
-	h.ingest = 0
+	h.Ingested = 0
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if h.ingest != 1 || len(h.got["github:acme/svc-0#1000"].Activity.Rounds) != 2 {
-		t.Errorf("update: %d delivered, rounds %v", h.ingest, h.got["github:acme/svc-0#1000"].Activity.Rounds)
+	if h.Ingested != 1 || len(h.Got["github:acme/svc-0#1000"].Activity.Rounds) != 2 {
+		t.Errorf("update: %d delivered, rounds %v", h.Ingested, h.Got["github:acme/svc-0#1000"].Activity.Rounds)
 	}
 }
 
@@ -270,7 +245,7 @@ func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "502") {
 		t.Fatalf("want the 502 to end the pass, got %v", err)
 	}
-	partial := len(h.got)
+	partial := len(h.Got)
 	if partial < 1400 || partial >= 2000 {
 		t.Fatalf("before the failure %d PRs were kept; want the pages read so far", partial)
 	}
@@ -278,8 +253,8 @@ func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != len(reviewed) {
-		t.Errorf("after resume: %d, want %d", len(h.got), len(reviewed))
+	if len(h.Got) != len(reviewed) {
+		t.Errorf("after resume: %d, want %d", len(h.Got), len(reviewed))
 	}
 	hits := h.fake.Hits()
 	if hits["pull"] > 2000-partial+100 {
@@ -299,8 +274,8 @@ func TestFetch_WaitsAsTheLimitsSay(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != 150 {
-		t.Errorf("got %d artifacts, want 150", len(h.got))
+	if len(h.Got) != 150 {
+		t.Errorf("got %d artifacts, want 150", len(h.Got))
 	}
 	sleeps := h.clock.Sleeps()
 	has := func(pred func(time.Duration) bool) bool { return slices.ContainsFunc(sleeps, pred) }
@@ -344,8 +319,8 @@ func TestFetch_MalformedBodyFailsThePageAndTheNextPassRecovers(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != 20 {
-		t.Errorf("got %d, want 20", len(h.got))
+	if len(h.Got) != 20 {
+		t.Errorf("got %d, want 20", len(h.Got))
 	}
 }
 
@@ -363,8 +338,8 @@ func TestFetch_EnterpriseBaseURLAndOwners(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != 10 {
-		t.Errorf("got %d, want the 10 PRs of acme", len(h.got))
+	if len(h.Got) != 10 {
+		t.Errorf("got %d, want the 10 PRs of acme", len(h.Got))
 	}
 }
 
@@ -379,8 +354,8 @@ func TestFetch_ASpentBudgetIsWaitedForNotFailed(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatalf("a spent budget must be waited for: %v", err)
 	}
-	if len(h.got) != 40 {
-		t.Errorf("got %d, want 40", len(h.got))
+	if len(h.Got) != 40 {
+		t.Errorf("got %d, want 40", len(h.Got))
 	}
 	if !slices.ContainsFunc(h.clock.Sleeps(), func(d time.Duration) bool { return d > 30*time.Minute }) {
 		t.Errorf("no wait for the reset in %v", h.clock.Sleeps())
@@ -400,12 +375,12 @@ func TestFetch_AnUnsortedSearchIsPagedAndSplitUnderTheCap(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != len(reviewed) {
-		t.Errorf("got %d, want %d", len(h.got), len(reviewed))
+	if len(h.Got) != len(reviewed) {
+		t.Errorf("got %d, want %d", len(h.Got), len(reviewed))
 	}
-	h.ingest = 0
-	if err := h.pass(); err != nil || h.ingest != 0 {
-		t.Errorf("second pass: %d delivered again, %v", h.ingest, err)
+	h.Ingested = 0
+	if err := h.pass(); err != nil || h.Ingested != 0 {
+		t.Errorf("second pass: %d delivered again, %v", h.Ingested, err)
 	}
 }
 
@@ -419,8 +394,8 @@ func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.got) != 100 || h.conn.ownerQualifier != "org" {
-		t.Errorf("after a refused user: search: %d PRs, qualifier %s", len(h.got), h.conn.ownerQualifier)
+	if len(h.Got) != 100 || h.conn.ownerQualifier != "org" {
+		t.Errorf("after a refused user: search: %d PRs, qualifier %s", len(h.Got), h.conn.ownerQualifier)
 	}
 	// Refused both ways, reviewed-by: is skipped; commenter: still finds
 	// the 60 PRs the user also commented on.
@@ -429,8 +404,8 @@ func TestFetch_ARefusedSearchIsSkippedAndTheOthersGoOn(t *testing.T) {
 	if err := h2.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h2.got) != 60 {
-		t.Errorf("with reviewed-by: refused: %d PRs, want the 60 found by commenter:", len(h2.got))
+	if len(h2.Got) != 60 {
+		t.Errorf("with reviewed-by: refused: %d PRs, want the 60 found by commenter:", len(h2.Got))
 	}
 }
 
@@ -442,11 +417,11 @@ func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.got["github:acme/payments#1"]; !ok {
+	if _, ok := h.Got["github:acme/payments#1"]; !ok {
 		t.Fatal("the skewed PR itself is kept")
 	}
-	if !slices.ContainsFunc(h.problems, func(p string) bool { return strings.Contains(p, "in the future; read as now") }) {
-		t.Errorf("the skew is not reported: %q", h.problems)
+	if !slices.ContainsFunc(h.Problems, func(p string) bool { return strings.Contains(p, "in the future; read as now") }) {
+		t.Errorf("the skew is not reported: %q", h.Problems)
 	}
 	// Real activity an hour later is found by the next pass.
 	h.clock.Advance(time.Hour)
@@ -456,7 +431,7 @@ func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.got["github:acme/payments#2"]; !ok {
+	if _, ok := h.Got["github:acme/payments#2"]; !ok {
 		t.Error("activity after a future timestamp was hidden by the cursor")
 	}
 }

@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -19,13 +18,11 @@ import (
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
-	t      *testing.T
-	fake   *jiratest.Server
-	clock  *connectorstest.Clock
-	conn   *Connector
-	cursor connectors.Cursor
-	got    map[string]connectors.Artifact
-	ingest int
+	*connectorstest.Sink
+	t     *testing.T
+	fake  *jiratest.Server
+	clock *connectorstest.Clock
+	conn  *Connector
 }
 
 func newHarness(t *testing.T, deployment string, me string, issues []*jiratest.Issue, tweak func(*Config)) *harness {
@@ -46,29 +43,11 @@ func newHarness(t *testing.T, deployment string, me string, issues []*jiratest.I
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, fake: fake, clock: clock, conn: conn, got: map[string]connectors.Artifact{}}
+	return &harness{Sink: connectorstest.NewSink(nil), t: t, fake: fake, clock: clock, conn: conn}
 }
 
-func (h *harness) pass() error {
-	for i := 0; i < 10000; i++ {
-		page, err := h.conn.Fetch(context.Background(), h.cursor)
-		if page.Cursor != nil {
-			for _, a := range page.Artifacts {
-				h.got[a.Key] = a
-				h.ingest++
-			}
-			h.cursor = page.Cursor
-		}
-		if err != nil {
-			return err
-		}
-		if !page.More {
-			return nil
-		}
-	}
-	h.t.Fatal("pass did not end")
-	return nil
-}
+// pass runs Fetch until the connector is caught up.
+func (h *harness) pass() error { return h.Pass(h.t, h.conn, 10000) }
 
 // work is a mix of issues the user touched in every way, and some she did not.
 func work(me string) (issues []*jiratest.Issue, want map[string][]connectors.Role) {
@@ -123,16 +102,16 @@ func work(me string) (issues []*jiratest.Issue, want map[string][]connectors.Rol
 
 func checkComplete(t *testing.T, h *harness, want map[string][]connectors.Role) {
 	t.Helper()
-	if len(h.got) != len(want) {
+	if len(h.Got) != len(want) {
 		var keys []string
-		for k := range h.got {
+		for k := range h.Got {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		t.Errorf("got %d issues %v, want %d", len(h.got), keys, len(want))
+		t.Errorf("got %d issues %v, want %d", len(h.Got), keys, len(want))
 	}
 	for k, roles := range want {
-		a, ok := h.got[k]
+		a, ok := h.Got[k]
 		if !ok {
 			t.Errorf("missing %s", k)
 			continue
@@ -152,12 +131,12 @@ func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.
 				t.Fatal(err)
 			}
 			checkComplete(t, h, want)
-			p1 := h.got["jira:PAY-1"]
+			p1 := h.Got["jira:PAY-1"]
 			if p1.Activity.IssueType != "Bug" || p1.Activity.Resolution != "Fixed" || p1.Activity.InitialAssignee != "" ||
 				!strings.HasSuffix(p1.URL, "/browse/PAY-1") || p1.Container != "PAY" || p1.Title != "Refund rounding" {
 				t.Errorf("PAY-1 facts: %+v", p1)
 			}
-			p2 := h.got["jira:PAY-2"]
+			p2 := h.Got["jira:PAY-2"]
 			if p2.Activity.Comments != 1 || p2.Activity.StoryPoints != 5 || len(p2.Counterparts) != 2 {
 				t.Errorf("PAY-2: comments %d points %v counterparts %v", p2.Activity.Comments, p2.Activity.StoryPoints, p2.Counterparts)
 			}
@@ -166,12 +145,12 @@ func TestFetch_BothDeploymentsFindEveryIssueTheUserTouchedAndNoOther(t *testing.
 				t.Errorf("pages beyond the embedded ones were not fetched: %v", hits)
 			}
 			// Idempotent: a second pass delivers nothing new.
-			h.ingest = 0
+			h.Ingested = 0
 			if err := h.pass(); err != nil {
 				t.Fatal(err)
 			}
-			if h.ingest != 0 {
-				t.Errorf("second pass delivered %d issues again", h.ingest)
+			if h.Ingested != 0 {
+				t.Errorf("second pass delivered %d issues again", h.Ingested)
 			}
 		})
 	}
@@ -209,7 +188,7 @@ func TestFetch_TimeZoneBoundary(t *testing.T) {
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.got["jira:PAY-2"]; !ok {
+	if _, ok := h.Got["jira:PAY-2"]; !ok {
 		t.Error("an issue updated after the cursor, across the time-zone boundary, was missed")
 	}
 }
@@ -222,7 +201,7 @@ func TestFetch_ResumesAfterAFailureInTheMiddle(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("want the 500 to end the pass, got %v", err)
 	}
-	kept := len(h.got)
+	kept := len(h.Got)
 	if kept == 0 {
 		t.Error("nothing read before the failure was kept")
 	}
@@ -326,7 +305,7 @@ func TestFetch_CloudFindsIssuesTheUserOnlyCommentedOnWithoutWatching(t *testing.
 			if err := h.pass(); err != nil {
 				t.Fatal(err)
 			}
-			a, ok := h.got["jira:OPS-9"]
+			a, ok := h.Got["jira:OPS-9"]
 			if ok != d.found {
 				t.Fatalf("found %v, want %v (Server/DC has no updatedBy: a documented limit)", ok, d.found)
 			}
@@ -346,7 +325,7 @@ func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T)
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.got["jira:PAY-7"]; !ok {
+	if _, ok := h.Got["jira:PAY-7"]; !ok {
 		t.Fatal("the skewed issue itself is kept")
 	}
 	h.clock.Advance(2 * time.Hour)
@@ -356,7 +335,7 @@ func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T)
 	if err := h.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.got["jira:PAY-8"]; !ok {
+	if _, ok := h.Got["jira:PAY-8"]; !ok {
 		t.Error("activity after a future updated time was hidden by the cursor")
 	}
 }

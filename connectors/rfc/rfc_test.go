@@ -201,24 +201,11 @@ org:
 
 func fetchAll(t *testing.T, c *Connector, cur connectors.Cursor) (map[string]connectors.Artifact, connectors.Cursor, []string) {
 	t.Helper()
-	got := map[string]connectors.Artifact{}
-	var problems []string
-	for i := 0; i < 100; i++ {
-		page, err := c.Fetch(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range page.Artifacts {
-			got[a.Key] = a
-		}
-		problems = append(problems, page.Problems...)
-		cur = page.Cursor
-		if !page.More {
-			return got, cur, problems
-		}
+	s := connectorstest.NewSink(cur)
+	if err := s.Pass(t, c, 100); err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no end")
-	return nil, nil, nil
+	return s.Got, s.Cursor, s.Problems
 }
 
 func TestLocal_AuthorOfOneKEPApproverOfAnotherGetsExactlyThoseTwo(t *testing.T) {
