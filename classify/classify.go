@@ -18,97 +18,120 @@ type touch struct {
 // Classify tags one artifact with scope, teams, domain and summary, each
 // with its reason.
 func (o *Org) Classify(a *connectors.Artifact) Result {
-	var touches []touch
-	var missing []string // mappings that would have helped
+	var f facts
+	o.containerOwners(a, &f)
+	byRole := o.counterpartTeams(a, &f)
+	o.declaredTeams(a, &f)
+	all, foreign := f.teams(o.home)
+	r := Result{Teams: foreign}
+	r.Scope, r.ScopeReason = o.scope(a, &f, all, foreign)
+	r.Domain, r.DomainReason = o.domainFor(a, r.Scope)
+	r.Summary = o.summary(a, foreign, byRole)
+	return r
+}
 
-	// 1. The container's owners.
-	wide := false
+// facts are what the rules found: the teams touched, each with its
+// clause, the mappings that would have helped, and whether the container
+// is org-wide.
+type facts struct {
+	touches []touch
+	missing []string
+	wide    bool
+}
+
+// containerOwners: rule 1, the teams owning the repository or project.
+func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 	switch a.SourceType {
 	case "github", "rfc":
 		if strings.Contains(a.Container, "/") {
-			wide = o.repoOrgWide(a.Container)
+			f.wide = o.repoOrgWide(a.Container)
 			if ids, via := o.repoOwners(a.Container, a.Activity.Paths); len(ids) > 0 {
-				touches = append(touches, touch{ids, fmt.Sprintf("%s is owned by %s (%s)", a.Container, o.names(ids), via)})
+				f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s is owned by %s (%s)", a.Container, o.names(ids), via)})
 			} else if a.SourceType == "github" {
-				missing = append(missing, fmt.Sprintf("no team owns %s (add it to a team's repos)", a.Container))
+				f.missing = append(f.missing, fmt.Sprintf("no team owns %s (add it to a team's repos)", a.Container))
 			}
 		}
 	case "jira":
-		wide = o.wideProjs[a.Container]
+		f.wide = o.wideProjs[a.Container]
 		if ids := o.projects[a.Container]; len(ids) > 0 {
-			touches = append(touches, touch{ids, fmt.Sprintf("Jira project %s belongs to %s", a.Container, o.names(ids))})
+			f.touches = append(f.touches, touch{ids, fmt.Sprintf("Jira project %s belongs to %s", a.Container, o.names(ids))})
 		} else {
-			missing = append(missing, fmt.Sprintf("no team owns Jira project %s (add it to a team's jira_projects)", a.Container))
+			f.missing = append(f.missing, fmt.Sprintf("no team owns Jira project %s (add it to a team's jira_projects)", a.Container))
 		}
 	}
+}
 
-	// 2. The counterparts' teams.
+// counterpartTeams: rule 2, the teams of the people on the other side of
+// the user's work; it returns their IDs by role, for the summary.
+func (o *Org) counterpartTeams(a *connectors.Artifact, f *facts) map[connectors.Role][]string {
 	byRole := map[connectors.Role][]string{}
-	var roleOrder []connectors.Role
 	for _, c := range o.counterparts(a) {
 		ids := o.teamsOf(c.System, c.ID)
 		label := counterpartLabel(a, c.Role)
 		if len(ids) == 0 {
-			missing = append(missing, fmt.Sprintf("%s %s is in no team (add %s to a team's members.%s)", label, c.ID, c.ID, memberKey(c.System)))
+			f.missing = append(f.missing, fmt.Sprintf("%s %s is in no team (add %s to a team's members.%s)", label, c.ID, c.ID, memberKey(c.System)))
 			continue
 		}
-		clause := fmt.Sprintf("%s %s is in %s", label, c.ID, o.names(ids))
-		touches = append(touches, touch{ids, clause})
-		if !slices.Contains(roleOrder, c.Role) {
-			roleOrder = append(roleOrder, c.Role)
-		}
+		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s is in %s", label, c.ID, o.names(ids))})
 		byRole[c.Role] = append(byRole[c.Role], c.ID)
 	}
+	return byRole
+}
 
-	// 3. The teams the artifact declares.
-	var declared []string
-	var unknownDeclared []string
-	declaredSet := []string{}
+// declaredTeams: rule 3, the teams the artifact declares; names the org
+// model does not know are kept, counted and named.
+func (o *Org) declaredTeams(a *connectors.Artifact, f *facts) {
+	var declared, unknown []string
+	set := []string{}
 	for _, d := range a.DeclaredTeams {
 		if strings.TrimSpace(d) == "" {
 			continue
 		}
 		if id, ok := o.TeamFor(d); ok {
-			if !slices.Contains(declaredSet, id) {
-				declaredSet = append(declaredSet, id)
+			if !slices.Contains(set, id) {
+				set = append(set, id)
 				declared = append(declared, o.TeamName(id))
 			}
 			continue
 		}
 		n := strings.ToLower(strings.TrimSpace(d))
-		if !slices.Contains(declaredSet, n) {
-			declaredSet = append(declaredSet, n)
-			unknownDeclared = append(unknownDeclared, n)
+		if !slices.Contains(set, n) {
+			set = append(set, n)
+			unknown = append(unknown, n)
 		}
 	}
-	if len(declaredSet) > 0 {
-		what := "the document declares " + strings.Join(append(declared, unknownDeclared...), ", ")
-		if len(unknownDeclared) > 0 {
-			what += fmt.Sprintf(" (%s not in your org config)", strings.Join(unknownDeclared, ", "))
+	if len(set) > 0 {
+		what := "the document declares " + strings.Join(append(declared, unknown...), ", ")
+		if len(unknown) > 0 {
+			what += fmt.Sprintf(" (%s not in your org config)", strings.Join(unknown, ", "))
 		}
-		touches = append(touches, touch{declaredSet, what})
+		f.touches = append(f.touches, touch{set, what})
 	}
+}
 
-	// Teams touched, and the foreign ones.
-	var all []string
-	for _, t := range touches {
+// teams are every team touched, and the foreign ones (not home), sorted.
+func (f *facts) teams(home []string) (all, foreign []string) {
+	for _, t := range f.touches {
 		for _, id := range t.teams {
 			if !slices.Contains(all, id) {
 				all = append(all, id)
 			}
 		}
 	}
-	foreign := []string{}
+	foreign = []string{}
 	for _, id := range all {
-		if !slices.Contains(o.home, id) {
+		if !slices.Contains(home, id) {
 			foreign = append(foreign, id)
 		}
 	}
 	sort.Strings(foreign)
+	return all, foreign
+}
 
-	r := Result{Teams: foreign}
+// scope decides the scope from the facts, with the reason.
+func (o *Org) scope(a *connectors.Artifact, f *facts, all, foreign []string) (Scope, string) {
 	var clauses []string
-	for _, t := range touches {
+	for _, t := range f.touches {
 		clauses = append(clauses, t.what)
 	}
 	you := o.youClause()
@@ -117,28 +140,20 @@ func (o *Org) Classify(a *connectors.Artifact) Result {
 		distinct++
 	}
 	switch {
-	case len(all) == 0 && !wide:
-		r.Scope = ScopeUnknown
+	case len(all) == 0 && !f.wide:
+		missing := f.missing
 		if len(missing) == 0 {
-			missing = append(missing, "the artifact names no owner, counterpart or team")
+			missing = []string{"the artifact names no owner, counterpart or team"}
 		}
-		r.ScopeReason = "no team found: " + strings.Join(missing, "; ")
-	case wide:
-		r.Scope = ScopeOrg
-		r.ScopeReason = join(append(clauses, fmt.Sprintf("%s is org-wide (org.org_wide)", a.Container)))
+		return ScopeUnknown, "no team found: " + strings.Join(missing, "; ")
+	case f.wide:
+		return ScopeOrg, join(append(clauses, fmt.Sprintf("%s is org-wide (org.org_wide)", a.Container)))
 	case distinct >= o.threshold:
-		r.Scope = ScopeOrg
-		r.ScopeReason = join(append(clauses, you, fmt.Sprintf("%d teams are involved counting yours (org_threshold %d)", distinct, o.threshold)))
+		return ScopeOrg, join(append(clauses, you, fmt.Sprintf("%d teams are involved counting yours (org_threshold %d)", distinct, o.threshold)))
 	case len(foreign) == 0:
-		r.Scope = ScopeTeam
-		r.ScopeReason = join(append(clauses, you))
-	default:
-		r.Scope = ScopeCrossTeam
-		r.ScopeReason = join(append(clauses, you))
+		return ScopeTeam, join(append(clauses, you))
 	}
-	r.Domain, r.DomainReason = o.domainFor(a, r.Scope)
-	r.Summary = o.summary(a, foreign, byRole)
-	return r
+	return ScopeCrossTeam, join(append(clauses, you))
 }
 
 func join(clauses []string) string {

@@ -88,113 +88,141 @@ func Build(items []store.Item, o Options) *Report {
 	if o.TeamName == nil {
 		o.TeamName = func(id string) string { return id }
 	}
-	in := func(t time.Time) bool {
-		return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || t.Before(o.Until))
-	}
-	r := &Report{Since: store.RFC3339(o.Since), Until: store.RFC3339(o.Until), Teams: []TeamRow{}, Weeks: []WeekRow{}}
-	rows := map[string]*TeamRow{}
-	weeksByTeam := map[string]map[string]bool{}
-	weeks := map[string]*WeekRow{}
+	b := &builder{o: o, r: &Report{Since: store.RFC3339(o.Since), Until: store.RFC3339(o.Until), Teams: []TeamRow{}, Weeks: []WeekRow{}},
+		rows: map[string]*TeamRow{}, weeksByTeam: map[string]map[string]bool{}, weeks: map[string]*WeekRow{}}
 	for i := range items {
-		it := &items[i]
-		if it.State == store.Dismissed {
-			continue
-		}
-		a := &it.Artifact
-		review := a.Kind == connectors.KindReview
-		rfcReview := a.Kind == connectors.KindRFC && !a.HasRole(connectors.RoleAuthor)
-		if !review && !rfcReview {
-			continue
-		}
-		// The dates of the work: each round in its own week.
-		var dates []time.Time
-		for _, rd := range a.Activity.Rounds {
-			if !rd.At.IsZero() && in(rd.At) {
-				dates = append(dates, rd.At)
-			}
-		}
-		if len(a.Activity.Rounds) == 0 && in(a.OccurredAt) {
-			dates = append(dates, a.OccurredAt)
-		}
-		if len(dates) == 0 {
-			continue
-		}
-		foreign := it.Scope() == classify.ScopeCrossTeam || it.Scope() == classify.ScopeOrg
-		if review {
-			r.ReviewsTotal++
-			if foreign && len(it.Class.Teams) > 0 {
-				r.ReviewsCrossTeam++
-			}
-		}
-		if !foreign {
-			continue
-		}
-		itemWeeks := map[string]time.Time{}
-		for _, d := range dates {
-			k, start := isoWeek(d)
-			itemWeeks[k] = start
-		}
-		for _, team := range it.Class.Teams {
-			row := rows[team]
-			if row == nil {
-				row = &TeamRow{Team: team, Name: o.TeamName(team)}
-				rows[team] = row
-				weeksByTeam[team] = map[string]bool{}
-			}
-			if review {
-				row.PRsReviewed++
-				for _, rd := range a.Activity.Rounds {
-					if rd.At.IsZero() || !in(rd.At) {
-						continue
-					}
-					switch rd.State {
-					case "APPROVED":
-						row.Approvals++
-						row.ReviewRounds++
-					case "CHANGES_REQUESTED":
-						row.ChangesRequested++
-						row.ReviewRounds++
-					case "COMMENTED", "DISMISSED":
-						row.ReviewRounds++
-					}
-				}
-				row.Comments += a.Activity.Comments
-			} else {
-				row.RFCsReviewed++
-			}
-			for k, start := range itemWeeks {
-				weeksByTeam[team][k] = true
-				w := weeks[k]
-				if w == nil {
-					w = &WeekRow{Week: k, Start: start.Format(time.DateOnly), Teams: map[string]int{}}
-					weeks[k] = w
-				}
-				w.Teams[team]++
-				w.Total++
-			}
+		b.add(&items[i])
+	}
+	return b.finish()
+}
+
+// builder accumulates the report item by item.
+type builder struct {
+	o           Options
+	r           *Report
+	rows        map[string]*TeamRow
+	weeksByTeam map[string]map[string]bool
+	weeks       map[string]*WeekRow
+}
+
+func (b *builder) in(t time.Time) bool {
+	return (b.o.Since.IsZero() || !t.Before(b.o.Since)) && (b.o.Until.IsZero() || t.Before(b.o.Until))
+}
+
+// add counts one item: a review, or feedback on someone else's RFC, dated
+// by its rounds (each in its own week) within the period.
+func (b *builder) add(it *store.Item) {
+	if it.State == store.Dismissed {
+		return
+	}
+	a := &it.Artifact
+	review := a.Kind == connectors.KindReview
+	if !review && !(a.Kind == connectors.KindRFC && !a.HasRole(connectors.RoleAuthor)) {
+		return
+	}
+	var dates []time.Time
+	for _, rd := range a.Activity.Rounds {
+		if !rd.At.IsZero() && b.in(rd.At) {
+			dates = append(dates, rd.At)
 		}
 	}
-	for team, row := range rows {
-		row.WeeksActive = len(weeksByTeam[team])
+	if len(a.Activity.Rounds) == 0 && b.in(a.OccurredAt) {
+		dates = append(dates, a.OccurredAt)
+	}
+	if len(dates) == 0 {
+		return
+	}
+	foreign := it.Scope() == classify.ScopeCrossTeam || it.Scope() == classify.ScopeOrg
+	if review {
+		b.r.ReviewsTotal++
+		if foreign && len(it.Class.Teams) > 0 {
+			b.r.ReviewsCrossTeam++
+		}
+	}
+	if !foreign {
+		return
+	}
+	itemWeeks := map[string]time.Time{}
+	for _, d := range dates {
+		k, start := isoWeek(d)
+		itemWeeks[k] = start
+	}
+	for _, team := range it.Class.Teams {
+		row := b.row(team)
+		if review {
+			b.countReview(row, a)
+		} else {
+			row.RFCsReviewed++
+		}
+		for k, start := range itemWeeks {
+			b.weeksByTeam[team][k] = true
+			w := b.weeks[k]
+			if w == nil {
+				w = &WeekRow{Week: k, Start: start.Format(time.DateOnly), Teams: map[string]int{}}
+				b.weeks[k] = w
+			}
+			w.Teams[team]++
+			w.Total++
+		}
+	}
+}
+
+func (b *builder) row(team string) *TeamRow {
+	row := b.rows[team]
+	if row == nil {
+		row = &TeamRow{Team: team, Name: b.o.TeamName(team)}
+		b.rows[team] = row
+		b.weeksByTeam[team] = map[string]bool{}
+	}
+	return row
+}
+
+// countReview adds a review's rounds within the period and its comments.
+func (b *builder) countReview(row *TeamRow, a *connectors.Artifact) {
+	row.PRsReviewed++
+	for _, rd := range a.Activity.Rounds {
+		if rd.At.IsZero() || !b.in(rd.At) {
+			continue
+		}
+		switch rd.State {
+		case "APPROVED":
+			row.Approvals++
+			row.ReviewRounds++
+		case "CHANGES_REQUESTED":
+			row.ChangesRequested++
+			row.ReviewRounds++
+		case "COMMENTED", "DISMISSED":
+			row.ReviewRounds++
+		}
+	}
+	row.Comments += a.Activity.Comments
+}
+
+// finish orders the teams (most work first) and the weeks (quiet ones
+// filled in), and writes the headline.
+func (b *builder) finish() *Report {
+	r := b.r
+	for team, row := range b.rows {
+		row.WeeksActive = len(b.weeksByTeam[team])
 		r.Teams = append(r.Teams, *row)
 	}
 	sort.Slice(r.Teams, func(i, j int) bool {
-		a, b := r.Teams[i], r.Teams[j]
-		if a.PRsReviewed+a.RFCsReviewed != b.PRsReviewed+b.RFCsReviewed {
-			return a.PRsReviewed+a.RFCsReviewed > b.PRsReviewed+b.RFCsReviewed
+		x, y := r.Teams[i], r.Teams[j]
+		if x.PRsReviewed+x.RFCsReviewed != y.PRsReviewed+y.RFCsReviewed {
+			return x.PRsReviewed+x.RFCsReviewed > y.PRsReviewed+y.RFCsReviewed
 		}
-		return a.Team < b.Team
+		return x.Team < y.Team
 	})
-	for _, w := range weeks {
+	for _, w := range b.weeks {
 		r.Weeks = append(r.Weeks, *w)
 	}
 	sort.Slice(r.Weeks, func(i, j int) bool { return r.Weeks[i].Start < r.Weeks[j].Start })
-	r.Weeks = fillGaps(r.Weeks, o.Since, o.Until)
+	r.Weeks = fillGaps(r.Weeks, b.o.Since, b.o.Until)
 	r.OtherTeams = len(r.Teams)
 	if r.ReviewsTotal > 0 {
 		r.ShareOutside = float64(r.ReviewsCrossTeam) / float64(r.ReviewsTotal)
 	}
-	r.Headline = headline(r, o)
+	r.Headline = headline(r, b.o)
 	return r
 }
 
