@@ -150,63 +150,8 @@ func str(v any) string {
 // build decides the user's roles on an issue and makes its artifact.
 func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []jira.ChangelogHistory, points float64) *connectors.Artifact {
 	f := is.Fields
-	me := func(id string) bool { return id != "" && strings.EqualFold(id, c.cfg.User) }
-	var rounds []connectors.Round
-	roles := map[connectors.Role]bool{}
-	myComments := 0
-	for _, cm := range comments {
-		if me(idOf(&cm.Author)) {
-			myComments++
-			rounds = append(rounds, connectors.Round{At: parseTime(cm.Created), State: "COMMENT", Comments: 1})
-		}
-	}
-	if myComments > 0 {
-		roles[connectors.RoleCommenter] = true
-	}
-	initialAssignee, assigneeChanged := "", false
-	sorted := slices.Clone(histories)
-	slices.SortStableFunc(sorted, func(a, b jira.ChangelogHistory) int { return parseTime(a.Created).Compare(parseTime(b.Created)) })
-	for _, h := range sorted {
-		at := parseTime(h.Created)
-		mine := me(idOf(&h.Author))
-		for _, it := range h.Items {
-			switch it.Field {
-			case "assignee":
-				if !assigneeChanged {
-					initialAssignee, assigneeChanged = str(it.From), true
-				}
-				if me(str(it.To)) {
-					roles[connectors.RoleAssignee] = true
-				}
-			case "resolution":
-				if mine && it.ToString != "" {
-					roles[connectors.RoleResolver] = true
-					rounds = append(rounds, connectors.Round{At: at, State: "Resolved: " + it.ToString})
-				}
-			case "status":
-				if mine {
-					roles[connectors.RoleTransitioner] = true
-					rounds = append(rounds, connectors.Round{At: at, State: it.ToString})
-				}
-			}
-		}
-	}
-	if !assigneeChanged {
-		initialAssignee = idOf(f.Assignee)
-	}
-	if me(idOf(f.Reporter)) {
-		roles[connectors.RoleReporter] = true
-	}
-	if me(idOf(f.Assignee)) {
-		roles[connectors.RoleAssignee] = true
-	}
-	resolved := f.Resolution != nil && f.Resolution.Name != ""
-	if resolved && me(idOf(f.Assignee)) && !slices.ContainsFunc(sorted, func(h jira.ChangelogHistory) bool {
-		return slices.ContainsFunc(h.Items, func(it jira.ChangelogItems) bool { return it.Field == "resolution" })
-	}) {
-		roles[connectors.RoleResolver] = true // assigned and resolved, with no changelog to say by whom
-	}
-	if len(roles) == 0 {
+	p := c.part(f, comments, histories)
+	if len(p.roles) == 0 {
 		return nil
 	}
 	a := &connectors.Artifact{
@@ -217,17 +162,16 @@ func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []
 		Title:      f.Summary,
 		UpdatedAt:  time.Time(f.Updated).UTC(),
 		Activity: connectors.Activity{
-			Comments: myComments, IssueType: f.Type.Name, StoryPoints: points,
+			Comments: p.comments, IssueType: f.Type.Name, StoryPoints: points,
 			ResolvedAt: time.Time(f.Resolutiondate).UTC(), CreatedAt: time.Time(f.Created).UTC(),
-			InitialAssignee: initialAssignee,
+			InitialAssignee: p.initialAssignee,
 		},
 	}
 	if a.Activity.ResolvedAt.Equal(time.Time{}.UTC()) {
 		a.Activity.ResolvedAt = time.Time{}
 	}
-	if f.Project.Key != "" {
-		a.Container = f.Project.Key
-	} else {
+	a.Container = f.Project.Key
+	if a.Container == "" {
 		a.Container, _, _ = strings.Cut(is.Key, "-")
 	}
 	if f.Status != nil {
@@ -237,27 +181,99 @@ func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []
 		a.Activity.Resolution = f.Resolution.Name
 	}
 	for _, r := range []connectors.Role{connectors.RoleAssignee, connectors.RoleCommenter, connectors.RoleReporter, connectors.RoleResolver, connectors.RoleTransitioner} {
-		if roles[r] {
+		if p.roles[r] {
 			a.Roles = append(a.Roles, r)
 		}
 	}
-	if id := idOf(f.Reporter); id != "" && !me(id) {
-		a.Counterparts = append(a.Counterparts, connectors.Identity{System: "jira", ID: id, Role: connectors.RoleReporter})
+	for _, cp := range []struct {
+		u    *jira.User
+		role connectors.Role
+	}{{f.Reporter, connectors.RoleReporter}, {f.Assignee, connectors.RoleAssignee}} {
+		if id := idOf(cp.u); id != "" && !c.me(id) {
+			a.Counterparts = append(a.Counterparts, connectors.Identity{System: "jira", ID: id, Role: cp.role})
+		}
 	}
-	if id := idOf(f.Assignee); id != "" && !me(id) {
-		a.Counterparts = append(a.Counterparts, connectors.Identity{System: "jira", ID: id, Role: connectors.RoleAssignee})
-	}
-	slices.SortStableFunc(rounds, func(x, y connectors.Round) int { return x.At.Compare(y.At) })
-	a.Activity.Rounds = rounds
+	slices.SortStableFunc(p.rounds, func(x, y connectors.Round) int { return x.At.Compare(y.At) })
+	a.Activity.Rounds = p.rounds
 	switch {
-	case len(rounds) > 0:
-		a.OccurredAt = rounds[len(rounds)-1].At
-	case roles[connectors.RoleResolver] && !a.Activity.ResolvedAt.IsZero():
+	case len(p.rounds) > 0:
+		a.OccurredAt = p.rounds[len(p.rounds)-1].At
+	case p.roles[connectors.RoleResolver] && !a.Activity.ResolvedAt.IsZero():
 		a.OccurredAt = a.Activity.ResolvedAt
-	case roles[connectors.RoleReporter]:
+	case p.roles[connectors.RoleReporter]:
 		a.OccurredAt = a.Activity.CreatedAt
 	default:
 		a.OccurredAt = a.UpdatedAt
 	}
 	return a
+}
+
+// me reports whether a Jira identity is the user.
+func (c *Connector) me(id string) bool { return id != "" && strings.EqualFold(id, c.cfg.User) }
+
+// userPart is the user's part in an issue: roles, dated rounds, comments.
+type userPart struct {
+	roles           map[connectors.Role]bool
+	rounds          []connectors.Round
+	comments        int
+	initialAssignee string
+}
+
+// part reads the user's part from the comments, the changelog (oldest
+// first) and the fields.
+func (c *Connector) part(f *jira.IssueFields, comments []*jira.Comment, histories []jira.ChangelogHistory) userPart {
+	p := userPart{roles: map[connectors.Role]bool{}}
+	for _, cm := range comments {
+		if c.me(idOf(&cm.Author)) {
+			p.comments++
+			p.rounds = append(p.rounds, connectors.Round{At: parseTime(cm.Created), State: "COMMENT", Comments: 1})
+		}
+	}
+	if p.comments > 0 {
+		p.roles[connectors.RoleCommenter] = true
+	}
+	assigneeChanged := false
+	sorted := slices.Clone(histories)
+	slices.SortStableFunc(sorted, func(a, b jira.ChangelogHistory) int { return parseTime(a.Created).Compare(parseTime(b.Created)) })
+	for _, h := range sorted {
+		at := parseTime(h.Created)
+		mine := c.me(idOf(&h.Author))
+		for _, it := range h.Items {
+			switch it.Field {
+			case "assignee":
+				if !assigneeChanged {
+					p.initialAssignee, assigneeChanged = str(it.From), true
+				}
+				if c.me(str(it.To)) {
+					p.roles[connectors.RoleAssignee] = true
+				}
+			case "resolution":
+				if mine && it.ToString != "" {
+					p.roles[connectors.RoleResolver] = true
+					p.rounds = append(p.rounds, connectors.Round{At: at, State: "Resolved: " + it.ToString})
+				}
+			case "status":
+				if mine {
+					p.roles[connectors.RoleTransitioner] = true
+					p.rounds = append(p.rounds, connectors.Round{At: at, State: it.ToString})
+				}
+			}
+		}
+	}
+	if !assigneeChanged {
+		p.initialAssignee = idOf(f.Assignee)
+	}
+	if c.me(idOf(f.Reporter)) {
+		p.roles[connectors.RoleReporter] = true
+	}
+	if c.me(idOf(f.Assignee)) {
+		p.roles[connectors.RoleAssignee] = true
+	}
+	resolved := f.Resolution != nil && f.Resolution.Name != ""
+	if resolved && c.me(idOf(f.Assignee)) && !slices.ContainsFunc(sorted, func(h jira.ChangelogHistory) bool {
+		return slices.ContainsFunc(h.Items, func(it jira.ChangelogItems) bool { return it.Field == "resolution" })
+	}) {
+		p.roles[connectors.RoleResolver] = true // assigned and resolved, with no changelog to say by whom
+	}
+	return p
 }
