@@ -473,9 +473,6 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 
 // build turns a PR and its activity into the user's artifact.
 func (c *Connector) build(owner, repo string, pr *gh.PullRequest, reviews []*gh.PullRequestReview, rcs []*gh.PullRequestComment, ics []*gh.IssueComment) *connectors.Artifact {
-	me := func(u *gh.User) bool { return strings.EqualFold(u.GetLogin(), c.cfg.Login) }
-	since := c.cfg.Since
-	author := pr.GetUser().GetLogin()
 	a := &connectors.Artifact{
 		SourceType: "github",
 		Key:        fmt.Sprintf("github:%s/%s#%d", owner, repo, pr.GetNumber()),
@@ -491,47 +488,58 @@ func (c *Connector) build(owner, repo string, pr *gh.PullRequest, reviews []*gh.
 	if a.Activity.Merged {
 		a.Activity.State = "merged"
 	}
-	if strings.EqualFold(author, c.cfg.Login) {
-		a.Kind = connectors.KindPR
-		a.Roles = []connectors.Role{connectors.RoleAuthor}
-		seen := map[string]bool{}
-		for _, r := range reviews {
-			l := r.GetUser().GetLogin()
-			if l == "" || me(r.GetUser()) || seen[strings.ToLower(l)] {
-				continue
-			}
+	if c.isMe(pr.GetUser()) {
+		return c.authored(a, pr, reviews)
+	}
+	return c.reviewed(a, pr.GetUser().GetLogin(), reviews, rcs, ics)
+}
+
+func (c *Connector) isMe(u *gh.User) bool { return strings.EqualFold(u.GetLogin(), c.cfg.Login) }
+
+// authored completes a PR the user wrote: its reviewers (who reviewed, or
+// were asked to) are the counterparts; it is dated by its merge, else its
+// creation; nil when that is before since.
+func (c *Connector) authored(a *connectors.Artifact, pr *gh.PullRequest, reviews []*gh.PullRequestReview) *connectors.Artifact {
+	a.Kind = connectors.KindPR
+	a.Roles = []connectors.Role{connectors.RoleAuthor}
+	seen := map[string]bool{}
+	add := func(u *gh.User) {
+		if l := u.GetLogin(); l != "" && !c.isMe(u) && !seen[strings.ToLower(l)] {
 			seen[strings.ToLower(l)] = true
 			a.Counterparts = append(a.Counterparts, connectors.Identity{System: "github", ID: l, Role: connectors.RoleReviewer})
 		}
-		for _, u := range pr.RequestedReviewers {
-			if l := u.GetLogin(); l != "" && !seen[strings.ToLower(l)] && !me(u) {
-				seen[strings.ToLower(l)] = true
-				a.Counterparts = append(a.Counterparts, connectors.Identity{System: "github", ID: l, Role: connectors.RoleReviewer})
-			}
-		}
-		a.OccurredAt = a.Activity.CreatedAt
-		if pr.MergedAt != nil {
-			a.OccurredAt = pr.GetMergedAt().Time.UTC()
-		}
-		if a.OccurredAt.Before(since) {
-			return nil
-		}
-		return a
 	}
+	for _, r := range reviews {
+		add(r.GetUser())
+	}
+	for _, u := range pr.RequestedReviewers {
+		add(u)
+	}
+	a.OccurredAt = a.Activity.CreatedAt
+	if pr.MergedAt != nil {
+		a.OccurredAt = pr.GetMergedAt().Time.UTC()
+	}
+	if a.OccurredAt.Before(c.cfg.Since) {
+		return nil
+	}
+	return a
+}
 
+// reviewed completes someone else's PR from the user's review rounds and
+// comments since the since date; nil when there are none. Comment-only work
+// is dated by the comments themselves.
+func (c *Connector) reviewed(a *connectors.Artifact, author string, reviews []*gh.PullRequestReview, rcs []*gh.PullRequestComment, ics []*gh.IssueComment) *connectors.Artifact {
+	since := c.cfg.Since
 	a.Kind = connectors.KindReview
 	a.Counterparts = []connectors.Identity{{System: "github", ID: author, Role: connectors.RoleAuthor}}
 	var rounds []connectors.Round
 	comments := 0
 	reviewed, approved, changes := false, false, false
 	for _, r := range reviews {
-		if !me(r.GetUser()) || r.SubmittedAt == nil || r.GetSubmittedAt().Time.Before(since) {
+		if !c.isMe(r.GetUser()) || r.SubmittedAt == nil || r.GetSubmittedAt().Time.Before(since) || r.GetState() == "PENDING" {
 			continue
 		}
 		state := r.GetState()
-		if state == "PENDING" {
-			continue
-		}
 		reviewed = true
 		approved = approved || state == "APPROVED"
 		changes = changes || state == "CHANGES_REQUESTED"
@@ -544,7 +552,7 @@ func (c *Connector) build(owner, repo string, pr *gh.PullRequest, reviews []*gh.
 	}
 	var commentTimes []time.Time
 	for _, rc := range rcs {
-		if me(rc.GetUser()) && !rc.GetCreatedAt().Time.Before(since) {
+		if c.isMe(rc.GetUser()) && !rc.GetCreatedAt().Time.Before(since) {
 			comments++
 			if !reviewed {
 				commentTimes = append(commentTimes, rc.GetCreatedAt().Time.UTC())
@@ -553,13 +561,12 @@ func (c *Connector) build(owner, repo string, pr *gh.PullRequest, reviews []*gh.
 	}
 	commented := false
 	for _, ic := range ics {
-		if me(ic.GetUser()) && !ic.GetCreatedAt().Time.Before(since) {
+		if c.isMe(ic.GetUser()) && !ic.GetCreatedAt().Time.Before(since) {
 			comments++
 			commented = true
 			commentTimes = append(commentTimes, ic.GetCreatedAt().Time.UTC())
 		}
 	}
-	// Comment-only work is dated by the comments themselves.
 	for _, t := range commentTimes {
 		rounds = append(rounds, connectors.Round{At: t, State: "COMMENT", Comments: 1})
 	}
