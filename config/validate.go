@@ -14,7 +14,8 @@ import (
 type validator struct {
 	c        *Config
 	lines    map[string]int
-	dir      string // the config file's folder, for relative paths
+	dir      string            // the config file's folder, for relative paths
+	names    map[string]string // source name -> path of its first use
 	problems []Problem
 }
 
@@ -43,7 +44,22 @@ func (v *validator) check() {
 	c := v.c
 	v.checkMe()
 	v.checkOrg()
-	switch e := c.Encryption; {
+	v.checkEncryption()
+	c.DataDir = v.resolvePath(c.DataDir)
+	v.names = map[string]string{}
+	for i := range c.Sources.GitHub {
+		v.checkGitHub(fmt.Sprintf("sources.github[%d]", i), &c.Sources.GitHub[i])
+	}
+	for i := range c.Sources.Jira {
+		v.checkJira(fmt.Sprintf("sources.jira[%d]", i), &c.Sources.Jira[i])
+	}
+	for i := range c.Sources.RFC {
+		v.checkRFC(fmt.Sprintf("sources.rfc[%d]", i), &c.Sources.RFC[i])
+	}
+}
+
+func (v *validator) checkEncryption() {
+	switch e := v.c.Encryption; {
 	case e.KeyEnv != "" && e.Key != "":
 		v.add("encryption.key", "set encryption.key_env or encryption.key: keyring, not both")
 	case e.Key != "" && e.Key != Keyring:
@@ -51,96 +67,92 @@ func (v *validator) check() {
 	case e.KeyEnv != "" && !envRE.MatchString(e.KeyEnv):
 		v.add("encryption.key_env", "key_env names an environment variable, like EVIDENT_STORE_KEY")
 	}
+}
 
-	c.DataDir = v.resolvePath(c.DataDir)
+// sourceName checks a source's name: present, well-formed, unique among
+// all sources.
+func (v *validator) sourceName(p, name string) {
+	switch {
+	case name == "":
+		v.add(p, "this source needs a name")
+	case !nameRE.MatchString(name):
+		v.add(p+".name", "source name %q may use only letters, digits, '.', '_' and '-'", name)
+	case v.names[name] != "":
+		v.add(p+".name", "source name %q is already used (line %d); names must be unique among all sources", name, v.line(v.names[name]+".name"))
+	default:
+		v.names[name] = p
+	}
+}
 
-	names := map[string]string{} // name -> path of first use
-	seen := func(p, name string) {
-		switch {
-		case name == "":
-			v.add(p, "this source needs a name")
-		case !nameRE.MatchString(name):
-			v.add(p+".name", "source name %q may use only letters, digits, '.', '_' and '-'", name)
-		case names[name] != "":
-			v.add(p+".name", "source name %q is already used (line %d); names must be unique among all sources", name, v.line(names[name]+".name"))
-		default:
-			names[name] = p
+func (v *validator) checkGitHub(p string, s *GitHubSource) {
+	v.sourceName(p, s.Name)
+	v.checkURL(p+".url", s.URL)
+	v.checkToken(p, s.Token, "a GitHub source")
+	if v.c.Me.GitHub == "" {
+		v.add(p, "a GitHub source needs your GitHub login in me.github")
+	}
+	for j, o := range s.Owners {
+		if o == "" || strings.Contains(o, "/") {
+			v.add(fmt.Sprintf("%s.owners[%d]", p, j), "owner %q must be an organisation or user name", o)
 		}
 	}
-	for i := range c.Sources.GitHub {
-		s := &c.Sources.GitHub[i]
-		p := fmt.Sprintf("sources.github[%d]", i)
-		seen(p, s.Name)
+}
+
+func (v *validator) checkJira(p string, s *JiraSource) {
+	v.sourceName(p, s.Name)
+	if s.URL == "" {
+		v.add(p, "a Jira source needs url (https://acme.atlassian.net, or your server's base URL)")
+	} else {
 		v.checkURL(p+".url", s.URL)
-		v.checkToken(p, s.Token, "a GitHub source")
-		if c.Me.GitHub == "" {
-			v.add(p, "a GitHub source needs your GitHub login in me.github")
+	}
+	switch s.Deployment {
+	case JiraCloud:
+		if s.Email == "" {
+			v.add(p, "a Jira Cloud source needs email: the API token is used with your Atlassian account email")
+		} else if _, err := mail.ParseAddress(s.Email); err != nil {
+			v.add(p+".email", "%q is not an email address", s.Email)
 		}
-		for j, o := range s.Owners {
-			if o == "" || strings.Contains(o, "/") {
-				v.add(fmt.Sprintf("%s.owners[%d]", p, j), "owner %q must be an organisation or user name", o)
-			}
+	case JiraServer:
+	case "":
+		v.add(p, "a Jira source needs deployment: cloud or server (Server and Data Center)")
+	default:
+		v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
+	}
+	v.checkToken(p, s.Token, "a Jira source")
+	if v.c.Me.Jira == "" {
+		v.add(p, "a Jira source needs your Jira identity in me.jira (Cloud accountId, or Server username)")
+	}
+	for j, k := range s.Projects {
+		if !projectRE.MatchString(k) {
+			v.add(fmt.Sprintf("%s.projects[%d]", p, j), "%q is not a Jira project key", k)
 		}
 	}
-	for i := range c.Sources.Jira {
-		s := &c.Sources.Jira[i]
-		p := fmt.Sprintf("sources.jira[%d]", i)
-		seen(p, s.Name)
-		if s.URL == "" {
-			v.add(p, "a Jira source needs url (https://acme.atlassian.net, or your server's base URL)")
-		} else {
-			v.checkURL(p+".url", s.URL)
+}
+
+func (v *validator) checkRFC(p string, s *RFCSource) {
+	v.sourceName(p, s.Name)
+	switch {
+	case s.Dir == "" && s.Repo == "":
+		v.add(p, "an RFC source needs either dir (a local folder) or repo (owner/name on GitHub)")
+	case s.Dir != "" && s.Repo != "":
+		v.add(p+".dir", "an RFC source reads either dir or repo, not both")
+	case s.Dir != "":
+		s.Dir = v.resolvePath(s.Dir)
+		if fi, err := os.Stat(s.Dir); err != nil {
+			v.add(p+".dir", "folder %s does not exist", s.Dir)
+		} else if !fi.IsDir() {
+			v.add(p+".dir", "%s is not a folder", s.Dir)
 		}
-		switch s.Deployment {
-		case JiraCloud:
-			if s.Email == "" {
-				v.add(p, "a Jira Cloud source needs email: the API token is used with your Atlassian account email")
-			} else if _, err := mail.ParseAddress(s.Email); err != nil {
-				v.add(p+".email", "%q is not an email address", s.Email)
-			}
-		case JiraServer:
-		case "":
-			v.add(p, "a Jira source needs deployment: cloud or server (Server and Data Center)")
-		default:
-			v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
+		if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" || s.URL != "" || s.Path != "" {
+			v.add(p+".dir", "a local RFC folder takes no url, path or token")
 		}
-		v.checkToken(p, s.Token, "a Jira source")
-		if c.Me.Jira == "" {
-			v.add(p, "a Jira source needs your Jira identity in me.jira (Cloud accountId, or Server username)")
+	default:
+		if !repoRE.MatchString(s.Repo) {
+			v.add(p+".repo", "repo %q must be owner/name", s.Repo)
 		}
-		for j, k := range s.Projects {
-			if !projectRE.MatchString(k) {
-				v.add(fmt.Sprintf("%s.projects[%d]", p, j), "%q is not a Jira project key", k)
-			}
-		}
-	}
-	for i := range c.Sources.RFC {
-		s := &c.Sources.RFC[i]
-		p := fmt.Sprintf("sources.rfc[%d]", i)
-		seen(p, s.Name)
-		switch {
-		case s.Dir == "" && s.Repo == "":
-			v.add(p, "an RFC source needs either dir (a local folder) or repo (owner/name on GitHub)")
-		case s.Dir != "" && s.Repo != "":
-			v.add(p+".dir", "an RFC source reads either dir or repo, not both")
-		case s.Dir != "":
-			s.Dir = v.resolvePath(s.Dir)
-			if fi, err := os.Stat(s.Dir); err != nil {
-				v.add(p+".dir", "folder %s does not exist", s.Dir)
-			} else if !fi.IsDir() {
-				v.add(p+".dir", "%s is not a folder", s.Dir)
-			}
-			if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" || s.URL != "" || s.Path != "" {
-				v.add(p+".dir", "a local RFC folder takes no url, path or token")
-			}
-		default:
-			if !repoRE.MatchString(s.Repo) {
-				v.add(p+".repo", "repo %q must be owner/name", s.Repo)
-			}
-			v.checkURL(p+".url", s.URL)
-			if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" {
-				v.checkToken(p, s.Token, "an RFC source")
-			}
+		v.checkURL(p+".url", s.URL)
+		if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" {
+			v.checkToken(p, s.Token, "an RFC source")
 		}
 	}
 }
