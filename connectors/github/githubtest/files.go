@@ -25,55 +25,10 @@ func (s *Server) repoFiles(r *http.Request, p, endpoint string, q url.Values) re
 		m = rePulls.FindStringSubmatch(p)
 	}
 	repo := m[1] + "/" + m[2]
-	files := s.Files[repo]
 	base := "http://" + r.Host
 	switch endpoint {
 	case "contents":
-		want := strings.Trim(m[3], "/")
-		if content, ok := files[want]; ok {
-			j := template("contents-file.json")
-			j["name"], j["path"] = path.Base(want), want
-			j["encoding"] = "base64"
-			j["content"] = base64.StdEncoding.EncodeToString([]byte(content))
-			j["size"] = len(content)
-			j["sha"] = blobSHA(content)
-			j["url"] = fmt.Sprintf("%s/repos/%s/contents/%s", base, repo, want)
-			j["html_url"] = fmt.Sprintf("https://github.com/%s/blob/main/%s", repo, want)
-			return reply{status: 200, body: j}
-		}
-		entries := map[string]bool{}
-		prefix := want + "/"
-		if want == "" {
-			prefix = ""
-		}
-		for f := range files {
-			if rest, ok := strings.CutPrefix(f, prefix); ok {
-				name, _, _ := strings.Cut(rest, "/")
-				entries[name] = strings.Contains(rest, "/")
-			}
-		}
-		if len(entries) == 0 {
-			return notFound()
-		}
-		var names []string
-		for n := range entries {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		var out []any
-		for _, n := range names {
-			j := template("contents-dir.json")
-			full := strings.TrimPrefix(prefix+n, "/")
-			j["name"], j["path"] = n, full
-			if entries[n] {
-				j["type"], j["sha"], j["size"] = "dir", blobSHA(full), 0
-			} else {
-				j["type"], j["sha"], j["size"] = "file", blobSHA(files[full]), len(files[full])
-			}
-			j["url"] = fmt.Sprintf("%s/repos/%s/contents/%s", base, repo, full)
-			out = append(out, j)
-		}
-		return reply{status: 200, body: out}
+		return s.contents(base, repo, strings.Trim(m[3], "/"))
 	case "commits":
 		file := strings.Trim(q.Get("path"), "/")
 		var out []any
@@ -119,4 +74,53 @@ func (s *Server) repoFiles(r *http.Request, p, endpoint string, q url.Values) re
 func blobSHA(content string) string {
 	sum := crc(content)
 	return fmt.Sprintf("%040x", sum)
+}
+
+// contents answers the contents API: a file, or a folder's entries.
+func (s *Server) contents(base, repo, want string) reply {
+	files := s.Files[repo]
+	if content, ok := files[want]; ok {
+		j := template("contents-file.json")
+		j["name"], j["path"] = path.Base(want), want
+		j["encoding"] = "base64"
+		j["content"] = base64.StdEncoding.EncodeToString([]byte(content))
+		j["size"] = len(content)
+		j["sha"] = blobSHA(content)
+		j["url"] = fmt.Sprintf("%s/repos/%s/contents/%s", base, repo, want)
+		j["html_url"] = fmt.Sprintf("https://github.com/%s/blob/main/%s", repo, want)
+		return reply{status: 200, body: j}
+	}
+	entries := map[string]bool{}
+	prefix := want + "/"
+	if want == "" {
+		prefix = ""
+	}
+	for f := range files {
+		if rest, ok := strings.CutPrefix(f, prefix); ok {
+			name, _, _ := strings.Cut(rest, "/")
+			entries[name] = strings.Contains(rest, "/")
+		}
+	}
+	if len(entries) == 0 {
+		return notFound()
+	}
+	var names []string
+	for n := range entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []any
+	for _, n := range names {
+		j := template("contents-dir.json")
+		full := strings.TrimPrefix(prefix+n, "/")
+		j["name"], j["path"] = n, full
+		if entries[n] {
+			j["type"], j["sha"], j["size"] = "dir", blobSHA(full), 0
+		} else {
+			j["type"], j["sha"], j["size"] = "file", blobSHA(files[full]), len(files[full])
+		}
+		j["url"] = fmt.Sprintf("%s/repos/%s/contents/%s", base, repo, full)
+		out = append(out, j)
+	}
+	return reply{status: 200, body: out}
 }

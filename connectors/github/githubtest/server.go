@@ -12,6 +12,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -531,20 +532,19 @@ func (s *Server) commentJSON(base string, p *PR, i int, c Comment, tmpl string) 
 // and updated: with >=, >, <=, < and A..B over dates or date-times. It
 // sorts by updated when asked, pages with per_page (max 100) and refuses
 // pages beyond the first 1,000 results as GitHub does.
-func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
-	query := q.Get("q")
-	var match []func(*PR) bool
-	var owners []string
+// parseSearch reads the qualifiers the fake understands; anything else is
+// refused as GitHub refuses it (422).
+func parseSearch(query string) (match []func(*PR) bool, owners []string, refused error) {
 	for _, tok := range strings.Fields(query) {
 		k, v, ok := strings.Cut(tok, ":")
 		if !ok {
-			return unprocessable("free text search is not supported by the fake: " + tok)
+			return nil, nil, errors.New("free text search is not supported by the fake: " + tok)
 		}
 		v = strings.TrimPrefix(v, "@")
 		switch k {
 		case "is", "type":
 			if v != "pr" && v != "pull-request" {
-				return unprocessable("the fake holds pull requests only")
+				return nil, nil, errors.New("the fake holds pull requests only")
 			}
 		case "author":
 			match = append(match, func(p *PR) bool { return strings.EqualFold(p.Author, v) })
@@ -566,12 +566,20 @@ func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
 		case "updated":
 			f, err := timeFilter(v)
 			if err != nil {
-				return unprocessable(err.Error())
+				return nil, nil, errors.New(err.Error())
 			}
 			match = append(match, func(p *PR) bool { return f(p.UpdatedAt) })
 		default:
-			return unprocessable("qualifier " + k + " is not supported by the fake")
+			return nil, nil, errors.New("qualifier " + k + " is not supported by the fake")
 		}
+	}
+	return match, owners, nil
+}
+
+func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
+	match, owners, err := parseSearch(q.Get("q"))
+	if err != nil {
+		return unprocessable(err.Error())
 	}
 	var hits []*PR
 	for _, p := range s.prs {
@@ -632,6 +640,7 @@ func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
 	}
 	return reply{status: 200, body: res, header: h}
 }
+
 
 func commented(p *PR, login string) bool {
 	has := func(cs []Comment) bool {
