@@ -61,7 +61,7 @@ func TestDial_TellsNoDaemonFromABadAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "teapot", 418) })}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "teapot", http.StatusTeapot) })}
 	go srv.Serve(ln2)
 	defer srv.Close()
 	_, err = Dial(ctx, dir2)

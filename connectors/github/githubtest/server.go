@@ -641,7 +641,6 @@ func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
 	return reply{status: 200, body: res, header: h}
 }
 
-
 func commented(p *PR, login string) bool {
 	has := func(cs []Comment) bool {
 		return slices.ContainsFunc(cs, func(c Comment) bool { return strings.EqualFold(c.User, login) })
