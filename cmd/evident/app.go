@@ -82,6 +82,19 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
 		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			// "completion nosh" is an unknown shell, not a request for help.
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cmd.Help()
+				}
+				return usagef("completion: unknown shell %q (bash, zsh, fish or powershell)", args[0])
+			}
+		}
+	}
 	a.completeValues(root)
 	return root
 }

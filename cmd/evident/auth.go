@@ -282,7 +282,10 @@ func githubSource(c *config.Config, name string) (src, apiURL, clientID string, 
 	if name == "" {
 		return "", "", "", usagef("say which GitHub source with --source NAME (configured: %s)", strings.Join(names, ", "))
 	}
-	return "", "", "", usagef("no GitHub source is named %q", name)
+	if len(names) == 0 {
+		return "", "", "", usagef("no GitHub source is named %q (none is configured)", name)
+	}
+	return "", "", "", usagef("no GitHub source is named %q (configured: %s)", name, strings.Join(names, ", "))
 }
 
 // keep stores a token for a source and says how to use it.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -46,8 +47,12 @@ func (a *app) listenWeb(f webFlags, dataDir string) (*webListener, error) {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return nil, usagef("--tls-cert and --tls-key go together")
 	}
-	if _, _, err := net.SplitHostPort(f.addr); err != nil {
+	_, port, err := net.SplitHostPort(f.addr)
+	if err != nil {
 		return nil, usagef("--addr %q is not HOST:PORT (for example 127.0.0.1:7788)", f.addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return nil, usagef("--addr %q: the port must be a number from 1 to 65535 (0 picks a free one)", f.addr)
 	}
 	wl := &webListener{access: web.Access{Hosts: f.hosts, PublicHealth: f.publicHealth, TLS: f.tlsCert != ""}}
 	if f.tlsCert != "" {
@@ -77,7 +82,7 @@ func (a *app) listenWeb(f webFlags, dataDir string) (*webListener, error) {
 	}
 	wl.ln = ln
 	host, _, _ := net.SplitHostPort(f.addr)
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, port, _ = net.SplitHostPort(ln.Addr().String())
 	wl.access.Addr = net.JoinHostPort(host, port)
 	scheme := "http"
 	if wl.tls != nil {
