@@ -27,6 +27,8 @@ func (o *Org) Classify(a *connectors.Artifact) Result {
 	r.Scope, r.ScopeReason = o.scope(a, &f, all, foreign)
 	r.Domain, r.DomainReason = o.domainFor(a, r.Scope)
 	r.Summary = o.summary(a, foreign, byRole)
+	r.Signals = o.signalsOf(a, foreign)
+	r.Strength, r.StrengthReasons = strength(r.Signals, r.Scope, f.wide)
 	return r
 }
 

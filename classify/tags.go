@@ -90,4 +90,9 @@ type Result struct {
 	Domain       Domain   `json:"domain"`
 	DomainReason string   `json:"domain_reason,omitempty"`
 	Summary      string   `json:"summary"`
+	// Signals are the facts of the user's part; Strength and its reasons
+	// are scored from them and the scope (see strength.go).
+	Signals         Signals  `json:"signals"`
+	Strength        Strength `json:"strength,omitempty"`
+	StrengthReasons []string `json:"strength_reasons,omitempty"`
 }

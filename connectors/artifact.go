@@ -60,8 +60,13 @@ type Round struct {
 // Activity holds the facts a source reports about the work. Fields a source
 // does not have stay zero and are omitted from JSON.
 type Activity struct {
-	Rounds           []Round   `json:"rounds,omitempty"`
-	Comments         int       `json:"comments,omitempty"` // the user's own comments, of every kind
+	Rounds   []Round `json:"rounds,omitempty"`
+	Comments int     `json:"comments,omitempty"` // the user's own comments, of every kind
+	// CommentsAddressed counts the user's inline review comments GitHub now
+	// shows as outdated: the lines under them changed after the comment.
+	CommentsAddressed int `json:"comments_addressed,omitempty"`
+	// RoundsReceived counts the reviews others gave the user's own PR.
+	RoundsReceived   int       `json:"rounds_received,omitempty"`
 	Approved         bool      `json:"approved,omitempty"`
 	ChangesRequested bool      `json:"changes_requested,omitempty"`
 	Additions        int       `json:"additions,omitempty"`

@@ -511,6 +511,9 @@ func (c *Connector) authored(a *connectors.Artifact, pr *gh.PullRequest, reviews
 	}
 	for _, r := range reviews {
 		add(r.GetUser())
+		if !c.isMe(r.GetUser()) && r.GetState() != "PENDING" {
+			a.Activity.RoundsReceived++
+		}
 	}
 	for _, u := range pr.RequestedReviewers {
 		add(u)
@@ -551,9 +554,13 @@ func (c *Connector) reviewed(a *connectors.Artifact, author string, reviews []*g
 		rounds = append(rounds, connectors.Round{At: r.GetSubmittedAt().Time.UTC(), State: state, Comments: n})
 	}
 	var commentTimes []time.Time
+	addressed := 0
 	for _, rc := range rcs {
 		if c.isMe(rc.GetUser()) && !rc.GetCreatedAt().Time.Before(since) {
 			comments++
+			if rc.Position == nil && rc.OriginalPosition != nil {
+				addressed++ // outdated: the lines under it changed after the comment
+			}
 			if !reviewed {
 				commentTimes = append(commentTimes, rc.GetCreatedAt().Time.UTC())
 			}
@@ -585,6 +592,7 @@ func (c *Connector) reviewed(a *connectors.Artifact, author string, reviews []*g
 	}
 	a.Activity.Rounds = rounds
 	a.Activity.Comments = comments
+	a.Activity.CommentsAddressed = addressed
 	a.Activity.Approved = approved
 	a.Activity.ChangesRequested = changes
 	a.OccurredAt = rounds[len(rounds)-1].At

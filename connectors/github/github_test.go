@@ -435,3 +435,28 @@ func TestFetch_AFutureTimestampNeverMovesTheCursorPastThePresent(t *testing.T) {
 		t.Error("activity after a future timestamp was hidden by the cursor")
 	}
 }
+
+func TestFetch_OutdatedReviewCommentsCountAsAddressed(t *testing.T) {
+	at := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	pr := &githubtest.PR{Owner: "acme", Repo: "payments", Number: 9, Title: "Ledger", Author: "carol", CreatedAt: at, UpdatedAt: at.Add(48 * time.Hour),
+		Reviews: []githubtest.Review{{User: "alice", State: "CHANGES_REQUESTED", SubmittedAt: at.Add(time.Hour)}, {User: "alice", State: "APPROVED", SubmittedAt: at.Add(47 * time.Hour)}},
+		ReviewComments: []githubtest.Comment{
+			{User: "alice", Body: "race here", CreatedAt: at.Add(time.Hour), Outdated: true},
+			{User: "alice", Body: "and here", CreatedAt: at.Add(time.Hour), Outdated: true},
+			{User: "alice", Body: "nit", CreatedAt: at.Add(time.Hour)},
+			{User: "carol", Body: "fixed", CreatedAt: at.Add(2 * time.Hour), Outdated: true},
+		}}
+	mine := &githubtest.PR{Owner: "acme", Repo: "platform", Number: 3, Title: "Mine", Author: "alice", CreatedAt: at, UpdatedAt: at,
+		Reviews: []githubtest.Review{{User: "bob", State: "COMMENTED", SubmittedAt: at}, {User: "carol", State: "APPROVED", SubmittedAt: at}}}
+	h := newHarness(t, []*githubtest.PR{pr, mine}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	a := h.Got["github:acme/payments#9"]
+	if a.Activity.CommentsAddressed != 2 || a.Activity.Comments != 3 {
+		t.Errorf("addressed %d of %d, want 2 of 3", a.Activity.CommentsAddressed, a.Activity.Comments)
+	}
+	if m := h.Got["github:acme/platform#3"]; m.Activity.RoundsReceived != 2 {
+		t.Errorf("rounds received on an authored PR: %d, want 2", m.Activity.RoundsReceived)
+	}
+}

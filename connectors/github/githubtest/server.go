@@ -67,6 +67,9 @@ type Comment struct {
 	User      string
 	Body      string
 	CreatedAt time.Time
+	// Outdated: an inline review comment whose lines changed after it (the
+	// author acted on it): GitHub sends position null, original_position set.
+	Outdated bool
 }
 
 // Key is "owner/repo#n".
@@ -524,14 +527,12 @@ func (s *Server) commentJSON(base string, p *PR, i int, c Comment, tmpl string) 
 	j["user"] = userJSON(c.User)
 	j["body"] = c.Body
 	j["created_at"], j["updated_at"] = ts(c.CreatedAt), ts(c.CreatedAt)
+	if _, inline := j["original_position"]; inline && c.Outdated {
+		j["position"] = nil
+	}
 	return j
 }
 
-// searchIssues implements the qualifiers evident uses: is:pr, author:,
-// reviewed-by:, commenter:, involves:, user:/org: (several are ORed), repo:,
-// and updated: with >=, >, <=, < and A..B over dates or date-times. It
-// sorts by updated when asked, pages with per_page (max 100) and refuses
-// pages beyond the first 1,000 results as GitHub does.
 // parseSearch reads the qualifiers the fake understands; anything else is
 // refused as GitHub refuses it (422).
 func parseSearch(query string) (match []func(*PR) bool, owners []string, refused error) {
@@ -576,6 +577,11 @@ func parseSearch(query string) (match []func(*PR) bool, owners []string, refused
 	return match, owners, nil
 }
 
+// searchIssues implements the qualifiers evident uses: is:pr, author:,
+// reviewed-by:, commenter:, involves:, user:/org: (several are ORed), repo:,
+// and updated: with >=, >, <=, < and A..B over dates or date-times. It
+// sorts by updated when asked, pages with per_page (max 100) and refuses
+// pages beyond the first 1,000 results as GitHub does.
 func (s *Server) searchIssues(r *http.Request, q url.Values) reply {
 	match, owners, err := parseSearch(q.Get("q"))
 	if err != nil {

@@ -1,0 +1,300 @@
+package classify
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Strength says how strong a piece of evidence is: the promotion advice
+// evident follows holds that of a year of work "most will be routine; a
+// handful will be strong".
+type Strength string
+
+// Strengths, strongest first.
+const (
+	StrengthStrong  Strength = "strong"
+	StrengthNotable Strength = "notable"
+	StrengthRoutine Strength = "routine"
+)
+
+// Strengths lists every strength, strongest first.
+var Strengths = []Strength{StrengthStrong, StrengthNotable, StrengthRoutine}
+
+// ParseStrength reads a strength name.
+func ParseStrength(s string) (Strength, error) {
+	for _, v := range Strengths {
+		if string(v) == s {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("unknown strength %q (want strong, notable or routine)", s)
+}
+
+// Rank orders strengths: strong 0, notable 1, routine 2 (unknown last).
+func (s Strength) Rank() int {
+	if i := slices.Index(Strengths, s); i >= 0 {
+		return i
+	}
+	return len(Strengths)
+}
+
+// Signals are the facts of the user's part in a piece of work, as the
+// source knows them; the JSON holds only what the item's kind can know.
+type Signals struct {
+	Kind connectors.Kind `json:"kind"`
+	// review
+	Rounds               int  `json:"rounds,omitempty"`
+	Comments             int  `json:"comments,omitempty"`
+	CommentsAddressed    int  `json:"comments_addressed,omitempty"`
+	ChangesRequested     bool `json:"changes_requested,omitempty"`
+	ApprovedAfterChanges bool `json:"approved_after_changes,omitempty"`
+	// review and pr
+	Lines int `json:"lines,omitempty"`
+	Files int `json:"files,omitempty"`
+	// pr
+	Reviewers      int  `json:"reviewers,omitempty"`
+	ReviewerTeams  int  `json:"reviewer_teams,omitempty"`
+	RoundsReceived int  `json:"rounds_received,omitempty"`
+	Merged         bool `json:"merged,omitempty"`
+	// rfc
+	Role          string `json:"role,omitempty"`
+	Status        string `json:"status,omitempty"`
+	Participants  int    `json:"participants,omitempty"`
+	TeamsDeclared int    `json:"teams_declared,omitempty"`
+	// jira_issue
+	Type          string `json:"type,omitempty"`
+	Resolved      bool   `json:"resolved,omitempty"`
+	DaysToResolve int    `json:"days_to_resolve,omitempty"`
+}
+
+// MarshalJSON writes the signals the kind knows, zeros included.
+func (s Signals) MarshalJSON() ([]byte, error) {
+	m := map[string]any{}
+	switch s.Kind {
+	case connectors.KindReview:
+		m["rounds"], m["comments"], m["comments_addressed"] = s.Rounds, s.Comments, s.CommentsAddressed
+		m["changes_requested"], m["approved_after_changes"] = s.ChangesRequested, s.ApprovedAfterChanges
+		m["lines"], m["files"] = s.Lines, s.Files
+	case connectors.KindPR:
+		m["lines"], m["files"], m["reviewers"], m["reviewer_teams"] = s.Lines, s.Files, s.Reviewers, s.ReviewerTeams
+		m["rounds_received"], m["merged"] = s.RoundsReceived, s.Merged
+	case connectors.KindRFC:
+		m["role"], m["participants"], m["teams_declared"] = s.Role, s.Participants, s.TeamsDeclared
+		if s.Status != "" {
+			m["status"] = s.Status
+		}
+	case connectors.KindJiraIssue:
+		m["type"], m["resolved"], m["comments"] = s.Type, s.Resolved, s.Comments
+		if s.Resolved {
+			m["days_to_resolve"] = s.DaysToResolve
+		}
+	}
+	return json.Marshal(m)
+}
+
+// signalsOf reads the signals from the artifact's facts; teams is the
+// classification's foreign teams (the reviewers' teams of an authored PR).
+func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
+	s := Signals{Kind: a.Kind}
+	act := &a.Activity
+	switch a.Kind {
+	case connectors.KindReview:
+		sawChanges := false
+		for _, r := range act.Rounds {
+			if r.State == "COMMENT" {
+				continue
+			}
+			s.Rounds++
+			if r.State == "CHANGES_REQUESTED" {
+				s.ChangesRequested, sawChanges = true, true
+			}
+			if r.State == "APPROVED" && sawChanges {
+				s.ApprovedAfterChanges = true
+			}
+		}
+		if s.Rounds == 0 && len(act.Rounds) > 0 {
+			s.Rounds = 1 // comment-only work is one round of feedback
+		}
+		s.Comments, s.CommentsAddressed = act.Comments, act.CommentsAddressed
+		s.Lines, s.Files = act.Additions+act.Deletions, act.ChangedFiles
+	case connectors.KindPR:
+		s.Lines, s.Files, s.Merged, s.RoundsReceived = act.Additions+act.Deletions, act.ChangedFiles, act.Merged, act.RoundsReceived
+		teams := map[string]bool{}
+		for _, c := range a.Counterparts {
+			if c.Role != connectors.RoleReviewer && c.Role != connectors.RoleApprover {
+				continue
+			}
+			s.Reviewers++
+			for _, id := range o.teamsOf(c.System, c.ID) {
+				if !slices.Contains(o.home, id) {
+					teams[id] = true
+				}
+			}
+		}
+		s.ReviewerTeams = len(teams)
+	case connectors.KindRFC:
+		s.Role = rfcRole(a)
+		s.Status = strings.ToLower(strings.TrimSpace(act.State))
+		people := map[string]bool{}
+		for _, c := range a.Counterparts {
+			people[strings.ToLower(c.ID)] = true
+		}
+		s.Participants = len(people)
+		s.TeamsDeclared = len(a.DeclaredTeams)
+	case connectors.KindJiraIssue:
+		s.Type, s.Comments = act.IssueType, act.Comments
+		s.Resolved = !act.ResolvedAt.IsZero() || act.Resolution != ""
+		if !act.ResolvedAt.IsZero() && !act.CreatedAt.IsZero() && act.ResolvedAt.After(act.CreatedAt) {
+			s.DaysToResolve = int(act.ResolvedAt.Sub(act.CreatedAt).Hours() / 24)
+		}
+	}
+	return s
+}
+
+func rfcRole(a *connectors.Artifact) string {
+	for _, r := range []connectors.Role{connectors.RoleAuthor, connectors.RoleApprover, connectors.RoleSponsor, connectors.RoleDelegate, connectors.RoleReviewer} {
+		if a.HasRole(r) {
+			return string(r)
+		}
+	}
+	if len(a.Roles) > 0 {
+		return string(a.Roles[0])
+	}
+	return ""
+}
+
+// Strength thresholds: points from the rules below.
+const (
+	strongAt  = 6
+	notableAt = 3
+)
+
+// strength scores the signals and scope by the documented rules and says
+// why, in short phrases a person can check.
+func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
+	pts := 0
+	var why []string
+	add := func(p int, reason string) {
+		pts += p
+		if reason != "" {
+			why = append(why, reason)
+		}
+	}
+	switch s.Kind {
+	case connectors.KindReview:
+		switch {
+		case s.ApprovedAfterChanges:
+			add(3, fmt.Sprintf("changes requested, then approved after %d rounds", max(s.Rounds, 2)))
+		case s.ChangesRequested:
+			add(2, "changes requested")
+		case s.Rounds >= 3:
+			add(1, fmt.Sprintf("%d review rounds", s.Rounds))
+		}
+		switch {
+		case s.CommentsAddressed >= 3:
+			add(2, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
+		case s.CommentsAddressed > 0:
+			add(1, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
+		}
+		switch {
+		case s.Comments >= 10:
+			add(2, fmt.Sprintf("%d comments", s.Comments))
+		case s.Comments >= 5:
+			add(1, fmt.Sprintf("%d comments", s.Comments))
+		}
+		if s.Lines >= 1000 {
+			add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
+		}
+	case connectors.KindPR:
+		switch {
+		case s.Lines >= 2000:
+			add(2, fmt.Sprintf("%s lines", thousands(s.Lines)))
+		case s.Lines >= 500:
+			add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
+		}
+		switch {
+		case s.ReviewerTeams >= 2:
+			add(2, fmt.Sprintf("reviewed by %d other teams", s.ReviewerTeams))
+		case s.ReviewerTeams == 1:
+			add(1, "reviewed by another team")
+		}
+		if s.Merged {
+			add(1, "merged")
+		}
+	case connectors.KindRFC:
+		switch s.Role {
+		case "author":
+			reason := "authored"
+			if s.TeamsDeclared > 0 {
+				reason += fmt.Sprintf("; %d teams declared", s.TeamsDeclared)
+			}
+			add(3, reason)
+		case "approver", "sponsor", "delegate":
+			add(2, s.Role)
+		default:
+			add(1, "reviewed")
+		}
+		switch s.Status {
+		case "accepted", "implementable", "implemented", "final", "active", "approved":
+			add(1, s.Status)
+		}
+		if s.TeamsDeclared >= 3 && s.Role != "author" {
+			add(1, fmt.Sprintf("%d teams declared", s.TeamsDeclared))
+		}
+	case connectors.KindJiraIssue:
+		t := strings.ToLower(s.Type)
+		big := t == "incident" || t == "epic"
+		if big {
+			add(2, strings.ToLower(s.Type))
+		}
+		if s.Resolved {
+			switch {
+			case big && s.DaysToResolve <= 2:
+				add(2, fmt.Sprintf("%s resolved in %s", t, days(s.DaysToResolve)))
+			default:
+				add(1, "resolved")
+			}
+		}
+		if s.Comments >= 5 {
+			add(1, fmt.Sprintf("%d comments", s.Comments))
+		}
+	}
+	switch {
+	case wide:
+		add(2, "org-wide repository")
+	case scope == ScopeOrg:
+		add(2, "org scope")
+	case scope == ScopeCrossTeam:
+		add(1, "for another team")
+	}
+	switch {
+	case pts >= strongAt:
+		return StrengthStrong, why
+	case pts >= notableAt:
+		return StrengthNotable, why
+	}
+	return StrengthRoutine, why
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	if n == 0 {
+		return "under a day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// thousands writes 2400 as "2,400".
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
