@@ -20,6 +20,10 @@ func (a *app) completeValues(root *cobra.Command) {
 		"format":     {"markdown", "json"},
 		"log-format": {"text", "json"},
 		"log-level":  {"debug", "info", "warn", "error"},
+		"sort":       {"date", "strength"},
+	}
+	for _, s := range classify.Strengths {
+		fixed["strength"] = append(fixed["strength"], string(s))
 	}
 	for _, s := range classify.Scopes {
 		fixed["scope"] = append(fixed["scope"], string(s))

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -25,12 +28,12 @@ func (a *app) inboxCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "inbox",
-		Short: "Suggested items waiting for your decision, newest first",
+		Short: "Suggested items waiting for your decision: by week, newest first; strongest first in each week",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := store.Filter{States: []store.State{store.Suggested}}
 			return a.withBackend(cmd.Context(), func(b backend) error {
-				n, err := a.printItems(cmd.Context(), b, f, asJSON)
+				n, err := a.printItemsIn(cmd.Context(), b, f, orderWeek, asJSON)
 				if err == nil && !asJSON {
 					if n == 0 {
 						fmt.Fprintln(a.stdout, "Inbox empty: nothing waiting for a decision.")
@@ -48,9 +51,9 @@ func (a *app) inboxCmd() *cobra.Command {
 
 func (a *app) listCmd() *cobra.Command {
 	var (
-		asJSON               bool
-		state, scope, source string
-		since, until         string
+		asJSON                         bool
+		state, scope, source, strength string
+		since, until, order            string
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -61,11 +64,21 @@ func (a *app) listCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if strength != "" {
+				st, err := classify.ParseStrength(strength)
+				if err != nil {
+					return usageError{err}
+				}
+				f.Strength = st
+			}
+			if order != orderDate && order != orderStrength {
+				return usagef("--sort %q is not date or strength", order)
+			}
 			return a.withBackend(cmd.Context(), func(b backend) error {
 				if err := a.knownSource(cmd.Context(), b, source, true); err != nil {
 					return err
 				}
-				n, err := a.printItems(cmd.Context(), b, f, asJSON)
+				n, err := a.printItemsIn(cmd.Context(), b, f, order, asJSON)
 				if err == nil && !asJSON && n == 0 {
 					fmt.Fprintln(a.stdout, "No items match.")
 				}
@@ -78,6 +91,8 @@ func (a *app) listCmd() *cobra.Command {
 	fl.StringVar(&state, "state", "all", "suggested, confirmed, dismissed or all")
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
 	fl.StringVar(&source, "source", "", "a source name (or type: github, jira, rfc)")
+	fl.StringVar(&strength, "strength", "", "strong, notable or routine")
+	fl.StringVar(&order, "sort", orderDate, "date (newest first) or strength (strongest first, then newest)")
 	fl.StringVar(&since, "since", "", "only items on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&until, "until", "", "only items on or before DATE (YYYY-MM-DD)")
 	return cmd
@@ -99,7 +114,68 @@ func parseFilter(state, scope, source, since, until string) (store.Filter, error
 
 // printItems streams the items f selects as a JSON array or a table and
 // returns how many it printed.
+// Orders of a listing.
+const (
+	orderDate     = "date"     // newest first, streamed
+	orderStrength = "strength" // strongest first, then newest
+	orderWeek     = "week"     // by week, newest week first; in each, strongest first, then newest
+)
+
+// scanIn streams the items f selects in order: by date straight from the
+// store, otherwise gathered and sorted.
+func scanIn(ctx context.Context, b backend, f store.Filter, order string, fn func(*store.Item) error) error {
+	if order == "" || order == orderDate {
+		return b.Scan(ctx, f, fn)
+	}
+	limit := f.Limit
+	f.Limit = 0
+	var items []store.Item
+	if err := b.Scan(ctx, f, func(it *store.Item) error { items = append(items, *it); return nil }); err != nil {
+		return err
+	}
+	sortItems(items, order)
+	for i := range items {
+		if limit > 0 && i >= limit {
+			break
+		}
+		if err := fn(&items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sortItems orders items by strength (within each week for orderWeek),
+// then newest first.
+func sortItems(items []store.Item, order string) {
+	sort.SliceStable(items, func(i, j int) bool {
+		x, y := &items[i], &items[j]
+		if order == orderWeek {
+			wx, wy := isoWeekOf(x.Artifact.OccurredAt), isoWeekOf(y.Artifact.OccurredAt)
+			if wx != wy {
+				return wx > wy
+			}
+		}
+		if rx, ry := x.Strength().Rank(), y.Strength().Rank(); rx != ry {
+			return rx < ry
+		}
+		return x.Artifact.OccurredAt.After(y.Artifact.OccurredAt)
+	})
+}
+
+// isoWeekOf names t's ISO week in local time: 2026-W47.
+func isoWeekOf(t time.Time) string {
+	y, w := t.Local().ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
 func (a *app) printItems(ctx context.Context, b backend, f store.Filter, asJSON bool) (int, error) {
+	return a.printItemsIn(ctx, b, f, orderDate, asJSON)
+}
+
+// printItemsIn prints the items f selects, in order, as a JSON array or a
+// table, and returns how many it printed.
+func (a *app) printItemsIn(ctx context.Context, b backend, f store.Filter, order string, asJSON bool) (int, error) {
 	w := bufio.NewWriterSize(a.stdout, 64<<10)
 	n := 0
 	var err error
@@ -109,7 +185,7 @@ func (a *app) printItems(ctx context.Context, b backend, f store.Filter, asJSON 
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		w.WriteString("[")
-		err = b.Scan(ctx, f, func(it *store.Item) error {
+		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
 			buf.Reset()
 			if err := enc.Encode(it.View()); err != nil {
 				return err
@@ -128,14 +204,14 @@ func (a *app) printItems(ctx context.Context, b backend, f store.Filter, asJSON 
 		w.WriteString("]\n")
 	} else {
 		var rows [][]string
-		err = b.Scan(ctx, f, func(it *store.Item) error {
+		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
 			n++
-			rows = append(rows, []string{it.ID, day(it.Artifact.OccurredAt), string(it.State), string(it.Scope()), string(it.Artifact.Kind),
+			rows = append(rows, []string{it.ID, day(it.Artifact.OccurredAt), string(it.State), string(it.Scope()), string(it.Strength()), string(it.Artifact.Kind),
 				oneLine(where(it), 40), oneLine(it.Title(), 1<<20)})
 			return nil
 		})
 		if n > 0 {
-			writeTable(w, []string{"ID", "DATE", "STATE", "SCOPE", "KIND", "WHERE", "TITLE"}, rows, a.termWidth())
+			writeTable(w, []string{"ID", "DATE", "STATE", "SCOPE", "STRENGTH", "KIND", "WHERE", "TITLE"}, rows, a.termWidth())
 		}
 	}
 	if ferr := w.Flush(); err == nil {
@@ -281,7 +357,8 @@ func printDetail(w io.Writer, it *store.Item) {
 }
 
 func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
-	var note, reason string
+	var note, reason, week string
+	var routine bool
 	short := map[store.State]string{
 		store.Confirmed: "Confirm items as evidence (state → confirmed)",
 		store.Dismissed: "Dismiss items (state → dismissed); sync never brings them back",
@@ -290,9 +367,20 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   verb + " ID...",
 		Short: short,
-		Args:  minArgs(1, "one or more IDs (unique prefixes of at least 4 characters)"),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if routine {
+				if len(args) > 0 {
+					return usagef("dismiss --routine takes no IDs: it dismisses the week's routine suggestions")
+				}
+				return nil
+			}
+			return minArgs(1, "one or more IDs (unique prefixes of at least 4 characters)")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if routine {
+				return a.dismissRoutine(ctx, week, reason, cmd.Flags().Changed("reason"))
+			}
 			d := store.Decision{State: to}
 			if cmd.Flags().Changed("note") {
 				d.Note = &note
@@ -333,7 +421,10 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	case store.Confirmed:
 		cmd.Flags().StringVar(&note, "note", "", "your impact note: outcome, numbers, who benefited")
 	case store.Dismissed:
+		cmd.Use = verb + " ID... | dismiss --routine --week YYYY-Www"
 		cmd.Flags().StringVar(&reason, "reason", "", "why it is not evidence (kept for you)")
+		cmd.Flags().BoolVar(&routine, "routine", false, "dismiss every routine suggestion of --week")
+		cmd.Flags().StringVar(&week, "week", "", "the ISO week of --routine, e.g. 2026-W47")
 	}
 	return cmd
 }
@@ -360,7 +451,7 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 			ctx := cmd.Context()
 			var in store.EditInput
 			fl := cmd.Flags()
-			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain} {
+			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain, "strength": &in.Strength} {
 				if fl.Changed(name) {
 					v, _ := fl.GetString(name)
 					*p = &v
@@ -371,7 +462,7 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 				return usageError{err}
 			}
 			if e == (store.Edit{}) {
-				return usagef("edit needs at least one of --title, --note, --scope, --domain")
+				return usagef("edit needs at least one of --title, --note, --scope, --domain, --strength")
 			}
 			return a.withBackend(ctx, func(b backend) error {
 				ids, err := resolve(ctx, b, args)
@@ -382,7 +473,11 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "edited %s  %s [%s, %s]\n", it.ID, oneLine(it.Title(), 60), it.Scope(), it.Domain())
+				tags := fmt.Sprintf("%s, %s", it.Scope(), it.Domain())
+				if in.Strength != nil {
+					tags += ", " + string(it.Strength())
+				}
+				fmt.Fprintf(a.stdout, "edited %s  %s [%s]\n", it.ID, oneLine(it.Title(), 60), tags)
 				return nil
 			})
 		},
@@ -392,6 +487,7 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 	fl.StringVar(&note, "note", "", "your impact note")
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
 	fl.StringVar(&domain, "domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
+	fl.String("strength", "", "strong, notable or routine: your judgment, never recomputed")
 	return cmd
 }
 
@@ -484,4 +580,45 @@ func where(it *store.Item) string {
 		return strings.TrimPrefix(k, "jira:")
 	}
 	return it.Artifact.Container
+}
+
+var weekRE = regexp.MustCompile(`^\d{4}-W\d{2}$`)
+
+// dismissRoutine dismisses the routine suggestions of one ISO week (local
+// time), and says how many, and which stronger ones stay.
+func (a *app) dismissRoutine(ctx context.Context, week, reason string, withReason bool) error {
+	if !weekRE.MatchString(week) {
+		return usagef("dismiss --routine needs --week YYYY-Www (for example %s)", isoWeekOf(time.Now()))
+	}
+	return a.withBackend(ctx, func(b backend) error {
+		var ids []string
+		kept := 0
+		err := b.Scan(ctx, store.Filter{States: []store.State{store.Suggested}}, func(it *store.Item) error {
+			if isoWeekOf(it.Artifact.OccurredAt) != week {
+				return nil
+			}
+			if it.Strength() == classify.StrengthRoutine {
+				ids = append(ids, it.ID)
+			} else {
+				kept++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			fmt.Fprintf(a.stdout, "no routine suggestions in %s\n", week)
+			return nil
+		}
+		d := store.Decision{State: store.Dismissed}
+		if withReason {
+			d.Reason = &reason
+		}
+		if _, err := b.Decide(ctx, ids, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "dismissed %d routine suggestion%s of %s; %d stronger one%s still in the inbox\n", len(ids), plural(len(ids)), week, kept, plural(kept))
+		return nil
+	})
 }

@@ -45,6 +45,8 @@ type EditRequest struct {
 	Note   *string          `json:"note,omitempty"`
 	Scope  *classify.Scope  `json:"scope,omitempty"`
 	Domain *classify.Domain `json:"domain,omitempty"`
+	// Strength is the user's strength.
+	Strength *classify.Strength `json:"strength,omitempty"`
 }
 
 // SyncRequest is POST /v1/sync: the sources to run now (all when none).

@@ -175,7 +175,7 @@ func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]
 // Edit records the user's edit.
 func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item, error) {
 	var out store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/edit", EditRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/edit", EditRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain, Strength: e.Strength}, &out)
 	return out, err
 }
 

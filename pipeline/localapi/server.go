@@ -213,7 +213,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "malformed edit: "+err.Error())
 		return
 	}
-	it, err := s.Store.Edit(r.Context(), req.ID, store.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain})
+	it, err := s.Store.Edit(r.Context(), req.ID, store.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength})
 	if err != nil {
 		fail(w, err)
 		return

@@ -12,8 +12,8 @@ import (
 // FilterInput is a filter as a person writes it, on the command line or in
 // the web UI: a state name (or "all"), a scope, a source, and whole days.
 type FilterInput struct {
-	State, Scope, Source string
-	Since, Until         string // YYYY-MM-DD, local days; Until inclusive
+	State, Scope, Source, Strength string
+	Since, Until                   string // YYYY-MM-DD, local days; Until inclusive
 }
 
 // FieldError names the input field a parse failed on ("since", "scope"),
@@ -45,6 +45,13 @@ func (in FilterInput) Parse() (Filter, error) {
 		f.Scope = sc
 	}
 	f.Source = in.Source
+	if in.Strength != "" {
+		st, err := classify.ParseStrength(in.Strength)
+		if err != nil {
+			return f, &FieldError{"strength", err}
+		}
+		f.Strength = st
+	}
 	var err error
 	if f.Since, err = ParseDay(in.Since); err != nil {
 		return f, &FieldError{"since", err}
@@ -87,6 +94,9 @@ func (f Filter) Values() url.Values {
 	if f.Source != "" {
 		q.Set("source", f.Source)
 	}
+	if f.Strength != "" {
+		q.Set("strength", string(f.Strength))
+	}
 	if !f.Since.IsZero() {
 		q.Set("since", f.Since.Format(time.RFC3339Nano))
 	}
@@ -117,6 +127,13 @@ func FilterFromValues(q url.Values) (Filter, error) {
 		f.Scope = sc
 	}
 	f.Source = q.Get("source")
+	if s := q.Get("strength"); s != "" {
+		st, err := classify.ParseStrength(s)
+		if err != nil {
+			return f, err
+		}
+		f.Strength = st
+	}
 	for _, p := range []struct {
 		name string
 		t    *time.Time
@@ -142,7 +159,7 @@ func FilterFromValues(q url.Values) (Filter, error) {
 // EditInput is an edit as a person writes it: nil leaves a field alone, ""
 // removes the user's edit of it.
 type EditInput struct {
-	Title, Note, Scope, Domain *string
+	Title, Note, Scope, Domain, Strength *string
 }
 
 // Parse checks the scope and domain names and makes the Edit.
@@ -167,6 +184,16 @@ func (in EditInput) Parse() (Edit, error) {
 			}
 		}
 		e.Domain = &dm
+	}
+	if in.Strength != nil {
+		st := classify.Strength("")
+		if *in.Strength != "" {
+			var err error
+			if st, err = classify.ParseStrength(*in.Strength); err != nil {
+				return e, &FieldError{"strength", err}
+			}
+		}
+		e.Strength = &st
 	}
 	return e, nil
 }

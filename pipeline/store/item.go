@@ -65,6 +65,8 @@ type UserFields struct {
 	Scope         classify.Scope  `json:"scope,omitempty"`
 	Domain        classify.Domain `json:"domain,omitempty"`
 	DismissReason string          `json:"dismiss_reason,omitempty"`
+	// Strength is the user's own judgment; sync never recomputes it.
+	Strength classify.Strength `json:"strength,omitempty"`
 }
 
 // Title is the user's title if they edited it, else the artifact's.
@@ -89,6 +91,28 @@ func (it *Item) Domain() classify.Domain {
 		return it.User.Domain
 	}
 	return it.Class.Domain
+}
+
+// Strength is the user's strength if they set it, else the scored one.
+func (it *Item) Strength() classify.Strength {
+	if it.User.Strength != "" {
+		return it.User.Strength
+	}
+	if it.Class.Strength == "" {
+		return classify.StrengthRoutine
+	}
+	return it.Class.Strength
+}
+
+// StrengthReasons explains the effective strength.
+func (it *Item) StrengthReasons() []string {
+	if it.User.Strength != "" && it.User.Strength != it.Class.Strength {
+		return append([]string{"set by you"}, it.Class.StrengthReasons...)
+	}
+	if it.Class.StrengthReasons == nil {
+		return []string{}
+	}
+	return it.Class.StrengthReasons
 }
 
 // ScopeReason explains the effective scope.

@@ -22,6 +22,8 @@ type Filter struct {
 	States []State
 	// Scope matches the effective scope (the user's edit, else the classified one).
 	Scope classify.Scope
+	// Strength matches the effective strength.
+	Strength classify.Strength
 	// Source matches the source name or the source type.
 	Source string
 	// Since and Until bound OccurredAt: Since <= t < Until.
@@ -32,6 +34,9 @@ type Filter struct {
 
 func (f *Filter) match(it *Item) bool {
 	if f.Scope != "" && it.Scope() != f.Scope {
+		return false
+	}
+	if f.Strength != "" && it.Strength() != f.Strength {
 		return false
 	}
 	if f.Source != "" && it.Artifact.Source != f.Source && it.Artifact.SourceType != f.Source {

@@ -3,6 +3,7 @@ package store
 import (
 	"time"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
 )
 
@@ -25,6 +26,11 @@ type View struct {
 	Teams       []string          `json:"teams"`
 	Domain      string            `json:"domain"`
 	Note        string            `json:"note"`
+	// Strength is strong, notable or routine; StrengthReasons name the
+	// facts; Signals are the facts of the user's part the source knows.
+	Strength        string           `json:"strength"`
+	StrengthReasons []string         `json:"strength_reasons"`
+	Signals         classify.Signals `json:"signals"`
 }
 
 // Detail is View plus the artifact's facts and the item's history, as
@@ -78,6 +84,10 @@ func (it *Item) View() View {
 		Roles: a.Roles, OccurredAt: RFC3339(a.OccurredAt),
 		Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Teams: it.Class.Teams,
 		Domain: string(it.Domain()), Note: it.User.Note,
+		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: it.Class.Signals,
+	}
+	if v.Signals.Kind == "" {
+		v.Signals.Kind = a.Kind
 	}
 	if v.Roles == nil {
 		v.Roles = []connectors.Role{}

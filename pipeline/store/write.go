@@ -279,10 +279,11 @@ func (s *Store) Decide(ctx context.Context, ids []string, d Decision) ([]Item, e
 // Edit is a user's change to an item's own fields. A nil field is left as it
 // is; a pointer to "" clears the edit, letting the synced value show again.
 type Edit struct {
-	Title  *string
-	Note   *string
-	Scope  *classify.Scope
-	Domain *classify.Domain
+	Title    *string
+	Note     *string
+	Scope    *classify.Scope
+	Domain   *classify.Domain
+	Strength *classify.Strength
 }
 
 // Edit applies e to one item and syncs it to disk before returning.
@@ -302,6 +303,9 @@ func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
 		}
 		if e.Scope != nil {
 			it.User.Scope = *e.Scope
+		}
+		if e.Strength != nil {
+			it.User.Strength = *e.Strength
 		}
 		if e.Domain != nil {
 			it.User.Domain = *e.Domain
