@@ -49,8 +49,9 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 
-	first := store.IDFor("github:acme/platform-ci#4")   // newest: selected on load
-	second := store.IDFor("github:acme/payments-api#1") // next
+	first := store.IDFor("github:acme/payments-api#1") // the week's strongest: selected on load
+	second := store.IDFor("github:acme/platform-ci#4") // routine: folded until shown
+	third := store.IDFor("github:acme/payments-api#2") // the week before's only, routine
 	step := func(what string, err error) {
 		t.Helper()
 		if err != nil {
@@ -61,6 +62,14 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 	inboxPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	step("screenshot the inbox", err)
 	step("confirm with c", chromedp.Do(ctx, chromedp.KeyEvent("c"), chromedp.WaitVisible(`article.item.done[data-id="`+first+`"]`)))
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('article.item[data-id="`+second+`"]').closest("details:not([open])") !== null`))
+	step("see routine items folded", err)
+	if !hidden {
+		t.Error("a routine item is not folded under its week's routine line")
+	}
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("details.routine").forEach((d) => d.open = true), true`))
+	step("show the routine items", err)
+	step("see them", chromedp.Do(ctx, chromedp.WaitVisible(`article.item[data-id="`+second+`"]`)))
 	step("dismiss with a click", chromedp.Do(ctx,
 		chromedp.Click(`article.item[data-id="`+second+`"] button[data-action="dismiss"]`),
 		chromedp.WaitVisible(`article.item.done.was-dismissed[data-id="`+second+`"]`)))
@@ -78,6 +87,12 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 	step("dismiss again with a click", chromedp.Do(ctx,
 		chromedp.Click(`article.item[data-id="`+second+`"] button[data-action="dismiss"]`),
 		chromedp.WaitVisible(`article.item.done.was-dismissed[data-id="`+second+`"]`)))
+	step("dismiss a week's routine items at once", chromedp.Do(ctx,
+		chromedp.Click(`section.week[data-week="2026-W11"] button[data-bulk-routine="dismiss"]`),
+		chromedp.WaitVisible(`article.item.done[data-id="`+third+`"]`)))
+	if it, _ := st.Get(context.Background(), third); it.State != store.Dismissed {
+		t.Errorf("dismiss all routine did not reach the store: %s", it.State)
+	}
 	count, err := chromedp.Run(ctx, chromedp.Text(`#inbox-count`))
 	step("read the count", err)
 	step("open the report", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/report?all=1"), chromedp.WaitVisible(`svg.chart rect.seg`)))
@@ -107,8 +122,8 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
 		t.Errorf("the note was saved on %d items, want 1: %v\n%s", noted, notes, html[:min(len(html), 3000)])
 	}
-	if strings.TrimSpace(count) != "2" {
-		t.Errorf("inbox count %q, want 2", count)
+	if strings.TrimSpace(count) != "1" {
+		t.Errorf("inbox count %q, want 1", count)
 	}
 	if segments < 2 || !strings.Contains(headline, "other teams") {
 		t.Errorf("chart: %d segments, headline %q", segments, headline)

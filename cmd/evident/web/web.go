@@ -100,6 +100,7 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /api/items/{id}/decide", s.apiDecide)
 	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
 	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
+	mux.HandleFunc("POST /api/dismiss", s.apiDismissMany)
 	s.mux = mux
 	s.guard = o.Access.Guard(http.HandlerFunc(s.serve))
 	return s, nil
@@ -167,6 +168,8 @@ type row struct {
 	Note                                    string
 	State                                   string
 	Roles                                   string
+	Strength                                string
+	StrengthReasons                         string
 }
 
 func toRow(it *store.Item) row {
@@ -180,7 +183,8 @@ func toRow(it *store.Item) row {
 	}
 	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
 		Container: it.Artifact.Container, Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
-		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", ")}
+		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", "),
+		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; ")}
 }
 
 // safeURL keeps http(s) and file links only.
@@ -194,8 +198,14 @@ func safeURL(u string) string {
 
 type week struct {
 	Key, Label string
-	Rows       []row
+	// Rows are the strong and notable items, strongest first; Routine the
+	// rest, folded under one line.
+	Rows    []row
+	Routine []row
 }
+
+// Total counts the week's items, folded ones too.
+func (w week) Total() int { return len(w.Rows) + len(w.Routine) }
 
 func isoWeek(t time.Time) (string, time.Time) {
 	t = t.Local()
@@ -215,12 +225,22 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			byKey[k] = wk
 			weeks = append(weeks, wk)
 		}
-		wk.Rows = append(wk.Rows, toRow(it))
+		if it.Strength() == classify.StrengthRoutine {
+			wk.Routine = append(wk.Routine, toRow(it))
+		} else {
+			wk.Rows = append(wk.Rows, toRow(it))
+		}
 		return nil
 	})
 	if err != nil {
 		s.fail(w, err)
 		return
+	}
+	for _, wk := range weeks {
+		// Newest first already; strongest first, keeping that order within a strength.
+		sort.SliceStable(wk.Rows, func(i, j int) bool {
+			return classify.Strength(wk.Rows[i].Strength).Rank() < classify.Strength(wk.Rows[j].Strength).Rank()
+		})
 	}
 	s.render(w, r, "inbox", "Inbox", weeks)
 }
@@ -392,6 +412,15 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
+	s.decideMany(w, r, store.Confirmed)
+}
+
+func (s *Server) apiDismissMany(w http.ResponseWriter, r *http.Request) {
+	s.decideMany(w, r, store.Dismissed)
+}
+
+// decideMany decides a list of items at once: a week, or its routine ones.
+func (s *Server) decideMany(w http.ResponseWriter, r *http.Request, to store.State) {
 	var req struct {
 		IDs []string `json:"ids"`
 	}
@@ -399,12 +428,12 @@ func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
 		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
-	items, err := s.o.Backend.Decide(r.Context(), req.IDs, store.Decision{State: store.Confirmed})
+	items, err := s.o.Backend.Decide(r.Context(), req.IDs, store.Decision{State: to})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	localapi.WriteJSON(w, 200, map[string]int{"confirmed": len(items)})
+	localapi.WriteJSON(w, 200, map[string]int{string(to): len(items)})
 }
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,8 @@
   let sel = -1;
 
   function items() {
-    return Array.from(document.querySelectorAll("article.item:not(.done):not(.done-item)"));
+    // Routine items folded away are not in the keyboard's path until shown.
+    return Array.from(document.querySelectorAll("article.item:not(.done):not(.done-item)")).filter((e) => !e.closest("details:not([open])"));
   }
   function say(msg) {
     if (!toast) return;
@@ -110,6 +111,20 @@
         els.forEach((e) => { e.classList.add("done", "was-confirmed"); undo.push({ el: e, id: e.dataset.id }); });
         setCount(-els.length);
         say("Confirmed " + els.length + " items");
+        select(0);
+      }).catch((e) => say("Could not save: " + e.message));
+      return;
+    }
+    const routine = ev.target.closest("button[data-bulk-routine]");
+    if (routine) {
+      ev.preventDefault(); // a button in a summary must not toggle it
+      const how = routine.dataset.bulkRoutine; // confirm or dismiss
+      const els = Array.from(routine.closest("details.routine").querySelectorAll("article.item:not(.done)"));
+      if (!els.length) return;
+      post("/api/" + how, { ids: els.map((e) => e.dataset.id) }).then(() => {
+        els.forEach((e) => { e.classList.add("done", how === "confirm" ? "was-confirmed" : "was-dismissed"); undo.push({ el: e, id: e.dataset.id }); });
+        setCount(-els.length);
+        say((how === "confirm" ? "Confirmed " : "Dismissed ") + els.length + " routine items");
         select(0);
       }).catch((e) => say("Could not save: " + e.message));
       return;
