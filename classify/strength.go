@@ -67,8 +67,10 @@ type Signals struct {
 	TeamsDeclared int    `json:"teams_declared,omitempty"`
 	// jira_issue
 	Type          string `json:"type,omitempty"`
+	Priority      string `json:"priority,omitempty"`
 	Resolved      bool   `json:"resolved,omitempty"`
 	DaysToResolve int    `json:"days_to_resolve,omitempty"`
+	Links         int    `json:"links,omitempty"`
 }
 
 // MarshalJSON writes the signals the kind knows, zeros included.
@@ -88,7 +90,10 @@ func (s Signals) MarshalJSON() ([]byte, error) {
 			m["status"] = s.Status
 		}
 	case connectors.KindJiraIssue:
-		m["type"], m["resolved"], m["comments"] = s.Type, s.Resolved, s.Comments
+		m["type"], m["resolved"], m["comments"], m["links"] = s.Type, s.Resolved, s.Comments, s.Links
+		if s.Priority != "" {
+			m["priority"] = s.Priority
+		}
 		if s.Resolved {
 			m["days_to_resolve"] = s.DaysToResolve
 		}
@@ -146,7 +151,7 @@ func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
 		s.Participants = len(people)
 		s.TeamsDeclared = len(a.DeclaredTeams)
 	case connectors.KindJiraIssue:
-		s.Type, s.Comments = act.IssueType, act.Comments
+		s.Type, s.Comments, s.Priority, s.Links = act.IssueType, act.Comments, act.Priority, act.Links
 		s.Resolved = !act.ResolvedAt.IsZero() || act.Resolution != ""
 		if !act.ResolvedAt.IsZero() && !act.CreatedAt.IsZero() && act.ResolvedAt.After(act.CreatedAt) {
 			s.DaysToResolve = int(act.ResolvedAt.Sub(act.CreatedAt).Hours() / 24)
@@ -261,6 +266,10 @@ func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
 		}
 		if s.Comments >= 5 {
 			add(1, fmt.Sprintf("%d comments", s.Comments))
+		}
+		switch strings.ToLower(s.Priority) {
+		case "highest", "blocker", "critical", "p0", "p1":
+			add(1, strings.ToLower(s.Priority)+" priority")
 		}
 	}
 	switch {

@@ -76,6 +76,8 @@ type Activity struct {
 	State            string    `json:"state,omitempty"`      // open, closed, merged; a Jira or RFC status
 	Resolution       string    `json:"resolution,omitempty"` // Jira resolution, PEP resolution
 	IssueType        string    `json:"issue_type,omitempty"` // epic, story, bug, incident...
+	Priority         string    `json:"priority,omitempty"`   // a Jira priority's name
+	Links            int       `json:"links,omitempty"`      // issues linked to a Jira issue
 	StoryPoints      float64   `json:"story_points,omitempty"`
 	ResolvedAt       time.Time `json:"resolved_at,omitzero"`
 	CreatedAt        time.Time `json:"created_at,omitzero"`

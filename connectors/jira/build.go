@@ -177,6 +177,10 @@ func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []
 	if f.Status != nil {
 		a.Activity.State = f.Status.Name
 	}
+	if f.Priority != nil {
+		a.Activity.Priority = f.Priority.Name
+	}
+	a.Activity.Links = len(f.IssueLinks)
 	if f.Resolution != nil {
 		a.Activity.Resolution = f.Resolution.Name
 	}

@@ -339,3 +339,22 @@ func TestFetch_AFutureUpdatedTimeNeverMovesTheCursorPastThePresent(t *testing.T)
 		t.Error("activity after a future updated time was hidden by the cursor")
 	}
 }
+
+func TestFetch_PriorityAndLinksComeWithTheSearch(t *testing.T) {
+	me := "5b10ac8d82e05b22cc7d4ef5"
+	at := t0.Add(40 * 24 * time.Hour)
+	is := &jiratest.Issue{Key: "OPS-3", Project: "OPS", Type: "Incident", Summary: "Checkout down", Status: "Done", StatusCategory: "done",
+		Resolution: "Fixed", Reporter: me, Created: at, Updated: at.Add(30 * time.Hour), ResolutionDate: at.Add(30 * time.Hour),
+		Priority: "Highest", Links: []string{"PAY-1", "PAY-2"}}
+	h := newHarness(t, jiratest.Cloud, me, []*jiratest.Issue{is}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	a := h.Got["jira:OPS-3"]
+	if a.Activity.Priority != "Highest" || a.Activity.Links != 2 {
+		t.Errorf("priority %q links %d", a.Activity.Priority, a.Activity.Links)
+	}
+	if n := h.fake.Hits()["total"]; n > 4 {
+		t.Errorf("%d requests: priority and links must come with the search, not by themselves", n)
+	}
+}

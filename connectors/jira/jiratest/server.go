@@ -67,6 +67,10 @@ type Issue struct {
 	// Unwatched are users who stopped watching (or have autowatch off):
 	// not watchers, even though they commented.
 	Unwatched []string
+	// Priority is the priority's name (Highest, High, Medium…); "" none.
+	Priority string
+	// Links are the keys of issues linked to this one.
+	Links []string
 }
 
 // Comment is one comment.
@@ -363,6 +367,16 @@ func (s *Server) issueJSONLimit(base string, is *Issue, fields []string, changel
 	f["reporter"] = s.userJSON(base, is.Reporter, false)
 	f["assignee"] = s.userJSON(base, is.Assignee, false)
 	f["created"], f["updated"] = jiraTime(is.Created), jiraTime(is.Updated)
+	f["priority"] = nil
+	if is.Priority != "" {
+		f["priority"] = map[string]any{"self": base + "/rest/api/2/priority/2", "id": "2", "name": is.Priority}
+	}
+	links := []any{}
+	for i, k := range is.Links {
+		links = append(links, map[string]any{"id": strconv.Itoa(30000 + i), "type": map[string]any{"name": "Relates", "inward": "relates to", "outward": "relates to"},
+			"outwardIssue": map[string]any{"key": k, "self": base + "/rest/api/2/issue/" + k}})
+	}
+	f["issuelinks"] = links
 	p := f["project"].(map[string]any)
 	p["key"], p["name"], p["self"] = is.Project, is.Project, base+"/rest/api/2/project/"+is.Project
 	if is.StoryPoints != 0 {
