@@ -85,7 +85,10 @@ type Activity struct {
 	// created (empty: nobody), to tell self-started work from assigned work.
 	InitialAssignee string   `json:"initial_assignee,omitempty"`
 	Paths           []string `json:"paths,omitempty"` // files a PR touched, for CODEOWNERS
-	Problems        []string `json:"problems,omitempty"`
+	// Refs are what the work's text mentions that may be other items of the
+	// same piece of work (see FindRefs).
+	Refs     []string `json:"refs,omitempty"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 // Artifact is one normalised trace from a source.

@@ -283,6 +283,12 @@ func (a *app) showCmd() *cobra.Command {
 					return enc.Encode(it.Detail())
 				}
 				printDetail(a.stdout, &it)
+				// The same piece of work in other sources.
+				for _, id := range it.Related {
+					if o, err := b.Get(ctx, id); err == nil {
+						fmt.Fprintf(a.stdout, "Related       %s  %s (%s) %s\n", o.ID, oneLine(o.Title(), 60), o.Artifact.Kind, o.Artifact.URL)
+					}
+				}
 				return nil
 			})
 		},
@@ -318,6 +324,11 @@ func printDetail(w io.Writer, it *store.Item) {
 	row("Teams", strings.Join(it.Class.Teams, ", "))
 	row("Domain", string(it.Domain()))
 	row("Why domain", it.Class.DomainReason)
+	row("Strength", string(it.Strength()))
+	row("Why strength", strings.Join(it.StrengthReasons(), "; "))
+	if sig, err := json.Marshal(it.Class.Signals); err == nil && it.Class.Signals.Kind != "" {
+		row("Signals", string(sig))
+	}
 	var cps []string
 	for _, c := range a.Counterparts {
 		s := c.System + ":" + c.ID

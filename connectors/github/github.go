@@ -457,6 +457,10 @@ func (c *Connector) readPR(ctx context.Context, owner, repo string, n int) (*con
 		}
 	}
 	a := c.build(owner, repo, pr, reviews, reviewComments, issueComments)
+	if a != nil {
+		// Jira keys and links in the title, description and branch name.
+		a.Activity.Refs = connectors.FindRefs(pr.GetTitle(), pr.GetBody(), pr.GetHead().GetRef())
+	}
 	if a != nil && c.cfg.Files {
 		files, err := ListAll(func(p int) ([]*gh.CommitFile, *gh.Response, error) {
 			return c.api.PullRequests.ListFiles(ctx, owner, repo, n, &gh.ListOptions{Page: p, PerPage: 100})

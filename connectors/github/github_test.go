@@ -460,3 +460,17 @@ func TestFetch_OutdatedReviewCommentsCountAsAddressed(t *testing.T) {
 		t.Errorf("rounds received on an authored PR: %d, want 2", m.Activity.RoundsReceived)
 	}
 }
+
+func TestFetch_APRsDescriptionAndBranchNameTheJiraWork(t *testing.T) {
+	at := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	pr := &githubtest.PR{Owner: "acme", Repo: "ledger", Number: 812, Title: "Double-entry ledger", Author: "alice", CreatedAt: at, UpdatedAt: at,
+		Body: "Implements the RFC: https://github.com/acme/rfcs/blob/main/rfcs/0042-ledger.md", Branch: "PAY-117-ledger"}
+	h := newHarness(t, []*githubtest.PR{pr}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	refs := h.Got["github:acme/ledger#812"].Activity.Refs
+	if !slices.Contains(refs, "jira:PAY-117") || !slices.Contains(refs, "https://github.com/acme/rfcs/blob/main/rfcs/0042-ledger.md") {
+		t.Errorf("refs %q", refs)
+	}
+}

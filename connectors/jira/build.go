@@ -46,7 +46,16 @@ func (c *Connector) complete(ctx context.Context, ri *rawIssue, pointsField stri
 	if raw, ok := ri.fields[pointsField]; ok && pointsField != "-" {
 		json.Unmarshal(raw, &points)
 	}
-	return c.build(is, comments, histories, points), nil
+	a := c.build(is, comments, histories, points)
+	if a != nil {
+		// Pull requests and documents the description and comments link.
+		texts := []string{is.Fields.Description}
+		for _, cm := range comments {
+			texts = append(texts, cm.Body)
+		}
+		a.Activity.Refs = slices.DeleteFunc(connectors.FindRefs(texts...), func(r string) bool { return r == a.Key })
+	}
+	return a, nil
 }
 
 func (c *Connector) comments(ctx context.Context, key string, start, total int) ([]*jira.Comment, error) {

@@ -292,7 +292,7 @@ type searchResult struct {
 	nextToken string
 }
 
-var issueFields = []string{"summary", "status", "resolution", "resolutiondate", "issuetype", "project", "reporter", "assignee", "created", "updated", "comment", "priority", "issuelinks"}
+var issueFields = []string{"summary", "status", "resolution", "resolutiondate", "issuetype", "project", "reporter", "assignee", "created", "updated", "comment", "priority", "issuelinks", "description"}
 
 func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searchResult, error) {
 	fields := slices.Clone(issueFields)

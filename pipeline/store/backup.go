@@ -259,6 +259,9 @@ func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := unlink(txn, it); err != nil {
+				return nil, err
+			}
 			t8 := timeBytes(it.Artifact.OccurredAt)
 			for _, k := range [][]byte{itemKey(t8, id), idKey(id), stateKey(it.State, t8, id), sourceKey(source, id)} {
 				if err := txn.Delete(k); err != nil {
@@ -293,7 +296,14 @@ func (s *Store) purge(ctx context.Context) error {
 			return err
 		}
 		s.db = nil
-		if err := s.open(); err != nil {
+		// Reopen with level 0 holding one table at most, so even a young
+		// store's single table is compacted down (and its dead versions
+		// dropped); the next open uses the usual options again.
+		normal := s.opts.NumLevelZeroTables
+		s.opts.NumLevelZeroTables = 1
+		err := s.open()
+		s.opts.NumLevelZeroTables = normal
+		if err != nil {
 			s.mu.Unlock()
 			return err
 		}

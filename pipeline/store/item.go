@@ -55,6 +55,9 @@ type Item struct {
 	FirstSeen time.Time           `json:"first_seen"`
 	SyncedAt  time.Time           `json:"synced_at"`
 	DecidedAt time.Time           `json:"decided_at,omitzero"`
+	// Related are the IDs of the items of the same piece of work in other
+	// sources (see links.go); sync keeps them, both ways.
+	Related []string `json:"related,omitempty"`
 }
 
 // UserFields are the user's own words and overrides. An empty field means

@@ -31,6 +31,8 @@ type View struct {
 	Strength        string           `json:"strength"`
 	StrengthReasons []string         `json:"strength_reasons"`
 	Signals         classify.Signals `json:"signals"`
+	// Related are the IDs of the same piece of work's items in other sources.
+	Related []string `json:"related"`
 }
 
 // Detail is View plus the artifact's facts and the item's history, as
@@ -88,6 +90,10 @@ func (it *Item) View() View {
 	}
 	if v.Signals.Kind == "" {
 		v.Signals.Kind = a.Kind
+	}
+	v.Related = it.Related
+	if v.Related == nil {
+		v.Related = []string{}
 	}
 	if v.Roles == nil {
 		v.Roles = []connectors.Role{}

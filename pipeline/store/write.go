@@ -109,6 +109,9 @@ func upsert(txn *badger.Txn, in *Ingest, now time.Time, st *CommitStats) error {
 	case errors.Is(err, ErrNotFound):
 		it := Item{ID: id, State: Suggested, Artifact: a, Class: in.Class, FirstSeen: now, SyncedAt: now}
 		st.New++
+		if err := link(txn, nil, &it); err != nil {
+			return err
+		}
 		return putItem(txn, nil, &it)
 	case err != nil:
 		return err
@@ -128,6 +131,9 @@ func upsert(txn *badger.Txn, in *Ingest, now time.Time, st *CommitStats) error {
 	}
 	it.SyncedAt = now
 	st.Updated++
+	if err := link(txn, old, &it); err != nil {
+		return err
+	}
 	return putItem(txn, old, &it)
 }
 

@@ -170,6 +170,24 @@ type row struct {
 	Roles                                   string
 	Strength                                string
 	StrengthReasons                         string
+	RelatedIDs                              []string
+	Related                                 []relRow
+}
+
+// relRow is an item of the same piece of work in another source.
+type relRow struct {
+	ID, Title, URL, Kind string
+}
+
+// withRelated fills the rows' related items.
+func (s *Server) withRelated(ctx context.Context, rows []row) {
+	for i := range rows {
+		for _, id := range rows[i].RelatedIDs {
+			if o, err := s.o.Backend.Get(ctx, id); err == nil {
+				rows[i].Related = append(rows[i].Related, relRow{ID: o.ID, Title: o.Title(), URL: safeURL(o.Artifact.URL), Kind: string(o.Artifact.Kind)})
+			}
+		}
+	}
 }
 
 func toRow(it *store.Item) row {
@@ -184,7 +202,7 @@ func toRow(it *store.Item) row {
 	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
 		Container: it.Artifact.Container, Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
 		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", "),
-		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; ")}
+		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; "), RelatedIDs: it.Related}
 }
 
 // safeURL keeps http(s) and file links only.
@@ -237,6 +255,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, wk := range weeks {
+		s.withRelated(r.Context(), wk.Rows)
+		s.withRelated(r.Context(), wk.Routine)
 		// Newest first already; strongest first, keeping that order within a strength.
 		sort.SliceStable(wk.Rows, func(i, j int) bool {
 			return classify.Strength(wk.Rows[i].Strength).Rank() < classify.Strength(wk.Rows[j].Strength).Rank()
@@ -281,6 +301,7 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, dm := range classify.Domains {
 		if rows := byDomain[string(dm)]; len(rows) > 0 {
+			s.withRelated(r.Context(), rows)
 			sort.SliceStable(rows, func(i, j int) bool { return scopeRank(rows[i].Scope) > scopeRank(rows[j].Scope) })
 			d.Groups = append(d.Groups, group{string(dm), dm.Title(), rows})
 		}

@@ -220,3 +220,17 @@ func TestHandler_BulkConfirmAWeek(t *testing.T) {
 		t.Errorf("empty bulk: %d", code)
 	}
 }
+
+func TestHandler_CardsListTheSameWorkInOtherSources(t *testing.T) {
+	_, st, srv := newServer(t)
+	epic := connectors.Artifact{Source: "jira", SourceType: "jira", Kind: connectors.KindJiraIssue, Key: "jira:PAY-117", Title: "Refunds epic",
+		URL: "https://acme.atlassian.net/browse/PAY-117", OccurredAt: now.Add(-time.Hour),
+		Activity: connectors.Activity{Refs: connectors.FindRefs("Done in https://github.com/acme/payments-api/pull/1")}}
+	if _, err := st.Commit(context.Background(), "jira", []store.Ingest{{Artifact: epic}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, inbox := get(t, srv.Client(), srv.URL+"/inbox", "")
+	if !strings.Contains(inbox, `Same work: <a href="https://acme.atlassian.net/browse/PAY-117"`) || !strings.Contains(inbox, `Same work: <a href="https://github.com/acme/payments-api/pull/1"`) {
+		t.Errorf("the related items are not on both cards")
+	}
+}

@@ -52,6 +52,8 @@ type PR struct {
 	IssueComments  []Comment
 	// Files are the paths the PR changed.
 	Files []string
+	// Body is the PR's description; Branch its head branch's name.
+	Body, Branch string
 }
 
 // Review is one submitted review round.
@@ -478,6 +480,10 @@ func (s *Server) pullJSON(base string, p *PR) map[string]any {
 	j["id"] = int(crc(p.Key()))
 	j["title"] = p.Title
 	j["user"] = userJSON(p.Author)
+	j["body"] = p.Body
+	if head, ok := j["head"].(map[string]any); ok && p.Branch != "" {
+		head["ref"], head["label"] = p.Branch, p.Author+":"+p.Branch
+	}
 	state := p.State
 	if state == "" {
 		state = "open"

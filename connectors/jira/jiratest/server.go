@@ -67,6 +67,8 @@ type Issue struct {
 	// Unwatched are users who stopped watching (or have autowatch off):
 	// not watchers, even though they commented.
 	Unwatched []string
+	// Description is the issue's description.
+	Description string
 	// Priority is the priority's name (Highest, High, Medium…); "" none.
 	Priority string
 	// Links are the keys of issues linked to this one.
@@ -367,6 +369,7 @@ func (s *Server) issueJSONLimit(base string, is *Issue, fields []string, changel
 	f["reporter"] = s.userJSON(base, is.Reporter, false)
 	f["assignee"] = s.userJSON(base, is.Assignee, false)
 	f["created"], f["updated"] = jiraTime(is.Created), jiraTime(is.Updated)
+	f["description"] = is.Description
 	f["priority"] = nil
 	if is.Priority != "" {
 		f["priority"] = map[string]any{"self": base + "/rest/api/2/priority/2", "id": "2", "name": is.Priority}
