@@ -73,7 +73,7 @@ func newSyncer(t *testing.T, st *store.Store) *Syncer {
 	return s
 }
 
-func openStore(t *testing.T, dir string) *store.Store {
+func openStore(t testing.TB, dir string) *store.Store {
 	st, err := store.Open(dir, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -17,8 +17,8 @@ import (
 //	idx/src/<source>/<id>         empty; items of one source
 //	cursor/<source>               the connector's cursor, committed with its page
 //	srcstate/<source>             SourceState as JSON (last success, last error...)
-//	ref/<target>\x00<id>          empty; item <id> mentions <target> (links.go)
-//	hdl/<handle>\x00<id>          empty; item <id> answers to <handle> (its key, its URL)
+//	ref/<target>                  the IDs of the items that mention <target>, one per line (links.go)
+//	hdl/<handle>                  the ID of the item that answers to <handle> (its key, its URL)
 //
 // <t8> is the item's occurred-at as 8 big-endian bytes of unix nanoseconds
 // with the sign bit flipped, so the primary records sit in time order: a

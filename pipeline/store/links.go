@@ -1,9 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"slices"
+	"strings"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -17,17 +17,60 @@ import (
 // whichever synced first, and is recomputed whenever either side is
 // written with other refs or handles.
 //
-//	ref/<target>\x00<id>   empty; item <id> mentions <target>
-//	hdl/<handle>\x00<id>   empty; item <id> answers to <handle>
+//	ref/<target>   the IDs of the items that mention <target>, sorted, one per line
+//	hdl/<handle>   the ID of the item that answers to <handle>
+//
+// Both are point reads and writes: a link costs no scan, whatever the size
+// of the transaction or the store.
 const (
 	prefixRef    = "ref/"
 	prefixHandle = "hdl/"
 )
 
-func refKey(target, id string) []byte   { return []byte(prefixRef + target + "\x00" + id) }
-func handleKey(h, id string) []byte     { return []byte(prefixHandle + h + "\x00" + id) }
-func refPrefix(target string) []byte    { return []byte(prefixRef + target + "\x00") }
-func handlePrefix(handle string) []byte { return []byte(prefixHandle + handle + "\x00") }
+func refKey(target string) []byte { return []byte(prefixRef + target) }
+func handleKey(h string) []byte   { return []byte(prefixHandle + h) }
+
+// getIDs reads a list of IDs; missing is empty.
+func getIDs(txn *badger.Txn, k []byte) ([]string, error) {
+	v, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := v.ValueCopy(nil)
+	if err != nil || len(b) == 0 {
+		return nil, err
+	}
+	return strings.Split(string(b), "\n"), nil
+}
+
+// setIDs writes a list of IDs, deleting the key when it is empty.
+func setIDs(txn *badger.Txn, k []byte, ids []string) error {
+	if len(ids) == 0 {
+		return txn.Delete(k)
+	}
+	return txn.Set(k, []byte(strings.Join(ids, "\n")))
+}
+
+// editIDs adds or removes id in the list at k.
+func editIDs(txn *badger.Txn, k []byte, id string, add bool) error {
+	list, err := getIDs(txn, k)
+	if err != nil {
+		return err
+	}
+	i, found := slices.BinarySearch(list, id)
+	switch {
+	case add && !found:
+		list = slices.Insert(list, i, id)
+	case !add && found:
+		list = slices.Delete(list, i, i+1)
+	default:
+		return nil
+	}
+	return setIDs(txn, k, list)
+}
 
 func handlesOf(it *Item) []string {
 	if it == nil {
@@ -47,20 +90,6 @@ func refsOf(it *Item) []string {
 	return it.Artifact.Activity.Refs
 }
 
-// ids lists the IDs under a separator-terminated prefix.
-func ids(txn *badger.Txn, prefix []byte) []string {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	opts.Prefix = prefix
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	var out []string
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		out = append(out, string(bytes.TrimPrefix(it.Item().Key(), prefix)))
-	}
-	return out
-}
-
 // link updates the link indexes for it (written over old, nil when new),
 // sets it.Related, and adds or removes it in the Related of the items on
 // the other side. The caller writes it.
@@ -73,34 +102,46 @@ func link(txn *badger.Txn, old, it *Item) error {
 	}
 	for _, r := range oldRefs {
 		if !slices.Contains(newRefs, r) {
-			if err := txn.Delete(refKey(r, it.ID)); err != nil {
+			if err := editIDs(txn, refKey(r), it.ID, false); err != nil {
 				return err
 			}
 		}
 	}
 	for _, h := range oldHdl {
 		if !slices.Contains(newHdl, h) {
-			if err := txn.Delete(handleKey(h, it.ID)); err != nil {
+			if err := dropHandle(txn, h, it.ID); err != nil {
 				return err
 			}
 		}
 	}
 	for _, r := range newRefs {
-		if err := txn.Set(refKey(r, it.ID), nil); err != nil {
+		if err := editIDs(txn, refKey(r), it.ID, true); err != nil {
 			return err
 		}
 	}
 	for _, h := range newHdl {
-		if err := txn.Set(handleKey(h, it.ID), nil); err != nil {
+		if err := txn.Set(handleKey(h), []byte(it.ID)); err != nil {
 			return err
 		}
 	}
 	var rel []string
 	for _, r := range newRefs {
-		rel = append(rel, ids(txn, handlePrefix(r))...)
+		if v, err := txn.Get(handleKey(r)); err == nil {
+			b, err := v.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			rel = append(rel, string(b))
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
 	}
 	for _, h := range newHdl {
-		rel = append(rel, ids(txn, refPrefix(h))...)
+		referrers, err := getIDs(txn, refKey(h))
+		if err != nil {
+			return err
+		}
+		rel = append(rel, referrers...)
 	}
 	rel = slices.DeleteFunc(rel, func(id string) bool { return id == it.ID })
 	slices.Sort(rel)
@@ -142,12 +183,12 @@ func link(txn *badger.Txn, old, it *Item) error {
 // items on the other side: it is being forgotten.
 func unlink(txn *badger.Txn, it *Item) error {
 	for _, r := range refsOf(it) {
-		if err := txn.Delete(refKey(r, it.ID)); err != nil {
+		if err := editIDs(txn, refKey(r), it.ID, false); err != nil {
 			return err
 		}
 	}
 	for _, h := range handlesOf(it) {
-		if err := txn.Delete(handleKey(h, it.ID)); err != nil {
+		if err := dropHandle(txn, h, it.ID); err != nil {
 			return err
 		}
 	}
@@ -166,4 +207,23 @@ func unlink(txn *badger.Txn, it *Item) error {
 		}
 	}
 	return nil
+}
+
+// dropHandle removes handle h if it still names id.
+func dropHandle(txn *badger.Txn, h, id string) error {
+	v, err := txn.Get(handleKey(h))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b, err := v.ValueCopy(nil)
+	if err != nil {
+		return err
+	}
+	if string(b) != id {
+		return nil
+	}
+	return txn.Delete(handleKey(h))
 }
