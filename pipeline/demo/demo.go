@@ -322,8 +322,10 @@ func (e *Env) fillJira(rng *rand.Rand, now time.Time) {
 			Summary: summaries[rng.IntN(len(summaries))], Status: "In Progress", StatusCategory: "indeterminate", Reporter: p.person, Created: created}
 		at := created.Add(time.Duration(2+rng.IntN(72)) * time.Hour)
 		switch i % 4 {
-		case 0: // reported and resolved, self-started
+		case 0: // reported and resolved, self-started, by one of the user's PRs
 			is.Reporter, is.Assignee = me, me
+			n := i / 4
+			is.Description = fmt.Sprintf("Fixed in https://github.com/acme/%s/pull/%d", []string{"platform-ci", "infra"}[n%2], 500+n)
 			is.Status, is.StatusCategory, is.Resolution, is.ResolutionDate = "Done", "done", "Fixed", at
 			is.History = []jiratest.Change{{Author: me, Created: created.Add(time.Hour), Items: []jiratest.ChangeItem{{Field: "assignee", To: me}}},
 				{Author: me, Created: at, Items: []jiratest.ChangeItem{{Field: "status", FromString: "In Progress", ToString: "Done"}, {Field: "resolution", ToString: "Fixed"}}}}
