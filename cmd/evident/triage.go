@@ -33,7 +33,14 @@ func (a *app) inboxCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := store.Filter{States: []store.State{store.Suggested}}
 			return a.withBackend(cmd.Context(), func(b backend) error {
-				n, err := a.printItemsIn(cmd.Context(), b, f, orderWeek, asJSON)
+				// The table ranks each week strongest first; the JSON keeps the
+				// contract's newest-first order for scripts (list --sort
+				// strength ranks JSON).
+				order := orderWeek
+				if asJSON {
+					order = orderDate
+				}
+				n, err := a.printItemsIn(cmd.Context(), b, f, order, asJSON)
 				if err == nil && !asJSON {
 					if n == 0 {
 						fmt.Fprintln(a.stdout, "Inbox empty: nothing waiting for a decision.")
