@@ -124,6 +124,9 @@ type JiraSource struct {
 	Projects   []string `yaml:"projects"`
 	Since      Date     `yaml:"since"`
 	Poll       Duration `yaml:"poll"`
+	// RemoteLinks also reads each issue's remote links (one more request
+	// per issue), to link the pull requests and documents they point to.
+	RemoteLinks bool `yaml:"remote_links"`
 }
 
 // RFCSource is a collection of design documents: a path in a GitHub

@@ -63,7 +63,7 @@ func newJira(c *config.Config, s config.JiraSource, o BuildOptions) (connectors.
 	return jira.New(jira.Config{
 		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
 		Token: tokenOf(c, "jira", s.Name, s.Token),
-		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, RemoteLinks: s.RemoteLinks,
 	})
 }
 

@@ -53,6 +53,13 @@ func (c *Connector) complete(ctx context.Context, ri *rawIssue, pointsField stri
 		for _, cm := range comments {
 			texts = append(texts, cm.Body)
 		}
+		if c.cfg.RemoteLinks {
+			urls, err := c.remoteLinks(ctx, is.Key)
+			if err != nil {
+				return nil, err
+			}
+			texts = append(texts, urls...)
+		}
 		a.Activity.Refs = slices.DeleteFunc(connectors.FindRefs(texts...), func(r string) bool { return r == a.Key })
 	}
 	return a, nil
@@ -289,4 +296,24 @@ func (c *Connector) part(f *jira.IssueFields, comments []*jira.Comment, historie
 		p.roles[connectors.RoleResolver] = true // assigned and resolved, with no changelog to say by whom
 	}
 	return p
+}
+
+// remoteLinks reads the URLs an issue links to (remote links: a pull
+// request, a document).
+func (c *Connector) remoteLinks(ctx context.Context, key string) ([]string, error) {
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(key)+"/remotelink", nil)
+	if err != nil {
+		return nil, err
+	}
+	var links []jira.RemoteLink
+	if _, err := c.do(req, &links, "read the remote links of "+key); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range links {
+		if l.Object != nil && l.Object.URL != "" {
+			out = append(out, l.Object.URL)
+		}
+	}
+	return out, nil
 }

@@ -58,6 +58,9 @@ type Config struct {
 	PageSize   int           // default 50
 	Clock      connectors.Clock
 	Base       http.RoundTripper
+	// RemoteLinks also reads each of the user's issues' remote links (one
+	// more request per issue), for links to pull requests and documents.
+	RemoteLinks bool
 }
 
 // Connector reads one Jira source. It is safe for one Fetch at a time.

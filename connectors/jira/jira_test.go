@@ -358,3 +358,26 @@ func TestFetch_PriorityAndLinksComeWithTheSearch(t *testing.T) {
 		t.Errorf("%d requests: priority and links must come with the search, not by themselves", n)
 	}
 }
+
+func TestFetch_RemoteLinksAreReadOnlyWhenAsked(t *testing.T) {
+	me := "5b10ac8d82e05b22cc7d4ef5"
+	at := t0.Add(50 * 24 * time.Hour)
+	mk := func() *jiratest.Issue {
+		return &jiratest.Issue{Key: "PAY-117", Project: "PAY", Type: "Epic", Summary: "Ledger", Status: "Open", StatusCategory: "new",
+			Reporter: me, Created: at, Updated: at, RemoteLinks: []string{"https://github.com/acme/ledger/pull/812", "https://example.com/elsewhere"}}
+	}
+	for _, on := range []bool{false, true} {
+		h := newHarness(t, jiratest.Cloud, me, []*jiratest.Issue{mk()}, func(c *Config) { c.RemoteLinks = on })
+		if err := h.pass(); err != nil {
+			t.Fatal(err)
+		}
+		refs := h.Got["jira:PAY-117"].Activity.Refs
+		hits := h.fake.Hits()["remotelink"]
+		if on && (!slices.Equal(refs, []string{"github:acme/ledger#812"}) || hits != 1) {
+			t.Errorf("remote_links on: refs %q, %d requests", refs, hits)
+		}
+		if !on && (len(refs) != 0 || hits != 0) {
+			t.Errorf("remote_links off: refs %q, %d requests", refs, hits)
+		}
+	}
+}

@@ -73,6 +73,9 @@ type Issue struct {
 	Priority string
 	// Links are the keys of issues linked to this one.
 	Links []string
+	// RemoteLinks are URLs linked from the issue (a pull request, a
+	// document), served by /remotelink.
+	RemoteLinks []string
 }
 
 // Comment is one comment.
@@ -177,6 +180,7 @@ var (
 	reChangelog = regexp.MustCompile(`^/rest/api/[23]/issue/([A-Z][A-Z0-9_]*-\d+)/changelog$`)
 	reMyself    = regexp.MustCompile(`^/rest/api/[23]/myself$`)
 	reField     = regexp.MustCompile(`^/rest/api/[23]/field$`)
+	reRemote    = regexp.MustCompile(`^/rest/api/[23]/issue/([A-Z][A-Z0-9_]*-\d+)/remotelink$`)
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +190,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	path := r.URL.Path
 	ep := "other"
-	for name, re := range map[string]*regexp.Regexp{"search-jql": reSearchJQL, "search": reSearch, "issue": reIssue, "comment": reComment, "changelog": reChangelog, "myself": reMyself, "field": reField} {
+	for name, re := range map[string]*regexp.Regexp{"search-jql": reSearchJQL, "search": reSearch, "issue": reIssue, "comment": reComment, "changelog": reChangelog, "myself": reMyself, "field": reField, "remotelink": reRemote} {
 		if re.MatchString(path) {
 			ep = name
 		}
@@ -234,6 +238,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.changelogPage(w, r, base, reChangelog.FindStringSubmatch(path)[1])
+	case "remotelink":
+		is := s.issues[reRemote.FindStringSubmatch(path)[1]]
+		if is == nil {
+			writeJSON(w, http.StatusNotFound, errBody("Issue does not exist or you do not have permission to see it."))
+			return
+		}
+		writeJSON(w, 200, s.remoteLinksJSON(base, is))
 	case "myself":
 		writeJSON(w, 200, s.userJSON(base, s.Me.ID, true))
 	case "field":
@@ -606,4 +617,25 @@ func (s *Server) changelogPage(w http.ResponseWriter, r *http.Request, base, key
 		delete(res, "nextPage")
 	}
 	writeJSON(w, 200, res)
+}
+
+// remoteLinksJSON renders an issue's remote links in the shape of
+// go-jira's recorded remote_links.json.
+func (s *Server) remoteLinksJSON(base string, is *Issue) []any {
+	var raw []any
+	if err := json.Unmarshal(read("remote-links.json"), &raw); err != nil || len(raw) == 0 {
+		panic("remote-links.json")
+	}
+	out := []any{}
+	for i, u := range is.RemoteLinks {
+		var j map[string]any
+		b, _ := json.Marshal(raw[0])
+		json.Unmarshal(b, &j)
+		j["id"] = 10000 + i
+		j["self"] = fmt.Sprintf("%s/rest/api/2/issue/%s/remotelink/%d", base, is.Key, 10000+i)
+		obj := j["object"].(map[string]any)
+		obj["url"], obj["title"] = u, u
+		out = append(out, j)
+	}
+	return out
 }
