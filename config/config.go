@@ -23,6 +23,32 @@ type Config struct {
 	Encryption Encryption `yaml:"encryption"`
 	Org        Org        `yaml:"org"`
 	Sources    Sources    `yaml:"sources"`
+	// Criteria are the level criteria the packet and `evident gaps`
+	// measure the confirmed evidence against.
+	Criteria []Criterion `yaml:"criteria"`
+	Digest   Digest      `yaml:"digest"`
+}
+
+// Criterion is one level criterion: what the next level asks for, in the
+// user's words, and the promotion domain it belongs to. A confirmed item
+// of that domain supports it; with Keywords, only one whose title, summary
+// or note contains one of them.
+type Criterion struct {
+	ID       string   `yaml:"id"`
+	Text     string   `yaml:"text"`
+	Domain   string   `yaml:"domain"`
+	Keywords []string `yaml:"keywords"`
+}
+
+// Domains are the promotion domains a criterion may name (classify owns
+// their meaning).
+var Domains = []string{"technical-impact", "org-leverage", "cross-team-influence", "initiative"}
+
+// Digest is the weekly digest: When ("fri 16:00", local time) the daemon
+// runs Command with the Markdown digest on its standard input.
+type Digest struct {
+	When    string `yaml:"when"`
+	Command string `yaml:"command"`
 }
 
 // Encryption turns on encryption at rest for the store: the key (32 bytes,

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -45,6 +46,8 @@ func (v *validator) check() {
 	v.checkMe()
 	v.checkOrg()
 	v.checkEncryption()
+	v.checkCriteria()
+	v.checkDigest()
 	c.DataDir = v.resolvePath(c.DataDir)
 	v.names = map[string]string{}
 	for i := range c.Sources.GitHub {
@@ -309,4 +312,48 @@ func (v *validator) resolvePath(p string) string {
 		p = filepath.Join(v.dir, p)
 	}
 	return filepath.Clean(p)
+}
+
+func (v *validator) checkCriteria() {
+	ids := map[string]int{}
+	for i := range v.c.Criteria {
+		cr := &v.c.Criteria[i]
+		p := fmt.Sprintf("criteria[%d]", i)
+		switch {
+		case cr.ID == "":
+			v.add(p, "a criterion needs an id")
+		case !nameRE.MatchString(cr.ID):
+			v.add(p+".id", "criterion id %q may use only letters, digits, '.', '_' and '-'", cr.ID)
+		case ids[cr.ID] > 0:
+			v.add(p+".id", "criterion id %q is already defined (line %d)", cr.ID, ids[cr.ID])
+		default:
+			ids[cr.ID] = v.line(p + ".id")
+		}
+		if strings.TrimSpace(cr.Text) == "" {
+			v.add(p, "criterion %q needs a text: what the level asks for, in your words", cr.ID)
+		}
+		switch {
+		case cr.Domain == "":
+			v.add(p, "criterion %q needs a domain (%s)", cr.ID, strings.Join(Domains, ", "))
+		case !slices.Contains(Domains, cr.Domain):
+			v.add(p+".domain", "unknown domain %q (want %s)", cr.Domain, strings.Join(Domains, ", "))
+		}
+		for j, k := range cr.Keywords {
+			if strings.TrimSpace(k) == "" {
+				v.add(fmt.Sprintf("%s.keywords[%d]", p, j), "an empty keyword matches everything; remove it")
+			}
+		}
+	}
+}
+
+func (v *validator) checkDigest() {
+	d := &v.c.Digest
+	if d.When != "" {
+		if _, err := ParseWeekly(d.When); err != nil {
+			v.add("digest.when", "%v", err)
+		}
+		if strings.TrimSpace(d.Command) == "" {
+			v.add("digest", "digest.when needs a digest.command to run (it gets the digest on standard input)")
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/pipeline/localapi"
@@ -129,6 +130,15 @@ func (a *app) config() (*config.Config, error) {
 	a.warnHygiene(c)
 	a.cfg = c
 	return c, nil
+}
+
+// criteria are the configured level criteria (none before the config is
+// loaded).
+func (a *app) criteria() []classify.Criterion {
+	if a.cfg == nil {
+		return nil
+	}
+	return classify.CriteriaOf(a.cfg)
 }
 
 // warnHygiene warns when a config that runs commands (token_command) can be

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -55,7 +56,7 @@ reason and your note — or every item as JSON.
 				}
 				return writeOut(out, a.stdout, func(w io.Writer) error {
 					if format == "json" {
-						return exportJSON(w, items)
+						return exportJSON(w, items, a.criteria())
 					}
 					return report.Packet(w, items, c.Me.Name, since, until, generatedAt())
 				})
@@ -160,10 +161,10 @@ func pathCause(err error) error {
 	return err
 }
 
-func exportJSON(w io.Writer, items []store.Item) error {
+func exportJSON(w io.Writer, items []store.Item, cs []classify.Criterion) error {
 	out := make([]store.Detail, len(items))
 	for i := range items {
-		out[i] = items[i].Detail()
+		out[i] = items[i].Detail(cs)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

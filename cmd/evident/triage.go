@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -194,7 +195,7 @@ func (a *app) printItemsIn(ctx context.Context, b backend, f store.Filter, order
 		w.WriteString("[")
 		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
 			buf.Reset()
-			if err := enc.Encode(it.View()); err != nil {
+			if err := enc.Encode(it.View(a.criteria())); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -287,7 +288,7 @@ func (a *app) showCmd() *cobra.Command {
 					enc := json.NewEncoder(a.stdout)
 					enc.SetEscapeHTML(false)
 					enc.SetIndent("", "  ")
-					return enc.Encode(it.Detail())
+					return enc.Encode(it.Detail(a.criteria()))
 				}
 				printDetail(a.stdout, &it)
 				// The same piece of work in other sources.
@@ -375,7 +376,7 @@ func printDetail(w io.Writer, it *store.Item) {
 }
 
 func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
-	var note, reason, week string
+	var note, reason, week, followUp string
 	var routine bool
 	short := map[store.State]string{
 		store.Confirmed: "Confirm items as evidence (state → confirmed)",
@@ -405,6 +406,13 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 			}
 			if cmd.Flags().Changed("reason") {
 				d.Reason = &reason
+			}
+			if cmd.Flags().Changed("follow-up") {
+				day, err := store.ParseFollowUp(followUp, time.Now())
+				if err != nil {
+					return usagef("--follow-up: %v", err)
+				}
+				d.FollowUp = &day
 			}
 			return a.withBackend(ctx, func(b backend) error {
 				ids, err := resolve(ctx, b, args)
@@ -438,6 +446,7 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	switch to {
 	case store.Confirmed:
 		cmd.Flags().StringVar(&note, "note", "", "your impact note: outcome, numbers, who benefited")
+		cmd.Flags().StringVar(&followUp, "follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to come back and record the outcome")
 	case store.Dismissed:
 		cmd.Use = verb + " ID... | dismiss --routine --week YYYY-Www"
 		cmd.Flags().StringVar(&reason, "reason", "", "why it is not evidence (kept for you)")
@@ -458,29 +467,39 @@ func pastTense(s store.State) string {
 }
 
 func (a *app) editCmd() *cobra.Command {
-	var title, note, scope, domain string
 	cmd := &cobra.Command{
 		Use:   "edit ID",
-		Short: "Edit an item's title, note, scope or domain; sync never overwrites your edits",
+		Short: "Edit an item's title, note, scope, domain, strength, criteria, follow-up or outcome; sync never overwrites your edits",
 		Long: `edit changes your own fields of an item. Sync never overwrites them.
-An empty value (--title "") removes your edit and shows the synced value again.`,
+An empty value (--title "") removes your edit and shows the synced value again.
+
+--follow-up takes a day (2026-12-15) or a time from today (6w, 90d): the day
+to come back and record the outcome with --outcome. --criterion CID says the
+item supports a level criterion; --no-criterion CID says it does not (both
+win over the automatic match; repeat them for several).`,
 		Args: exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var in store.EditInput
+			in := store.EditInput{Now: time.Now()}
 			fl := cmd.Flags()
-			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain, "strength": &in.Strength} {
+			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain,
+				"strength": &in.Strength, "follow-up": &in.FollowUp, "outcome": &in.Outcome} {
 				if fl.Changed(name) {
 					v, _ := fl.GetString(name)
 					*p = &v
 				}
 			}
+			in.Criterion, _ = fl.GetStringArray("criterion")
+			in.NoCriterion, _ = fl.GetStringArray("no-criterion")
 			e, err := in.Parse()
 			if err != nil {
 				return usageError{err}
 			}
-			if e == (store.Edit{}) {
-				return usagef("edit needs at least one of --title, --note, --scope, --domain, --strength")
+			if e.Empty() {
+				return usagef("edit needs at least one of --title, --note, --scope, --domain, --strength, --follow-up, --outcome, --criterion, --no-criterion")
+			}
+			if err := a.checkCriteria(append(slices.Clone(in.Criterion), in.NoCriterion...)); err != nil {
+				return err
 			}
 			return a.withBackend(ctx, func(b backend) error {
 				ids, err := resolve(ctx, b, args)
@@ -496,17 +515,54 @@ An empty value (--title "") removes your edit and shows the synced value again.`
 					tags += ", " + string(it.Strength())
 				}
 				fmt.Fprintf(a.stdout, "edited %s  %s [%s]\n", it.ID, oneLine(it.Title(), 60), tags)
+				if in.FollowUp != nil && it.User.FollowUp != "" {
+					fmt.Fprintf(a.stdout, "follow-up on %s: evident followups lists it then\n", it.User.FollowUp)
+				}
+				if len(in.Criterion)+len(in.NoCriterion) > 0 {
+					cs := it.Criteria(a.criteria())
+					if len(cs) == 0 {
+						fmt.Fprintln(a.stdout, "supports no level criterion")
+					} else {
+						fmt.Fprintf(a.stdout, "supports %s\n", strings.Join(cs, ", "))
+					}
+				}
 				return nil
 			})
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&title, "title", "", "your title for the item")
-	fl.StringVar(&note, "note", "", "your impact note")
-	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
-	fl.StringVar(&domain, "domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
+	fl.String("title", "", "your title for the item")
+	fl.String("note", "", "your impact note")
+	fl.String("scope", "", "team, cross-team, org or unknown")
+	fl.String("domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
 	fl.String("strength", "", "strong, notable or routine: your judgment, never recomputed")
+	fl.String("follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to record the outcome")
+	fl.String("outcome", "", "what the work led to, with numbers where they exist")
+	fl.StringArray("criterion", nil, "a level criterion ID the item supports (repeatable)")
+	fl.StringArray("no-criterion", nil, "a level criterion ID the item does not support (repeatable)")
 	return cmd
+}
+
+// checkCriteria is a usage error for any ID not among the configured
+// criteria, naming those that are.
+func (a *app) checkCriteria(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	cs := a.criteria()
+	var known []string
+	for _, c := range cs {
+		known = append(known, c.ID)
+	}
+	for _, id := range ids {
+		if !slices.Contains(known, id) {
+			if len(known) == 0 {
+				return usagef("unknown criterion %q: the config has no criteria (add them under criteria:, see evident init)", id)
+			}
+			return usagef("unknown criterion %q (the config's criteria: %s)", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // knownSource accepts a configured source's name, a source type (when

@@ -36,6 +36,8 @@ type DecideRequest struct {
 	State  store.State `json:"state"`
 	Note   *string     `json:"note,omitempty"`
 	Reason *string     `json:"reason,omitempty"`
+	// FollowUp is the follow-up day (YYYY-MM-DD).
+	FollowUp *string `json:"follow_up,omitempty"`
 }
 
 // EditRequest is POST /v1/edit.
@@ -47,6 +49,22 @@ type EditRequest struct {
 	Domain *classify.Domain `json:"domain,omitempty"`
 	// Strength is the user's strength.
 	Strength *classify.Strength `json:"strength,omitempty"`
+	// FollowUp (YYYY-MM-DD, "" clears) and Outcome; the criteria the user
+	// adds or removes.
+	FollowUp       *string  `json:"follow_up,omitempty"`
+	Outcome        *string  `json:"outcome,omitempty"`
+	AddCriteria    []string `json:"add_criteria,omitempty"`
+	RemoveCriteria []string `json:"remove_criteria,omitempty"`
+}
+
+func editRequestOf(id string, e store.Edit) EditRequest {
+	return EditRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain, Strength: e.Strength,
+		FollowUp: e.FollowUp, Outcome: e.Outcome, AddCriteria: e.AddCriteria, RemoveCriteria: e.RemoveCriteria}
+}
+
+func (r EditRequest) edit() store.Edit {
+	return store.Edit{Title: r.Title, Note: r.Note, Scope: r.Scope, Domain: r.Domain, Strength: r.Strength,
+		FollowUp: r.FollowUp, Outcome: r.Outcome, AddCriteria: r.AddCriteria, RemoveCriteria: r.RemoveCriteria}
 }
 
 // SyncRequest is POST /v1/sync: the sources to run now (all when none).

@@ -168,14 +168,14 @@ func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
 // Decide records a decision; the daemon syncs it to disk before answering.
 func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error) {
 	var out []store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/decide", DecideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/decide", DecideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason, FollowUp: d.FollowUp}, &out)
 	return out, err
 }
 
 // Edit records the user's edit.
 func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item, error) {
 	var out store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/edit", EditRequest{ID: id, Title: e.Title, Note: e.Note, Scope: e.Scope, Domain: e.Domain, Strength: e.Strength}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/edit", editRequestOf(id, e), &out)
 	return out, err
 }
 

@@ -199,7 +199,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, err.Error())
 		return
 	}
-	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: req.State, Note: req.Note, Reason: req.Reason})
+	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: req.State, Note: req.Note, Reason: req.Reason, FollowUp: req.FollowUp})
 	if err != nil {
 		fail(w, err)
 		return
@@ -213,7 +213,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "malformed edit: "+err.Error())
 		return
 	}
-	it, err := s.Store.Edit(r.Context(), req.ID, store.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength})
+	it, err := s.Store.Edit(r.Context(), req.ID, req.edit())
 	if err != nil {
 		fail(w, err)
 		return

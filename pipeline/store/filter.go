@@ -3,7 +3,10 @@ package store
 import (
 	"fmt"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -160,11 +163,36 @@ func FilterFromValues(q url.Values) (Filter, error) {
 // removes the user's edit of it.
 type EditInput struct {
 	Title, Note, Scope, Domain, Strength *string
+	// FollowUp is a day (YYYY-MM-DD) or a time from Now ("6w", "90d");
+	// "" removes it.
+	FollowUp, Outcome       *string
+	Criterion, NoCriterion []string
+	Now                    time.Time
 }
 
-// Parse checks the scope and domain names and makes the Edit.
+// Parse checks the scope and domain names and the follow-up and makes the
+// Edit. Criterion IDs are the caller's to check against the config.
 func (in EditInput) Parse() (Edit, error) {
-	e := Edit{Title: in.Title, Note: in.Note}
+	e := Edit{Title: in.Title, Note: in.Note, Outcome: in.Outcome, AddCriteria: in.Criterion, RemoveCriteria: in.NoCriterion}
+	if in.FollowUp != nil {
+		day := ""
+		if *in.FollowUp != "" {
+			now := in.Now
+			if now.IsZero() {
+				now = time.Now()
+			}
+			var err error
+			if day, err = ParseFollowUp(*in.FollowUp, now); err != nil {
+				return e, &FieldError{"follow-up", err}
+			}
+		}
+		e.FollowUp = &day
+	}
+	for _, c := range in.Criterion {
+		if slices.Contains(in.NoCriterion, c) {
+			return e, &FieldError{"criterion", fmt.Errorf("criterion %q is both added and removed", c)}
+		}
+	}
 	if in.Scope != nil {
 		sc := classify.Scope("")
 		if *in.Scope != "" {
@@ -196,4 +224,26 @@ func (in EditInput) Parse() (Edit, error) {
 		e.Strength = &st
 	}
 	return e, nil
+}
+
+var followUpRE = regexp.MustCompile(`^(\d{1,4})([dw])$`)
+
+// ParseFollowUp reads a follow-up as a day (YYYY-MM-DD) or as days or
+// weeks from now ("90d", "6w") and returns the day, in now's location.
+func ParseFollowUp(s string, now time.Time) (string, error) {
+	if m := followUpRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s))); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if m[2] == "w" {
+			n *= 7
+		}
+		if n == 0 {
+			return "", fmt.Errorf("a follow-up of %q is today: give a later day", s)
+		}
+		return now.AddDate(0, 0, n).Format(time.DateOnly), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", fmt.Errorf("%q is neither a day (YYYY-MM-DD) nor a time from now like 6w or 90d", s)
+	}
+	return t.Format(time.DateOnly), nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -70,6 +71,14 @@ type UserFields struct {
 	DismissReason string          `json:"dismiss_reason,omitempty"`
 	// Strength is the user's own judgment; sync never recomputes it.
 	Strength classify.Strength `json:"strength,omitempty"`
+	// Criteria and NoCriteria are the level criteria the user said the item
+	// supports, or does not: both win over the automatic match.
+	Criteria   []string `json:"criteria,omitempty"`
+	NoCriteria []string `json:"no_criteria,omitempty"`
+	// FollowUp is the day (YYYY-MM-DD) to come back and record the outcome.
+	FollowUp string `json:"follow_up,omitempty"`
+	// Outcome is what the work led to, recorded weeks later.
+	Outcome string `json:"outcome,omitempty"`
 }
 
 // Title is the user's title if they edited it, else the artifact's.
@@ -124,4 +133,27 @@ func (it *Item) ScopeReason() string {
 		return fmt.Sprintf("set to %s by you (classified %s: %s)", it.User.Scope, it.Class.Scope, it.Class.ScopeReason)
 	}
 	return it.Class.ScopeReason
+}
+
+// Criteria lists the IDs of the criteria of cs the item supports, in cs's
+// order: those it matches (classify.Criterion.Supports on its domain,
+// title, summary and note) and those the user added, less those the user
+// removed. Criteria no longer in cs are left out.
+func (it *Item) Criteria(cs []classify.Criterion) []string {
+	out := []string{}
+	for _, c := range cs {
+		switch {
+		case slices.Contains(it.User.NoCriteria, c.ID):
+		case slices.Contains(it.User.Criteria, c.ID),
+			c.Supports(it.Domain(), it.Title(), it.Class.Summary, it.User.Note, it.User.Outcome):
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// FollowUpDue reports whether the item is confirmed, its follow-up day
+// (YYYY-MM-DD) is today or past, and it has no outcome yet.
+func (it *Item) FollowUpDue(today string) bool {
+	return it.State == Confirmed && it.User.FollowUp != "" && it.User.FollowUp <= today && it.User.Outcome == ""
 }

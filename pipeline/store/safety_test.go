@@ -92,7 +92,7 @@ func TestEncryption_NoTitleOrURLInPlainTextAndAWrongKeyIsRefused(t *testing.T) {
 
 func dump(t *testing.T, s *Store) []Detail {
 	var out []Detail
-	s.Scan(context.Background(), Filter{}, func(it *Item) error { out = append(out, it.Detail()); return nil })
+	s.Scan(context.Background(), Filter{}, func(it *Item) error { out = append(out, it.Detail(nil)); return nil })
 	return out
 }
 

@@ -33,6 +33,11 @@ type View struct {
 	Signals         classify.Signals `json:"signals"`
 	// Related are the IDs of the same piece of work's items in other sources.
 	Related []string `json:"related"`
+	// Criteria are the level criteria the item supports; FollowUp
+	// (YYYY-MM-DD, absent when none) and Outcome are the outcome follow-up.
+	Criteria []string `json:"criteria"`
+	FollowUp string   `json:"follow_up,omitempty"`
+	Outcome  string   `json:"outcome"`
 }
 
 // Detail is View plus the artifact's facts and the item's history, as
@@ -77,8 +82,9 @@ func RFC3339(t time.Time) *string {
 	return &s
 }
 
-// View returns the item as the contract shows it.
-func (it *Item) View() View {
+// View returns the item as the contract shows it, with the criteria of cs
+// it supports.
+func (it *Item) View(cs []classify.Criterion) View {
 	a := &it.Artifact
 	v := View{
 		ID: it.ID, State: it.State, Source: a.Source, Kind: a.Kind, Key: a.Key,
@@ -87,6 +93,7 @@ func (it *Item) View() View {
 		Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Teams: it.Class.Teams,
 		Domain: string(it.Domain()), Note: it.User.Note,
 		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: it.Class.Signals,
+		Criteria: it.Criteria(cs), FollowUp: it.User.FollowUp, Outcome: it.User.Outcome,
 	}
 	if v.Signals.Kind == "" {
 		v.Signals.Kind = a.Kind
@@ -105,10 +112,10 @@ func (it *Item) View() View {
 }
 
 // Detail returns the item with all its facts.
-func (it *Item) Detail() Detail {
+func (it *Item) Detail(cs []classify.Criterion) Detail {
 	a := &it.Artifact
 	d := Detail{
-		View: it.View(), SourceType: a.SourceType,
+		View: it.View(cs), SourceType: a.SourceType,
 		UpdatedAt: RFC3339(a.UpdatedAt), FirstSeen: RFC3339(it.FirstSeen), SyncedAt: RFC3339(it.SyncedAt),
 		DecidedAt: RFC3339(it.DecidedAt), DismissReason: it.User.DismissReason, DomainReason: it.Class.DomainReason,
 		Counterparts: a.Counterparts, DeclaredTeams: a.DeclaredTeams, OwningTeam: a.OwningTeam, Activity: a.Activity,

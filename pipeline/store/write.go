@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -239,6 +240,8 @@ type Decision struct {
 	Note *string
 	// Reason, when not nil, records why an item was dismissed.
 	Reason *string
+	// FollowUp, when not nil, sets the follow-up day (YYYY-MM-DD).
+	FollowUp *string
 }
 
 // Decide moves items to d.State (in one transaction, or a few for a very
@@ -262,6 +265,9 @@ func (s *Store) Decide(ctx context.Context, ids []string, d Decision) ([]Item, e
 			it.State = d.State
 			if d.Note != nil {
 				it.User.Note = *d.Note
+			}
+			if d.FollowUp != nil {
+				it.User.FollowUp = *d.FollowUp
 			}
 			switch {
 			case d.State != Dismissed:
@@ -290,6 +296,59 @@ type Edit struct {
 	Scope    *classify.Scope
 	Domain   *classify.Domain
 	Strength *classify.Strength
+	// FollowUp (YYYY-MM-DD, "" to clear) and Outcome are the outcome
+	// follow-up; AddCriteria and RemoveCriteria are criteria the user says
+	// the item does or does not support.
+	FollowUp       *string
+	Outcome        *string
+	AddCriteria    []string
+	RemoveCriteria []string
+}
+
+// Empty reports whether the edit changes nothing.
+func (e Edit) Empty() bool {
+	return e.Title == nil && e.Note == nil && e.Scope == nil && e.Domain == nil && e.Strength == nil &&
+		e.FollowUp == nil && e.Outcome == nil && len(e.AddCriteria) == 0 && len(e.RemoveCriteria) == 0
+}
+
+// apply makes the edit to u.
+func (e Edit) apply(u *UserFields) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&u.Title, e.Title)
+	set(&u.Note, e.Note)
+	set(&u.FollowUp, e.FollowUp)
+	set(&u.Outcome, e.Outcome)
+	if e.Scope != nil {
+		u.Scope = *e.Scope
+	}
+	if e.Strength != nil {
+		u.Strength = *e.Strength
+	}
+	if e.Domain != nil {
+		u.Domain = *e.Domain
+	}
+	for _, c := range e.AddCriteria {
+		u.NoCriteria = slices.DeleteFunc(slices.Clone(u.NoCriteria), func(x string) bool { return x == c })
+		if !slices.Contains(u.Criteria, c) {
+			u.Criteria = append(slices.Clone(u.Criteria), c)
+		}
+	}
+	for _, c := range e.RemoveCriteria {
+		u.Criteria = slices.DeleteFunc(slices.Clone(u.Criteria), func(x string) bool { return x == c })
+		if !slices.Contains(u.NoCriteria, c) {
+			u.NoCriteria = append(slices.Clone(u.NoCriteria), c)
+		}
+	}
+	if len(u.Criteria) == 0 {
+		u.Criteria = nil
+	}
+	if len(u.NoCriteria) == 0 {
+		u.NoCriteria = nil
+	}
 }
 
 // Edit applies e to one item and syncs it to disk before returning.
@@ -301,21 +360,7 @@ func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
 			return fmt.Errorf("%s: %w", id, err)
 		}
 		it := *old
-		if e.Title != nil {
-			it.User.Title = *e.Title
-		}
-		if e.Note != nil {
-			it.User.Note = *e.Note
-		}
-		if e.Scope != nil {
-			it.User.Scope = *e.Scope
-		}
-		if e.Strength != nil {
-			it.User.Strength = *e.Strength
-		}
-		if e.Domain != nil {
-			it.User.Domain = *e.Domain
-		}
+		e.apply(&it.User)
 		out = it
 		return putItem(txn, old, &it)
 	})

@@ -56,12 +56,14 @@ type Options struct {
 
 // Server is the UI.
 type Server struct {
-	o     Options
-	org   *classify.Org
-	csrf  string
-	pages *template.Template
-	mux   *http.ServeMux
-	guard http.Handler
+	o   Options
+	org *classify.Org
+	// criteria are the configured level criteria.
+	criteria []classify.Criterion
+	csrf     string
+	pages    *template.Template
+	mux      *http.ServeMux
+	guard    http.Handler
 }
 
 // New builds the UI.
@@ -76,7 +78,7 @@ func New(o Options) (*Server, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("web: csrf token: %w", err)
 	}
-	s := &Server{o: o, org: classify.NewOrg(o.Config), csrf: hex.EncodeToString(b[:])}
+	s := &Server{o: o, org: classify.NewOrg(o.Config), criteria: classify.CriteriaOf(o.Config), csrf: hex.EncodeToString(b[:])}
 	t, err := template.New("").Funcs(template.FuncMap{
 		"scopes":   func() []classify.Scope { return classify.Scopes },
 		"domains":  func() []classify.Domain { return classify.Domains },
@@ -402,7 +404,7 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 		f.States = []store.State{s1}
 	}
 	out := []store.View{}
-	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { out = append(out, it.View()); return nil }); err != nil {
+	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { out = append(out, it.View(s.criteria)); return nil }); err != nil {
 		s.fail(w, err)
 		return
 	}
@@ -429,7 +431,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	localapi.WriteJSON(w, 200, items[0].View())
+	localapi.WriteJSON(w, 200, items[0].View(s.criteria))
 }
 
 func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
@@ -478,5 +480,5 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	localapi.WriteJSON(w, 200, it.View())
+	localapi.WriteJSON(w, 200, it.View(s.criteria))
 }
