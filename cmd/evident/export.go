@@ -15,20 +15,25 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
 func (a *app) exportCmd() *cobra.Command {
-	var format, state, since, until, out string
+	var format, state, since, until, period, out string
 	cmd := &cobra.Command{
 		Use:   "export --format markdown|json",
 		Short: "Write the promotion packet (markdown) or a full dump (json)",
-		Long: `export writes the promotion packet as markdown — confirmed items grouped by
-the four domains, strongest scope first, each with its link, date, scope,
-reason and your note — or every item as JSON.
+		Long: `export writes the promotion packet as markdown — a summary, then the four
+domains with the strong and notable confirmed items strongest first (impact,
+facts, scope, outcome and related work), the routine ones rolled up into
+numbers per team, and the level criteria with their evidence — or every item
+as JSON.
 
---state defaults to confirmed for markdown and all for json.`,
+--period names a quarter, half or year (2026-Q3, 2026-H2, 2026); each domain
+then compares with the period before. --state defaults to confirmed for
+markdown and all for json.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -42,23 +47,33 @@ reason and your note — or every item as JSON.
 			if err != nil {
 				return err
 			}
+			p, err := report.PeriodOf(period, since, until)
+			if err != nil {
+				return usageError{err}
+			}
 			c, err := a.config()
 			if err != nil {
 				return err
 			}
 			return a.withBackend(ctx, func(b backend) error {
 				var items []store.Item
-				if err := b.Scan(ctx, f, func(it *store.Item) error {
-					items = append(items, *it)
-					return nil
-				}); err != nil {
+				if format == "json" {
+					f.Since, f.Until = p.Since, p.Until
+					err = b.Scan(ctx, f, func(it *store.Item) error {
+						items = append(items, *it)
+						return nil
+					})
+				} else {
+					items, err = report.ReadCase(ctx, b, f.States, p)
+				}
+				if err != nil {
 					return err
 				}
 				return writeOut(out, a.stdout, func(w io.Writer) error {
 					if format == "json" {
 						return exportJSON(w, items, a.criteria())
 					}
-					return report.Packet(w, items, c.Me.Name, since, until, generatedAt())
+					return report.Packet(w, items, a.packetOptions(c, p))
 				})
 			})
 		},
@@ -66,10 +81,17 @@ reason and your note — or every item as JSON.
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "markdown", "markdown or json")
 	fl.StringVar(&state, "state", "", "suggested, confirmed, dismissed or all")
+	fl.StringVar(&period, "period", "", "a year, half or quarter: 2026, 2026-H2, 2026-Q3")
 	fl.StringVar(&since, "since", "", "only items on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&until, "until", "", "only items on or before DATE (YYYY-MM-DD)")
 	fl.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
+}
+
+// packetOptions are the packet's options for the configured user.
+func (a *app) packetOptions(c *config.Config, p report.Period) report.PacketOptions {
+	org := classify.NewOrg(c)
+	return report.PacketOptions{Name: c.Me.Name, Period: p, Criteria: a.criteria(), TeamName: org.TeamName, Home: c.Me.Teams, Now: generatedAt()}
 }
 
 // writeOut writes what fn writes to path, or to w when path is "" or "-".

@@ -215,7 +215,7 @@ func (a *app) printItemsIn(ctx context.Context, b backend, f store.Filter, order
 		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
 			n++
 			rows = append(rows, []string{it.ID, day(it.Artifact.OccurredAt), string(it.State), string(it.Scope()), string(it.Strength()), string(it.Artifact.Kind),
-				oneLine(where(it), 40), oneLine(it.Title(), 1<<20)})
+				oneLine(it.Where(), 40), oneLine(it.Title(), 1<<20)})
 			return nil
 		})
 		if n > 0 {
@@ -645,17 +645,6 @@ func (a *app) termWidth() int {
 
 // where is the short reference a person knows an item by: acme/api#42,
 // PAY-117, or the RFC's repository or folder.
-func where(it *store.Item) string {
-	k := it.Artifact.Key
-	switch {
-	case strings.HasPrefix(k, "github:"):
-		return strings.TrimPrefix(k, "github:")
-	case strings.HasPrefix(k, "jira:"):
-		return strings.TrimPrefix(k, "jira:")
-	}
-	return it.Artifact.Container
-}
-
 var weekRE = regexp.MustCompile(`^\d{4}-W\d{2}$`)
 
 // dismissRoutine dismisses the routine suggestions of one ISO week (local

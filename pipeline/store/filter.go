@@ -165,7 +165,7 @@ type EditInput struct {
 	Title, Note, Scope, Domain, Strength *string
 	// FollowUp is a day (YYYY-MM-DD) or a time from Now ("6w", "90d");
 	// "" removes it.
-	FollowUp, Outcome       *string
+	FollowUp, Outcome      *string
 	Criterion, NoCriterion []string
 	Now                    time.Time
 }

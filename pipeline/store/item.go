@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -156,4 +157,17 @@ func (it *Item) Criteria(cs []classify.Criterion) []string {
 // (YYYY-MM-DD) is today or past, and it has no outcome yet.
 func (it *Item) FollowUpDue(today string) bool {
 	return it.State == Confirmed && it.User.FollowUp != "" && it.User.FollowUp <= today && it.User.Outcome == ""
+}
+
+// Where names the item's place as people write it: acme/api#42 for a pull
+// request, PAY-117 for a Jira issue, else its container.
+func (it *Item) Where() string {
+	k := it.Artifact.Key
+	switch {
+	case strings.HasPrefix(k, "github:"):
+		return strings.TrimPrefix(k, "github:")
+	case strings.HasPrefix(k, "jira:"):
+		return strings.TrimPrefix(k, "jira:")
+	}
+	return it.Artifact.Container
 }

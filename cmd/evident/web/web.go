@@ -368,19 +368,20 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, err := filterFrom(store.Confirmed, "", q.Get("since"), q.Get("until"))
+	p, err := report.PeriodOf(q.Get("period"), q.Get("since"), q.Get("until"))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	var items []store.Item
-	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { items = append(items, *it); return nil }); err != nil {
+	items, err := report.ReadCase(r.Context(), s.o.Backend, []store.State{store.Confirmed}, p)
+	if err != nil {
 		s.fail(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="promotion-packet.md"`)
-	report.Packet(w, items, s.o.Config.Me.Name, q.Get("since"), q.Get("until"), s.o.Now())
+	report.Packet(w, items, report.PacketOptions{Name: s.o.Config.Me.Name, Period: p, Criteria: s.criteria,
+		TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
 }
 
 func (s *Server) fail(w http.ResponseWriter, err error) {

@@ -1,0 +1,197 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// PeriodOf makes the period a command or page asks for: a named period
+// (2026, 2026-H2, 2026-Q3), or since and until days (YYYY-MM-DD, until
+// inclusive), or all stored work.
+func PeriodOf(named, since, until string) (Period, error) {
+	if named != "" {
+		if since != "" || until != "" {
+			return Period{}, fmt.Errorf("a period is named with --period or bounded with --since and --until, not both")
+		}
+		return ParsePeriod(named, time.Local)
+	}
+	f, err := store.FilterInput{Since: since, Until: until}.Parse()
+	if err != nil {
+		return Period{}, err
+	}
+	return Period{Since: f.Since, Until: f.Until}, nil
+}
+
+// ReadCase reads the items of states that the packet of p needs: those of
+// p and, for a bounded p, of the period before it.
+func ReadCase(ctx context.Context, s Scanner, states []store.State, p Period) ([]store.Item, error) {
+	f := store.Filter{States: states, Since: p.Since, Until: p.Until}
+	if prev := p.Previous(); prev.Bounded() {
+		f.Since = prev.Since
+	}
+	var items []store.Item
+	err := s.Scan(ctx, f, func(it *store.Item) error {
+		items = append(items, *it)
+		return nil
+	})
+	return items, err
+}
+
+// Gap is a level criterion without confirmed evidence, with suggested
+// items that could fill it (IDs, strongest first).
+type Gap struct {
+	ID          string   `json:"id"`
+	Text        string   `json:"text"`
+	Domain      string   `json:"domain"`
+	Suggestions []string `json:"suggestions"`
+}
+
+// maxSuggestions is how many suggestions a gap lists.
+const maxSuggestions = 5
+
+// Gaps lists the criteria of cs no confirmed item of items supports, each
+// with up to five suggested items that would (strongest first). items is
+// the period's evidence, suggested and confirmed.
+func Gaps(items []store.Item, cs []classify.Criterion) []Gap {
+	supported := map[string]bool{}
+	suggest := map[string][]*store.Item{}
+	for i := range items {
+		it := &items[i]
+		for _, id := range it.Criteria(cs) {
+			switch it.State {
+			case store.Confirmed:
+				supported[id] = true
+			case store.Suggested:
+				suggest[id] = append(suggest[id], it)
+			}
+		}
+	}
+	out := []Gap{}
+	for _, c := range cs {
+		if supported[c.ID] {
+			continue
+		}
+		g := Gap{ID: c.ID, Text: c.Text, Domain: string(c.Domain), Suggestions: []string{}}
+		s := suggest[c.ID]
+		slices.SortFunc(s, stronger)
+		for _, it := range s[:min(len(s), maxSuggestions)] {
+			g.Suggestions = append(g.Suggestions, it.ID)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// Digest is one week for the weekly ten minutes: its suggestions strongest
+// first, the follow-ups due, the week's cross-team numbers and the
+// criteria still without evidence.
+type Digest struct {
+	Week      string       `json:"week"`
+	Items     []store.View `json:"items"`
+	FollowUps []store.View `json:"follow_ups"`
+	Gaps      []Gap        `json:"gaps"`
+	CrossTeam *Report      `json:"cross_team"`
+	// Since and Until are the week's bounds (local midnights).
+	Since string `json:"since"`
+	Until string `json:"until"`
+}
+
+// DigestOptions say what the digest needs beyond the items.
+type DigestOptions struct {
+	Week     Period
+	Today    string // YYYY-MM-DD, for the follow-ups due
+	Criteria []classify.Criterion
+	Report   Options // for the cross-team numbers; Since and Until are the week's
+}
+
+// BuildDigest makes the digest of o.Week from every suggested and
+// confirmed item (the gaps count all stored work, the rest the week).
+func BuildDigest(items []store.Item, o DigestOptions) *Digest {
+	d := &Digest{Week: o.Week.Label, Items: []store.View{}, FollowUps: []store.View{},
+		Since: o.Week.Since.Format(time.DateOnly), Until: o.Week.Until.AddDate(0, 0, -1).Format(time.DateOnly)}
+	var week, due []*store.Item
+	for i := range items {
+		it := &items[i]
+		if it.State == store.Suggested && o.Week.Contains(it.Artifact.OccurredAt) {
+			week = append(week, it)
+		}
+		if it.FollowUpDue(o.Today) {
+			due = append(due, it)
+		}
+	}
+	slices.SortFunc(week, stronger)
+	slices.SortFunc(due, func(x, y *store.Item) int { return strings.Compare(x.User.FollowUp, y.User.FollowUp) })
+	for _, it := range week {
+		d.Items = append(d.Items, it.View(o.Criteria))
+	}
+	for _, it := range due {
+		d.FollowUps = append(d.FollowUps, it.View(o.Criteria))
+	}
+	d.Gaps = Gaps(items, o.Criteria)
+	ro := o.Report
+	ro.Since, ro.Until = o.Week.Since, o.Week.Until
+	d.CrossTeam = Build(items, ro)
+	return d
+}
+
+// digestTop is how many of the week's suggestions the Markdown lists.
+const digestTop = 10
+
+// Markdown writes the digest for a mail or a notification.
+func (d *Digest) Markdown(w io.Writer) error {
+	fmt.Fprintf(w, "# evident: week %s (%s to %s)\n\n", d.Week, d.Since, d.Until)
+	switch n := len(d.Items); n {
+	case 0:
+		fmt.Fprintf(w, "No new suggestions this week.\n")
+	default:
+		fmt.Fprintf(w, "## %s to triage, strongest first\n\n", titleCase(count(n, "suggestion")))
+		for i, v := range d.Items {
+			if i == digestTop {
+				fmt.Fprintf(w, "- and %d more (routine ones can go at once: evident dismiss --routine --week %s)\n", n-digestTop, d.Week)
+				break
+			}
+			fmt.Fprintf(w, "- **%s** %s · %s · `%s`\n", v.Strength, link(v.Title, v.URL), mdText(v.Summary), v.ID)
+			if v.Strength != string(classify.StrengthRoutine) && len(v.StrengthReasons) > 0 {
+				fmt.Fprintf(w, "  - why: %s\n", mdText(strings.Join(v.StrengthReasons, "; ")))
+			}
+		}
+	}
+	if len(d.FollowUps) > 0 {
+		fmt.Fprintf(w, "\n## %s due: record what came of it\n\n", titleCase(count(len(d.FollowUps), "follow-up")))
+		for _, v := range d.FollowUps {
+			fmt.Fprintf(w, "- %s · due %s · `evident edit %s --outcome \"...\"`\n", link(v.Title, v.URL), v.FollowUp, v.ID)
+		}
+	}
+	fmt.Fprintf(w, "\n## Cross-team this week\n\n%s\n", mdText(d.CrossTeam.Headline))
+	for _, t := range d.CrossTeam.Teams {
+		var parts []string
+		if t.PRsReviewed > 0 {
+			parts = append(parts, count(t.PRsReviewed, "PR")+" reviewed")
+		}
+		if t.Comments > 0 {
+			parts = append(parts, count(t.Comments, "comment"))
+		}
+		if t.RFCsReviewed > 0 {
+			parts = append(parts, count(t.RFCsReviewed, "RFC")+" with your feedback")
+		}
+		fmt.Fprintf(w, "- %s: %s\n", mdText(t.Name), strings.Join(parts, ", "))
+	}
+	if len(d.Gaps) > 0 {
+		fmt.Fprintf(w, "\n## Criteria still without evidence\n\n")
+		for _, g := range d.Gaps {
+			s := ""
+			if len(g.Suggestions) > 0 {
+				s = fmt.Sprintf(" — could be filled by %s", strings.Join(g.Suggestions, ", "))
+			}
+			fmt.Fprintf(w, "- %s (%s)%s\n", mdText(g.Text), g.ID, s)
+		}
+	}
+	return nil
+}
