@@ -80,7 +80,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.initCmd(), a.configCmd(),
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
-		a.editCmd(), a.exportCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
+		a.editCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
 		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
 	root.InitDefaultCompletionCmd()

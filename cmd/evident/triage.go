@@ -40,6 +40,8 @@ func (a *app) inboxCmd() *cobra.Command {
 				order := orderWeek
 				if asJSON {
 					order = orderDate
+				} else if due, err := followUpsDue(cmd.Context(), b, today()); err == nil && len(due) > 0 {
+					fmt.Fprintf(a.stdout, "%d follow-up%s due: record what came of it (evident followups)\n\n", len(due), plural(len(due)))
 				}
 				n, err := a.printItemsIn(cmd.Context(), b, f, order, asJSON)
 				if err == nil && !asJSON {

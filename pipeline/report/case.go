@@ -195,3 +195,23 @@ func (d *Digest) Markdown(w io.Writer) error {
 	}
 	return nil
 }
+
+// ReadDigest reads the suggested and confirmed items and builds the
+// digest of o.Week.
+func ReadDigest(ctx context.Context, s Scanner, o DigestOptions) (*Digest, error) {
+	var items []store.Item
+	err := s.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
+		items = append(items, *it)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return BuildDigest(items, o), nil
+}
+
+// ThisWeek is the ISO week of now, in now's location.
+func ThisWeek(now time.Time) Period {
+	p, _ := WeekPeriod(WeekOf(now), now.Location())
+	return p
+}
