@@ -28,7 +28,7 @@ type Weekly struct {
 	// OnRun, if set, is told of every run: when it ran, when the next is
 	// due and how it went. It is also called once at Start with a zero run
 	// time, to publish the first due time.
-	OnRun func(ran, next time.Time, err error)
+	OnRun func(ctx context.Context, ran, next time.Time, err error)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -59,7 +59,7 @@ func (w *Weekly) loop(ctx context.Context) {
 	defer w.wg.Done()
 	next := w.When.Next(time.Now())
 	if w.OnRun != nil {
-		w.OnRun(time.Time{}, next, nil)
+		w.OnRun(ctx, time.Time{}, next, nil)
 	}
 	for {
 		wait := min(time.Until(next), weeklyCheck)
@@ -89,7 +89,7 @@ func (w *Weekly) loop(ctx context.Context) {
 			w.Log.Info("weekly digest sent", "next", next.Format(time.RFC3339))
 		}
 		if w.OnRun != nil {
-			w.OnRun(ran, next, err)
+			w.OnRun(ctx, ran, next, err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -228,4 +229,50 @@ func digestOptions(c *config.Config, week report.Period) report.DigestOptions {
 	day := min(today(), week.Until.AddDate(0, 0, -1).Format(time.DateOnly))
 	return report.DigestOptions{Week: week, Today: day, Criteria: classify.CriteriaOf(c),
 		Report: report.Options{TeamName: org.TeamName, Home: c.Me.Teams}}
+}
+
+// digestState is the name the weekly digest's state is kept under among
+// the sources' states (no source name can start with '@').
+const digestState = "@digest"
+
+// digestSchedule is the daemon's weekly digest, or nil when digest.when is
+// not set. Each run builds this week's digest from st and pipes it to
+// digest.command; how it went is kept for evident status.
+func digestSchedule(c *config.Config, st *store.Store, log *slog.Logger) *pipeline.Weekly {
+	if c.Digest.When == "" {
+		return nil
+	}
+	when, err := config.ParseWeekly(c.Digest.When)
+	if err != nil {
+		return nil // config check refused it already
+	}
+	return &pipeline.Weekly{
+		When: when,
+		Log:  log,
+		Job: func(ctx context.Context) error {
+			d, err := report.ReadDigest(ctx, st, digestOptions(c, report.ThisWeek(time.Now())))
+			if err != nil {
+				return err
+			}
+			var md bytes.Buffer
+			d.Markdown(&md)
+			return pipeline.RunCommand(ctx, c.Digest.Command, md.Bytes())
+		},
+		OnRun: func(ctx context.Context, ran, next time.Time, err error) {
+			prev, _ := st.SourceStates(ctx)
+			s := prev[digestState]
+			s.Name, s.Type, s.NextRun = digestState, "digest", next
+			if !ran.IsZero() {
+				s.LastAttempt, s.LastError = ran, ""
+				if err != nil {
+					s.LastError = err.Error()
+				} else {
+					s.LastSuccess = ran
+				}
+			}
+			if perr := st.PutSourceState(ctx, s); perr != nil {
+				log.Error("record the digest's state", "error", perr.Error())
+			}
+		},
+	}
 }

@@ -130,6 +130,10 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	webDone := make(chan error, 1)
 	go func() { webDone <- wl.serve(sctx, ui) }()
 	runner.Start(ctx)
+	digest := digestSchedule(c, st, log)
+	if digest != nil {
+		digest.Start(ctx)
+	}
 	// One start-up line: the log's. Off loopback the login URL is printed
 	// too, outside the log, so the token never reaches a journal.
 	log.Info("evident is running; web UI on "+wl.url, "data_dir", c.DataDir, "sources", len(srcs))
@@ -144,6 +148,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	}
 	log.Info("stopping")
 	runner.Stop()
+	if digest != nil {
+		digest.Stop()
+	}
 	stopServers()
 	if failure == nil {
 		failure = <-webDone

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -16,6 +15,16 @@ import (
 type statusJSON struct {
 	Daemon  bool           `json:"daemon"`
 	Sources []sourceStatus `json:"sources"`
+	// Digest is the weekly digest's schedule, when digest.when is set.
+	Digest *digestStatus `json:"digest,omitempty"`
+}
+
+type digestStatus struct {
+	When        string  `json:"when"`
+	LastSent    *string `json:"last_sent"`
+	LastAttempt *string `json:"last_attempt"`
+	LastError   string  `json:"last_error"`
+	NextRun     *string `json:"next_run"`
 }
 
 type sourceStatus struct {
@@ -62,12 +71,18 @@ func (a *app) statusCmd() *cobra.Command {
 						RateLimitRemaining: st.RateLimitRemaining,
 					})
 				}
-				if asJSON {
-					enc := json.NewEncoder(a.stdout)
-					enc.SetEscapeHTML(false)
-					enc.SetIndent("", "  ")
-					return enc.Encode(out)
+				if c.Digest.When != "" {
+					d := states[digestState]
+					if !daemon {
+						d.NextRun = time.Time{}
+					}
+					out.Digest = &digestStatus{When: c.Digest.When, LastSent: store.RFC3339(d.LastSuccess), LastAttempt: store.RFC3339(d.LastAttempt),
+						LastError: d.LastError, NextRun: store.RFC3339(d.NextRun)}
 				}
+				if asJSON {
+					return printJSON(a.stdout, out)
+				}
+				defer a.printDigestStatus(out.Digest)
 				if len(out.Sources) == 0 {
 					fmt.Fprintln(a.stdout, "No sources configured. Add some under sources: in the config (evident init writes an example).")
 					return nil
@@ -103,4 +118,18 @@ func ago(s *string) string {
 		return *s
 	}
 	return t.Local().Format("2006-01-02 15:04")
+}
+
+func (a *app) printDigestStatus(d *digestStatus) {
+	if d == nil {
+		return
+	}
+	line := fmt.Sprintf("\nWeekly digest (%s): last sent %s, next %s", d.When, ago(d.LastSent), ago(d.NextRun))
+	if d.NextRun == nil {
+		line = fmt.Sprintf("\nWeekly digest (%s): last sent %s; sent by evident run", d.When, ago(d.LastSent))
+	}
+	fmt.Fprintln(a.stdout, line)
+	if d.LastError != "" {
+		fmt.Fprintf(a.stdout, "  last attempt %s failed: %s (evident digest --send tries it now)\n", ago(d.LastAttempt), oneLine(d.LastError, 200))
+	}
 }
