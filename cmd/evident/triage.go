@@ -551,6 +551,9 @@ func (a *app) checkCriteria(ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	if _, err := a.config(); err != nil {
+		return err
+	}
 	cs := a.criteria()
 	var known []string
 	for _, c := range cs {

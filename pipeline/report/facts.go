@@ -127,6 +127,9 @@ func (w words) facts(it *store.Item) string {
 		add(s.Merged, "merged")
 	case connectors.KindRFC:
 		role := s.Role
+		if role == "" && len(it.Artifact.Roles) > 0 {
+			role = string(it.Artifact.Roles[0])
+		}
 		if role == "" {
 			role = "contributor"
 		}

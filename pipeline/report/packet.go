@@ -267,7 +267,7 @@ func (p *packet) domain(d classify.Domain, prev Period) {
 		p.item(it)
 	}
 	p.elsewhere(all, d)
-	p.rollup(routine, len(items) > 0)
+	p.rollup(routine)
 }
 
 // elsewhere names the items of domain d that are shown in the thread of
@@ -377,15 +377,11 @@ func threadLabel(items []*store.Item) string {
 type tally struct{ n, comments, changes, merged, resolved int }
 
 // rollup writes the routine items as numbers per kind and team.
-func (p *packet) rollup(items []*store.Item, others bool) {
+func (p *packet) rollup(items []*store.Item) {
 	if len(items) == 0 {
 		return
 	}
-	heading := "Routine work"
-	if !others {
-		heading = "Routine work (nothing here stands out on its own)"
-	}
-	p.printf("\n### %s\n\n", heading)
+	p.printf("\n### Routine work\n\n")
 	kinds := []struct {
 		kind        connectors.Kind
 		label, unit string
