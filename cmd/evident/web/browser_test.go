@@ -30,24 +30,30 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestBrowser_TriageByKeyboardAndClickThenTheReport drives the UI in a real
-// Chromium: confirm with the keyboard, dismiss with a click, check the
-// store, open the report and check the chart is drawn. Screenshots of the
-// inbox and the report go to $EVIDENT_SCREENSHOTS when set.
-func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
+// browser starts a headless Chromium for one test.
+func browser(t *testing.T) context.Context {
 	bin := chromium(t)
-	_, st, srv := newServer(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 1000))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestBrowser_TriageByKeyboardAndClickThenTheReport drives the UI in a real
+// Chromium: confirm with the keyboard, dismiss with a click, check the
+// store, open the report and check the chart is drawn. Screenshots of the
+// inbox and the report go to $EVIDENT_SCREENSHOTS when set.
+func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
+	ctx := browser(t)
+	_, st, srv := newServer(t)
 
 	first := store.IDFor("github:acme/payments-api#1") // the week's strongest: selected on load
 	second := store.IDFor("github:acme/platform-ci#4") // routine: folded until shown
@@ -131,5 +137,62 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 	if dir := os.Getenv("EVIDENT_SCREENSHOTS"); dir != "" {
 		os.WriteFile(filepath.Join(dir, "inbox.png"), inboxPNG, 0o644)
 		os.WriteFile(filepath.Join(dir, "report.png"), reportPNG, 0o644)
+	}
+}
+
+// TestBrowser_ThisWeek opens the week page in a real Chromium: the week's
+// suggestions strongest first with the triage keys, an outcome recorded on
+// a follow-up due, the cross-team numbers and a criterion without evidence.
+func TestBrowser_ThisWeek(t *testing.T) {
+	ctx := browser(t)
+	_, st, srv := newServer(t)
+	bg := context.Background()
+	older := store.IDFor("github:acme/payments-api#2") // last week's: confirmed, follow-up due
+	day := "2026-03-16"
+	if _, err := st.Decide(bg, []string{older}, store.Decision{State: store.Confirmed, FollowUp: &day}); err != nil {
+		t.Fatal(err)
+	}
+	first := store.IDFor("github:acme/payments-api#1") // the week's strongest
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox"), chromedp.WaitVisible(`p.followups-due`)))
+	due, err := chromedp.Run(ctx, chromedp.Text(`p.followups-due`))
+	step("read the follow-ups line", err)
+	if !strings.HasPrefix(strings.TrimSpace(due), "1 follow-up due") {
+		t.Errorf("inbox says %q", due)
+	}
+	step("open This week", chromedp.Do(ctx, chromedp.Click(`nav a[href="/week"]`), chromedp.WaitVisible(`#suggestions article.item.sel`)))
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#suggestions article.item")).map((e) => e.dataset.id)`))
+	step("read the order", err)
+	if len(order) != 3 || order[0] != first {
+		t.Errorf("suggestions %v, want 3 with %s (strongest) first", order, first)
+	}
+	step("confirm with c", chromedp.Do(ctx, chromedp.KeyEvent("c"), chromedp.WaitVisible(`article.item.done[data-id="`+first+`"]`)))
+	step("record the outcome", chromedp.Do(ctx,
+		chromedp.SendKeys(`.followup[data-id="`+older+`"] input[name="outcome"]`, "Refund errors down 90%"+kb.Enter),
+		chromedp.WaitVisible(`.followup[data-id="`+older+`"] .outcome`)))
+	gap, err := chromedp.Run(ctx, chromedp.Text(`#gaps li.gap[data-criterion="mentor"]`))
+	step("read the gap", err)
+	headline, err := chromedp.Run(ctx, chromedp.Text(`#week-headline`))
+	step("read the cross-team line", err)
+	if it, _ := st.Get(bg, first); it.State != store.Confirmed {
+		t.Errorf("c on This week did not confirm: %s", it.State)
+	}
+	if it, _ := st.Get(bg, older); it.User.Outcome != "Refund errors down 90%" {
+		t.Errorf("outcome %q", it.User.Outcome)
+	}
+	if !strings.Contains(gap, "Mentors engineers on other teams") {
+		t.Errorf("gap %q", gap)
+	}
+	if !strings.Contains(headline, "you reviewed") {
+		t.Errorf("cross-team line %q", headline)
+	}
+	if dir := os.Getenv("EVIDENT_SCREENSHOTS"); dir != "" {
+		png, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		os.WriteFile(filepath.Join(dir, "week.png"), png, 0o644)
 	}
 }

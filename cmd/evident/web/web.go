@@ -94,6 +94,7 @@ func New(o Options) (*Server, error) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
 	mux.HandleFunc("GET /inbox", s.inbox)
+	mux.HandleFunc("GET /week", s.week)
 	mux.HandleFunc("GET /evidence", s.evidence)
 	mux.HandleFunc("GET /report", s.report)
 	mux.HandleFunc("GET /export.md", s.packet)
@@ -174,6 +175,9 @@ type row struct {
 	StrengthReasons                         string
 	RelatedIDs                              []string
 	Related                                 []relRow
+	// FollowUp is the day to record the outcome (the week page's
+	// follow-ups).
+	FollowUp string
 }
 
 // relRow is an item of the same piece of work in another source.
@@ -264,7 +268,30 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			return classify.Strength(wk.Rows[i].Strength).Rank() < classify.Strength(wk.Rows[j].Strength).Rank()
 		})
 	}
-	s.render(w, r, "inbox", "Inbox", weeks)
+	due, err := s.followUpsDue(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.render(w, r, "inbox", "Inbox", inboxData{Weeks: weeks, FollowUps: len(due)})
+}
+
+type inboxData struct {
+	Weeks     []*week
+	FollowUps int
+}
+
+// followUpsDue reads the confirmed items whose follow-up is due today.
+func (s *Server) followUpsDue(ctx context.Context) ([]store.Item, error) {
+	today := s.o.Now().Format(time.DateOnly)
+	var due []store.Item
+	err := s.o.Backend.Scan(ctx, store.Filter{States: []store.State{store.Confirmed}}, func(it *store.Item) error {
+		if it.FollowUpDue(today) {
+			due = append(due, *it)
+		}
+		return nil
+	})
+	return due, err
 }
 
 type evidenceData struct {
@@ -466,12 +493,16 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		Note   *string `json:"note"`
 		Scope  *string `json:"scope"`
 		Domain *string `json:"domain"`
+		// Outcome and FollowUp (a day or 6w, 90d) are the outcome follow-up.
+		Outcome  *string `json:"outcome"`
+		FollowUp *string `json:"follow_up"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
 		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
-	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain}.Parse()
+	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain,
+		Outcome: req.Outcome, FollowUp: req.FollowUp, Now: s.o.Now()}.Parse()
 	if err != nil {
 		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
 		return

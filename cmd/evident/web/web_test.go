@@ -26,6 +26,8 @@ org:
     - {id: platform, name: Platform, members: {github: [alice, bob]}, repos: ["acme/platform-*"]}
     - {id: payments, name: Payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
     - {id: search, name: Search, members: {github: [erin]}, repos: ["acme/search-*"]}
+criteria:
+  - {id: mentor, text: Mentors engineers on other teams, domain: org-leverage, keywords: [mentoring]}
 `
 
 // fixture is a store with reviews for two other teams over three weeks.

@@ -144,6 +144,19 @@
     }).catch((e) => say("Could not save: " + e.message));
   });
   document.addEventListener("submit", (ev) => {
+    const o = ev.target.closest("form.outcome-form");
+    if (o) {
+      ev.preventDefault();
+      const box = o.closest(".followup");
+      const text = o.querySelector("input").value.trim();
+      if (!text) return;
+      post("/api/items/" + box.dataset.id + "/edit", { outcome: text }).then(() => {
+        box.classList.add("done");
+        o.replaceWith(Object.assign(document.createElement("div"), { className: "outcome", textContent: "Outcome: " + text }));
+        say("Outcome saved");
+      }).catch((e) => say("Could not save the outcome: " + e.message));
+      return;
+    }
     const f = ev.target.closest("form.note-form");
     if (!f) return;
     ev.preventDefault();

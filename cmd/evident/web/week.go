@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline/report"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// weekTop is how many of the week's suggestions the page shows as cards,
+// as the digest lists them.
+const weekTop = 10
+
+type weekData struct {
+	Digest     *report.Digest
+	Words      string
+	Prev, Next string
+	Items      []row
+	More       int
+	FollowUps  []row
+	Gaps       []gapRow
+	IsThisWeek bool
+}
+
+type gapRow struct {
+	report.Gap
+	Title       string
+	Suggestions []row
+}
+
+// week is the "This week" page: the digest of an ISO week (?week=2026-W47,
+// default this one) with the triage keys on its suggestions, an outcome
+// field on each follow-up due, the week's cross-team numbers and the
+// criteria still without evidence.
+func (s *Server) week(w http.ResponseWriter, r *http.Request) {
+	now := s.o.Now()
+	p := report.ThisWeek(now)
+	if q := r.URL.Query().Get("week"); q != "" {
+		var err error
+		if p, err = report.WeekPeriod(q, now.Location()); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	var items []store.Item
+	err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
+		items = append(items, *it)
+		return nil
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	byID := make(map[string]*store.Item, len(items))
+	for i := range items {
+		byID[items[i].ID] = &items[i]
+	}
+	today := now.Format("2006-01-02")
+	if end := p.Until.AddDate(0, 0, -1).Format("2006-01-02"); end < today {
+		today = end
+	}
+	d := report.BuildDigest(items, report.DigestOptions{Week: p, Today: today, Criteria: s.criteria,
+		Report: report.Options{TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams}})
+	data := weekData{Digest: d, Words: d.Since + " to " + d.Until, IsThisWeek: p.Label == report.WeekOf(now),
+		Prev: report.WeekOf(p.Since.AddDate(0, 0, -7)), Next: report.WeekOf(p.Since.AddDate(0, 0, 7))}
+	for i, v := range d.Items {
+		if i == weekTop {
+			data.More = len(d.Items) - weekTop
+			break
+		}
+		data.Items = append(data.Items, toRow(byID[v.ID]))
+	}
+	s.withRelated(r.Context(), data.Items)
+	for _, v := range d.FollowUps {
+		fr := toRow(byID[v.ID])
+		fr.FollowUp = v.FollowUp
+		data.FollowUps = append(data.FollowUps, fr)
+	}
+	for _, g := range d.Gaps {
+		gr := gapRow{Gap: g, Title: classify.Domain(g.Domain).Title()}
+		for _, id := range g.Suggestions {
+			gr.Suggestions = append(gr.Suggestions, toRow(byID[id]))
+		}
+		data.Gaps = append(data.Gaps, gr)
+	}
+	s.render(w, r, "week", "This week", data)
+}
