@@ -164,6 +164,25 @@ org:
       aliases: [sig-data]
       members: {github: [judy], jira: ["712020:judy"]}
       repos: ["acme/data-*"]
+criteria:
+  - id: tech-direction
+    text: Sets technical direction for systems beyond a single team
+    domain: technical-impact
+    keywords: [design, architecture, migration, RFC, sharding]
+  - id: multiplier
+    text: Makes other engineers more effective through reviews, mentoring, standards and tools
+    domain: org-leverage
+  - id: xteam-design
+    text: Shapes technical decisions beyond the home team
+    domain: cross-team-influence
+    keywords: [RFC, design, KEP, policy]
+  - id: xteam-unblock
+    text: Unblocks other teams by reviewing and aligning their work
+    domain: cross-team-influence
+  - id: initiative
+    text: Finds and drives work nobody asked for that matters to the organisation
+    domain: initiative
+    keywords: [hackathon, prototype]
 sources:
   github:
     - name: github

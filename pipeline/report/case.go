@@ -51,6 +51,8 @@ type Gap struct {
 	Text        string   `json:"text"`
 	Domain      string   `json:"domain"`
 	Suggestions []string `json:"suggestions"`
+	// titles are the suggestions' titles, for the Markdown digest.
+	titles []string
 }
 
 // maxSuggestions is how many suggestions a gap lists.
@@ -83,6 +85,7 @@ func Gaps(items []store.Item, cs []classify.Criterion) []Gap {
 		slices.SortFunc(s, stronger)
 		for _, it := range s[:min(len(s), maxSuggestions)] {
 			g.Suggestions = append(g.Suggestions, it.ID)
+			g.titles = append(g.titles, it.Title())
 		}
 		out = append(out, g)
 	}
@@ -186,11 +189,10 @@ func (d *Digest) Markdown(w io.Writer) error {
 	if len(d.Gaps) > 0 {
 		fmt.Fprintf(w, "\n## Criteria still without evidence\n\n")
 		for _, g := range d.Gaps {
-			s := ""
-			if len(g.Suggestions) > 0 {
-				s = fmt.Sprintf(" — could be filled by %s", strings.Join(g.Suggestions, ", "))
+			fmt.Fprintf(w, "- %s (%s)\n", mdText(g.Text), g.ID)
+			for i, id := range g.Suggestions[:min(len(g.Suggestions), 3)] {
+				fmt.Fprintf(w, "  - could be filled by %s `%s`\n", mdText(g.titles[i]), id)
 			}
-			fmt.Fprintf(w, "- %s (%s)%s\n", mdText(g.Text), g.ID, s)
 		}
 	}
 	return nil

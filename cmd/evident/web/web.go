@@ -84,6 +84,12 @@ func New(o Options) (*Server, error) {
 		"domains":  func() []classify.Domain { return classify.Domains },
 		"teamName": s.org.TeamName,
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"count": func(n int, noun string) string {
+			if n == 1 {
+				return "1 " + noun
+			}
+			return fmt.Sprintf("%d %ss", n, noun)
+		},
 	}).ParseFS(assets, "assets/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
