@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/evident-sync/evident/classify"
+)
+
+var caseCriteria = []classify.Criterion{
+	{ID: "xteam-design", Domain: classify.DomainCrossTeamInfluence, Keywords: []string{"RFC"}},
+	{ID: "xteam-unblock", Domain: classify.DomainCrossTeamInfluence},
+	{ID: "initiative", Domain: classify.DomainInitiative},
+}
+
+// The user's criteria, follow-up and outcome are theirs: kept over a
+// re-sync, hand choices winning over the automatic match both ways.
+func TestEdit_CriteriaFollowUpAndOutcomeSurviveResync(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	defer s.Close()
+	if _, err := s.Commit(ctx, "github", page(3, 1), nil); err != nil {
+		t.Fatal(err)
+	}
+	id := IDFor(artifact(0, 1).Artifact.Key)
+	it, _ := s.Get(ctx, id)
+	if d := cmp.Diff([]string{"xteam-unblock"}, it.Criteria(caseCriteria)); d != "" {
+		t.Errorf("automatic criteria (-want +got):\n%s", d)
+	}
+	e, err := EditInput{FollowUp: ptr("6w"), Outcome: ptr("p99 down 40%"), Criterion: []string{"initiative"}, NoCriterion: []string{"xteam-unblock"},
+		Now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Edit(ctx, id, e); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(ctx, "github", page(3, 2), nil); err != nil {
+		t.Fatal(err)
+	}
+	it, _ = s.Get(ctx, id)
+	if d := cmp.Diff([]string{"initiative"}, it.Criteria(caseCriteria)); d != "" {
+		t.Errorf("criteria after the hand choice and a re-sync (-want +got):\n%s", d)
+	}
+	if it.User.FollowUp != "2027-01-12" || it.User.Outcome != "p99 down 40%" {
+		t.Errorf("follow-up %q, outcome %q", it.User.FollowUp, it.User.Outcome)
+	}
+	v := it.View(caseCriteria)
+	if v.FollowUp != "2027-01-12" || v.Outcome != "p99 down 40%" {
+		t.Errorf("view: %+v", v)
+	}
+	// Adding back what was removed flips it; an empty follow-up clears it.
+	e, _ = EditInput{Criterion: []string{"xteam-unblock"}, FollowUp: ptr("")}.Parse()
+	it, _ = s.Edit(ctx, id, e)
+	if d := cmp.Diff([]string{"xteam-unblock", "initiative"}, it.Criteria(caseCriteria)); d != "" || it.User.FollowUp != "" {
+		t.Errorf("criteria (-want +got):\n%s; follow-up %q", d, it.User.FollowUp)
+	}
+}
+
+func TestFollowUpDue_OnlyConfirmedPastAndWithoutOutcome(t *testing.T) {
+	for _, c := range []struct {
+		state             State
+		followUp, outcome string
+		want              bool
+	}{
+		{Confirmed, "2026-12-01", "", true},
+		{Confirmed, "2026-11-01", "", true},
+		{Confirmed, "2026-12-02", "", false},
+		{Confirmed, "2026-11-01", "shipped", false},
+		{Suggested, "2026-11-01", "", false},
+		{Confirmed, "", "", false},
+	} {
+		it := Item{State: c.state, User: UserFields{FollowUp: c.followUp, Outcome: c.outcome}}
+		if got := it.FollowUpDue("2026-12-01"); got != c.want {
+			t.Errorf("%+v: due = %v", c, got)
+		}
+	}
+}
+
+func TestParseFollowUp_DaysWeeksAndDates(t *testing.T) {
+	now := time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC)
+	for in, want := range map[string]string{"2026-12-15": "2026-12-15", "6w": "2027-01-12", "90d": "2027-03-01", "1D": "2026-12-02"} {
+		if got, err := ParseFollowUp(in, now); err != nil || got != want {
+			t.Errorf("%q = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"soon", "0d", "6m", "2026-13-01", "-3d"} {
+		if _, err := ParseFollowUp(bad, now); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
