@@ -115,3 +115,21 @@ func TestExample_IsValidAfterInit(t *testing.T) {
 		t.Fatalf("the init example must pass config check:\n%v", err)
 	}
 }
+
+// The template evident init writes has staff-level criteria in each of the
+// four domains, so gaps and the packet's criteria work from the first day.
+func TestExample_CriteriaCoverTheFourDomains(t *testing.T) {
+	c, err := Parse("config.yaml", Example, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, cr := range c.Criteria {
+		seen[cr.Domain] = true
+	}
+	for _, d := range Domains {
+		if !seen[d] {
+			t.Errorf("no criterion for %s in the template", d)
+		}
+	}
+}
