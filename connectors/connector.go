@@ -33,6 +33,27 @@ type Page struct {
 	// Problems are per-item troubles (a malformed document, an unparseable
 	// field) that did not stop the page. Each is one sentence.
 	Problems []string
+	// Marks are per-item state a MarkedConnector keeps beside its cursor (a
+	// document's fingerprint), by key; a nil value removes the mark. The
+	// pipeline commits them with the page and its cursor, atomically.
+	Marks map[string][]byte
+}
+
+// Marks are the marks a source committed so far.
+type Marks interface {
+	// EachMark calls fn with every mark of the source, in key order,
+	// until fn returns an error.
+	EachMark(ctx context.Context, fn func(key string, value []byte) error) error
+}
+
+// A MarkedConnector keeps per-item state as marks instead of inside its
+// cursor, so that a page's cost does not grow with the size of the source:
+// the cursor says where a pass is, and the marks what each item looked like
+// when it was last read. The pipeline calls FetchMarked instead of Fetch,
+// with the source's committed marks.
+type MarkedConnector interface {
+	Connector
+	FetchMarked(ctx context.Context, cursor Cursor, marks Marks) (Page, error)
 }
 
 // Connector reads one configured source.

@@ -154,13 +154,17 @@ type PanicError struct {
 
 func (e *PanicError) Error() string { return fmt.Sprintf("connector crashed: %v", e.Value) }
 
-// fetch calls the connector, turning a panic into an error.
-func fetch(ctx context.Context, c connectors.Connector, cur connectors.Cursor) (p connectors.Page, err error) {
+// fetch calls the connector (with the source's marks, for a
+// MarkedConnector), turning a panic into an error.
+func fetch(ctx context.Context, c connectors.Connector, cur connectors.Cursor, marks connectors.Marks) (p connectors.Page, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
+	if mc, ok := c.(connectors.MarkedConnector); ok {
+		return mc.FetchMarked(ctx, cur, marks)
+	}
 	return c.Fetch(ctx, cur)
 }
 
@@ -231,7 +235,7 @@ func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		page, err := fetch(ctx, src.Conn, cur)
+		page, err := fetch(ctx, src.Conn, cur, s.Store.Marks(src.Name))
 		st.Requests += page.Requests
 		if page.RateLimitRemaining >= 0 {
 			st.RateLimitRemaining = page.RateLimitRemaining
@@ -277,7 +281,7 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 	}
 	// The write in flight finishes even during shutdown: a page is
 	// committed whole, with its cursor, or not at all.
-	cs, err := s.Store.Commit(context.WithoutCancel(ctx), src.Name, ins, page.Cursor)
+	cs, err := s.Store.CommitMarked(context.WithoutCancel(ctx), src.Name, ins, page.Cursor, page.Marks)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package connectorstest
 
 import (
 	"context"
+	"sort"
 	"testing"
 
 	"github.com/evident-sync/evident/connectors"
@@ -20,6 +21,24 @@ type Sink struct {
 	Problems []string
 	// Ingested counts artifacts delivered, duplicates included.
 	Ingested int
+	// Marks are the marks committed so far, as the store keeps them for a
+	// connectors.MarkedConnector.
+	Marks map[string][]byte
+}
+
+// EachMark calls fn with every committed mark in key order.
+func (s *Sink) EachMark(ctx context.Context, fn func(key string, value []byte) error) error {
+	keys := make([]string, 0, len(s.Marks))
+	for k := range s.Marks {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := fn(k, s.Marks[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewSink starts from cur (nil: the beginning).
@@ -32,9 +51,25 @@ func NewSink(cur connectors.Cursor) *Sink {
 func (s *Sink) Pass(t testing.TB, r Reader, max int) error {
 	t.Helper()
 	for range max {
-		page, err := r.Fetch(context.Background(), s.Cursor)
+		var page connectors.Page
+		var err error
+		if mc, ok := r.(connectors.MarkedConnector); ok {
+			page, err = mc.FetchMarked(context.Background(), s.Cursor, s)
+		} else {
+			page, err = r.Fetch(context.Background(), s.Cursor)
+		}
 		s.Problems = append(s.Problems, page.Problems...)
 		if page.Cursor != nil {
+			for k, v := range page.Marks {
+				if s.Marks == nil {
+					s.Marks = map[string][]byte{}
+				}
+				if v == nil {
+					delete(s.Marks, k)
+				} else {
+					s.Marks[k] = v
+				}
+			}
 			for _, a := range page.Artifacts {
 				s.Got[a.Key] = a
 				s.Ingested++

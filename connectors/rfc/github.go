@@ -1,6 +1,7 @@
 package rfc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -74,46 +75,107 @@ func (g *githubRepo) list(ctx context.Context, dir string, out *[]remoteFile) er
 	return nil
 }
 
-func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor) (page connectors.Page, err error) {
+// treeSHA is the folder's tree SHA, from its parent's listing: one
+// request that says whether anything under it changed. "" when the folder
+// is the repository's root or the listing does not say.
+func (g *githubRepo) treeSHA(ctx context.Context) (string, error) {
+	if g.root == "" {
+		return "", nil
+	}
+	parent, name := path.Split(g.root)
+	_, entries, _, err := g.api.Repositories.GetContents(ctx, g.owner, g.repo, strings.TrimSuffix(parent, "/"), nil)
+	if err != nil {
+		return "", g.explain(err, "list "+g.owner+"/"+g.repo+"/"+parent)
+	}
+	for _, e := range entries {
+		if e.GetName() == name && e.GetType() == "dir" {
+			return e.GetSHA(), nil
+		}
+	}
+	return "", nil
+}
+
+func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor, raw []byte, marks connectors.Marks) (page connectors.Page, err error) {
 	defer g.tr.Meter(&page)()
-	var files []remoteFile
-	if err := g.list(ctx, g.root, &files); err != nil {
-		return page, err
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	present := map[string]bool{}
-	var changed []remoteFile
-	for _, f := range files {
-		present[f.path] = true
-		if cur.Files[f.path].Hash != f.sha {
-			changed = append(changed, f)
+	p := c.pass
+	if p == nil || cur.Pass == 0 || !bytes.Equal(p.next, raw) {
+		c.pass = nil
+		if cur.Pass == 0 {
+			tree, err := g.treeSHA(ctx)
+			if err != nil {
+				return page, err
+			}
+			if tree != "" && tree == cur.Tree && cur.Files == nil {
+				// Nothing under the folder changed: a quiet poll is one request.
+				page.Cursor, page.Progress = raw, 1
+				return page, nil
+			}
+			cur.Pass, cur.After, cur.PassTree = c.cfg.Clock.Now().UnixNano(), "", tree
 		}
-	}
-	for p := range cur.Files {
-		if !present[p] {
-			delete(cur.Files, p)
+		var files []remoteFile
+		if err := g.list(ctx, g.root, &files); err != nil {
+			return page, err
 		}
+		sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+		m, err := loadMarks(ctx, marks, cur, &page)
+		if err != nil {
+			return page, err
+		}
+		p = &pass{remote: files, marks: m}
+		p.i = after(len(files), func(i int) string { return files[i].path }, cur.After)
+		c.pass = p
 	}
-	todo := changed[:min(len(changed), c.cfg.PageSize)]
-	for _, f := range todo {
+	read := 0
+	for ; p.i < len(p.remote) && read < c.cfg.PageSize; p.i++ {
+		f := p.remote[p.i]
+		if p.marks[f.path].Hash == f.sha {
+			continue
+		}
+		read++
 		a, problem, err := g.read(ctx, c, f)
 		if err != nil {
-			if len(page.Artifacts) > 0 {
+			c.pass = nil
+			if p.i > 0 {
+				// What was read before the failure is kept.
+				cur.After = p.remote[p.i-1].path
 				page.Cursor, page.More = encode(cur), true
+			} else {
+				page.Marks = nil
 			}
 			return page, err
 		}
-		cur.Files[f.path] = fileState{Hash: f.sha}
+		st := fileState{Hash: f.sha}
+		p.marks[f.path] = st
+		setMark(&page, f.path, st.mark())
 		page.Problems = append(page.Problems, problem...)
 		if a != nil {
 			page.Artifacts = append(page.Artifacts, *a)
 		}
 	}
-	page.More = len(changed) > len(todo)
+	if p.i == len(p.remote) {
+		present := make(map[string]bool, len(p.remote))
+		for _, f := range p.remote {
+			present[f.path] = true
+		}
+		for k := range p.marks {
+			if !present[k] {
+				delete(p.marks, k)
+				setMark(&page, k, nil)
+			}
+		}
+		cur.Pass, cur.After, cur.Tree, cur.PassTree = 0, "", cur.PassTree, ""
+	} else {
+		cur.After = p.remote[p.i-1].path
+		page.More = true
+	}
 	page.Cursor = encode(cur)
+	p.next = page.Cursor
+	if !page.More {
+		c.pass = nil
+	}
 	page.Progress = 1
-	if len(files) > 0 {
-		page.Progress = 1 - float64(len(changed)-len(todo))/float64(len(files))
+	if len(p.remote) > 0 {
+		page.Progress = float64(p.i) / float64(len(p.remote))
 	}
 	return page, nil
 }

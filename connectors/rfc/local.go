@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -63,73 +64,105 @@ func walk(dir string) ([]docFile, error) {
 	return out, err
 }
 
-func (c *Connector) fetchLocal(ctx context.Context, cur *cursor) (connectors.Page, error) {
+func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, marks connectors.Marks) (connectors.Page, error) {
 	page := connectors.Page{RateLimitRemaining: -1, Progress: -1}
-	files, err := walk(c.cfg.Dir)
-	if err != nil {
-		return page, fmt.Errorf("read RFC folder %s: %w", c.cfg.Dir, err)
-	}
-	present := map[string]bool{}
-	var changed []docFile
-	for _, f := range files {
-		present[f.rel] = true
-		st, ok := cur.Files[f.rel]
-		if !ok || st.Size != f.size || st.Mod != f.mod {
-			changed = append(changed, f)
+	p := c.pass
+	if p == nil || cur.Pass == 0 || !bytes.Equal(p.next, raw) {
+		files, err := walk(c.cfg.Dir)
+		if err != nil {
+			return page, fmt.Errorf("read RFC folder %s: %w", c.cfg.Dir, err)
 		}
-	}
-	for p := range cur.Files {
-		if !present[p] {
-			delete(cur.Files, p)
-		}
-	}
-	todo := changed[:min(len(changed), c.cfg.PageSize)]
-	var hist *gitHistory
-	for _, f := range todo {
-		if err := ctx.Err(); err != nil {
+		sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+		m, err := loadMarks(ctx, marks, cur, &page)
+		if err != nil {
 			return page, err
 		}
-		content, err := os.ReadFile(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))
-		if err != nil {
-			page.Problems = append(page.Problems, fmt.Sprintf("%s: cannot read: %v; skipped", f.rel, err))
-			continue
+		p = &pass{files: files, marks: m}
+		if cur.Pass == 0 {
+			cur.Pass, cur.After = c.cfg.Clock.Now().UnixNano(), ""
 		}
-		h := hashOf(content)
-		old := cur.Files[f.rel]
-		cur.Files[f.rel] = fileState{Size: f.size, Mod: f.mod, Hash: h}
-		if old.Hash == h {
-			continue // touched, not changed
-		}
-		d, err := Parse(f.rel, content)
-		if err != nil {
-			page.Problems = append(page.Problems, err.Error())
-			continue
-		}
-		if d == nil {
-			continue
-		}
-		page.Problems = append(page.Problems, d.Problems...)
-		var x extra
-		if len(d.People) == 0 || d.Created.IsZero() {
-			if hist == nil {
-				hist = readGitHistory(ctx, c.cfg.Dir)
-			}
-			x = hist.extra(f.rel)
-		}
-		if x.created.IsZero() && d.Created.IsZero() && d.Updated.IsZero() {
-			x.updated = time.Unix(0, f.mod).UTC()
-		}
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))}
-		if a := c.artifact(d, x, u.String(), c.cfg.Name); a != nil {
-			page.Artifacts = append(page.Artifacts, *a)
-		}
+		p.i = after(len(files), func(i int) string { return files[i].rel }, cur.After)
+		c.pass = p
 	}
-	page.More = len(changed) > len(todo)
+	read := 0
+	for ; p.i < len(p.files) && read < c.cfg.PageSize; p.i++ {
+		if err := ctx.Err(); err != nil {
+			c.pass = nil
+			return connectors.Page{RateLimitRemaining: -1, Progress: -1}, err
+		}
+		f := p.files[p.i]
+		old, ok := p.marks[f.rel]
+		if ok && old.Size == f.size && old.Mod == f.mod {
+			continue // unchanged since it was read
+		}
+		read++
+		c.readLocal(ctx, p, f, old, &page)
+	}
+	if p.i == len(p.files) {
+		present := make(map[string]bool, len(p.files))
+		for _, f := range p.files {
+			present[f.rel] = true
+		}
+		for k := range p.marks {
+			if !present[k] {
+				delete(p.marks, k)
+				setMark(&page, k, nil)
+			}
+		}
+		cur.Pass, cur.After = 0, ""
+	} else {
+		cur.After = p.files[p.i-1].rel
+		page.More = true
+	}
 	page.Cursor = encode(cur)
-	if len(files) > 0 {
-		page.Progress = 1 - float64(len(changed)-len(todo))/float64(len(files))
+	p.next = page.Cursor
+	if !page.More {
+		c.pass = nil
+	}
+	page.Progress = 1
+	if len(p.files) > 0 {
+		page.Progress = float64(p.i) / float64(len(p.files))
 	}
 	return page, nil
+}
+
+// readLocal reads one document whose fingerprint changed: a new mark, and
+// its artifact when its content changed and the user has a part in it.
+func (c *Connector) readLocal(ctx context.Context, p *pass, f docFile, old fileState, page *connectors.Page) {
+	content, err := os.ReadFile(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))
+	if err != nil {
+		page.Problems = append(page.Problems, fmt.Sprintf("%s: cannot read: %v; skipped", f.rel, err))
+		return
+	}
+	st := fileState{Size: f.size, Mod: f.mod, Hash: hashOf(content)}
+	p.marks[f.rel] = st
+	setMark(page, f.rel, st.mark())
+	if old.Hash == st.Hash {
+		return // touched, not changed
+	}
+	d, err := Parse(f.rel, content)
+	if err != nil {
+		page.Problems = append(page.Problems, err.Error())
+		return
+	}
+	if d == nil {
+		return
+	}
+	page.Problems = append(page.Problems, d.Problems...)
+	var x extra
+	if len(d.People) == 0 || d.Created.IsZero() {
+		if !p.histRead {
+			p.hist, p.histRead = readGitHistory(ctx, c.cfg.Dir), true
+		}
+		x = p.hist.extra(f.rel)
+	}
+	if x.created.IsZero() && d.Created.IsZero() && d.Updated.IsZero() {
+		x.updated = time.Unix(0, f.mod).UTC()
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(c.cfg.Dir, filepath.FromSlash(f.rel)))}
+	if a := c.artifact(d, x, u.String(), c.cfg.Name); a != nil {
+		page.Artifacts = append(page.Artifacts, *a)
+	}
 }
 
 // gitHistory is who first committed each file and when it last changed.

@@ -10,8 +10,10 @@
 // (local) or the commits and pull requests that changed it (GitHub) do; on
 // GitHub the reviews of those pull requests say who reviewed and approved it.
 //
-// Only documents changed since the cursor are read again: by size, mtime and
-// content hash locally, by blob SHA on GitHub. A document that cannot be read
+// Only documents changed since they were last read are read again: by size,
+// mtime and content hash locally, by blob SHA on GitHub, kept as one mark per
+// document beside the cursor; on GitHub an unchanged folder tree SHA makes a
+// quiet poll one request. A document that cannot be read
 // is reported with its path and line and skipped; a field that does not parse
 // is reported and left empty, and the document still counts.
 package rfc
@@ -19,11 +21,15 @@ package rfc
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evident-sync/evident/config/credentials"
@@ -49,7 +55,7 @@ type Config struct {
 	Path    string // folder inside the repository
 
 	Me       Me
-	PageSize int // documents read per Fetch (default 200)
+	PageSize int // documents read per Fetch (default 500)
 	Clock    connectors.Clock
 	Base     http.RoundTripper
 }
@@ -58,6 +64,9 @@ type Config struct {
 type Connector struct {
 	cfg Config
 	gh  *githubRepo // nil for a local folder
+
+	mu   sync.Mutex
+	pass *pass // the pass under way; see pass
 }
 
 // New returns a connector for cfg. It reads nothing yet.
@@ -66,7 +75,7 @@ func New(cfg Config) (*Connector, error) {
 		return nil, errors.New("rfc: a source needs dir or repo")
 	}
 	if cfg.PageSize <= 0 {
-		cfg.PageSize = 200
+		cfg.PageSize = 500
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = connectors.RealClock
@@ -88,33 +97,126 @@ type fileState struct {
 	Hash string `json:"h,omitempty"` // content hash (local) or blob SHA (GitHub)
 }
 
-type cursor struct {
-	V     int                  `json:"v"`
-	Files map[string]fileState `json:"files"`
+// The mark of a document: its fingerprint when it was last read, as 8
+// bytes of size, 8 of mtime (both big-endian) and the hash.
+func (f fileState) mark() []byte {
+	b := make([]byte, 16, 16+len(f.Hash))
+	binary.BigEndian.PutUint64(b, uint64(f.Size))
+	binary.BigEndian.PutUint64(b[8:], uint64(f.Mod))
+	return append(b, f.Hash...)
 }
 
-const cursorVersion = 1
+func stateOf(mark []byte) fileState {
+	if len(mark) < 16 {
+		return fileState{}
+	}
+	return fileState{Size: int64(binary.BigEndian.Uint64(mark)), Mod: int64(binary.BigEndian.Uint64(mark[8:])), Hash: string(mark[16:])}
+}
+
+// cursor is where a pass is. Per-document fingerprints are marks (see
+// connectors.MarkedConnector), read once per pass: a page's cost does not
+// grow with the size of the folder.
+type cursor struct {
+	V int `json:"v"`
+	// Pass is the start (unix nanoseconds) of an unfinished pass and After
+	// the path of the last document it covered, in the walk's sorted order;
+	// zero and empty when the source is caught up.
+	Pass  int64  `json:"pass,omitempty"`
+	After string `json:"after,omitempty"`
+	// Tree is the GitHub folder's tree SHA when the last pass finished;
+	// PassTree the one the pass under way is reading.
+	Tree     string `json:"tree,omitempty"`
+	PassTree string `json:"pass_tree,omitempty"`
+	// Files is version 1's every fingerprint in the cursor: read once to
+	// become marks.
+	Files map[string]fileState `json:"files,omitempty"`
+}
+
+// cursorVersion 2 moved the fingerprints out of the cursor into marks.
+const cursorVersion = 2
 
 func decode(b connectors.Cursor) *cursor {
 	cur := &cursor{V: cursorVersion}
-	if !window.Decode(b, cursorVersion, cur) {
-		cur = &cursor{V: cursorVersion}
+	if window.Decode(b, cursorVersion, cur) {
+		return cur
 	}
-	if cur.Files == nil {
-		cur.Files = map[string]fileState{}
+	old := &cursor{V: 1}
+	if window.Decode(b, 1, old) {
+		return &cursor{V: cursorVersion, Files: old.Files} // upgraded by the next pass
 	}
-	return cur
+	return &cursor{V: cursorVersion}
 }
 
 func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 
-// Fetch reads up to PageSize changed documents.
+// pass is what the connector keeps between the pages of one pass, so that
+// no page walks the folder or reads the marks again: valid only while the
+// next Fetch continues from the cursor the last page returned.
+type pass struct {
+	next  []byte               // the cursor the next page continues from
+	files  []docFile           // the documents, sorted by path
+	remote []remoteFile        // on GitHub, sorted by path
+	marks map[string]fileState // the fingerprints, with this pass's updates
+	i     int                  // the next document to look at
+	hist  *gitHistory
+	histRead bool
+}
+
+// Fetch reads up to PageSize changed documents, without marks: every
+// document is read again each pass (the store keeps it unchanged). The
+// pipeline calls FetchMarked.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (connectors.Page, error) {
+	return c.FetchMarked(ctx, raw, nil)
+}
+
+// FetchMarked reads up to PageSize changed documents after the cursor: a
+// document whose fingerprint (size and mtime, or blob SHA) matches its mark
+// is not read again. The pass's list of documents and its marks are read
+// once, on its first page (or the first after a restart).
+func (c *Connector) FetchMarked(ctx context.Context, raw connectors.Cursor, marks connectors.Marks) (connectors.Page, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	cur := decode(raw)
 	if c.gh != nil {
-		return c.gh.fetch(ctx, c, cur)
+		return c.gh.fetch(ctx, c, cur, raw, marks)
 	}
-	return c.fetchLocal(ctx, cur)
+	return c.fetchLocal(ctx, cur, raw, marks)
+}
+
+// loadMarks reads the committed marks, and a version 1 cursor's
+// fingerprints, which the page being built writes as marks.
+func loadMarks(ctx context.Context, marks connectors.Marks, cur *cursor, page *connectors.Page) (map[string]fileState, error) {
+	out := map[string]fileState{}
+	if marks != nil {
+		err := marks.EachMark(ctx, func(k string, v []byte) error {
+			out[k] = stateOf(v)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the documents' fingerprints: %w", err)
+		}
+	}
+	for k, st := range cur.Files {
+		out[k] = st
+		setMark(page, k, st.mark())
+	}
+	cur.Files = nil
+	return out, nil
+}
+
+func setMark(page *connectors.Page, k string, v []byte) {
+	if page.Marks == nil {
+		page.Marks = map[string][]byte{}
+	}
+	page.Marks[k] = v
+}
+
+// after is the index of the first name in sorted names after last.
+func after(n int, name func(int) string, last string) int {
+	if last == "" {
+		return 0
+	}
+	return sort.Search(n, func(i int) bool { return name(i) > last })
 }
 
 func hashOf(b []byte) string {

@@ -278,6 +278,9 @@ func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 		}
 		return nil, nil
 	})
+	if err == nil {
+		err = s.dropPrefix(markPrefix(source))
+	}
 	if err != nil {
 		return 0, fmt.Errorf("forget %s: %w", source, err)
 	}
@@ -339,4 +342,9 @@ func (s *Store) purge(ctx context.Context) error {
 		return fmt.Errorf("compact: %w", err)
 	}
 	return s.CollectGarbage(ctx)
+}
+
+// dropPrefix deletes every key under p.
+func (s *Store) dropPrefix(p []byte) error {
+	return s.withDB(func(db *badger.DB) error { return db.DropPrefix(p) })
 }

@@ -16,6 +16,7 @@ import (
 //	idx/st/<state>/<t8><id>       empty; items of one state, by time
 //	idx/src/<source>/<id>         empty; items of one source
 //	cursor/<source>               the connector's cursor, committed with its page
+//	mark/<source>/<key>           a connector's per-item state (a document's fingerprint), committed with its page
 //	srcstate/<source>             SourceState as JSON (last success, last error...)
 //	ref/<target>                  the IDs of the items that mention <target>, one per line (links.go)
 //	hdl/<handle>                  the ID of the item that answers to <handle> (its key, its URL)
@@ -32,6 +33,7 @@ const (
 	prefixState    = "idx/st/"
 	prefixSource   = "idx/src/"
 	prefixCursor   = "cursor/"
+	prefixMark     = "mark/"
 	prefixSrcState = "srcstate/"
 )
 
@@ -77,3 +79,7 @@ func stateByte(s State) byte {
 	}
 	return 's'
 }
+
+func markPrefix(source string) []byte { return []byte(prefixMark + source + "/") }
+
+func markKey(source, key string) []byte { return append(markPrefix(source), key...) }

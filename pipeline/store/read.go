@@ -348,3 +348,34 @@ func (s *Store) MetaPrefix(ctx context.Context, prefix string) (map[string][]byt
 	})
 	return out, err
 }
+
+// Marks returns the marks of one source, for its connector.
+func (s *Store) Marks(source string) connectors.Marks { return sourceMarks{s, source} }
+
+type sourceMarks struct {
+	s      *Store
+	source string
+}
+
+// EachMark reads the source's marks in key order, in one read transaction.
+func (m sourceMarks) EachMark(ctx context.Context, fn func(key string, value []byte) error) error {
+	return m.s.view(func(txn *badger.Txn) error {
+		p := markPrefix(m.source)
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = p
+		opts.PrefetchSize = 256
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item := it.Item()
+			err := item.Value(func(v []byte) error { return fn(string(item.Key()[len(p):]), v) })
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -42,6 +42,12 @@ const maxRetries = 10
 // touched. Committing the same page twice leaves the store as after once.
 // A nil cursor leaves the stored cursor as it is.
 func (s *Store) Commit(ctx context.Context, source string, page []Ingest, cursor connectors.Cursor) (CommitStats, error) {
+	return s.CommitMarked(ctx, source, page, cursor, nil)
+}
+
+// CommitMarked is Commit that also writes the source's marks (a nil value
+// deletes one) in the transaction of the cursor.
+func (s *Store) CommitMarked(ctx context.Context, source string, page []Ingest, cursor connectors.Cursor, marks map[string][]byte) (CommitStats, error) {
 	var total CommitStats
 	now := time.Now().UTC()
 	err := s.batches(ctx, len(page), func(txn *badger.Txn, lo, hi int) (func(), error) {
@@ -54,6 +60,19 @@ func (s *Store) Commit(ctx context.Context, source string, page []Ingest, cursor
 		if hi == len(page) && cursor != nil {
 			if err := txn.Set(cursorKey(source), cursor); err != nil {
 				return nil, fmt.Errorf("set cursor: %w", err)
+			}
+		}
+		if hi == len(page) {
+			for k, v := range marks {
+				var err error
+				if v == nil {
+					err = txn.Delete(markKey(source, k))
+				} else {
+					err = txn.Set(markKey(source, k), v)
+				}
+				if err != nil {
+					return nil, fmt.Errorf("set mark: %w", err)
+				}
 			}
 		}
 		return func() {

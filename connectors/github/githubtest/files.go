@@ -76,6 +76,19 @@ func blobSHA(content string) string {
 	return fmt.Sprintf("%040x", sum)
 }
 
+// treeSHA is a folder's tree SHA as git makes it: a hash over its
+// entries' names and SHAs, so it changes when anything under it does.
+func treeSHA(files map[string]string, dir string) string {
+	var lines []string
+	for f, content := range files {
+		if rest, ok := strings.CutPrefix(f, dir+"/"); ok {
+			lines = append(lines, rest+" "+blobSHA(content))
+		}
+	}
+	sort.Strings(lines)
+	return blobSHA(strings.Join(lines, "\n"))
+}
+
 // contents answers the contents API: a file, or a folder's entries.
 func (s *Server) contents(base, repo, want string) reply {
 	files := s.Files[repo]
@@ -115,7 +128,7 @@ func (s *Server) contents(base, repo, want string) reply {
 		full := strings.TrimPrefix(prefix+n, "/")
 		j["name"], j["path"] = n, full
 		if entries[n] {
-			j["type"], j["sha"], j["size"] = "dir", blobSHA(full), 0
+			j["type"], j["sha"], j["size"] = "dir", treeSHA(files, full), 0
 		} else {
 			j["type"], j["sha"], j["size"] = "file", blobSHA(files[full]), len(files[full])
 		}
