@@ -153,12 +153,12 @@ func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 // no page walks the folder or reads the marks again: valid only while the
 // next Fetch continues from the cursor the last page returned.
 type pass struct {
-	next  []byte               // the cursor the next page continues from
-	files  []docFile           // the documents, sorted by path
-	remote []remoteFile        // on GitHub, sorted by path
-	marks map[string]fileState // the fingerprints, with this pass's updates
-	i     int                  // the next document to look at
-	hist  *gitHistory
+	next     []byte               // the cursor the next page continues from
+	files    []docFile            // the documents, sorted by path
+	remote   []remoteFile         // on GitHub, sorted by path
+	marks    map[string]fileState // the fingerprints, with this pass's updates
+	i        int                  // the next document to look at
+	hist     *gitHistory
 	histRead bool
 }
 
