@@ -60,8 +60,11 @@ type MarkedConnector interface {
 //
 // Fetch returns the next page of the user's artifacts after cursor. It may
 // block on the network and must return promptly when ctx is done. It starts
-// no goroutines and keeps no state between calls beyond what cursor holds,
-// so a crash between two calls loses at most the page in flight. An error
+// no goroutines and depends on no state between calls beyond what cursor
+// (and, for a MarkedConnector, its marks) holds, so a crash between two
+// calls loses at most the page in flight; what it keeps in memory to save
+// work (a pass's listing) it uses only while the cursor it gets is the one
+// it returned last. An error
 // ends the pass; the pipeline retries later from the last committed cursor.
 // A Page returned with an error and a non-nil Cursor holds what was read
 // before the failure: it is committed first, so the retry resumes after it.
