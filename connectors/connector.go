@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Cursor is a connector's own record of how far it has read: a versioned,
@@ -37,6 +38,17 @@ type Page struct {
 	// document's fingerprint), by key; a nil value removes the mark. The
 	// pipeline commits them with the page and its cursor, atomically.
 	Marks map[string][]byte
+	// Backfill is how far a newest-first backfill has reached, for status;
+	// nil when the source does not say.
+	Backfill *Backfill
+}
+
+// Backfill is a newest-first backfill's backward frontier: everything
+// since To has been read (zero To: the backfill is complete), which is
+// Progress (0..1) of the way back to the source's since date.
+type Backfill struct {
+	To       time.Time
+	Progress float64
 }
 
 // Marks are the marks a source committed so far.

@@ -4,7 +4,11 @@
 //
 // One pass runs three searches — reviewed-by:, commenter: and author: the
 // user, updated since the query's high-water mark — sorted by updated time,
-// ascending. Each Fetch reads the first page of one search and narrows its
+// ascending. The backfill goes newest first (see window.FirstLow): the first
+// pass reads the last two weeks, then walks back to since in windows that
+// grow from four weeks, each read by the same three searches bounded to it, while
+// new activity is taken from the high-water marks at least every five
+// minutes. Each Fetch reads the first page of one search and narrows its
 // window to the newest updated time on that page (keys seen at that instant
 // are remembered), so no search ever pages past GitHub's 1,000-result cap
 // and a backfill cut off anywhere resumes exactly where it stopped. (Should
@@ -122,15 +126,33 @@ type cursor struct {
 	To      time.Time      `json:"to,omitzero"`
 	Windows [][2]time.Time `json:"windows,omitempty"`
 	Newest  time.Time      `json:"newest,omitzero"`
+	// Low is the backward frontier: everything updated since it has been
+	// read. Back: the pass is reading the backward window [BackFrom, Low].
+	// Forward is when the forward searches last finished.
+	Low      time.Time `json:"low,omitzero"`
+	Back     bool      `json:"back,omitempty"`
+	BackFrom time.Time `json:"back_from,omitzero"`
+	Forward  time.Time `json:"forward,omitzero"`
+	// Refused are the searches this GitHub refused in this pass: skipped
+	// in its other windows, tried again next pass.
+	Refused []int `json:"refused,omitempty"`
 }
 
-const cursorVersion = 1
+// cursorVersion 2 added the backward frontier; a version 1 cursor's
+// backfill was oldest first and complete once its pass ended.
+const cursorVersion = 2
 
 func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 	cur := &cursor{V: cursorVersion}
 	if !window.Decode(b, cursorVersion, cur) {
-		// An unreadable or older cursor: start over; upserts are idempotent.
-		cur = &cursor{V: cursorVersion}
+		old := &cursor{V: 1}
+		if window.Decode(b, 1, old) && !old.InPass {
+			// A finished oldest-first backfill: everything since since is read.
+			cur, cur.V, cur.Low = old, cursorVersion, c.cfg.Since
+		} else {
+			// An unreadable cursor, or one mid-pass: start over; upserts are idempotent.
+			cur = &cursor{V: cursorVersion}
+		}
 	}
 	for len(cur.HW) < len(queries) {
 		cur.HW = append(cur.HW, time.Time{})
@@ -144,11 +166,21 @@ func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 	return cur, nil
 }
 
-// startQuery positions the cursor at the start of search q of the pass.
+// startQuery positions the cursor at the start of search q of the pass:
+// from its high-water mark on (never before the backward frontier) or, in
+// the backward phase, over the backward window.
 func (c *Connector) startQuery(cur *cursor, q int) {
 	cur.Query, cur.Page = q, 1
 	cur.Paged, cur.To, cur.Windows, cur.Newest = false, time.Time{}, nil, time.Time{}
-	cur.From = window.Start(cur.HW[q], c.cfg.Since, c.cfg.Overlap)
+	if cur.Back {
+		cur.From, cur.To = cur.BackFrom, cur.Low
+		return
+	}
+	floor := c.cfg.Since
+	if cur.Low.After(floor) {
+		floor = cur.Low
+	}
+	cur.From = window.Start(cur.HW[q], floor, c.cfg.Overlap)
 }
 
 func (c *Connector) queryString(q int, from, to time.Time) string {
@@ -167,10 +199,20 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	defer c.tr.Meter(&page)()
 	cur, _ := c.decode(raw)
 	if !cur.InPass {
-		cur.InPass = true
+		if cur.Low.IsZero() {
+			cur.Low = window.FirstLow(c.cfg.Since, c.clock.Now())
+		}
+		cur.InPass, cur.Back = true, false
 		c.startQuery(cur, 0)
 	}
+	defer func() { page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.clock.Now()) }()
 	q := cur.Query
+	if slices.Contains(cur.Refused, q) {
+		c.finishQuery(cur, q, cur.From)
+		page.Cursor, page.More = c.encode(cur)
+		page.Progress = c.progress(cur)
+		return page, nil
+	}
 	qs := c.queryString(q, cur.From, cur.To)
 	res, etag, err := c.search(ctx, qs, cur.Page, cur.ETags[qs])
 	if unprocessable(err) && len(c.cfg.Owners) > 0 && c.ownerQualifier == "user" {
@@ -181,7 +223,8 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	}
 	if unprocessable(err) {
 		// This GitHub refuses the search itself: skip it, keep the others.
-		page.Problems = append(page.Problems, fmt.Sprintf("GitHub refused the search %q (%v); it is skipped", qs, err))
+		page.Problems = append(page.Problems, fmt.Sprintf("GitHub refused the search %q (%v); it is skipped in this pass", qs, err))
+		cur.Refused = append(cur.Refused, q)
 		c.finishQuery(cur, q, cur.From)
 		page.Cursor, page.More = c.encode(cur)
 		return page, nil
@@ -300,17 +343,33 @@ func (c *Connector) progress(cur *cursor) float64 {
 	return (float64(cur.Query) + within) / float64(len(queries))
 }
 
-// finishQuery ends search q at high-water hw and moves to the next search,
-// or ends the pass.
+// finishQuery ends search q at high-water hw and moves to the next search;
+// after the last, to the next backward window (or, when the forward
+// frontier is due, the forward searches again), or ends the pass.
 func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
-	if hw.After(cur.HW[q]) {
+	if !cur.Back && hw.After(cur.HW[q]) {
 		cur.HW[q] = hw
 	}
 	if q+1 < len(queries) {
 		c.startQuery(cur, q+1)
 		return
 	}
-	cur.InPass = false
+	now := c.clock.Now()
+	if cur.Back {
+		cur.Low = cur.BackFrom // the window is read
+	} else {
+		cur.Forward = now
+	}
+	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
+		if now.Sub(cur.Forward) >= window.ForwardEvery {
+			cur.Back = false // new activity first, then back again
+		} else {
+			cur.Back, cur.BackFrom = true, from
+		}
+		c.startQuery(cur, 0)
+		return
+	}
+	cur.InPass, cur.Back, cur.BackFrom, cur.Refused = false, false, time.Time{}, nil
 	cur.Query, cur.Page = 0, 0
 	// Keep only the ETags of the searches the next pass will send, and the
 	// seen PRs its windows can return again.

@@ -118,14 +118,29 @@ type cursor struct {
 	// it; a site or proxy that does not is searched without it).
 	NoUpdatedBy bool   `json:"no_updated_by,omitempty"`
 	Points      string `json:"points_field,omitempty"` // "-" when the instance has none
+	// Low is the backward frontier of the newest-first backfill (see
+	// window.FirstLow): everything updated since it has been read. Back: the
+	// pass is reading the backward window [BackFrom, Low]. Forward is when
+	// the forward search last finished.
+	Low      time.Time `json:"low,omitzero"`
+	Back     bool      `json:"back,omitempty"`
+	BackFrom time.Time `json:"back_from,omitzero"`
+	Forward  time.Time `json:"forward,omitzero"`
 }
 
-const cursorVersion = 1
+// cursorVersion 2 added the backward frontier.
+const cursorVersion = 2
 
-func decode(b connectors.Cursor) *cursor {
+func (c *Connector) decode(b connectors.Cursor) *cursor {
 	cur := &cursor{V: cursorVersion}
 	if !window.Decode(b, cursorVersion, cur) {
-		cur = &cursor{V: cursorVersion}
+		old := &cursor{V: 1}
+		if window.Decode(b, 1, old) && !old.InPass {
+			// A finished oldest-first backfill: everything since since is read.
+			cur, cur.V, cur.Low = old, cursorVersion, c.cfg.Since
+		} else {
+			cur = &cursor{V: cursorVersion}
+		}
 	}
 	if cur.Recent == nil {
 		cur.Recent = window.Seen{}
@@ -138,7 +153,8 @@ func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 // Fetch reads one page of the search and the issues on it.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
 	defer c.tr.Meter(&page)()
-	cur := decode(raw)
+	cur := c.decode(raw)
+	defer func() { page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now()) }()
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.
 		if err := c.readProfile(ctx, cur); err != nil {
@@ -150,8 +166,11 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			cur.TZ = "UTC"
 			page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
 		}
-		cur.InPass, cur.Token, cur.Start = true, "", 0
-		cur.From = window.Start(cur.HW, c.cfg.Since, c.cfg.Overlap)
+		if cur.Low.IsZero() {
+			cur.Low = window.FirstLow(c.cfg.Since, c.cfg.Clock.Now())
+		}
+		cur.InPass, cur.Back = true, false
+		c.startSearch(cur)
 	}
 	if cur.Points == "" {
 		cur.Points = c.storyPointsField(ctx)
@@ -194,18 +213,56 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		cur.Token = res.nextToken
 		cur.Start += len(res.issues)
 	case window.Done:
-		if sc.Newest.After(cur.HW) {
-			cur.HW = sc.Newest
-		}
-		cur.InPass, cur.Token, cur.Start = false, "", 0
-		cur.Recent.Prune(cur.HW.Add(-c.cfg.Overlap))
+		c.finishSearch(cur, sc.Newest)
 	}
 	page.Cursor, page.More = encode(cur), cur.InPass
 	page.Progress = 1
 	if cur.InPass {
-		page.Progress = window.Progress(c.cfg.Since, cur.From, c.cfg.Clock.Now())
+		page.Progress = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now()).Progress
 	}
 	return page, nil
+}
+
+// startSearch positions the cursor at the start of a search: from the
+// high-water mark on (never before the backward frontier), or over the
+// backward window.
+func (c *Connector) startSearch(cur *cursor) {
+	cur.Token, cur.Start = "", 0
+	if cur.Back {
+		cur.From = cur.BackFrom
+		return
+	}
+	floor := c.cfg.Since
+	if cur.Low.After(floor) {
+		floor = cur.Low
+	}
+	cur.From = window.Start(cur.HW, floor, c.cfg.Overlap)
+}
+
+// finishSearch ends a search whose newest update was newest: on to the
+// next backward window (or the forward search again when it is due), or
+// the end of the pass.
+func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
+	now := c.cfg.Clock.Now()
+	if cur.Back {
+		cur.Low = cur.BackFrom
+	} else {
+		if newest.After(cur.HW) {
+			cur.HW = newest
+		}
+		cur.Forward = now
+	}
+	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
+		if now.Sub(cur.Forward) >= window.ForwardEvery {
+			cur.Back = false // new activity first, then back again
+		} else {
+			cur.Back, cur.BackFrom = true, from
+		}
+		c.startSearch(cur)
+		return
+	}
+	cur.InPass, cur.Back, cur.BackFrom, cur.Token, cur.Start = false, false, time.Time{}, "", 0
+	cur.Recent.Prune(cur.HW.Add(-c.cfg.Overlap))
 }
 
 // jql selects the candidates: issues the user is involved in (or, byTime,
@@ -226,6 +283,11 @@ func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string 
 		q = ""
 	}
 	q += fmt.Sprintf("updated >= %q", from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))
+	if cur.Back {
+		// The backward window ends at the frontier, inclusive at JQL's
+		// minute (the seen-set makes the shared minute free).
+		q += fmt.Sprintf(" AND updated <= %q", cur.Low.In(loc).Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
+	}
 	if len(c.cfg.Projects) > 0 {
 		var ps []string
 		for _, p := range c.cfg.Projects {

@@ -177,3 +177,60 @@ func Progress(start, from, now time.Time) float64 {
 	}
 	return min(1, max(0, float64(from.Sub(start))/float64(span)))
 }
+
+// The newest-first backfill. A source's first pass reads the recent window
+// (RecentSpan back from now) first, so the user triages this week's work in
+// the first minute; the backward frontier Low then walks back to since one
+// window at a time, while every pass (and, during a long backfill, every
+// ForwardEvery) first takes new activity from the forward frontier (the
+// high-water marks). Everything updated in [Low, the high-water mark] has
+// been read.
+const (
+	RecentSpan   = 14 * 24 * time.Hour
+	BackStep     = 28 * 24 * time.Hour
+	ForwardEvery = 5 * time.Minute
+)
+
+// FirstLow is where a source that never synced starts its backward
+// frontier: RecentSpan before now, never before since.
+func FirstLow(since, now time.Time) time.Time {
+	low := now.Add(-RecentSpan).UTC().Truncate(time.Second)
+	if low.Before(since) {
+		return since.UTC()
+	}
+	return low
+}
+
+// NextBack is the next backward window below low, [from, low], never
+// before since; ok is false when the backfill has reached since. Windows
+// grow with their distance from now (at least BackStep, else as long as
+// what is already read), so a year takes a handful of windows and the
+// recent past comes in the finest steps.
+func NextBack(low, since, now time.Time) (from time.Time, ok bool) {
+	if !low.After(since) {
+		return time.Time{}, false
+	}
+	from = low.Add(-max(BackStep, now.Sub(low)))
+	if from.Before(since) {
+		from = since
+	}
+	return from.UTC(), true
+}
+
+// BackfillOf reports a backward frontier for status: how far back it has
+// reached and the share of [since, now] behind it; a finished backfill has
+// To zero and Progress 1, one not started Progress 0.
+func BackfillOf(low, since, now time.Time) *connectors.Backfill {
+	if low.IsZero() {
+		return &connectors.Backfill{Progress: 0}
+	}
+	if !low.After(since) {
+		return &connectors.Backfill{Progress: 1}
+	}
+	span := now.Sub(since)
+	p := 1.0
+	if span > 0 {
+		p = min(1, max(0, float64(now.Sub(low))/float64(span)))
+	}
+	return &connectors.Backfill{To: low, Progress: p}
+}
