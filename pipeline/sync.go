@@ -48,6 +48,9 @@ type Stats struct {
 	RateLimitRemaining int // -1: the source reports none
 	Problems           []string
 	Progress           float64 // 0..1, or -1 when the connector cannot tell
+	// Backfill is how far a newest-first backfill has reached (the last
+	// page's word); nil when the source does not say.
+	Backfill *connectors.Backfill
 }
 
 // Result is one source's pass.
@@ -183,7 +186,23 @@ func (s *Syncer) Sync(ctx context.Context, src Source, progress func(Stats)) (St
 	state.LastAttempt = time.Now().UTC()
 	state.ConfigHash = src.Hash
 
-	err = s.pass(ctx, src, &st, progress)
+	// How far the backfill has reached is kept as it moves, so status and
+	// the web UI can say it while a long backfill runs.
+	withBackfill := func(x Stats) {
+		if b := x.Backfill; b != nil && (!state.Backfill || !b.To.Equal(state.BackfilledTo) || b.Progress-state.BackfillProgress >= 0.01) {
+			setBackfill(&state, b)
+			if perr := s.Store.PutSourceState(context.WithoutCancel(ctx), state); perr != nil {
+				s.Log.Warn("record backfill progress", "source", src.Name, "error", perr.Error())
+			}
+		}
+		if progress != nil {
+			progress(x)
+		}
+	}
+	err = s.pass(ctx, src, &st, withBackfill)
+	if st.Backfill != nil {
+		setBackfill(&state, st.Backfill)
+	}
 	state.Requests += int64(st.Requests)
 	if st.RateLimitRemaining >= 0 {
 		r := st.RateLimitRemaining
@@ -205,6 +224,10 @@ func (s *Syncer) Sync(ctx context.Context, src Source, progress func(Stats)) (St
 		err = fmt.Errorf("record source state: %w", perr)
 	}
 	return st, err
+}
+
+func setBackfill(state *store.SourceState, b *connectors.Backfill) {
+	state.Backfill, state.BackfilledTo, state.BackfillProgress = true, b.To, b.Progress
 }
 
 func (s *Syncer) sourceState(ctx context.Context, src Source) (store.SourceState, error) {
@@ -292,6 +315,9 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 	st.Unchanged += cs.Unchanged
 	st.Problems = append(st.Problems, page.Problems...)
 	st.Progress = page.Progress
+	if page.Backfill != nil {
+		st.Backfill = page.Backfill
+	}
 	for _, p := range page.Problems {
 		s.Log.Warn("source problem", "source", src.Name, "problem", p)
 	}

@@ -35,6 +35,10 @@ type sourceStatus struct {
 	Items              int     `json:"items"`
 	NextRun            *string `json:"next_run"`
 	RateLimitRemaining *int    `json:"rate_limit_remaining"`
+	// BackfilledTo is the day the newest-first backfill has reached (null
+	// once complete); BackfillProgress its share of the way back, 0..1.
+	BackfilledTo     *string `json:"backfilled_to"`
+	BackfillProgress float64 `json:"backfill_progress"`
 }
 
 func (a *app) statusCmd() *cobra.Command {
@@ -65,11 +69,13 @@ func (a *app) statusCmd() *cobra.Command {
 					if !daemon {
 						st.NextRun = time.Time{} // nothing is scheduled without the daemon
 					}
-					out.Sources = append(out.Sources, sourceStatus{
+					ss := sourceStatus{
 						Name: s.Name, Type: s.Type, LastSuccess: store.RFC3339(st.LastSuccess),
 						LastError: st.LastError, Items: counts[s.Name], NextRun: store.RFC3339(st.NextRun),
 						RateLimitRemaining: st.RateLimitRemaining,
-					})
+					}
+					ss.BackfilledTo, ss.BackfillProgress = backfillOf(st)
+					out.Sources = append(out.Sources, ss)
 				}
 				if c.Digest.When != "" {
 					d := states[digestState]
@@ -88,7 +94,7 @@ func (a *app) statusCmd() *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "SOURCE\tTYPE\tITEMS\tLAST SUCCESS\tNEXT RUN\tRATE LEFT\tLAST ERROR")
+				fmt.Fprintln(tw, "SOURCE\tTYPE\tITEMS\tBACKFILL\tLAST SUCCESS\tNEXT RUN\tRATE LEFT\tLAST ERROR")
 				for _, s := range out.Sources {
 					rate := "-"
 					if s.RateLimitRemaining != nil {
@@ -98,7 +104,7 @@ func (a *app) statusCmd() *cobra.Command {
 					if lastErr == "" {
 						lastErr = "-"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.Name, s.Type, s.Items, ago(s.LastSuccess), ago(s.NextRun), rate, oneLine(lastErr, 100))
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Type, s.Items, backfillWords(s), ago(s.LastSuccess), ago(s.NextRun), rate, oneLine(lastErr, 100))
 				}
 				return tw.Flush()
 			})
@@ -132,4 +138,29 @@ func (a *app) printDigestStatus(d *digestStatus) {
 	if d.LastError != "" {
 		fmt.Fprintf(a.stdout, "  last attempt %s failed: %s (evident digest --send tries it now)\n", ago(d.LastAttempt), oneLine(d.LastError, 200))
 	}
+}
+
+// backfillOf is a source's backfill as status reports it: the day its
+// backward frontier has reached (nil once complete) and how far it is.
+func backfillOf(st store.SourceState) (*string, float64) {
+	switch {
+	case st.Backfill && !st.BackfilledTo.IsZero():
+		d := st.BackfilledTo.UTC().Format(time.RFC3339)
+		return &d, st.BackfillProgress
+	case st.Backfill || !st.LastSuccess.IsZero():
+		return nil, 1
+	}
+	return nil, 0
+}
+
+// backfillWords says it for people: "to 2026-03-02, 64%", "complete".
+func backfillWords(s sourceStatus) string {
+	switch {
+	case s.BackfilledTo != nil:
+		t, _ := time.Parse(time.RFC3339, *s.BackfilledTo)
+		return fmt.Sprintf("to %s, %.0f%%", t.Local().Format(time.DateOnly), 100*s.BackfillProgress)
+	case s.BackfillProgress >= 1:
+		return "complete"
+	}
+	return "not started"
 }

@@ -114,16 +114,21 @@ type SourceState struct {
 	RateLimitRemaining *int      `json:"rate_limit_remaining"`
 	Requests           int64     `json:"requests"`
 	AuthFailed         bool      `json:"auth_failed,omitempty"`
+	Backfill           bool      `json:"backfill,omitempty"`
+	BackfilledTo       time.Time `json:"backfilled_to,omitzero"`
+	BackfillProgress   float64   `json:"backfill_progress,omitempty"`
 }
 
 func sourceStateOf(s store.SourceState) SourceState {
 	return SourceState{Name: s.Name, Type: s.Type, LastAttempt: s.LastAttempt, LastSuccess: s.LastSuccess, LastError: s.LastError,
-		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed}
+		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed,
+		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress}
 }
 
 func (s SourceState) store() store.SourceState {
 	return store.SourceState{Name: s.Name, Type: s.Type, LastAttempt: s.LastAttempt, LastSuccess: s.LastSuccess, LastError: s.LastError,
-		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed}
+		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed,
+		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress}
 }
 
 // ForgetRequest is POST /v1/forget.

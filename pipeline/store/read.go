@@ -273,6 +273,12 @@ type SourceState struct {
 	// stopped on an authentication failure retries once its config changes.
 	ConfigHash string `json:"config_hash,omitempty"`
 	AuthFailed bool   `json:"auth_failed,omitempty"`
+	// Backfilled says how far a newest-first backfill has reached: since
+	// BackfilledTo (zero: complete), BackfillProgress (0..1) of the way;
+	// Backfill is false for a source that does not say.
+	Backfill         bool      `json:"backfill,omitempty"`
+	BackfilledTo     time.Time `json:"backfilled_to,omitzero"`
+	BackfillProgress float64   `json:"backfill_progress,omitempty"`
 }
 
 // SourceStates returns every stored source state, by name.

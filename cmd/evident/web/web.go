@@ -41,6 +41,7 @@ type Backend interface {
 	Get(ctx context.Context, id string) (store.Item, error)
 	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
 	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
 }
 
 // Options configure the UI.
@@ -106,6 +107,7 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("GET /export.md", s.packet)
 	mux.HandleFunc("GET /api/items", s.apiItems)
 	mux.HandleFunc("GET /api/report", s.apiReport)
+	mux.HandleFunc("GET /api/backfill", s.apiBackfill)
 	mux.HandleFunc("POST /api/items/{id}/decide", s.apiDecide)
 	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
 	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
@@ -279,12 +281,56 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	s.render(w, r, "inbox", "Inbox", inboxData{Weeks: weeks, FollowUps: len(due)})
+	s.render(w, r, "inbox", "Inbox", inboxData{Weeks: weeks, FollowUps: len(due), Backfills: s.backfills(r.Context())})
 }
 
 type inboxData struct {
 	Weeks     []*week
 	FollowUps int
+	// Backfills are the sources still walking back through their history.
+	Backfills []backfillRow
+}
+
+// backfillRow is a source whose newest-first backfill is under way.
+type backfillRow struct {
+	Source   string  `json:"source"`
+	To       string  `json:"to"` // YYYY-MM-DD
+	Progress float64 `json:"progress"`
+	Words    string  `json:"words"`
+}
+
+// backfills lists the configured sources whose backfill is under way.
+func (s *Server) backfills(ctx context.Context) []backfillRow {
+	states, err := s.o.Backend.SourceStates(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []backfillRow
+	for _, src := range s.o.Config.AllSources() {
+		st := states[src.Name]
+		if !st.Backfill || st.BackfilledTo.IsZero() {
+			continue
+		}
+		to := st.BackfilledTo.Local().Format(time.DateOnly)
+		out = append(out, backfillRow{Source: src.Name, To: to, Progress: st.BackfillProgress,
+			Words: fmt.Sprintf("%s: backfilled to %s, %.0f%%", src.Name, to, 100*st.BackfillProgress)})
+	}
+	return out
+}
+
+// apiBackfill answers the inbox's poll while a backfill runs: the sources
+// still backfilling and how many suggestions wait now.
+func (s *Server) apiBackfill(w http.ResponseWriter, r *http.Request) {
+	n := 0
+	if err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { n++; return nil }); err != nil {
+		s.fail(w, err)
+		return
+	}
+	rows := s.backfills(r.Context())
+	if rows == nil {
+		rows = []backfillRow{}
+	}
+	localapi.WriteJSON(w, 200, map[string]any{"sources": rows, "inbox": n})
 }
 
 // followUpsDue reads the confirmed items whose follow-up is due today.

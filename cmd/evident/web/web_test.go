@@ -26,6 +26,9 @@ org:
     - {id: platform, name: Platform, members: {github: [alice, bob]}, repos: ["acme/platform-*"]}
     - {id: payments, name: Payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
     - {id: search, name: Search, members: {github: [erin]}, repos: ["acme/search-*"]}
+sources:
+  github:
+    - {name: github, token_env: EVIDENT_WEB_TEST_TOKEN}
 criteria:
   - {id: mentor, text: Mentors engineers on other teams, domain: org-leverage, keywords: [mentoring]}
 `
@@ -234,5 +237,33 @@ func TestHandler_CardsListTheSameWorkInOtherSources(t *testing.T) {
 	_, inbox := get(t, srv.Client(), srv.URL+"/inbox", "")
 	if !strings.Contains(inbox, `Same work: <a href="https://acme.atlassian.net/browse/PAY-117"`) || !strings.Contains(inbox, `Same work: <a href="https://github.com/acme/payments-api/pull/1"`) {
 		t.Errorf("the related items are not on both cards")
+	}
+}
+
+// While a source backfills, the inbox says how far back it has reached,
+// and /api/backfill answers the page's poll.
+func TestInbox_SaysHowFarTheBackfillHasReached(t *testing.T) {
+	_, st, srv := newServer(t)
+	ctx := context.Background()
+	if err := st.PutSourceState(ctx, store.SourceState{Name: "github", Type: "github", Backfill: true,
+		BackfilledTo: time.Date(2026, 3, 2, 12, 0, 0, 0, time.Local), BackfillProgress: 0.64}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, srv.Client(), srv.URL+"/inbox", "")
+	if !strings.Contains(page, "github: backfilled to 2026-03-02, 64%") {
+		t.Errorf("the inbox does not say how far the backfill is:\n%s", page)
+	}
+	_, body := get(t, srv.Client(), srv.URL+"/api/backfill", "")
+	var got struct {
+		Sources []backfillRow `json:"sources"`
+		Inbox   int           `json:"inbox"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || len(got.Sources) != 1 || got.Sources[0].To != "2026-03-02" || got.Inbox != 4 {
+		t.Errorf("api/backfill: %s (%v)", body, err)
+	}
+	// Complete: no line.
+	st.PutSourceState(ctx, store.SourceState{Name: "github", Type: "github", Backfill: true, BackfillProgress: 1})
+	if _, page := get(t, srv.Client(), srv.URL+"/inbox", ""); strings.Contains(page, "backfilled to") {
+		t.Error("a finished backfill is still shown")
 	}
 }

@@ -184,4 +184,25 @@
     openNote(current());
   });
   if (items().length) select(0);
+  // While a backfill runs, say how far it has reached and offer the items
+  // that arrived since the page was drawn (without moving what is on it).
+  const bf = document.getElementById("backfill");
+  if (bf) {
+    const poll = async () => {
+      try {
+        const res = await fetch("/api/backfill", { credentials: "same-origin" });
+        if (!res.ok) return;
+        const st = await res.json();
+        bf.querySelectorAll("p[data-source]").forEach((p) => {
+          const row = st.sources.find((x) => x.source === p.dataset.source);
+          p.textContent = row ? row.words : p.dataset.source + ": backfill complete";
+        });
+        const more = document.getElementById("backfill-new");
+        const count = document.getElementById("inbox-count");
+        if (more && count && st.inbox > parseInt(count.textContent || "0", 10)) more.hidden = false;
+        if (st.sources.length) setTimeout(poll, 10000);
+      } catch (e) { setTimeout(poll, 30000); }
+    };
+    setTimeout(poll, 10000);
+  }
 })();
