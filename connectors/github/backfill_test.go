@@ -1,0 +1,271 @@
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/connectorstest"
+	"github.com/evident-sync/evident/connectors/github/githubtest"
+)
+
+// yearOfReviews is a year (2026) of PRs alice reviewed, one every 17.5
+// hours, with the clock at its end.
+func yearOfReviews(n int) (prs []*githubtest.PR, end time.Time) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	end = start.AddDate(1, 0, 0)
+	step := end.Sub(start) / time.Duration(n)
+	for i := range n {
+		at := start.Add(time.Duration(i)*step + time.Hour)
+		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: fmt.Sprintf("svc-%d", i%7), Number: 100 + i, Title: fmt.Sprintf("Change %d", i),
+			Author: "carol", CreatedAt: at.Add(-time.Hour), UpdatedAt: at, Additions: 10, ChangedFiles: 1,
+			Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	}
+	return prs, end
+}
+
+// backfillRun reads a source's whole first backfill page by page and
+// says after how many requests (and how long) every PR of the last two
+// weeks was in, and after how many the whole year was. It uses only the
+// connector's Fetch, so it measures any version of it alike.
+type backfillRun struct {
+	recentRequests, totalRequests int
+	recentTime, totalTime         time.Duration
+	got                           map[string]int
+}
+
+func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*githubtest.PR, end time.Time) backfillRun {
+	recent := map[string]bool{}
+	for _, p := range prs {
+		if p.UpdatedAt.After(end.Add(-14 * 24 * time.Hour)) {
+			recent[fmt.Sprintf("github:%s/%s#%d", p.Owner, p.Repo, p.Number)] = true
+		}
+	}
+	r := backfillRun{got: map[string]int{}}
+	var cur connectors.Cursor
+	start := time.Now()
+	for range 10000 {
+		page, err := conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			r.got[a.Key]++
+		}
+		cur = page.Cursor
+		if r.recentRequests == 0 {
+			in := 0
+			for k := range recent {
+				if r.got[k] > 0 {
+					in++
+				}
+			}
+			if in == len(recent) {
+				r.recentRequests, r.recentTime = fake.Hits()["total"], time.Since(start)
+			}
+		}
+		if !page.More {
+			r.totalRequests, r.totalTime = fake.Hits()["total"], time.Since(start)
+			return r
+		}
+	}
+	t.Fatal("the backfill did not end")
+	return r
+}
+
+func newBackfillHarness(t testing.TB, prs []*githubtest.PR, end time.Time, latency time.Duration) (*Connector, *githubtest.Server) {
+	clock := connectorstest.NewClock(end)
+	fake := githubtest.New(clock)
+	fake.Token = "ghp_test_token_value"
+	fake.Add(prs...)
+	h := fake.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(latency) // the round trip of a real service
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	os.Setenv("EVIDENT_TEST_GH_TOKEN", "ghp_test_token_value")
+	conn, err := New(Config{Name: "github", BaseURL: srv.URL + "/", Token: credentials.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
+		Login: "alice", Since: end.AddDate(-1, 0, 0), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, fake
+}
+
+// The first backfill goes newest first: every PR of the last two weeks is
+// stored within 15% of the whole backfill's requests (each a round trip, so
+// its time), and the whole year still arrives, each PR once.
+func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
+	t.Setenv("EVIDENT_TEST_GH_TOKEN", "ghp_test_token_value")
+	prs, end := yearOfReviews(500)
+	conn, fake := newBackfillHarness(t, prs, end, 0)
+	r := runBackfill(t, conn, fake, prs, end)
+	if len(r.got) != len(prs) {
+		t.Errorf("%d of %d PRs arrived", len(r.got), len(prs))
+	}
+	for k, n := range r.got {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", k, n)
+		}
+	}
+	if share := float64(r.recentRequests) / float64(r.totalRequests); share > 0.15 {
+		t.Errorf("the last two weeks were in after %d of %d requests (%.0f%%), want within 15%%", r.recentRequests, r.totalRequests, 100*share)
+	}
+	t.Logf("last two weeks after %d requests, the year after %d", r.recentRequests, r.totalRequests)
+}
+
+// Activity that happens while the backfill walks back is taken by the
+// next poll, from the forward frontier.
+func TestBackfill_NewActivityDuringTheBackfillComesWithTheNextPoll(t *testing.T) {
+	prs, end := yearOfReviews(200)
+	h := newHarness(t, prs, func(c *Config) { c.Since = end.AddDate(-1, 0, 0) })
+	h.clock.Advance(end.Sub(h.clock.Now()))
+	pages := 0
+	var cur connectors.Cursor = nil
+	for {
+		page, err := h.conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, pages = page.Cursor, pages+1
+		if pages == 6 { // the backward walk is under way
+			if page.Backfill == nil || page.Backfill.To.IsZero() {
+				t.Fatalf("page 6 says the backfill is %+v", page.Backfill)
+			}
+			h.clock.Advance(time.Minute)
+			h.fake.Add(&githubtest.PR{Owner: "acme", Repo: "svc-new", Number: 1, Title: "Fresh", Author: "carol",
+				CreatedAt: h.clock.Now(), UpdatedAt: h.clock.Now(), Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: h.clock.Now()}}})
+		}
+		if !page.More {
+			if page.Backfill == nil || !page.Backfill.To.IsZero() || page.Backfill.Progress != 1 {
+				t.Errorf("the pass ended with the backfill at %+v", page.Backfill)
+			}
+			break
+		}
+	}
+	h.Sink.Cursor = cur
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.Got["github:acme/svc-new#1"]; !ok {
+		t.Error("the PR reviewed during the backfill was not taken by the next poll")
+	}
+}
+
+// TestBackfill_Figures times a heavy reviewer's year against a fake with
+// a 30 ms round trip; it only reports (set EVIDENT_BACKFILL_FIGURES=1).
+func TestBackfill_Figures(t *testing.T) {
+	if os.Getenv("EVIDENT_BACKFILL_FIGURES") == "" {
+		t.Skip("set EVIDENT_BACKFILL_FIGURES=1 to time the backfill")
+	}
+	prs, end := yearOfReviews(500)
+	conn, fake := newBackfillHarness(t, prs, end, 30*time.Millisecond)
+	r := runBackfill(t, conn, fake, prs, end)
+	t.Logf("500 PRs, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
+		r.recentTime.Round(100*time.Millisecond), r.recentRequests, r.totalTime.Round(100*time.Millisecond), r.totalRequests)
+}
+
+// fetchN reads n pages from cur with conn and returns the cursor after
+// them, counting what arrived in got.
+func fetchN(t *testing.T, conn *Connector, cur connectors.Cursor, n int, got map[string]int) (connectors.Cursor, connectors.Page) {
+	t.Helper()
+	var page connectors.Page
+	for range n {
+		var err error
+		if page, err = conn.Fetch(context.Background(), cur); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			got[a.Key]++
+		}
+		cur = page.Cursor
+		if !page.More {
+			break
+		}
+	}
+	return cur, page
+}
+
+// A process killed in the backward walk, and one killed in a forward
+// poll, resume from the committed cursor with a new connector: both
+// frontiers where they were, nothing committed read again, nothing lost.
+func TestBackfill_BothFrontiersResumeAfterACrash(t *testing.T) {
+	prs, end := yearOfReviews(600)
+	h := newHarness(t, prs, func(c *Config) { c.Since = end.AddDate(-1, 0, 0) })
+	h.clock.Advance(end.Sub(h.clock.Now()))
+	restart := func() *Connector {
+		c, err := New(h.conn.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	got := map[string]int{}
+	cur, page := fetchN(t, h.conn, nil, 5, got)
+	var mid cursor
+	json.Unmarshal(cur, &mid)
+	if !mid.Back || !page.More {
+		t.Fatalf("after 5 pages the backward walk should be under way: %s", cur)
+	}
+	// Killed here: a new process resumes from the committed cursor.
+	before := len(got)
+	h.fake.ResetHits()
+	cur, page = fetchN(t, restart(), cur, 1000, got)
+	if page.More || len(got) != len(prs) {
+		t.Fatalf("after resuming the backward walk: %d of %d PRs", len(got), len(prs))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", k, n)
+		}
+	}
+	if pulls := h.fake.Hits()["pull"]; pulls != len(prs)-before {
+		t.Errorf("the resumed backward walk read %d PRs, want the %d not committed", pulls, len(prs)-before)
+	}
+	var done cursor
+	json.Unmarshal(cur, &done)
+	if !done.Low.Equal(h.conn.cfg.Since) {
+		t.Errorf("backward frontier after the backfill %v, want since %v", done.Low, h.conn.cfg.Since)
+	}
+
+	// A forward poll over 250 new reviews (three search pages), killed
+	// after its first page.
+	h.clock.Advance(time.Hour)
+	fresh := map[string]int{}
+	for i := range 250 {
+		at := h.clock.Now().Add(-time.Duration(250-i) * time.Second)
+		h.fake.Add(&githubtest.PR{Owner: "acme", Repo: "svc-new", Number: i + 1, Title: "New", Author: "carol", CreatedAt: at, UpdatedAt: at,
+			Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	}
+	cur, page = fetchN(t, restart(), cur, 1, fresh)
+	if !page.More || len(fresh) == 0 {
+		t.Fatalf("the forward poll's first page: %d PRs, more %v", len(fresh), page.More)
+	}
+	first := len(fresh)
+	h.fake.ResetHits()
+	cur, _ = fetchN(t, restart(), cur, 1000, fresh)
+	if len(fresh) != 250 {
+		t.Errorf("after resuming the forward poll: %d of 250 new PRs", len(fresh))
+	}
+	for k, n := range fresh {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", k, n)
+		}
+	}
+	if pulls := h.fake.Hits()["pull"]; pulls != 250-first {
+		t.Errorf("the resumed forward poll read %d PRs, want the %d not committed", pulls, 250-first)
+	}
+	var after cursor
+	json.Unmarshal(cur, &after)
+	if !after.Low.Equal(done.Low) || after.InPass {
+		t.Errorf("the forward poll moved the backward frontier: %v -> %v", done.Low, after.Low)
+	}
+}

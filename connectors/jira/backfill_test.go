@@ -1,0 +1,123 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/jira/jiratest"
+)
+
+// The first backfill goes newest first on Jira too: every issue of the
+// last two weeks is in within 15% of the backfill's requests (each a round
+// trip, so its time), and the whole year still arrives, each issue once.
+func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
+	me, n := "alice", 400
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // the harness's clock
+	start := end.AddDate(-1, 0, 0)
+	issues, recent := yearOfIssues(me, n, start, end)
+	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
+	got, recentAt, total, _, _ := runBackfill(t, h.conn, h.fake, recent)
+	if len(got) != n {
+		var missing []string
+		for _, is := range issues {
+			if got["jira:"+is.Key] == 0 {
+				missing = append(missing, is.Key+"@"+is.Updated.Format(time.RFC3339))
+			}
+		}
+		t.Errorf("%d of %d issues arrived; missing %v", len(got), n, missing[:min(len(missing), 8)])
+	}
+	for k, c := range got {
+		if c != 1 {
+			t.Errorf("%s arrived %d times", k, c)
+		}
+	}
+	if total == 0 || float64(recentAt) > 0.15*float64(total) {
+		t.Errorf("the last two weeks were in after %d of %d requests, want within 15%%", recentAt, total)
+	}
+	t.Logf("last two weeks after %d requests, the year after %d", recentAt, total)
+}
+
+// TestBackfill_Figures times a year of 400 issues against a fake Jira
+// with a 30 ms round trip; it only reports (set EVIDENT_BACKFILL_FIGURES=1).
+func TestBackfill_Figures(t *testing.T) {
+	if os.Getenv("EVIDENT_BACKFILL_FIGURES") == "" {
+		t.Skip("set EVIDENT_BACKFILL_FIGURES=1 to time the backfill")
+	}
+	me := "alice"
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	start := end.AddDate(-1, 0, 0)
+	issues, recent := yearOfIssues(me, 400, start, end)
+	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(30 * time.Millisecond)
+		h.fake.Handler().ServeHTTP(w, r)
+	}))
+	defer slow.Close()
+	cfg := h.conn.cfg
+	cfg.BaseURL = slow.URL
+	conn, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recentAt, total, recentTime, totalTime := runBackfill(t, conn, h.fake, recent)
+	t.Logf("400 issues, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
+		recentTime.Round(100*time.Millisecond), recentAt, totalTime.Round(100*time.Millisecond), total)
+}
+
+// yearOfIssues is n issues assigned to me, updated evenly over [start,
+// end), and the keys of those of the last two weeks.
+func yearOfIssues(me string, n int, start, end time.Time) ([]*jiratest.Issue, map[string]bool) {
+	var issues []*jiratest.Issue
+	recent := map[string]bool{}
+	for i := range n {
+		at := start.Add(end.Sub(start)/time.Duration(n)*time.Duration(i) + 7*time.Minute)
+		key := fmt.Sprintf("PAY-%d", i+1)
+		issues = append(issues, &jiratest.Issue{Key: key, Project: "PAY", Type: "Task", Summary: "work " + key, Status: "Open",
+			Reporter: "carol", Assignee: me, Created: at.Add(-time.Hour), Updated: at})
+		if at.After(end.Add(-14 * 24 * time.Hour)) {
+			recent["jira:"+key] = true
+		}
+	}
+	return issues, recent
+}
+
+// runBackfill reads the first backfill page by page with Fetch alone and
+// says after how many requests (and how long) every recent issue was in,
+// and the whole year.
+func runBackfill(t *testing.T, conn *Connector, fake *jiratest.Server, recent map[string]bool) (got map[string]int, recentAt, total int, recentTime, totalTime time.Duration) {
+	got = map[string]int{}
+	var cur connectors.Cursor
+	began := time.Now()
+	for range 1000 {
+		page, err := conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			got[a.Key]++
+		}
+		cur = page.Cursor
+		if recentAt == 0 {
+			in := 0
+			for k := range recent {
+				if got[k] > 0 {
+					in++
+				}
+			}
+			if in == len(recent) {
+				recentAt, recentTime = fake.Hits()["total"], time.Since(began)
+			}
+		}
+		if !page.More {
+			return got, recentAt, fake.Hits()["total"], recentTime, time.Since(began)
+		}
+	}
+	t.Fatal("the backfill did not end")
+	return
+}
