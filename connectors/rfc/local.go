@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
@@ -72,7 +73,9 @@ func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, mar
 		if err != nil {
 			return page, fmt.Errorf("read RFC folder %s: %w", c.cfg.Dir, err)
 		}
-		sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+		// Newest first (by file time), so a first sync shows this week's
+		// documents first; the path breaks ties.
+		sort.Slice(files, func(i, j int) bool { return files[i].order() < files[j].order() })
 		m, err := loadMarks(ctx, marks, cur, &page)
 		if err != nil {
 			return page, err
@@ -81,7 +84,7 @@ func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, mar
 		if cur.Pass == 0 {
 			cur.Pass, cur.After = c.cfg.Clock.Now().UnixNano(), ""
 		}
-		p.i = after(len(files), func(i int) string { return files[i].rel }, cur.After)
+		p.i = after(len(files), func(i int) string { return files[i].order() }, cur.After)
 		c.pass = p
 	}
 	read := 0
@@ -110,9 +113,12 @@ func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, mar
 			}
 		}
 		cur.Pass, cur.After = 0, ""
+		page.Backfill = &connectors.Backfill{Progress: 1}
 	} else {
-		cur.After = p.files[p.i-1].rel
+		last := p.files[p.i-1]
+		cur.After = last.order()
 		page.More = true
+		page.Backfill = &connectors.Backfill{To: time.Unix(0, last.mod).UTC(), Progress: float64(p.i) / float64(len(p.files))}
 	}
 	page.Cursor = encode(cur)
 	p.next = page.Cursor
@@ -124,6 +130,12 @@ func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, mar
 		page.Progress = float64(p.i) / float64(len(p.files))
 	}
 	return page, nil
+}
+
+// order is the document's place in a pass: newest file time first, then
+// by path (a fixed-width hex of the inverted time, so strings sort as times).
+func (f docFile) order() string {
+	return fmt.Sprintf("%016x/%s", uint64(math.MaxInt64-f.mod), f.rel)
 }
 
 // readLocal reads one document whose fingerprint changed: a new mark, and

@@ -144,3 +144,44 @@ func TestGitHub_QuietPollIsOneRequestAndAnEditReadsOneDocument(t *testing.T) {
 		t.Errorf("after one edit %d contents requests, want 6", h)
 	}
 }
+
+// A folder's first sync reads the newest documents (by file time) first,
+// and says how far back it has reached.
+func TestLocal_NewestDocumentsFirst(t *testing.T) {
+	dir := t.TempDir()
+	writeDocs(t, dir, 3)
+	base := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i, name := range []string{"team00/00000-design.md", "team01/00001-design.md", "team02/00002-design.md"} {
+		at := base.AddDate(0, i, 0) // 00002 is the newest
+		os.Chtimes(filepath.Join(dir, name), at, at)
+	}
+	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}, PageSize: 1})
+	s := connectorstest.NewSink(nil)
+	var order []string
+	for {
+		page, err := c.FetchMarked(context.Background(), s.Cursor, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			order = append(order, a.Key)
+		}
+		s.Cursor = page.Cursor
+		for k, v := range page.Marks {
+			if s.Marks == nil {
+				s.Marks = map[string][]byte{}
+			}
+			s.Marks[k] = v
+		}
+		if len(order) == 1 && (page.Backfill == nil || !page.Backfill.To.Equal(base.AddDate(0, 2, 0))) {
+			t.Errorf("after the newest document the backfill is %+v", page.Backfill)
+		}
+		if !page.More {
+			break
+		}
+	}
+	want := []string{"rfc:docs:team02/00002-design.md", "rfc:docs:team01/00001-design.md", "rfc:docs:team00/00000-design.md"}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Errorf("order %v, want newest first %v", order, want)
+	}
+}
