@@ -205,7 +205,12 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		cur.InPass, cur.Back = true, false
 		c.startQuery(cur, 0)
 	}
-	defer func() { page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.clock.Now()) }()
+	defer func() {
+		page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.clock.Now())
+		if !page.Backfill.To.IsZero() {
+			page.Progress = page.Backfill.Progress // a backfill's progress is how far back it has reached
+		}
+	}()
 	q := cur.Query
 	if slices.Contains(cur.Refused, q) {
 		c.finishQuery(cur, q, cur.From)
