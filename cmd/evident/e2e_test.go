@@ -99,6 +99,23 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errs)
 	}
+	// The backfill is complete for every source: status says so.
+	sout, _, _ := c.run("--config", cfg, "status", "--json")
+	var status struct {
+		Sources []struct {
+			Name             string   `json:"name"`
+			BackfilledTo     *string  `json:"backfilled_to"`
+			BackfillProgress *float64 `json:"backfill_progress"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(sout), &status); err != nil || len(status.Sources) == 0 {
+		t.Fatalf("status --json: %v\n%s", err, sout)
+	}
+	for _, s := range status.Sources {
+		if s.BackfilledTo != nil || s.BackfillProgress == nil || *s.BackfillProgress != 1 {
+			t.Errorf("%s after a complete sync: backfilled_to %v, backfill_progress %v", s.Name, s.BackfilledTo, s.BackfillProgress)
+		}
+	}
 	items := c.list("--config", cfg)
 	by := map[string]int{}
 	keys := map[string]store.View{}
