@@ -1,0 +1,626 @@
+// Package confluence finds the user's design work in Confluence Cloud or
+// Data Center: the pages (RFCs, design docs, decision records) in the
+// configured spaces, with one of the configured labels, that the user
+// created, edited or commented on, as artifacts of kind rfc.
+//
+// Candidates come from two CQL searches per window, both through
+// /rest/api/content/search: the pages the user created, edited or is named
+// in (creator, contributor, mention: a DACI table's user links) and the comments the user wrote (type = comment,
+// footer or inline), whose container is the page. Cloud pages by the
+// _links.next cursor, Data Center by start; both cap a page of results, so
+// a full page narrows the window to the newest modification time on it,
+// as every "changed since" source does (see connectors/window), with a
+// seen-set of the pages read. Each candidate page is then read with the
+// expansions the connector uses (history, version, space, labels, storage
+// body) — Confluence sends only what expand asks for — with its versions
+// and its comments, which date the user's own activity: an item's
+// occurred_at is the user's own last version or comment, never someone
+// else's edit, and a page whose user activity all predates since does not
+// count.
+//
+// Roles: created or edited → author; commented only → reviewer; named
+// Approver in a DACI table (the page-properties "details" macro, users as
+// ri:user links with ri:account-id on Cloud, ri:userkey on Data Center) →
+// approver; Driver → author. The backfill is newest first, like Jira's.
+//
+// Requests go through the shared transport (429 with Retry-After, 5xx
+// retried, requests counted) with small typed structs: the four resources
+// read here did not justify a client library, and the well-kept one
+// (go-atlassian) covers Cloud only.
+package confluence
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
+	"github.com/evident-sync/evident/connectors/window"
+)
+
+// Deployments.
+const (
+	Cloud  = "cloud"
+	Server = "server" // Server and Data Center
+)
+
+// Config configures a Confluence source.
+type Config struct {
+	Name       string
+	BaseURL    string // https://acme.atlassian.net/wiki/ or https://confluence.acme.com/
+	Deployment string // cloud or server
+	Email      string // Cloud: the account email used with the API token
+	Token      credentials.TokenSource
+	// User is the user's Atlassian identity: a Cloud account ID, a Data
+	// Center username or user key; "" asks /rest/api/user/current.
+	User     string
+	Spaces   []string // only these spaces, when set
+	Labels   []string // only pages with one of these labels, when set
+	Since    time.Time
+	Overlap  time.Duration // default 10m
+	PageSize int           // search results per request (default 25, Confluence's cap with expansions)
+	Clock    connectors.Clock
+	Base     http.RoundTripper
+}
+
+// Connector reads one Confluence source. It is safe for one Fetch at a time.
+type Connector struct {
+	cfg  Config
+	tr   *transport.Transport
+	auth *transport.AuthTransport
+	http *http.Client
+	base *url.URL
+}
+
+// New returns a connector for cfg. It makes no request.
+func New(cfg Config) (*Connector, error) {
+	if cfg.Deployment != Cloud && cfg.Deployment != Server {
+		return nil, fmt.Errorf("confluence: deployment %q is not cloud or server", cfg.Deployment)
+	}
+	u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/") + "/")
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("confluence: base URL %q is not an http(s) URL", cfg.BaseURL)
+	}
+	if cfg.Overlap == 0 {
+		cfg.Overlap = 10 * time.Minute
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 25
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = connectors.RealClock
+	}
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
+	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
+	if cfg.Deployment == Cloud {
+		auth.Basic = cfg.Email
+	}
+	// Timeouts live in the transport (response headers), not the client.
+	return &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth}, base: u}, nil
+}
+
+// The two searches of a window, in order.
+const (
+	searchPages    = 0 // pages the user created or edited
+	searchComments = 1 // comments the user wrote
+	nSearches      = 2
+)
+
+type cursor struct {
+	V      int         `json:"v"`
+	InPass bool        `json:"in_pass"`
+	Search int         `json:"search"`
+	From   time.Time   `json:"from"`
+	Next   string      `json:"next,omitempty"`  // Cloud: the _links.next of the page under way
+	Start  int         `json:"start,omitempty"` // Data Center: paging inside one minute
+	HW     []time.Time `json:"hw"`
+	Recent window.Seen `json:"recent,omitempty"`
+	// User is the user's identity as this Confluence names it, learnt once.
+	User    string `json:"user,omitempty"`
+	UserKey string `json:"user_key,omitempty"` // Data Center: the user key beside the username
+	// Low, Back, BackFrom, Forward: the newest-first backfill (see
+	// window.FirstLow).
+	Low      time.Time `json:"low,omitzero"`
+	Back     bool      `json:"back,omitempty"`
+	BackFrom time.Time `json:"back_from,omitzero"`
+	Forward  time.Time `json:"forward,omitzero"`
+}
+
+const cursorVersion = 1
+
+func decode(b connectors.Cursor) *cursor {
+	cur := &cursor{V: cursorVersion}
+	if !window.Decode(b, cursorVersion, cur) {
+		cur = &cursor{V: cursorVersion}
+	}
+	for len(cur.HW) < nSearches {
+		cur.HW = append(cur.HW, time.Time{})
+	}
+	if cur.Recent == nil {
+		cur.Recent = window.Seen{}
+	}
+	return cur
+}
+
+// Fetch reads one page of one search and the design pages on it.
+func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
+	defer c.tr.Meter(&page)()
+	cur := decode(raw)
+	defer func() {
+		page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now())
+		if !page.Backfill.To.IsZero() {
+			page.Progress = page.Backfill.Progress
+		}
+	}()
+	if cur.User == "" {
+		if err := c.learnUser(ctx, cur); err != nil {
+			return page, err
+		}
+	}
+	if !cur.InPass {
+		if cur.Low.IsZero() {
+			cur.Low = window.FirstLow(c.cfg.Since, c.cfg.Clock.Now())
+		}
+		cur.InPass, cur.Back = true, false
+		c.startSearch(cur, searchPages)
+	}
+	res, err := c.search(ctx, cur)
+	if err != nil {
+		return page, err
+	}
+	// A page read is read whole, with every comment: it is seen as of the
+	// moment it was read, so a comment of the user's found later by the
+	// comment search (or twice on one page of it) does not read it again.
+	readAt := map[string]time.Time{}
+	seenAsRead := func() {
+		for k, t := range readAt {
+			if t.After(cur.Recent[k]) {
+				cur.Recent[k] = t
+			}
+		}
+	}
+	items := make([]window.Item, 0, len(res.hits))
+	at := map[string]int{}
+	for _, h := range res.hits {
+		id, key := h.pageID, c.key(h.pageID)
+		if i, ok := at[key]; ok {
+			items[i].Updated = maxTime(items[i].Updated, h.at)
+			continue
+		}
+		at[key] = len(items)
+		items = append(items, window.Item{Key: key, Updated: h.at, Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+			now := c.tr.Now()
+			a, problem, err := c.readPage(ctx, cur, id)
+			if err == nil {
+				readAt[key] = now
+			}
+			return a, problem, err
+		}})
+	}
+	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { seenAsRead(); return window.Encode(cur) })
+	if err != nil {
+		return page, err
+	}
+	seenAsRead()
+	switch window.Next(res.more, cur.From, sc.Newest, time.Minute, time.UTC) {
+	case window.Narrow:
+		cur.From, cur.Next, cur.Start = sc.Newest, "", 0
+	case window.NextPage:
+		// A whole page inside one minute: page through it.
+		cur.Next, cur.Start = res.next, cur.Start+len(res.hits)
+	case window.Done:
+		c.finishSearch(cur, sc.Newest)
+	}
+	page.Cursor, page.More = window.Encode(cur), cur.InPass
+	page.Progress = 1
+	return page, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (c *Connector) key(pageID string) string { return "rfc:" + c.cfg.Name + ":" + pageID }
+
+// startSearch positions the cursor at the start of search s: from its
+// high-water mark on (never before the backward frontier), or over the
+// backward window.
+func (c *Connector) startSearch(cur *cursor, s int) {
+	cur.Search, cur.Next, cur.Start = s, "", 0
+	if cur.Back {
+		cur.From = cur.BackFrom
+		return
+	}
+	floor := c.cfg.Since
+	if cur.Low.After(floor) {
+		floor = cur.Low
+	}
+	cur.From = window.Start(cur.HW[s], floor, c.cfg.Overlap)
+}
+
+// finishSearch ends a search whose newest result was newest: on to the
+// next search, the next backward window (or the forward searches again
+// when due), or the end of the pass.
+func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
+	if !cur.Back && newest.After(cur.HW[cur.Search]) {
+		cur.HW[cur.Search] = newest
+	}
+	if cur.Search+1 < nSearches {
+		c.startSearch(cur, cur.Search+1)
+		return
+	}
+	now := c.cfg.Clock.Now()
+	if cur.Back {
+		cur.Low = cur.BackFrom
+	} else {
+		cur.Forward = now
+	}
+	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
+		if now.Sub(cur.Forward) >= window.ForwardEvery {
+			cur.Back = false
+		} else {
+			cur.Back, cur.BackFrom = true, from
+		}
+		c.startSearch(cur, searchPages)
+		return
+	}
+	cur.InPass, cur.Back, cur.BackFrom, cur.Next, cur.Start = false, false, time.Time{}, "", 0
+	oldest := cur.HW[0]
+	for _, hw := range cur.HW {
+		if hw.Before(oldest) {
+			oldest = hw
+		}
+	}
+	cur.Recent.Prune(oldest.Add(-c.cfg.Overlap))
+}
+
+// cql is the search under way: the user's pages or comments, modified in
+// the window (CQL dates are minutes, in the server's zone: UTC here, with
+// the overlap covering the difference).
+func (c *Connector) cql(cur *cursor) string {
+	u := strconv.Quote(cur.User)
+	field := "lastmodified"
+	var q string
+	if cur.Search == searchPages {
+		// A DACI table names its people as user links: mentions.
+		q = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s OR mention = %s)", u, u, u)
+	} else {
+		q = fmt.Sprintf("type = comment AND creator = %s", u)
+		field = "created"
+	}
+	q += fmt.Sprintf(" AND %s >= %q", field, cur.From.UTC().Truncate(time.Minute).Format("2006/01/02 15:04"))
+	if cur.Back {
+		q += fmt.Sprintf(" AND %s <= %q", field, cur.Low.UTC().Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
+	}
+	if len(c.cfg.Spaces) > 0 {
+		q += " AND space IN (" + quoted(c.cfg.Spaces) + ")"
+	}
+	if len(c.cfg.Labels) > 0 && cur.Search == searchPages {
+		q += " AND label IN (" + quoted(c.cfg.Labels) + ")"
+	}
+	return q + " ORDER BY " + field + " ASC"
+}
+
+func quoted(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// hit is one search result: the page it is about and its date.
+type hit struct {
+	pageID string
+	at     time.Time
+}
+
+type searchResult struct {
+	hits []hit
+	more bool
+	next string // Cloud: the next page's link
+}
+
+// content is the part of a Confluence content object this connector reads.
+type content struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	Title   string `json:"title"`
+	Space   *space `json:"space"`
+	History *struct {
+		CreatedBy   user      `json:"createdBy"`
+		CreatedDate time.Time `json:"createdDate"`
+		LastUpdated *struct {
+			When time.Time `json:"when"`
+			By   user      `json:"by"`
+		} `json:"lastUpdated"`
+	} `json:"history"`
+	Version *version `json:"version"`
+	// Container is a comment's page (expand=container).
+	Container *content `json:"container"`
+	Metadata  *struct {
+		Labels *struct {
+			Results []struct {
+				Name string `json:"name"`
+			} `json:"results"`
+		} `json:"labels"`
+	} `json:"metadata"`
+	Body *struct {
+		Storage *struct {
+			Value string `json:"value"`
+		} `json:"storage"`
+	} `json:"body"`
+	Extensions *struct {
+		Location string `json:"location"` // a comment: footer or inline
+	} `json:"extensions"`
+	Links      map[string]string `json:"_links"`
+	Expandable map[string]any    `json:"_expandable"`
+}
+
+type space struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+}
+
+type user struct {
+	Type        string `json:"type"`
+	AccountID   string `json:"accountId"` // Cloud
+	UserKey     string `json:"userKey"`   // Data Center
+	Username    string `json:"username"`  // Data Center
+	DisplayName string `json:"displayName"`
+	Email       string `json:"email"`
+}
+
+type version struct {
+	By     user      `json:"by"`
+	When   time.Time `json:"when"`
+	Number int       `json:"number"`
+}
+
+// results is a list page of the v1 API.
+type results[T any] struct {
+	Results []T               `json:"results"`
+	Start   int               `json:"start"`
+	Limit   int               `json:"limit"`
+	Size    int               `json:"size"`
+	Links   map[string]string `json:"_links"`
+}
+
+func (c *Connector) search(ctx context.Context, cur *cursor) (*searchResult, error) {
+	var target string
+	if cur.Next != "" && c.cfg.Deployment == Cloud {
+		target = cur.Next
+	} else {
+		v := url.Values{}
+		v.Set("cql", c.cql(cur))
+		v.Set("limit", strconv.Itoa(c.cfg.PageSize))
+		expand := "history.lastUpdated,version"
+		if cur.Search == searchComments {
+			expand = "version,container"
+		}
+		v.Set("expand", expand)
+		if c.cfg.Deployment == Server && cur.Start > 0 {
+			v.Set("start", strconv.Itoa(cur.Start))
+		}
+		target = "rest/api/content/search?" + v.Encode()
+	}
+	var body results[content]
+	if _, err := c.get(ctx, target, &body, "search Confluence"); err != nil {
+		return nil, err
+	}
+	res := &searchResult{}
+	for _, r := range body.Results {
+		switch {
+		case cur.Search == searchPages:
+			if r.ID == "" {
+				return nil, errors.New("search Confluence: Confluence returned a page without an id")
+			}
+			at := r.modified()
+			res.hits = append(res.hits, hit{r.ID, at})
+		default:
+			if r.Container == nil || r.Container.ID == "" {
+				continue // a comment on something other than a page
+			}
+			if r.Container.Type != "" && r.Container.Type != "page" {
+				continue
+			}
+			at := time.Time{}
+			if r.Version != nil {
+				at = r.Version.When
+			}
+			res.hits = append(res.hits, hit{r.Container.ID, at})
+		}
+	}
+	next := body.Links["next"]
+	res.more = next != "" && len(body.Results) > 0
+	if res.more && c.cfg.Deployment == Cloud {
+		res.next = strings.TrimPrefix(next, "/")
+		// The link is relative to the site (/wiki/rest/...); keep it
+		// relative to the base.
+		if p := strings.TrimPrefix(c.base.Path, "/"); p != "" {
+			res.next = strings.TrimPrefix(res.next, p)
+		}
+	}
+	return res, nil
+}
+
+// modified is when the content was last modified (its version's date).
+func (r *content) modified() time.Time {
+	switch {
+	case r.Version != nil && !r.Version.When.IsZero():
+		return r.Version.When
+	case r.History != nil && r.History.LastUpdated != nil:
+		return r.History.LastUpdated.When
+	case r.History != nil:
+		return r.History.CreatedDate
+	}
+	return time.Time{}
+}
+
+// learnUser asks Confluence who the token belongs to, unless the config
+// says.
+func (c *Connector) learnUser(ctx context.Context, cur *cursor) error {
+	if c.cfg.User != "" && c.cfg.Deployment == Cloud {
+		cur.User = c.cfg.User // Cloud names everyone by account ID
+		return nil
+	}
+	var u user
+	if _, err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
+		return err
+	}
+	switch {
+	case c.cfg.User != "":
+		// Data Center: the configured username, and the key its DACI
+		// tables name it by.
+		cur.User, cur.UserKey = c.cfg.User, u.UserKey
+	case u.AccountID != "":
+		cur.User = u.AccountID
+	case u.Username != "":
+		cur.User, cur.UserKey = u.Username, u.UserKey
+	case u.UserKey != "":
+		cur.User = u.UserKey
+	default:
+		return errors.New("read your Confluence profile: Confluence did not say who you are; set me.confluence")
+	}
+	return nil
+}
+
+// isMe reports whether u is the user.
+func (c *Connector) isMe(cur *cursor, u user) bool {
+	for _, id := range []string{u.AccountID, u.UserKey, u.Username} {
+		if id != "" && (strings.EqualFold(id, cur.User) || (cur.UserKey != "" && strings.EqualFold(id, cur.UserKey))) {
+			return true
+		}
+	}
+	return false
+}
+
+// idOf is the identity a user is known by here, for classification.
+func (c *Connector) idOf(u user) string {
+	for _, id := range []string{u.AccountID, u.Username, u.UserKey} {
+		if id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// get reads one resource (a path under the base, with its query) into v.
+func (c *Connector) get(ctx context.Context, target string, v any, doing string) (*http.Response, error) {
+	u, err := c.base.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad URL %q: %w", doing, target, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ae *connectors.AuthError
+		switch {
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			return nil, err
+		case errors.As(err, &ae):
+			return nil, ae
+		}
+		var rle *transport.RateLimitError
+		if errors.As(err, &rle) {
+			return nil, fmt.Errorf("%s: Confluence %w", doing, err)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, fmt.Errorf("%s: cannot reach Confluence at %s: %v", doing, c.cfg.BaseURL, ue.Err)
+		}
+		return nil, fmt.Errorf("%s: %w", doing, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return resp, fmt.Errorf("%s: reading Confluence's answer: %w", doing, err)
+	}
+	if resp.StatusCode >= 300 {
+		return resp, c.failure(resp, b, doing)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return resp, fmt.Errorf("%s: Confluence sent a malformed response (%v)", doing, err)
+	}
+	return resp, nil
+}
+
+// failure says what an error status means, in one sentence naming the
+// deployment and the kind of credential, never the secret.
+func (c *Connector) failure(resp *http.Response, body []byte, doing string) error {
+	var e struct {
+		Message string `json:"message"`
+		Reason  string `json:"reason"`
+	}
+	json.Unmarshal(body, &e)
+	msg := e.Message
+	if msg == "" {
+		msg = e.Reason
+	}
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	service, credential := "Confluence Cloud", "the email and API token (basic auth) from "+c.cfg.Token.Describe()
+	if c.cfg.Deployment == Server {
+		service, credential = "Confluence Data Center", "the personal access token (bearer) from "+c.cfg.Token.Describe()
+	}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		c.auth.Forget()
+		return connectors.Refused(service, credential, resp.StatusCode, msg)
+	case http.StatusForbidden:
+		return connectors.Refused(service, credential, resp.StatusCode, msg)
+	case http.StatusBadRequest:
+		return fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)
+	case http.StatusNotFound:
+		return &notFoundError{fmt.Errorf("%s: %s has no such resource (404); check the url (Cloud: https://SITE.atlassian.net/wiki/)", doing, service)}
+	}
+	return fmt.Errorf("%s: %s answered %d %s", doing, service, resp.StatusCode, strings.TrimSpace(msg))
+}
+
+type notFoundError struct{ err error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+func (e *notFoundError) Unwrap() error { return e.err }
+
+// labelled reports whether a page carries one of the configured labels.
+func (c *Connector) labelled(p *content) bool {
+	if len(c.cfg.Labels) == 0 {
+		return true
+	}
+	if p.Metadata == nil || p.Metadata.Labels == nil {
+		return false
+	}
+	for _, l := range p.Metadata.Labels.Results {
+		if slices.ContainsFunc(c.cfg.Labels, func(w string) bool { return strings.EqualFold(w, l.Name) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// inSpaces reports whether a page is in one of the configured spaces.
+func (c *Connector) inSpaces(p *content) bool {
+	if len(c.cfg.Spaces) == 0 {
+		return true
+	}
+	return p.Space != nil && slices.ContainsFunc(c.cfg.Spaces, func(s string) bool { return strings.EqualFold(s, p.Space.Key) })
+}
