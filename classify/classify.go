@@ -53,6 +53,14 @@ func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 				f.missing = append(f.missing, fmt.Sprintf("no team owns %s (add it to a team's repos)", a.Container))
 			}
 		}
+	case "confluence":
+		sp := strings.ToUpper(a.Container)
+		f.wide = o.wideSpace[sp]
+		if ids := o.spaces[sp]; len(ids) > 0 {
+			f.touches = append(f.touches, touch{ids, fmt.Sprintf("Confluence space %s belongs to %s", a.Container, o.names(ids))})
+		} else if !f.wide {
+			f.missing = append(f.missing, fmt.Sprintf("no team owns Confluence space %s (add it to a team's confluence_spaces)", a.Container))
+		}
 	case "jira":
 		f.wide = o.wideProjs[a.Container]
 		if ids := o.projects[a.Container]; len(ids) > 0 {

@@ -30,6 +30,7 @@
 package classify
 
 import (
+	"cmp"
 	"path"
 	"slices"
 	"strings"
@@ -46,8 +47,10 @@ type Org struct {
 	byName    map[string]string              // lower-case id, name or alias -> team id
 	repoGlobs []ownerGlob
 	projects  map[string][]string // Jira project key -> team ids
+	spaces    map[string][]string // Confluence space key -> team ids
 	wideRepos []string
 	wideProjs map[string]bool
+	wideSpace map[string]bool
 	threshold int
 
 	// Optional enrichments, filled by the pipeline when configured.
@@ -65,24 +68,27 @@ type ownerGlob struct {
 }
 
 type identity struct {
-	github, jira, name string
-	emails             []string
+	github, jira, confluence, name string
+	emails                         []string
 }
 
 // NewOrg builds the org model from the config.
 func NewOrg(c *config.Config) *Org {
 	o := &Org{
 		me: identity{
-			github: strings.ToLower(strings.TrimPrefix(c.Me.GitHub, "@")),
-			jira:   strings.ToLower(c.Me.Jira),
-			name:   strings.ToLower(c.Me.Name),
+			github:     strings.ToLower(strings.TrimPrefix(c.Me.GitHub, "@")),
+			jira:       strings.ToLower(c.Me.Jira),
+			confluence: strings.ToLower(cmp.Or(c.Me.Confluence, c.Me.Jira)),
+			name:       strings.ToLower(c.Me.Name),
 		},
 		home:      slices.Clone(c.Me.Teams),
 		teams:     map[string]*team{},
 		byMember:  map[string]map[string][]string{},
 		byName:    map[string]string{},
 		projects:  map[string][]string{},
+		spaces:    map[string][]string{},
 		wideProjs: map[string]bool{},
+		wideSpace: map[string]bool{},
 		threshold: c.Org.OrgThreshold,
 	}
 	if o.threshold < 2 {
@@ -115,6 +121,13 @@ func NewOrg(c *config.Config) *Org {
 		}
 		add("github", t.Members.GitHub)
 		add("jira", t.Members.Jira)
+		// Confluence accounts are Jira's (Cloud account IDs are shared),
+		// unless the team lists them apart.
+		if len(t.Members.Confluence) > 0 {
+			add("confluence", t.Members.Confluence)
+		} else {
+			add("confluence", t.Members.Jira)
+		}
 		add("email", t.Members.Emails)
 		add("name", t.Members.Names)
 		for _, g := range t.Repos {
@@ -123,12 +136,18 @@ func NewOrg(c *config.Config) *Org {
 		for _, p := range t.JiraProjects {
 			o.projects[p] = append(o.projects[p], t.ID)
 		}
+		for _, sp := range t.ConfluenceSpaces {
+			o.spaces[strings.ToUpper(sp)] = append(o.spaces[strings.ToUpper(sp)], t.ID)
+		}
 	}
 	for _, g := range c.Org.OrgWide.Repos {
 		o.wideRepos = append(o.wideRepos, strings.ToLower(g))
 	}
 	for _, p := range c.Org.OrgWide.JiraProjects {
 		o.wideProjs[p] = true
+	}
+	for _, sp := range c.Org.OrgWide.ConfluenceSpaces {
+		o.wideSpace[strings.ToUpper(sp)] = true
 	}
 	return o
 }
@@ -214,6 +233,8 @@ func (o *Org) IsMe(system, id string) bool {
 		return id != "" && id == o.me.github
 	case "jira":
 		return id != "" && id == o.me.jira
+	case "confluence":
+		return id != "" && id == o.me.confluence
 	case "email":
 		return slices.Contains(o.me.emails, id)
 	case "name":

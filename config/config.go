@@ -63,11 +63,14 @@ func (e Encryption) Enabled() bool { return e.KeyEnv != "" || e.Key != "" }
 
 // Me is the user whose work evident collects.
 type Me struct {
-	Name   string   `yaml:"name"`
-	GitHub string   `yaml:"github"`
-	Jira   string   `yaml:"jira"`
-	Emails []string `yaml:"emails"`
-	Teams  []string `yaml:"teams"`
+	Name   string `yaml:"name"`
+	GitHub string `yaml:"github"`
+	Jira   string `yaml:"jira"`
+	// Confluence is the user's Confluence identity where it differs from
+	// Jira's (Cloud account IDs are the same; Data Center usernames may not be).
+	Confluence string   `yaml:"confluence"`
+	Emails     []string `yaml:"emails"`
+	Teams      []string `yaml:"teams"`
 }
 
 // Org is the organisation model classification uses.
@@ -87,33 +90,52 @@ type Org struct {
 
 // OrgWide names containers whose work is org-scoped by nature.
 type OrgWide struct {
-	Repos        []string `yaml:"repos"`
-	JiraProjects []string `yaml:"jira_projects"`
+	Repos            []string `yaml:"repos"`
+	JiraProjects     []string `yaml:"jira_projects"`
+	ConfluenceSpaces []string `yaml:"confluence_spaces"`
 }
 
 // Team is one team of the organisation.
 type Team struct {
-	ID           string   `yaml:"id"`
-	Name         string   `yaml:"name"`
-	Aliases      []string `yaml:"aliases"`
-	Members      Members  `yaml:"members"`
-	Repos        []string `yaml:"repos"` // globs over owner/name
-	JiraProjects []string `yaml:"jira_projects"`
+	ID               string   `yaml:"id"`
+	Name             string   `yaml:"name"`
+	Aliases          []string `yaml:"aliases"`
+	Members          Members  `yaml:"members"`
+	Repos            []string `yaml:"repos"` // globs over owner/name
+	JiraProjects     []string `yaml:"jira_projects"`
+	ConfluenceSpaces []string `yaml:"confluence_spaces"`
 }
 
 // Members lists a team's people by source identity.
 type Members struct {
 	GitHub []string `yaml:"github"`
 	Jira   []string `yaml:"jira"`
-	Emails []string `yaml:"emails"`
-	Names  []string `yaml:"names"`
+	// Confluence: only where it differs from Jira.
+	Confluence []string `yaml:"confluence"`
+	Emails     []string `yaml:"emails"`
+	Names      []string `yaml:"names"`
 }
 
 // Sources lists the configured sources by type.
 type Sources struct {
-	GitHub []GitHubSource `yaml:"github"`
-	Jira   []JiraSource   `yaml:"jira"`
-	RFC    []RFCSource    `yaml:"rfc"`
+	GitHub     []GitHubSource     `yaml:"github"`
+	Jira       []JiraSource       `yaml:"jira"`
+	RFC        []RFCSource        `yaml:"rfc"`
+	Confluence []ConfluenceSource `yaml:"confluence"`
+}
+
+// ConfluenceSource is a Confluence Cloud site or Data Center instance whose
+// pages are design documents.
+type ConfluenceSource struct {
+	Name       string `yaml:"name"`
+	URL        string `yaml:"url"`        // Cloud: https://acme.atlassian.net/wiki/
+	Deployment string `yaml:"deployment"` // cloud | server (Server and Data Center)
+	Email      string `yaml:"email"`
+	Token      `yaml:",inline"`
+	Spaces     []string `yaml:"spaces"`
+	Labels     []string `yaml:"labels"`
+	Since      Date     `yaml:"since"`
+	Poll       Duration `yaml:"poll"`
 }
 
 // Token says where a source's secret comes from. Exactly one of the ways
@@ -175,11 +197,12 @@ const (
 
 // Defaults.
 const (
-	DefaultOrgThreshold = 3
-	DefaultGitHubURL    = "https://api.github.com/"
-	DefaultGitHubPoll   = 15 * time.Minute
-	DefaultJiraPoll     = 30 * time.Minute
-	DefaultRFCPoll      = time.Hour
+	DefaultOrgThreshold   = 3
+	DefaultGitHubURL      = "https://api.github.com/"
+	DefaultGitHubPoll     = 15 * time.Minute
+	DefaultJiraPoll       = 30 * time.Minute
+	DefaultRFCPoll        = time.Hour
+	DefaultConfluencePoll = time.Hour
 	// DefaultHistory is how far back a source with no since date backfills.
 	DefaultHistory = 365 * 24 * time.Hour
 )
@@ -187,7 +210,7 @@ const (
 // SourceRef is a source of any type, as the pipeline sees the list.
 type SourceRef struct {
 	Name string
-	Type string // github, jira, rfc
+	Type string // github, jira, rfc, confluence
 	Poll time.Duration
 }
 
@@ -202,6 +225,9 @@ func (c *Config) AllSources() []SourceRef {
 	}
 	for _, s := range c.Sources.RFC {
 		out = append(out, SourceRef{s.Name, "rfc", s.Poll.D})
+	}
+	for _, s := range c.Sources.Confluence {
+		out = append(out, SourceRef{s.Name, "confluence", s.Poll.D})
 	}
 	return out
 }
@@ -262,6 +288,15 @@ func (c *Config) applyDefaults(now time.Time) {
 		s := &c.Sources.Jira[i]
 		if s.Poll.D == 0 {
 			s.Poll.D = DefaultJiraPoll
+		}
+		if s.Since.IsZero() {
+			s.Since = since
+		}
+	}
+	for i := range c.Sources.Confluence {
+		s := &c.Sources.Confluence[i]
+		if s.Poll.D == 0 {
+			s.Poll.D = DefaultConfluencePoll
 		}
 		if s.Since.IsZero() {
 			s.Since = since

@@ -57,7 +57,7 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 		want       []string // "LINE: message fragment"
 	}{
 		{"unknown top-level key", head + "colour: blue\n", []string{`7: unknown key "colour"`}},
-		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects)`}},
+		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, confluence_spaces)`}},
 		{"wrong type", head + "  org_threshold: many\n", []string{`7: expected a whole number, got "many"`}},
 		{"list expected", head + "      aliases: sig-platform\n", []string{`7: expected a list, got "sig-pla`}},
 		{"bad duration", head + "sources:\n  rfc:\n    - name: r\n      repo: a/b\n      poll: 15 minutes\n", []string{`11: "15 minutes" is not a duration`}},

@@ -59,6 +59,47 @@ func (v *validator) check() {
 	for i := range c.Sources.RFC {
 		v.checkRFC(fmt.Sprintf("sources.rfc[%d]", i), &c.Sources.RFC[i])
 	}
+	for i := range c.Sources.Confluence {
+		v.checkConfluence(fmt.Sprintf("sources.confluence[%d]", i), &c.Sources.Confluence[i])
+	}
+}
+
+var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+func (v *validator) checkConfluence(p string, s *ConfluenceSource) {
+	v.sourceName(p, s.Name)
+	if s.URL == "" {
+		v.add(p, "a Confluence source needs url (https://acme.atlassian.net/wiki/, or your Data Center's base URL)")
+	} else {
+		v.checkURL(p+".url", s.URL)
+	}
+	switch s.Deployment {
+	case JiraCloud:
+		if s.Email == "" {
+			v.add(p, "a Confluence Cloud source needs email: the API token is used with your Atlassian account email")
+		} else if _, err := mail.ParseAddress(s.Email); err != nil {
+			v.add(p+".email", "%q is not an email address", s.Email)
+		}
+		if u, err := url.Parse(s.URL); err == nil && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
+			v.add(p+".url", "Confluence Cloud lives under /wiki: write %s/wiki/", strings.TrimSuffix(s.URL, "/"))
+		}
+	case JiraServer:
+	case "":
+		v.add(p, "a Confluence source needs deployment: cloud or server (Server and Data Center)")
+	default:
+		v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
+	}
+	v.checkToken(p, s.Token, "a Confluence source")
+	for j, k := range s.Spaces {
+		if !spaceRE.MatchString(k) {
+			v.add(fmt.Sprintf("%s.spaces[%d]", p, j), "%q is not a Confluence space key", k)
+		}
+	}
+	for j, l := range s.Labels {
+		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, " \t,") {
+			v.add(fmt.Sprintf("%s.labels[%d]", p, j), "%q is not a Confluence label (one word, no spaces or commas)", l)
+		}
+	}
 }
 
 func (v *validator) checkEncryption() {
@@ -229,12 +270,22 @@ func (v *validator) checkOrg() {
 				v.add(fmt.Sprintf("%s.jira_projects[%d]", p, j), "%q is not a Jira project key", k)
 			}
 		}
+		for j, k := range t.ConfluenceSpaces {
+			if !spaceRE.MatchString(k) {
+				v.add(fmt.Sprintf("%s.confluence_spaces[%d]", p, j), "%q is not a Confluence space key", k)
+			}
+		}
 		for j, m := range t.Members.GitHub {
 			t.Members.GitHub[j] = strings.TrimPrefix(m, "@")
 		}
 	}
 	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.GitHub) == 0 {
 		v.add("org", "org.github_teams and org.codeowners read GitHub: add a GitHub source")
+	}
+	for i, k := range o.OrgWide.ConfluenceSpaces {
+		if !spaceRE.MatchString(k) {
+			v.add(fmt.Sprintf("org.org_wide.confluence_spaces[%d]", i), "%q is not a Confluence space key", k)
+		}
 	}
 	for i, k := range o.OrgWide.JiraProjects {
 		if !projectRE.MatchString(k) {

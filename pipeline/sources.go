@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/confluence"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/connectors/rfc"
@@ -56,6 +58,17 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		}
 		out = append(out, src)
 	}
+	for _, s := range c.Sources.Confluence {
+		tok := tokenOf(c, "confluence", s.Name, s.Token)
+		conn, err := confluence.New(confluence.Config{
+			Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email, Token: tok,
+			User: cmp.Or(c.Me.Confluence, c.Me.Jira), Spaces: s.Spaces, Labels: s.Labels, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		out = append(out, Source{Name: s.Name, Type: "confluence", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tok})
+	}
 	return out, nil
 }
 
@@ -84,6 +97,8 @@ func tokenOf(c *config.Config, typ, source string, t config.Token) credentials.T
 		ts.Auth = "evident auth github"
 	case typ == "jira" && len(c.Sources.Jira) == 1:
 		ts.Auth = "evident auth jira"
+	case typ == "confluence" && len(c.Sources.Confluence) == 1:
+		ts.Auth = "evident auth confluence"
 	case typ == "rfc":
 		ts.Auth = "evident auth github --source " + source
 	default:

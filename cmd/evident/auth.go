@@ -31,7 +31,7 @@ $XDG_CONFIG_HOME/evident/credentials). A source uses them with token: keyring.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
+	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
 	return cmd
 }
 
@@ -73,49 +73,67 @@ func (a *app) showDeviceCode(uri, code string, expires time.Time) {
 	fmt.Fprintln(a.stderr, "\nWaiting for you to approve...")
 }
 
-func (a *app) authJiraCmd() *cobra.Command {
+func (a *app) authJiraCmd() *cobra.Command { return a.authAtlassianCmd("jira", "Jira") }
+
+func (a *app) authConfluenceCmd() *cobra.Command {
+	return a.authAtlassianCmd("confluence", "Confluence")
+}
+
+// authAtlassianCmd stores a Jira or Confluence token: an API token (Cloud)
+// or a personal access token (Server/Data Center).
+func (a *app) authAtlassianCmd(use, product string) *cobra.Command {
 	var source string
 	cmd := &cobra.Command{
-		Use:   "jira --source NAME",
-		Short: "Store a Jira API token (Cloud) or personal access token (Server/DC)",
+		Use:   use + " --source NAME",
+		Short: "Store a " + product + " API token (Cloud) or personal access token (Server/DC)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.config()
 			if err != nil {
 				return err
 			}
-			name, kind, err := jiraSource(c, source)
+			var sources [][2]string // name, deployment
+			if use == "jira" {
+				for _, s := range c.Sources.Jira {
+					sources = append(sources, [2]string{s.Name, s.Deployment})
+				}
+			} else {
+				for _, s := range c.Sources.Confluence {
+					sources = append(sources, [2]string{s.Name, s.Deployment})
+				}
+			}
+			name, kind, err := atlassianSource(c, product, sources, source)
 			if err != nil {
 				return err
 			}
-			tok, err := a.readSecret(fmt.Sprintf("Jira %s for %s (input hidden): ", kind, name))
+			tok, err := a.readSecret(fmt.Sprintf("%s %s for %s (input hidden): ", product, kind, name))
 			if err != nil {
 				return err
 			}
 			return a.keep(c, name, tok)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "the Jira source")
+	cmd.Flags().StringVar(&source, "source", "", "the "+product+" source")
 	return cmd
 }
 
-// jiraSource picks the source `auth jira` stores a token for, and the kind
-// of token it takes.
-func jiraSource(c *config.Config, name string) (src, kind string, err error) {
+// atlassianSource picks the source `auth jira` or `auth confluence` stores
+// a token for, and the kind of token it takes.
+func atlassianSource(c *config.Config, product string, sources [][2]string, name string) (src, kind string, err error) {
 	var names []string
-	for _, s := range c.Sources.Jira {
-		names = append(names, s.Name)
-		if s.Name == name || (name == "" && len(c.Sources.Jira) == 1) {
-			return s.Name, map[string]string{config.JiraCloud: "API token", config.JiraServer: "personal access token"}[s.Deployment], nil
+	for _, s := range sources {
+		names = append(names, s[0])
+		if s[0] == name || (name == "" && len(sources) == 1) {
+			return s[0], map[string]string{config.JiraCloud: "API token", config.JiraServer: "personal access token"}[s[1]], nil
 		}
 	}
 	if len(names) == 0 {
-		return "", "", usagef("no Jira source is configured in %s", c.Path)
+		return "", "", usagef("no %s source is configured in %s", product, c.Path)
 	}
 	if name == "" {
-		return "", "", usagef("say which Jira source with --source NAME (configured: %s)", strings.Join(names, ", "))
+		return "", "", usagef("say which %s source with --source NAME (configured: %s)", product, strings.Join(names, ", "))
 	}
-	return "", "", usagef("no Jira source is named %q (configured: %s)", name, strings.Join(names, ", "))
+	return "", "", usagef("no %s source is named %q (configured: %s)", product, name, strings.Join(names, ", "))
 }
 
 func (a *app) authStoreKeyCmd() *cobra.Command {
@@ -324,6 +342,9 @@ func tokensBySource(c *config.Config) []namedToken {
 		out = append(out, namedToken{s.Name, s.Token})
 	}
 	for _, s := range c.Sources.RFC {
+		out = append(out, namedToken{s.Name, s.Token})
+	}
+	for _, s := range c.Sources.Confluence {
 		out = append(out, namedToken{s.Name, s.Token})
 	}
 	return out

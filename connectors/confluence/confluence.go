@@ -30,6 +30,7 @@
 package confluence
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -623,4 +624,17 @@ func (c *Connector) inSpaces(p *content) bool {
 		return true
 	}
 	return p.Space != nil && slices.ContainsFunc(c.cfg.Spaces, func(s string) bool { return strings.EqualFold(s, p.Space.Key) })
+}
+
+// Check asks Confluence who the credential belongs to, for evident auth
+// status: one request, nothing stored.
+func (c *Connector) Check(ctx context.Context) (string, error) {
+	if err := c.cfg.Token.Check(); err != nil {
+		return "", err
+	}
+	var u user
+	if _, err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
+		return "", err
+	}
+	return cmp.Or(u.DisplayName, u.Username, u.AccountID), nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/confluence/confluencetest"
@@ -319,5 +321,45 @@ func TestFetch_NewestFirst(t *testing.T) {
 	}
 	if len(page.Artifacts) != 1 || page.Artifacts[0].Key != "rfc:wiki:3000" || page.Backfill == nil || page.Backfill.To.IsZero() {
 		t.Errorf("first page: %d artifacts, backfill %+v; want this week's design alone, the backfill under way", len(page.Artifacts), page.Backfill)
+	}
+}
+
+// Scope follows rule 3 with Confluence's containers: the space's owning
+// team, the other authors, and an org-wide space.
+func TestClassify_ScopeFromSpacesAndPeople(t *testing.T) {
+	pages, _, _ := fixture(confluencetest.DataCenter)
+	h := newHarness(t, confluencetest.DataCenter, pages, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Parse("c.yaml", []byte(`
+me: {name: Alice, jira: alice, teams: [platform]}
+org:
+  org_wide: {confluence_spaces: [ARCH]}
+  teams:
+    - {id: platform, name: Platform, members: {jira: [alice]}, confluence_spaces: [ENG]}
+    - {id: payments, name: Payments, members: {jira: [carol, dave]}, confluence_spaces: [PAY]}
+    - {id: search, name: Search, members: {jira: [bob], confluence: [erin]}, confluence_spaces: [SRCH]}
+`), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := classify.NewOrg(c)
+	for key, want := range map[string]classify.Scope{
+		"rfc:wiki:1001": classify.ScopeCrossTeam, // PAY is Payments'; Carol co-wrote it
+		"rfc:wiki:1002": classify.ScopeOrg,       // ARCH is org-wide
+		"rfc:wiki:1003": classify.ScopeCrossTeam, // Search's RFC, by erin (members.confluence)
+		"rfc:wiki:2000": classify.ScopeTeam,      // her own team's space
+	} {
+		a := h.Got[key]
+		a.Source = "wiki"
+		r := org.Classify(&a)
+		if r.Scope != want {
+			t.Errorf("%s: %s (%s), want %s", key, r.Scope, r.ScopeReason, want)
+		}
+	}
+	a := h.Got["rfc:wiki:1003"]
+	if r := org.Classify(&a); !strings.Contains(r.ScopeReason, "Confluence space SRCH belongs to Search") || !strings.Contains(r.ScopeReason, "erin") {
+		t.Errorf("reason %q", r.ScopeReason)
 	}
 }
