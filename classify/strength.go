@@ -274,7 +274,7 @@ func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
 	}
 	switch {
 	case wide:
-		add(2, "org-wide repository")
+		add(2, "org-wide by where it lives (its repository, project or space)")
 	case scope == ScopeOrg:
 		add(2, "org scope")
 	case scope == ScopeCrossTeam:

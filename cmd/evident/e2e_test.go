@@ -126,13 +126,15 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 		}
 		keys[v.Key] = v
 	}
-	if by["github"] != env.Reviewed+env.Authored || by["jira"] != env.Issues || by["rfcs"]+by["design-docs"] != env.RFCs {
-		t.Errorf("items by source %v; want github %d, jira %d, rfcs %d", by, env.Reviewed+env.Authored, env.Issues, env.RFCs)
+	if by["github"] != env.Reviewed+env.Authored || by["jira"] != env.Issues || by["rfcs"]+by["design-docs"] != env.RFCs || by["wiki"] != env.WikiPages {
+		t.Errorf("items by source %v; want github %d, jira %d, rfcs %d, wiki %d", by, env.Reviewed+env.Authored, env.Issues, env.RFCs, env.WikiPages)
 	}
 	checks := []struct{ key, scope, reason string }{
 		{"github:oss-lab/fuzz-corpus#7", "unknown", "no team found: no team owns oss-lab/fuzz-corpus (add it to a team's repos); PR author mallory is in no team (add mallory to a team's members.github)"},
 		{"rfc:design-docs:keps/sig-architecture/0300-api-deprecation-policy/kep.yaml", "org", "RFC author ivan is in Architecture; the document declares Architecture, Payments, Identity, Search, wg-lts (wg-lts not in your org config)"},
 		{"rfc:rfcs:0012-ledger-sharding.md", "org", "RFC author carol is in Payments"},
+		{"rfc:wiki:98306", "org", "co-author 712020:carol is in Payments; co-author 712020:erin is in Search; ARCH is org-wide"},
+		{"rfc:wiki:98307", "cross-team", "Confluence space SRCH belongs to Search"},
 	}
 	for _, ch := range checks {
 		v, ok := keys[ch.key]

@@ -17,6 +17,7 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/confluence/confluencetest"
 	"github.com/evident-sync/evident/connectors/github/githubtest"
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
@@ -25,6 +26,7 @@ import (
 const (
 	githubTokenEnv = "EVIDENT_DEMO_GITHUB_TOKEN"
 	jiraTokenEnv   = "EVIDENT_DEMO_JIRA_TOKEN"
+	wikiTokenEnv   = "EVIDENT_DEMO_CONFLUENCE_TOKEN"
 	demoToken      = "demo-token-not-a-secret"
 )
 
@@ -37,8 +39,9 @@ type Env struct {
 	Env    []string
 	GitHub *githubtest.Server
 	Jira   *jiratest.Server
+	Wiki   *confluencetest.Server
 	// Counts of what the fakes hold for the user.
-	Reviewed, Authored, Issues, RFCs int
+	Reviewed, Authored, Issues, RFCs, WikiPages int
 
 	servers []*http.Server
 	dir     string
@@ -70,6 +73,9 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	rng := rand.New(rand.NewPCG(2026, 11))
 	env.fillGitHub(rng, now)
 	env.fillJira(rng, now)
+	env.Wiki = confluencetest.New(confluencetest.Cloud, confluencetest.User{AccountID: "712020:alice", DisplayName: "Alice Chen"}, clock)
+	env.Wiki.Email, env.Wiki.Token = "alice@acme.example", demoToken
+	env.fillWiki(now)
 	if err := env.writeDocs(now); err != nil {
 		env.Close()
 		return nil, err
@@ -84,10 +90,17 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 		env.Close()
 		return nil, err
 	}
+	wikiURL, err := env.serve(env.Wiki.Handler())
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
 	os.Setenv(githubTokenEnv, demoToken)
 	os.Setenv(jiraTokenEnv, demoToken)
+	os.Setenv(wikiTokenEnv, demoToken)
 	since := now.AddDate(0, -7, 0).Format(time.DateOnly)
-	yaml := fmt.Sprintf(orgYAML, dataDir, ghURL, githubTokenEnv, since, jiraURL, jiraTokenEnv, since, ghURL, githubTokenEnv, dir)
+	yaml := fmt.Sprintf(orgYAML, dataDir, ghURL, githubTokenEnv, since, jiraURL, jiraTokenEnv, since, ghURL, githubTokenEnv, dir) +
+		fmt.Sprintf(wikiYAML, wikiURL+"wiki/", wikiTokenEnv, since)
 	c, err := config.Parse(filepath.Join(dir, "demo.yaml"), []byte(yaml), now)
 	if err != nil {
 		env.Close()
@@ -95,7 +108,7 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	}
 	env.Config = c
 	env.YAML = yaml
-	env.Env = []string{githubTokenEnv + "=" + demoToken, jiraTokenEnv + "=" + demoToken}
+	env.Env = []string{githubTokenEnv + "=" + demoToken, jiraTokenEnv + "=" + demoToken, wikiTokenEnv + "=" + demoToken}
 	return env, nil
 }
 
@@ -127,6 +140,7 @@ org:
   org_wide:
     repos: [acme/architecture]
     jira_projects: [ARCH]
+    confluence_spaces: [ARCH]
   teams:
     - id: platform
       name: Platform
@@ -134,18 +148,21 @@ org:
       members: {github: [alice, bob], jira: ["712020:alice", "712020:bob"]}
       repos: ["acme/platform-*", acme/infra]
       jira_projects: [PLAT]
+      confluence_spaces: [PLAT]
     - id: payments
       name: Payments
       aliases: [sig-payments]
       members: {github: [carol, dave], jira: ["712020:carol", "712020:dave"], emails: [carol@acme.example]}
       repos: ["acme/payments-*"]
       jira_projects: [PAY]
+      confluence_spaces: [PAY]
     - id: search
       name: Search
       aliases: [sig-search]
       members: {github: [erin], jira: ["712020:erin"]}
       repos: ["acme/search-*"]
       jira_projects: [SRCH]
+      confluence_spaces: [SRCH]
     - id: identity
       name: Identity
       aliases: [sig-auth, iam]
@@ -210,6 +227,61 @@ sources:
       dir: %s
       poll: 1h
 `
+
+// wikiYAML is the demo's Confluence source, after the others.
+const wikiYAML = `  confluence:
+    - name: wiki
+      url: %s
+      deployment: cloud
+      email: alice@acme.example
+      token_env: %s
+      spaces: [PAY, ARCH, SRCH, PLAT]
+      labels: [rfc, design, adr]
+      since: %s
+      poll: 1h
+`
+
+// fillWiki writes the team's Confluence design documents: an RFC Alice
+// co-wrote for Payments, a design she drives in the org-wide ARCH space,
+// Search's RFC she reviewed in comments, an ADR she approves in its DACI
+// table, and her own team's design.
+func (e *Env) fillWiki(now time.Time) {
+	at := func(daysAgo, hour int) time.Time {
+		return now.AddDate(0, 0, -daysAgo).Truncate(24 * time.Hour).Add(time.Duration(hour) * time.Hour)
+	}
+	user := func(id string) string { return `<ac:link><ri:user ri:account-id="712020:` + id + `" /></ac:link>` }
+	daci := func(status string, rows ...[2]string) string {
+		b := `<ac:structured-macro ac:name="details"><ac:rich-text-body><table><tbody>`
+		for _, r := range rows {
+			b += "<tr><th><p>" + r[0] + "</p></th><td><p>" + r[1] + "</p></td></tr>"
+		}
+		return b + `<tr><th><p>Status</p></th><td><p><ac:structured-macro ac:name="status"><ac:parameter ac:name="title">` + status + `</ac:parameter></ac:structured-macro></p></td></tr></tbody></table></ac:rich-text-body></ac:structured-macro>`
+	}
+	for _, id := range []string{"carol", "dave", "erin", "ivan", "bob"} {
+		e.Wiki.Users = append(e.Wiki.Users, confluencetest.User{AccountID: "712020:" + id, DisplayName: strings.ToUpper(id[:1]) + id[1:]})
+	}
+	type V = confluencetest.Version
+	pages := []*confluencetest.Page{
+		{ID: "98305", Space: "PAY", Title: "RFC: Refund retries with idempotency keys", Labels: []string{"rfc"},
+			Versions: []V{{By: "712020:carol", When: at(40, 9)}, {By: "712020:alice", When: at(38, 15)}, {By: "712020:carol", When: at(20, 10)}},
+			Body:     "<p>Tracks PAY-117; the client change is https://github.com/acme/payments-api/pull/42.</p>"},
+		{ID: "98306", Space: "ARCH", Title: "Design: one event bus for all services", Labels: []string{"design"},
+			Versions: []V{{By: "712020:alice", When: at(25, 11)}, {By: "712020:alice", When: at(9, 16)}},
+			Body:     daci("IN REVIEW", [2]string{"Driver", user("alice")}, [2]string{"Approver", user("ivan")}, [2]string{"Contributors", user("carol") + user("erin")})},
+		{ID: "98307", Space: "SRCH", Title: "RFC: Ranking signals v2", Labels: []string{"rfc"},
+			Versions: []V{{By: "712020:erin", When: at(15, 9)}},
+			Comments: []confluencetest.Comment{{ID: "98400", By: "712020:alice", When: at(14, 10)}, {ID: "98401", By: "712020:alice", When: at(13, 17), Location: "inline"}, {ID: "98402", By: "712020:erin", When: at(12, 9)}}},
+		{ID: "98308", Space: "PAY", Title: "ADR-0007: Ledger retention", Labels: []string{"adr"},
+			Versions: []V{{By: "712020:dave", When: at(6, 9)}},
+			Body:     daci("DECIDED", [2]string{"Driver", user("dave")}, [2]string{"Approver", user("alice")})},
+		{ID: "98309", Space: "PLAT", Title: "Design: build cache eviction", Labels: []string{"design"},
+			Versions: []V{{By: "712020:alice", When: at(3, 14)}}, Comments: []confluencetest.Comment{{ID: "98403", By: "712020:bob", When: at(2, 9)}}},
+		// Not design work: no label.
+		{ID: "98310", Space: "PLAT", Title: "Team offsite notes", Labels: []string{"meeting-notes"}, Versions: []V{{By: "712020:alice", When: at(5, 9)}}},
+	}
+	e.Wiki.Add(pages...)
+	e.WikiPages = 5
+}
 
 var (
 	teamRepos = map[string][]string{
