@@ -10,7 +10,7 @@ import (
 // minPoll is the shortest poll each kind of source takes without being
 // throttled: GitHub's search allows 30 requests a minute, and a poll is
 // three searches plus their pages; Jira Cloud throttles bursts.
-var minPoll = map[string]time.Duration{"github": time.Minute, "jira": time.Minute, "rfc-repo": time.Minute}
+var minPoll = map[string]time.Duration{"github": time.Minute, "jira": time.Minute, "rfc-repo": time.Minute, "confluence": 5 * time.Minute}
 
 // placeholders are the values `evident init` writes for the user to
 // replace.
@@ -68,6 +68,14 @@ func (v *validator) warn() []Problem {
 		poll(p, "jira", s.Poll.D)
 		if strings.Contains(s.URL, "your-org") {
 			add(p+".url", "%q is the template's placeholder; put your Jira's address here", s.URL)
+		}
+	}
+	for i, s := range c.Sources.Confluence {
+		p := fmt.Sprintf("sources.confluence[%d]", i)
+		token(p, s.Token)
+		poll(p, "confluence", s.Poll.D)
+		if strings.Contains(s.URL, "your-org") {
+			add(p+".url", "%q is the template's placeholder; put your Confluence's address here", s.URL)
 		}
 	}
 	for i, s := range c.Sources.RFC {
