@@ -248,7 +248,12 @@ func notFound(w http.ResponseWriter) {
 	writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "No content found with id", "reason": "Not Found"})
 }
 
+// badRequest answers 400 with Confluence's message shape (capitalised, as
+// it writes them).
 func badRequest(w http.ResponseWriter, msg string) {
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
 	writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": msg, "reason": "Bad Request"})
 }
 
@@ -525,7 +530,7 @@ func parseCQL(s string) (*cql, error) {
 	q := &cql{}
 	m := reOrderBy.FindStringSubmatch(s)
 	if m == nil {
-		return nil, fmt.Errorf("Could not parse cql : %s (the fake needs ORDER BY lastmodified|created ASC)", s)
+		return nil, fmt.Errorf("could not parse cql : %s (the fake needs ORDER BY lastmodified|created ASC)", s)
 	}
 	q.order = strings.ToLower(m[1])
 	s = s[:len(s)-len(m[0])]
@@ -535,7 +540,7 @@ func parseCQL(s string) (*cql, error) {
 			for _, alt := range strings.Split(g[1], " OR ") {
 				e := reEq.FindStringSubmatch(strings.TrimSpace(alt))
 				if e == nil || e[1] == "type" {
-					return nil, fmt.Errorf("Could not parse cql : %q", alt)
+					return nil, fmt.Errorf("could not parse cql : %q", alt)
 				}
 				q.users = append(q.users, e[2])
 				q.contrib = q.contrib || e[1] == "contributor"
@@ -572,7 +577,7 @@ func parseCQL(s string) (*cql, error) {
 		if e := reCmp.FindStringSubmatch(clause); e != nil {
 			t, err := time.Parse("2006/01/02 15:04", e[3])
 			if err != nil {
-				return nil, fmt.Errorf("Could not parse cql date %q", e[3])
+				return nil, fmt.Errorf("could not parse cql date %q", e[3])
 			}
 			if e[1] != q.order {
 				return nil, fmt.Errorf("the fake compares the field it orders by (%s), not %s", q.order, e[1])
@@ -584,7 +589,7 @@ func parseCQL(s string) (*cql, error) {
 			}
 			continue
 		}
-		return nil, fmt.Errorf("Could not parse cql : %q", clause)
+		return nil, fmt.Errorf("could not parse cql : %q", clause)
 	}
 	if q.typ == "" || len(q.users) == 0 {
 		return nil, fmt.Errorf("the fake needs a type and a user in the cql")
