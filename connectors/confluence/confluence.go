@@ -135,6 +135,9 @@ type cursor struct {
 	Back     bool      `json:"back,omitempty"`
 	BackFrom time.Time `json:"back_from,omitzero"`
 	Forward  time.Time `json:"forward,omitzero"`
+	// NoMention: this Confluence refused CQL's mention field, so pages
+	// where the user is only named (a DACI approver) are not searched for.
+	NoMention bool `json:"no_mention,omitempty"`
 }
 
 const cursorVersion = 1
@@ -176,6 +179,12 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		c.startSearch(cur, searchPages)
 	}
 	res, err := c.search(ctx, cur)
+	var qe *queryError
+	if errors.As(err, &qe) && cur.Search == searchPages && !cur.NoMention {
+		cur.NoMention = true
+		page.Problems = append(page.Problems, "this Confluence refused CQL's mention field; pages where you are only named (a DACI approver) may be missed")
+		res, err = c.search(ctx, cur)
+	}
 	if err != nil {
 		return page, err
 	}
@@ -298,6 +307,9 @@ func (c *Connector) cql(cur *cursor) string {
 	if cur.Search == searchPages {
 		// A DACI table names its people as user links: mentions.
 		q = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s OR mention = %s)", u, u, u)
+		if cur.NoMention {
+			q = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s)", u, u)
+		}
 	} else {
 		q = fmt.Sprintf("type = comment AND creator = %s", u)
 		field = "created"
@@ -590,12 +602,17 @@ func (c *Connector) failure(resp *http.Response, body []byte, doing string) erro
 	case http.StatusForbidden:
 		return connectors.Refused(service, credential, resp.StatusCode, msg)
 	case http.StatusBadRequest:
-		return fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)
+		return &queryError{fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)}
 	case http.StatusNotFound:
 		return &notFoundError{fmt.Errorf("%s: %s has no such resource (404); check the url (Cloud: https://SITE.atlassian.net/wiki/)", doing, service)}
 	}
 	return fmt.Errorf("%s: %s answered %d %s", doing, service, resp.StatusCode, strings.TrimSpace(msg))
 }
+
+type queryError struct{ err error }
+
+func (e *queryError) Error() string { return e.err.Error() }
+func (e *queryError) Unwrap() error { return e.err }
 
 type notFoundError struct{ err error }
 

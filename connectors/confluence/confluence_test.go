@@ -363,3 +363,27 @@ org:
 		t.Errorf("reason %q", r.ScopeReason)
 	}
 }
+
+// A Confluence that refuses CQL's mention field, or has no version list,
+// is still read: without mentions (said as a problem), and with the
+// page's history standing for its versions.
+func TestFetch_AStricterConfluenceIsStillRead(t *testing.T) {
+	pages, want, _ := fixture(confluencetest.DataCenter)
+	h := newHarness(t, confluencetest.DataCenter, pages, nil)
+	h.fake.Inject(connectorstest.Fault{Path: "/content/search", Status: 400, Body: `{"statusCode":400,"message":"Could not parse cql : mention"}`})
+	h.fake.Inject(connectorstest.Fault{Path: "/content/1001/version", Status: 404, Body: `{"statusCode":404,"message":"No such resource"}`})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(h.Problems, func(p string) bool { return strings.Contains(p, "mention") }) {
+		t.Errorf("the refused mention field was not reported: %v", h.Problems)
+	}
+	// Lost, and only these: the DACI approval (found by mention alone) and
+	// the edit between Carol's (the history names only the first and last).
+	for k := range want {
+		_, ok := h.Got[k]
+		if lost := k == "rfc:wiki:1004" || k == "rfc:wiki:1001"; ok == lost {
+			t.Errorf("%s: got %v", k, ok)
+		}
+	}
+}

@@ -36,14 +36,36 @@ func (c *Connector) readPage(ctx context.Context, cur *cursor, id string) (*conn
 		return nil, "", nil
 	}
 	versions, err := c.versions(ctx, id)
+	if errors.As(err, &nf) {
+		// A Confluence without the version list (older Data Center): the
+		// history's creation and last update stand for it.
+		versions, err = historyVersions(&p), nil
+	}
 	if err != nil {
 		return nil, "", err
 	}
 	comments, err := c.comments(ctx, id)
+	if errors.As(err, &nf) {
+		comments, err = nil, nil
+	}
 	if err != nil {
 		return nil, "", err
 	}
 	return c.build(cur, &p, versions, comments), "", nil
+}
+
+// historyVersions are the versions a page's history names: its creation
+// and its last update.
+func historyVersions(p *content) []version {
+	h := p.History
+	if h == nil {
+		return nil
+	}
+	out := []version{{By: h.CreatedBy, When: h.CreatedDate, Number: 1}}
+	if l := h.LastUpdated; l != nil && !l.When.Equal(h.CreatedDate) {
+		out = append(out, version{By: l.By, When: l.When})
+	}
+	return out
 }
 
 // list reads every page of a v1 list resource.
