@@ -349,9 +349,14 @@ func (s *Server) followUpsDue(ctx context.Context) ([]store.Item, error) {
 type evidenceData struct {
 	Groups                      []group
 	Domain, Scope, Since, Until string
-	Count                       int
+	Count, Shown                int
 	Query                       string
+	// Older is the query of the next page (older items), "" on the last.
+	Older string
 }
+
+// evidencePage is how many items a page of the evidence shows.
+const evidencePage = 200
 
 type group struct {
 	Domain string
@@ -367,13 +372,36 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if b := q.Get("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
+		if err != nil {
+			http.Error(w, "before: not an RFC 3339 time", http.StatusBadRequest)
+			return
+		}
+		if f.Until.IsZero() || t.Before(f.Until) {
+			f.Until = t
+		}
+	}
+	// A page shows evidencePage items, newest first (and any more of the
+	// last one's instant), so it stays small whatever the store holds; the
+	// rest is a link away.
 	byDomain := map[string][]row{}
+	shown := 0
+	var last time.Time
 	err = s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error {
 		if d.Domain != "" && string(it.Domain()) != d.Domain {
 			return nil
 		}
-		byDomain[string(it.Domain())] = append(byDomain[string(it.Domain())], toRow(it))
 		d.Count++
+		if shown >= evidencePage && !it.Artifact.OccurredAt.Equal(last) {
+			if d.Older == "" {
+				d.Older = last.UTC().Format(time.RFC3339Nano)
+			}
+			return nil
+		}
+		shown++
+		last = it.Artifact.OccurredAt
+		byDomain[string(it.Domain())] = append(byDomain[string(it.Domain())], toRow(it))
 		return nil
 	})
 	if err != nil {
@@ -394,6 +422,16 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Query = v.Encode()
+	d.Shown = shown
+	if d.Older != "" {
+		for k, val := range map[string]string{"domain": d.Domain, "scope": d.Scope} {
+			if val != "" {
+				v.Set(k, val)
+			}
+		}
+		v.Set("before", d.Older)
+		d.Older = "/evidence?" + v.Encode()
+	}
 	s.render(w, r, "evidence", "Evidence", d)
 }
 

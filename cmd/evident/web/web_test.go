@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -265,5 +267,56 @@ func TestInbox_SaysHowFarTheBackfillHasReached(t *testing.T) {
 	st.PutSourceState(ctx, store.SourceState{Name: "github", Type: "github", Backfill: true, BackfillProgress: 1})
 	if _, page := get(t, srv.Client(), srv.URL+"/inbox", ""); strings.Contains(page, "backfilled to") {
 		t.Error("a finished backfill is still shown")
+	}
+}
+
+// The evidence pages by evidencePage items, newest first: every item on
+// exactly one page, the pages small whatever the store holds.
+func TestEvidence_PagesThroughEveryItemOnce(t *testing.T) {
+	_, st, srv := newServer(t)
+	ctx := context.Background()
+	var in []store.Ingest
+	base := now.Add(-400 * 24 * time.Hour)
+	for i := range 450 {
+		at := base.Add(time.Duration(i/2) * time.Hour) // pairs share an instant
+		a := connectors.Artifact{Source: "github", SourceType: "github", Kind: connectors.KindReview, Key: fmt.Sprintf("github:acme/payments-api#%d", 5000+i),
+			URL: "https://github.com/acme/payments-api/pull/1", Title: fmt.Sprintf("Bulk %d", i), Container: "acme/payments-api",
+			Roles: []connectors.Role{connectors.RoleReviewer}, OccurredAt: at, UpdatedAt: at}
+		in = append(in, store.Ingest{Artifact: a, Class: classify.Result{Scope: classify.ScopeCrossTeam, Domain: classify.DomainOrgLeverage}})
+	}
+	if _, err := st.Commit(ctx, "github", in, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, x := range in {
+		ids = append(ids, store.IDFor(x.Artifact.Key))
+	}
+	if _, err := st.Decide(ctx, ids, store.Decision{State: store.Confirmed}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	next, pages := "/evidence", 0
+	for next != "" && pages < 10 {
+		pages++
+		_, body := get(t, srv.Client(), srv.URL+next, "")
+		if len(body) > 300<<10 {
+			t.Errorf("page %d is %d KB", pages, len(body)>>10)
+		}
+		for _, m := range regexp.MustCompile(`data-id="([0-9a-f]{12})"`).FindAllStringSubmatch(body, -1) {
+			seen[m[1]]++
+		}
+		next = ""
+		if m := regexp.MustCompile(`href="(/evidence\?[^"]*)" id="older"`).FindStringSubmatch(body); m != nil {
+			next = html.UnescapeString(m[1])
+		}
+	}
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("%s shown %d times over %d pages", id, seen[id], pages)
+			break
+		}
+	}
+	if pages != 3 {
+		t.Errorf("%d pages for 450 items, want 3", pages)
 	}
 }
