@@ -262,7 +262,10 @@ func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 			if err := unlink(txn, it); err != nil {
 				return nil, err
 			}
-			t8 := timeBytes(it.Artifact.OccurredAt)
+			t8, err := placeOf(txn, id)
+			if err != nil {
+				return nil, err
+			}
 			for _, k := range [][]byte{itemKey(t8, id), idKey(id), stateKey(it.State, t8, id), sourceKey(source, id)} {
 				if err := txn.Delete(k); err != nil {
 					return nil, err

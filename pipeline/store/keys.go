@@ -44,11 +44,14 @@ func itemKey(t8 []byte, id string) []byte {
 
 func idKey(id string) []byte { return []byte(prefixID + id) }
 
+// timeBytes is t's place in the time order, at the microsecond the record
+// stores (see codec.go): a time read back from a record lands where it was
+// written.
 func timeBytes(t time.Time) []byte {
 	var b [8]byte
 	var n int64
 	if !t.IsZero() {
-		n = t.UnixNano()
+		n = t.Truncate(time.Microsecond).UnixNano()
 	}
 	binary.BigEndian.PutUint64(b[:], uint64(n)^(1<<63))
 	return b[:]

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -28,12 +29,82 @@ import (
 )
 
 // SchemaVersion is the key-layout version this build reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] upgrades a store from schema version i+1 to i+2. Each runs
 // in its own transaction and bumps meta/schema with it, so an interrupted
 // upgrade resumes where it stopped.
-var migrations []func(txn *badger.Txn) error
+var migrations = []func(txn *badger.Txn) error{repairSubMicrosecond}
+
+// repairSubMicrosecond (schema 1 to 2) removes what schema 1 left behind
+// for items whose time had digits below the microsecond (a file's mtime):
+// a decision rewrote the record at its microsecond place and left the
+// first one, with its state index entry, so the item was listed twice and
+// stayed in the inbox. The id index says which record is the item's.
+func repairSubMicrosecond(txn *badger.Txn) error {
+	var drop [][]byte
+	scan := func(prefix []byte, each func(k []byte) error) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		opts.Prefix = prefix
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			if err := each(it.Item().KeyCopy(nil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// A key <prefix><t8><id> belongs to the item only if the id index puts
+	// the item at that t8.
+	stale := func(k []byte, prefixLen int) (bool, error) {
+		if len(k) < prefixLen+8 {
+			return false, nil
+		}
+		t8, id := k[prefixLen:prefixLen+8], string(k[prefixLen+8:])
+		at, err := placeOf(txn, id)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return !bytes.Equal(at, t8), nil
+	}
+	if err := scan([]byte(prefixItem), func(k []byte) error {
+		bad, err := stale(k, len(prefixItem))
+		if bad {
+			drop = append(drop, k)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, st := range States {
+		p := statePrefix(st)
+		if err := scan(p, func(k []byte) error {
+			bad, err := stale(k, len(p))
+			if !bad && err == nil {
+				// The place is right; the state must be the record's too.
+				rec, gerr := getItem(txn, string(k[len(p)+8:]))
+				bad = gerr == nil && rec.State != st
+			}
+			if bad {
+				drop = append(drop, k)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	for _, k := range drop {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ErrNotFound is returned for an ID or key that names no item.
 var ErrNotFound = errors.New("no such item")

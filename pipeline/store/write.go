@@ -166,7 +166,12 @@ func putItem(txn *badger.Txn, old, it *Item) error {
 	}
 	t8 := timeBytes(it.Artifact.OccurredAt)
 	if old != nil {
-		ot8 := timeBytes(old.Artifact.OccurredAt)
+		// Where the old record is, as the id index says (not recomputed
+		// from its time).
+		ot8, err := placeOf(txn, it.ID)
+		if err != nil {
+			return err
+		}
 		moved := !bytes.Equal(ot8, t8)
 		if moved {
 			if err := txn.Delete(itemKey(ot8, it.ID)); err != nil {
@@ -188,10 +193,8 @@ func putItem(txn *badger.Txn, old, it *Item) error {
 	if err := txn.Set(itemKey(t8, it.ID), val); err != nil {
 		return err
 	}
-	if old == nil || !bytes.Equal(timeBytes(old.Artifact.OccurredAt), t8) {
-		if err := txn.Set(idKey(it.ID), t8); err != nil {
-			return err
-		}
+	if err := txn.Set(idKey(it.ID), t8); err != nil {
+		return err
 	}
 	for _, k := range [][]byte{stateKey(it.State, t8, it.ID), sourceKey(it.Artifact.Source, it.ID)} {
 		if err := txn.Set(k, nil); err != nil {
@@ -199,6 +202,15 @@ func putItem(txn *badger.Txn, old, it *Item) error {
 		}
 	}
 	return nil
+}
+
+// placeOf is the time key of item id's record, from the id index.
+func placeOf(txn *badger.Txn, id string) ([]byte, error) {
+	loc, err := txn.Get(idKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("locate item %s: %w", id, err)
+	}
+	return loc.ValueCopy(nil)
 }
 
 // getItem reads one item by ID.
