@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -38,10 +39,22 @@ func ReadCase(ctx context.Context, s Scanner, states []store.State, p Period) ([
 	}
 	var items []store.Item
 	err := s.Scan(ctx, f, func(it *store.Item) error {
-		items = append(items, *it)
+		items = append(items, lean(it))
 		return nil
 	})
 	return items, err
+}
+
+// lean is the item without what the packet never reads (the people, the
+// activity's details, the reasons), so a year of evidence stays small in
+// memory.
+func lean(it *store.Item) store.Item {
+	out := *it
+	a := &out.Artifact
+	a.Counterparts, a.DeclaredTeams = nil, nil
+	a.Activity = connectors.Activity{}
+	out.Class.ScopeReason, out.Class.DomainReason, out.Class.StrengthReasons = "", "", nil
+	return out
 }
 
 // Gap is a level criterion without confirmed evidence, with suggested

@@ -219,9 +219,15 @@ func (p *packet) summary() {
 	}
 }
 
+// maxNotable is how many notable items a domain lists one by one (every
+// strong one is listed): past it they count in the rolled-up numbers, so
+// the case stays a ten-minute read whatever the period.
+const maxNotable = 15
+
 // domain writes one domain's section.
 func (p *packet) domain(d classify.Domain, prev Period) {
 	var all, items, routine []*store.Item
+	notable := 0
 	for _, it := range p.cur {
 		if it.Domain() != d && (d != "" || slices.Contains(classify.Domains, it.Domain())) {
 			continue
@@ -229,10 +235,14 @@ func (p *packet) domain(d classify.Domain, prev Period) {
 		all = append(all, it)
 		switch {
 		case p.inThread[it.ID]:
-		case listed(it):
+		case it.Strength() == classify.StrengthStrong,
+			it.Strength() == classify.StrengthNotable && notable < maxNotable:
+			if it.Strength() == classify.StrengthNotable {
+				notable++
+			}
 			items = append(items, it)
 		default:
-			routine = append(routine, it)
+			routine = append(routine, it) // the routine, and notable items past the cap
 		}
 	}
 	if d == "" {
@@ -454,6 +464,16 @@ func (p *packet) rollup(items []*store.Item) {
 		if t := byTeam[unplaced]; t != nil {
 			p.printf("- %s not placed in a team: %s.\n", k.label, t.words(k.unit))
 		}
+	}
+	more := 0
+	for _, it := range items {
+		if it.Strength() != classify.StrengthRoutine {
+			more++
+		}
+	}
+	if more > 0 {
+		p.printf("\n%s rolled up here (%d of them notable, past the %d listed above); each is listed in the JSON export.\n", titleCase(count(len(items), "item")), more, maxNotable)
+		return
 	}
 	p.printf("\n%s rolled up here; each is listed in the JSON export.\n", titleCase(count(len(items), "routine item")))
 }

@@ -284,3 +284,22 @@ func TestPeriod_ParseAndPrevious(t *testing.T) {
 		t.Error("2026-W54 parsed")
 	}
 }
+
+// Past maxNotable, a domain's notable items roll up with the routine ones
+// (every strong one is still listed), so the case stays short.
+func TestPacket_NotableItemsPastTheCapRollUp(t *testing.T) {
+	y := &year{}
+	for i := range 40 {
+		y.add(connectors.KindReview, time.Date(2026, 3, 1+i%28, 10, i, 0, 0, time.UTC), fmt.Sprintf("Notable %d", i), fmt.Sprintf("acme/x#%d", i),
+			classify.ScopeCrossTeam, classify.DomainCrossTeamInfluence, classify.StrengthNotable, []string{"payments"}, classify.Signals{Rounds: 2}, nil)
+	}
+	y.add(connectors.KindReview, time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC), "The strong one", "acme/x#999",
+		classify.ScopeCrossTeam, classify.DomainCrossTeamInfluence, classify.StrengthStrong, []string{"payments"}, classify.Signals{Rounds: 4}, nil)
+	got := packetOf(t, y.items, Period{})
+	if n := len(regexp.MustCompile(`(?m)^### \[`).FindAllString(got, -1)); n != 1+maxNotable {
+		t.Errorf("%d entries, want the strong one and %d notable", n, maxNotable)
+	}
+	if !strings.Contains(got, "[The strong one]") || !strings.Contains(got, "25 items rolled up here (25 of them notable, past the 15 listed above)") {
+		t.Errorf("packet:\n%s", got)
+	}
+}

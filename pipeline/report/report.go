@@ -69,31 +69,37 @@ type Scanner interface {
 
 // CrossTeam reads the review and RFC work the report counts (suggested and
 // confirmed items) and builds the report.
+// The items stream through the builder: none is kept, so memory does not
+// grow with the store.
 func CrossTeam(ctx context.Context, s Scanner, o Options) (*Report, error) {
-	var items []store.Item
+	b := newBuilder(o)
 	err := s.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
 		if k := it.Artifact.Kind; k == connectors.KindReview || k == connectors.KindRFC {
-			items = append(items, *it)
+			b.add(it)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return Build(items, o), nil
+	return b.finish(), nil
 }
 
 // Build makes the report from every item (dismissed items are left out).
 func Build(items []store.Item, o Options) *Report {
-	if o.TeamName == nil {
-		o.TeamName = func(id string) string { return id }
-	}
-	b := &builder{o: o, r: &Report{Since: store.RFC3339(o.Since), Until: store.RFC3339(o.Until), Teams: []TeamRow{}, Weeks: []WeekRow{}},
-		rows: map[string]*TeamRow{}, weeksByTeam: map[string]map[string]bool{}, weeks: map[string]*WeekRow{}}
+	b := newBuilder(o)
 	for i := range items {
 		b.add(&items[i])
 	}
 	return b.finish()
+}
+
+func newBuilder(o Options) *builder {
+	if o.TeamName == nil {
+		o.TeamName = func(id string) string { return id }
+	}
+	return &builder{o: o, r: &Report{Since: store.RFC3339(o.Since), Until: store.RFC3339(o.Until), Teams: []TeamRow{}, Weeks: []WeekRow{}},
+		rows: map[string]*TeamRow{}, weeksByTeam: map[string]map[string]bool{}, weeks: map[string]*WeekRow{}}
 }
 
 // builder accumulates the report item by item.
