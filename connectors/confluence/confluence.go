@@ -129,12 +129,8 @@ type cursor struct {
 	// User is the user's identity as this Confluence names it, learnt once.
 	User    string `json:"user,omitempty"`
 	UserKey string `json:"user_key,omitempty"` // Data Center: the user key beside the username
-	// Low, Back, BackFrom, Forward: the newest-first backfill (see
-	// window.FirstLow).
-	Low      time.Time `json:"low,omitzero"`
-	Back     bool      `json:"back,omitempty"`
-	BackFrom time.Time `json:"back_from,omitzero"`
-	Forward  time.Time `json:"forward,omitzero"`
+	// The newest-first backfill's frontiers.
+	window.Frontiers
 	// NoMention: this Confluence refused CQL's mention field, so pages
 	// where the user is only named (a DACI approver) are not searched for.
 	NoMention bool `json:"no_mention,omitempty"`
@@ -161,7 +157,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	defer c.tr.Meter(&page)()
 	cur := decode(raw)
 	defer func() {
-		page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now())
+		page.Backfill = cur.Report(c.cfg.Since, c.cfg.Clock.Now())
 		if !page.Backfill.To.IsZero() {
 			page.Progress = page.Backfill.Progress
 		}
@@ -172,10 +168,8 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		}
 	}
 	if !cur.InPass {
-		if cur.Low.IsZero() {
-			cur.Low = window.FirstLow(c.cfg.Since, c.cfg.Clock.Now())
-		}
-		cur.InPass, cur.Back = true, false
+		cur.Begin(c.cfg.Since, c.cfg.Clock.Now())
+		cur.InPass = true
 		c.startSearch(cur, searchPages)
 	}
 	res, err := c.search(ctx, cur)
@@ -254,11 +248,7 @@ func (c *Connector) startSearch(cur *cursor, s int) {
 		cur.From = cur.BackFrom
 		return
 	}
-	floor := c.cfg.Since
-	if cur.Low.After(floor) {
-		floor = cur.Low
-	}
-	cur.From = window.Start(cur.HW[s], floor, c.cfg.Overlap)
+	cur.From = window.Start(cur.HW[s], cur.Floor(c.cfg.Since), c.cfg.Overlap)
 }
 
 // finishSearch ends a search whose newest result was newest: on to the
@@ -272,22 +262,11 @@ func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
 		c.startSearch(cur, cur.Search+1)
 		return
 	}
-	now := c.cfg.Clock.Now()
-	if cur.Back {
-		cur.Low = cur.BackFrom
-	} else {
-		cur.Forward = now
-	}
-	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
-		if now.Sub(cur.Forward) >= window.ForwardEvery {
-			cur.Back = false
-		} else {
-			cur.Back, cur.BackFrom = true, from
-		}
+	if cur.Frontiers.Next(c.cfg.Since, c.cfg.Clock.Now()) {
 		c.startSearch(cur, searchPages)
 		return
 	}
-	cur.InPass, cur.Back, cur.BackFrom, cur.Next, cur.Start = false, false, time.Time{}, "", 0
+	cur.InPass, cur.Next, cur.Start = false, "", 0
 	oldest := cur.HW[0]
 	for _, hw := range cur.HW {
 		if hw.Before(oldest) {

@@ -126,13 +126,8 @@ type cursor struct {
 	To      time.Time      `json:"to,omitzero"`
 	Windows [][2]time.Time `json:"windows,omitempty"`
 	Newest  time.Time      `json:"newest,omitzero"`
-	// Low is the backward frontier: everything updated since it has been
-	// read. Back: the pass is reading the backward window [BackFrom, Low].
-	// Forward is when the forward searches last finished.
-	Low      time.Time `json:"low,omitzero"`
-	Back     bool      `json:"back,omitempty"`
-	BackFrom time.Time `json:"back_from,omitzero"`
-	Forward  time.Time `json:"forward,omitzero"`
+	// The newest-first backfill's frontiers.
+	window.Frontiers
 	// Refused are the searches this GitHub refused in this pass: skipped
 	// in its other windows, tried again next pass.
 	Refused []int `json:"refused,omitempty"`
@@ -176,11 +171,7 @@ func (c *Connector) startQuery(cur *cursor, q int) {
 		cur.From, cur.To = cur.BackFrom, cur.Low
 		return
 	}
-	floor := c.cfg.Since
-	if cur.Low.After(floor) {
-		floor = cur.Low
-	}
-	cur.From = window.Start(cur.HW[q], floor, c.cfg.Overlap)
+	cur.From = window.Start(cur.HW[q], cur.Floor(c.cfg.Since), c.cfg.Overlap)
 }
 
 func (c *Connector) queryString(q int, from, to time.Time) string {
@@ -199,14 +190,12 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	defer c.tr.Meter(&page)()
 	cur, _ := c.decode(raw)
 	if !cur.InPass {
-		if cur.Low.IsZero() {
-			cur.Low = window.FirstLow(c.cfg.Since, c.clock.Now())
-		}
-		cur.InPass, cur.Back = true, false
+		cur.Begin(c.cfg.Since, c.clock.Now())
+		cur.InPass = true
 		c.startQuery(cur, 0)
 	}
 	defer func() {
-		page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.clock.Now())
+		page.Backfill = cur.Report(c.cfg.Since, c.clock.Now())
 		if !page.Backfill.To.IsZero() {
 			page.Progress = page.Backfill.Progress // a backfill's progress is how far back it has reached
 		}
@@ -359,22 +348,11 @@ func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
 		c.startQuery(cur, q+1)
 		return
 	}
-	now := c.clock.Now()
-	if cur.Back {
-		cur.Low = cur.BackFrom // the window is read
-	} else {
-		cur.Forward = now
-	}
-	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
-		if now.Sub(cur.Forward) >= window.ForwardEvery {
-			cur.Back = false // new activity first, then back again
-		} else {
-			cur.Back, cur.BackFrom = true, from
-		}
+	if cur.Next(c.cfg.Since, c.clock.Now()) {
 		c.startQuery(cur, 0)
 		return
 	}
-	cur.InPass, cur.Back, cur.BackFrom, cur.Refused = false, false, time.Time{}, nil
+	cur.InPass, cur.Refused = false, nil
 	cur.Query, cur.Page = 0, 0
 	// Keep only the ETags of the searches the next pass will send, and the
 	// seen PRs its windows can return again.

@@ -118,14 +118,8 @@ type cursor struct {
 	// it; a site or proxy that does not is searched without it).
 	NoUpdatedBy bool   `json:"no_updated_by,omitempty"`
 	Points      string `json:"points_field,omitempty"` // "-" when the instance has none
-	// Low is the backward frontier of the newest-first backfill (see
-	// window.FirstLow): everything updated since it has been read. Back: the
-	// pass is reading the backward window [BackFrom, Low]. Forward is when
-	// the forward search last finished.
-	Low      time.Time `json:"low,omitzero"`
-	Back     bool      `json:"back,omitempty"`
-	BackFrom time.Time `json:"back_from,omitzero"`
-	Forward  time.Time `json:"forward,omitzero"`
+	// The newest-first backfill's frontiers.
+	window.Frontiers
 }
 
 // cursorVersion 2 added the backward frontier.
@@ -154,7 +148,7 @@ func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
 	defer c.tr.Meter(&page)()
 	cur := c.decode(raw)
-	defer func() { page.Backfill = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now()) }()
+	defer func() { page.Backfill = cur.Report(c.cfg.Since, c.cfg.Clock.Now()) }()
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.
 		if err := c.readProfile(ctx, cur); err != nil {
@@ -166,10 +160,8 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			cur.TZ = "UTC"
 			page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
 		}
-		if cur.Low.IsZero() {
-			cur.Low = window.FirstLow(c.cfg.Since, c.cfg.Clock.Now())
-		}
-		cur.InPass, cur.Back = true, false
+		cur.Begin(c.cfg.Since, c.cfg.Clock.Now())
+		cur.InPass = true
 		c.startSearch(cur)
 	}
 	if cur.Points == "" {
@@ -218,7 +210,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	page.Cursor, page.More = encode(cur), cur.InPass
 	page.Progress = 1
 	if cur.InPass {
-		page.Progress = window.BackfillOf(cur.Low, c.cfg.Since, c.cfg.Clock.Now()).Progress
+		page.Progress = cur.Report(c.cfg.Since, c.cfg.Clock.Now()).Progress
 	}
 	return page, nil
 }
@@ -232,36 +224,21 @@ func (c *Connector) startSearch(cur *cursor) {
 		cur.From = cur.BackFrom
 		return
 	}
-	floor := c.cfg.Since
-	if cur.Low.After(floor) {
-		floor = cur.Low
-	}
-	cur.From = window.Start(cur.HW, floor, c.cfg.Overlap)
+	cur.From = window.Start(cur.HW, cur.Floor(c.cfg.Since), c.cfg.Overlap)
 }
 
 // finishSearch ends a search whose newest update was newest: on to the
 // next backward window (or the forward search again when it is due), or
 // the end of the pass.
 func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
-	now := c.cfg.Clock.Now()
-	if cur.Back {
-		cur.Low = cur.BackFrom
-	} else {
-		if newest.After(cur.HW) {
-			cur.HW = newest
-		}
-		cur.Forward = now
+	if !cur.Back && newest.After(cur.HW) {
+		cur.HW = newest
 	}
-	if from, ok := window.NextBack(cur.Low, c.cfg.Since, now); ok {
-		if now.Sub(cur.Forward) >= window.ForwardEvery {
-			cur.Back = false // new activity first, then back again
-		} else {
-			cur.Back, cur.BackFrom = true, from
-		}
+	if cur.Next(c.cfg.Since, c.cfg.Clock.Now()) {
 		c.startSearch(cur)
 		return
 	}
-	cur.InPass, cur.Back, cur.BackFrom, cur.Token, cur.Start = false, false, time.Time{}, "", 0
+	cur.InPass, cur.Token, cur.Start = false, "", 0
 	cur.Recent.Prune(cur.HW.Add(-c.cfg.Overlap))
 }
 

@@ -234,3 +234,60 @@ func BackfillOf(low, since, now time.Time) *connectors.Backfill {
 	}
 	return &connectors.Backfill{To: low, Progress: p}
 }
+
+// Frontiers is a newest-first backfill's state, embedded in a connector's
+// cursor: Low is the backward frontier (everything updated since it has
+// been read); Back says the pass is reading the backward window
+// [BackFrom, Low]; Forward is when the forward searches last finished.
+type Frontiers struct {
+	Low      time.Time `json:"low,omitzero"`
+	Back     bool      `json:"back,omitempty"`
+	BackFrom time.Time `json:"back_from,omitzero"`
+	Forward  time.Time `json:"forward,omitzero"`
+}
+
+// Begin starts a pass, forward first; a source's first pass puts the
+// backward frontier RecentSpan back from now.
+func (f *Frontiers) Begin(since, now time.Time) {
+	if f.Low.IsZero() {
+		f.Low = FirstLow(since, now)
+	}
+	f.Back = false
+}
+
+// Floor is the earliest a forward search starts: the backward frontier,
+// never before since.
+func (f *Frontiers) Floor(since time.Time) time.Time {
+	if f.Low.After(since) {
+		return f.Low
+	}
+	return since
+}
+
+// Next is called when a round of the pass's searches has finished (forward,
+// or the backward window): it moves the frontier it covered and reports
+// whether the pass goes on, and in which direction (Back) — new activity
+// first when the forward frontier is due, else the next backward window.
+func (f *Frontiers) Next(since, now time.Time) bool {
+	if f.Back {
+		f.Low = f.BackFrom
+	} else {
+		f.Forward = now
+	}
+	from, ok := NextBack(f.Low, since, now)
+	if !ok {
+		f.Back, f.BackFrom = false, time.Time{}
+		return false
+	}
+	if now.Sub(f.Forward) >= ForwardEvery {
+		f.Back = false
+	} else {
+		f.Back, f.BackFrom = true, from
+	}
+	return true
+}
+
+// Report is the backfill for status.
+func (f *Frontiers) Report(since, now time.Time) *connectors.Backfill {
+	return BackfillOf(f.Low, since, now)
+}

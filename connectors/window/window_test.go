@@ -118,3 +118,45 @@ func TestProgress_IsTheShareOfTimeCovered(t *testing.T) {
 		t.Errorf("capped: %v", p)
 	}
 }
+
+// A source's first pass reads the last two weeks, then walks back in
+// growing windows to since, taking the forward frontier again when it is
+// due; the backfill's report follows the frontier.
+func TestFrontiers_NewestFirstThenBackToSince(t *testing.T) {
+	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var f Frontiers
+	f.Begin(since, now)
+	if !f.Low.Equal(now.Add(-RecentSpan)) || f.Back || !f.Floor(since).Equal(f.Low) {
+		t.Fatalf("first pass: %+v", f)
+	}
+	if r := f.Report(since, now); r.To.IsZero() || r.Progress <= 0 || r.Progress >= 0.1 {
+		t.Errorf("after the start: %+v", r)
+	}
+	var lows []time.Time
+	for f.Next(since, now) {
+		if !f.Back {
+			t.Fatalf("forward again with no time passed: %+v", f)
+		}
+		if !f.BackFrom.Before(f.Low) || f.BackFrom.Before(since) {
+			t.Fatalf("window [%v, %v]", f.BackFrom, f.Low)
+		}
+		lows = append(lows, f.BackFrom)
+		if len(lows) > 20 {
+			t.Fatal("the walk does not end")
+		}
+	}
+	if !f.Low.Equal(since) || len(lows) > 6 {
+		t.Errorf("after %d windows the frontier is %v, want since %v in a handful", len(lows), f.Low, since)
+	}
+	if r := f.Report(since, now); !r.To.IsZero() || r.Progress != 1 {
+		t.Errorf("complete: %+v", r)
+	}
+	// Mid-walk, five minutes on, the forward frontier comes first.
+	var g Frontiers
+	g.Begin(since, now)
+	g.Next(since, now) // forward done: back
+	if !g.Next(since, now.Add(ForwardEvery)) || g.Back {
+		t.Errorf("the forward frontier was not taken when due: %+v", g)
+	}
+}
