@@ -81,13 +81,13 @@ func (w words) facts(it *store.Item) string {
 		}
 	}
 	ref := it.Where()
-	for_ := ""
+	forTeams := ""
 	if len(it.Class.Teams) > 0 {
-		for_ = " for " + w.teams(it.Class.Teams)
+		forTeams = " for " + w.teams(it.Class.Teams)
 	}
 	switch it.Artifact.Kind {
 	case connectors.KindReview:
-		head := "Reviewed " + ref + for_
+		head := "Reviewed " + ref + forTeams
 		if s.Rounds > 1 {
 			head += fmt.Sprintf(" over %d rounds", s.Rounds)
 		}
@@ -113,9 +113,6 @@ func (w words) facts(it *store.Item) string {
 		parts = append(parts, head)
 		if s.Reviewers > 0 {
 			r := "reviewed by " + count(s.Reviewers, "person")
-			if s.Reviewers != 1 {
-				r = "reviewed by " + fmt.Sprintf("%d people", s.Reviewers)
-			}
 			if s.ReviewerTeams > 0 {
 				r += " from " + count(s.ReviewerTeams, "other team")
 			}
