@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,16 +75,13 @@ back and record what the work led to, with evident edit ID --outcome TEXT.`,
 }
 
 // followUpsDue reads the confirmed items with a follow-up due on today,
-// the earliest first.
+// the earliest first, from the store's follow-up index.
 func followUpsDue(ctx context.Context, b backend, today string) ([]store.Item, error) {
 	var due []store.Item
-	err := b.Scan(ctx, store.Filter{States: []store.State{store.Confirmed}}, func(it *store.Item) error {
-		if it.FollowUpDue(today) {
-			due = append(due, *it)
-		}
+	err := b.Scan(ctx, store.Filter{FollowUpsDue: today}, func(it *store.Item) error {
+		due = append(due, *it)
 		return nil
 	})
-	slices.SortStableFunc(due, func(x, y store.Item) int { return strings.Compare(x.User.FollowUp, y.User.FollowUp) })
 	return due, err
 }
 

@@ -266,6 +266,9 @@ func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := moveFollowUp(txn, it, nil); err != nil {
+				return nil, err
+			}
 			for _, k := range [][]byte{itemKey(t8, id), idKey(id), stateKey(it.State, t8, id), sourceKey(source, id)} {
 				if err := txn.Delete(k); err != nil {
 					return nil, err

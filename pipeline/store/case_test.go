@@ -93,3 +93,52 @@ func TestParseFollowUp_DaysWeeksAndDates(t *testing.T) {
 		}
 	}
 }
+
+// Follow-ups due come from their own index: due on or before the day,
+// confirmed, without outcome; an outcome, a reopening, a new day or a
+// forget takes the item out, and nothing else is read.
+func TestScan_FollowUpsDueFromTheirIndex(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	defer s.Close()
+	if _, err := s.Commit(ctx, "github", page(6, 0), nil); err != nil {
+		t.Fatal(err)
+	}
+	id := func(i int) string { return IDFor(artifact(i, 0).Artifact.Key) }
+	for i, day := range []string{"2026-11-01", "2026-12-01", "2026-12-02", "2026-10-15"} {
+		d := day
+		if _, err := s.Decide(ctx, []string{id(i)}, Decision{State: Confirmed, FollowUp: &d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due := func() []string {
+		var out []string
+		if err := s.Scan(ctx, Filter{FollowUpsDue: "2026-12-01"}, func(it *Item) error { out = append(out, it.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{id(3), id(0), id(1)}, due()); d != "" {
+		t.Errorf("due, earliest first (-want +got):\n%s", d)
+	}
+	s.Edit(ctx, id(0), Edit{Outcome: ptr("shipped")})
+	s.Decide(ctx, []string{id(3)}, Decision{State: Suggested})
+	s.Edit(ctx, id(1), Edit{FollowUp: ptr("2027-01-05")})
+	if got := due(); len(got) != 0 {
+		t.Errorf("after an outcome, a reopening and a later day: %v", got)
+	}
+	s.Edit(ctx, id(2), Edit{FollowUp: ptr("2026-11-30")})
+	if d := cmp.Diff([]string{id(2)}, due()); d != "" {
+		t.Errorf("moved earlier (-want +got):\n%s", d)
+	}
+	if _, err := s.Forget(ctx, "github"); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(); len(got) != 0 {
+		t.Errorf("after forget: %v", got)
+	}
+	f, err := FilterFromValues(Filter{FollowUpsDue: "2026-12-01"}.Values())
+	if err != nil || f.FollowUpsDue != "2026-12-01" {
+		t.Errorf("over the wire: %+v %v", f, err)
+	}
+}

@@ -109,6 +109,9 @@ func (f Filter) Values() url.Values {
 	if f.Limit > 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
+	if f.FollowUpsDue != "" {
+		q.Set("follow_ups_due", f.FollowUpsDue)
+	}
 	return q
 }
 
@@ -155,6 +158,12 @@ func FilterFromValues(q url.Values) (Filter, error) {
 			return f, fmt.Errorf("limit: %w", err)
 		}
 		f.Limit = n
+	}
+	if v := q.Get("follow_ups_due"); v != "" {
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return f, fmt.Errorf("follow_ups_due: %w", err)
+		}
+		f.FollowUpsDue = v
 	}
 	return f, nil
 }

@@ -15,6 +15,7 @@ import (
 //	id/<id>                       <t8>: where item <id> lives
 //	idx/st/<state>/<t8><id>       empty; items of one state, by time
 //	idx/src/<source>/<id>         empty; items of one source
+//	idx/fu/<YYYY-MM-DD>/<id>      empty; confirmed items with a follow-up on that day and no outcome yet
 //	cursor/<source>               the connector's cursor, committed with its page
 //	mark/<source>/<key>           a connector's per-item state (a document's fingerprint), committed with its page
 //	srcstate/<source>             SourceState as JSON (last success, last error...)
@@ -32,6 +33,7 @@ const (
 	prefixID       = "id/"
 	prefixState    = "idx/st/"
 	prefixSource   = "idx/src/"
+	prefixFollowUp = "idx/fu/"
 	prefixCursor   = "cursor/"
 	prefixMark     = "mark/"
 	prefixSrcState = "srcstate/"
@@ -86,3 +88,12 @@ func stateByte(s State) byte {
 func markPrefix(source string) []byte { return []byte(prefixMark + source + "/") }
 
 func markKey(source, key string) []byte { return append(markPrefix(source), key...) }
+
+// followUpKey is the follow-up index entry an item needs, nil when none:
+// only a confirmed item with a follow-up day and no outcome yet is due.
+func followUpKey(it *Item) []byte {
+	if it == nil || it.State != Confirmed || it.User.FollowUp == "" || it.User.Outcome != "" {
+		return nil
+	}
+	return []byte(prefixFollowUp + it.User.FollowUp + "/" + it.ID)
+}

@@ -30,6 +30,11 @@ type Filter struct {
 	Since, Until time.Time
 	// Limit stops after this many items; 0 means no limit.
 	Limit int
+	// FollowUpsDue (YYYY-MM-DD), when set, selects the confirmed items
+	// whose follow-up day is that day or before and that have no outcome
+	// yet, earliest day first, from their index (the other fields still
+	// filter them).
+	FollowUpsDue string
 }
 
 func (f *Filter) match(it *Item) bool {
@@ -123,6 +128,9 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 // skipping other states by their tag byte without decoding them.
 func (s *Store) Scan(ctx context.Context, f Filter, fn func(*Item) error) error {
 	return s.view(func(txn *badger.Txn) error {
+		if f.FollowUpsDue != "" {
+			return scanFollowUps(ctx, txn, f, fn)
+		}
 		if len(f.States) == 1 && f.States[0] == Suggested {
 			return scanStateIndex(ctx, txn, f, fn)
 		}
@@ -165,6 +173,38 @@ func walk(ctx context.Context, txn *badger.Txn, prefix []byte, f Filter, visit f
 		stop, err := visit(string(k[len(prefix)+8:]), bi)
 		if err != nil || stop {
 			return err
+		}
+	}
+	return nil
+}
+
+// scanFollowUps walks the follow-up index up to f.FollowUpsDue.
+func scanFollowUps(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	p := []byte(prefixFollowUp)
+	opts.Prefix = p
+	iter := txn.NewIterator(opts)
+	defer iter.Close()
+	last := append(slices.Clone(p), f.FollowUpsDue+"/\xff"...)
+	n := 0
+	for iter.Seek(p); iter.ValidForPrefix(p) && bytes.Compare(iter.Item().Key(), last) <= 0; iter.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := iter.Item().Key()
+		it, err := getItem(txn, string(k[bytes.LastIndexByte(k, '/')+1:]))
+		if err != nil {
+			return fmt.Errorf("follow-up index: %w", err)
+		}
+		if !f.match(it) || (!f.Since.IsZero() && it.Artifact.OccurredAt.Before(f.Since)) || (!f.Until.IsZero() && !it.Artifact.OccurredAt.Before(f.Until)) {
+			continue
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+		if n++; f.Limit > 0 && n >= f.Limit {
+			return nil
 		}
 	}
 	return nil

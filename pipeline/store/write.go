@@ -201,6 +201,20 @@ func putItem(txn *badger.Txn, old, it *Item) error {
 			return err
 		}
 	}
+	return moveFollowUp(txn, old, it)
+}
+
+// moveFollowUp keeps the follow-up index entry of an item in step with it.
+func moveFollowUp(txn *badger.Txn, old, it *Item) error {
+	ok, nk := followUpKey(old), followUpKey(it)
+	if ok != nil && !bytes.Equal(ok, nk) {
+		if err := txn.Delete(ok); err != nil {
+			return err
+		}
+	}
+	if nk != nil && !bytes.Equal(ok, nk) {
+		return txn.Set(nk, nil)
+	}
 	return nil
 }
 

@@ -337,10 +337,8 @@ func (s *Server) apiBackfill(w http.ResponseWriter, r *http.Request) {
 func (s *Server) followUpsDue(ctx context.Context) ([]store.Item, error) {
 	today := s.o.Now().Format(time.DateOnly)
 	var due []store.Item
-	err := s.o.Backend.Scan(ctx, store.Filter{States: []store.State{store.Confirmed}}, func(it *store.Item) error {
-		if it.FollowUpDue(today) {
-			due = append(due, *it)
-		}
+	err := s.o.Backend.Scan(ctx, store.Filter{FollowUpsDue: today}, func(it *store.Item) error {
+		due = append(due, *it)
 		return nil
 	})
 	return due, err
