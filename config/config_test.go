@@ -57,6 +57,9 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 		want       []string // "LINE: message fragment"
 	}{
 		{"unknown top-level key", head + "colour: blue\n", []string{`7: unknown key "colour"`}},
+		{"confluence: cloud without /wiki or email, bad space and label", head + "sources:\n  confluence:\n    - name: wiki\n      url: https://acme.atlassian.net/\n      deployment: cloud\n      token_env: T\n      spaces: [\"E N G\"]\n      labels: [\"a,b\"]\n",
+			[]string{`9: a Confluence Cloud source needs email`, `10: Confluence Cloud lives under /wiki: write https://acme.atlassian.net/wiki/`, `13: "E N G" is not a Confluence space key`, `14: "a,b" is not a Confluence label`}},
+		{"confluence: no deployment", head + "sources:\n  confluence:\n    - {name: wiki, url: \"https://c.acme.example/\", token_env: T}\n", []string{`9: a Confluence source needs deployment: cloud or server`}},
 		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, confluence_spaces)`}},
 		{"wrong type", head + "  org_threshold: many\n", []string{`7: expected a whole number, got "many"`}},
 		{"list expected", head + "      aliases: sig-platform\n", []string{`7: expected a list, got "sig-pla`}},

@@ -68,26 +68,9 @@ var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 func (v *validator) checkConfluence(p string, s *ConfluenceSource) {
 	v.sourceName(p, s.Name)
-	if s.URL == "" {
-		v.add(p, "a Confluence source needs url (https://acme.atlassian.net/wiki/, or your Data Center's base URL)")
-	} else {
-		v.checkURL(p+".url", s.URL)
-	}
-	switch s.Deployment {
-	case JiraCloud:
-		if s.Email == "" {
-			v.add(p, "a Confluence Cloud source needs email: the API token is used with your Atlassian account email")
-		} else if _, err := mail.ParseAddress(s.Email); err != nil {
-			v.add(p+".email", "%q is not an email address", s.Email)
-		}
-		if u, err := url.Parse(s.URL); err == nil && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
-			v.add(p+".url", "Confluence Cloud lives under /wiki: write %s/wiki/", strings.TrimSuffix(s.URL, "/"))
-		}
-	case JiraServer:
-	case "":
-		v.add(p, "a Confluence source needs deployment: cloud or server (Server and Data Center)")
-	default:
-		v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
+	v.checkAtlassian(p, "Confluence", "https://acme.atlassian.net/wiki/, or your Data Center's base URL", s.URL, s.Deployment, s.Email)
+	if u, err := url.Parse(s.URL); err == nil && s.Deployment == JiraCloud && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
+		v.add(p+".url", "Confluence Cloud lives under /wiki: write %s/wiki/", strings.TrimSuffix(s.URL, "/"))
 	}
 	v.checkToken(p, s.Token, "a Confluence source")
 	for j, k := range s.Spaces {
@@ -99,6 +82,29 @@ func (v *validator) checkConfluence(p string, s *ConfluenceSource) {
 		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, " \t,") {
 			v.add(fmt.Sprintf("%s.labels[%d]", p, j), "%q is not a Confluence label (one word, no spaces or commas)", l)
 		}
+	}
+}
+
+// checkAtlassian checks what Jira and Confluence sources share: the url,
+// the deployment, and on Cloud the account email the API token goes with.
+func (v *validator) checkAtlassian(p, product, urlHint, rawURL, deployment, email string) {
+	if rawURL == "" {
+		v.add(p, "a %s source needs url (%s)", product, urlHint)
+	} else {
+		v.checkURL(p+".url", rawURL)
+	}
+	switch deployment {
+	case JiraCloud:
+		if email == "" {
+			v.add(p, "a %s Cloud source needs email: the API token is used with your Atlassian account email", product)
+		} else if _, err := mail.ParseAddress(email); err != nil {
+			v.add(p+".email", "%q is not an email address", email)
+		}
+	case JiraServer:
+	case "":
+		v.add(p, "a %s source needs deployment: cloud or server (Server and Data Center)", product)
+	default:
+		v.add(p+".deployment", "deployment %q is not cloud or server", deployment)
 	}
 }
 
@@ -144,24 +150,7 @@ func (v *validator) checkGitHub(p string, s *GitHubSource) {
 
 func (v *validator) checkJira(p string, s *JiraSource) {
 	v.sourceName(p, s.Name)
-	if s.URL == "" {
-		v.add(p, "a Jira source needs url (https://acme.atlassian.net, or your server's base URL)")
-	} else {
-		v.checkURL(p+".url", s.URL)
-	}
-	switch s.Deployment {
-	case JiraCloud:
-		if s.Email == "" {
-			v.add(p, "a Jira Cloud source needs email: the API token is used with your Atlassian account email")
-		} else if _, err := mail.ParseAddress(s.Email); err != nil {
-			v.add(p+".email", "%q is not an email address", s.Email)
-		}
-	case JiraServer:
-	case "":
-		v.add(p, "a Jira source needs deployment: cloud or server (Server and Data Center)")
-	default:
-		v.add(p+".deployment", "deployment %q is not cloud or server", s.Deployment)
-	}
+	v.checkAtlassian(p, "Jira", "https://acme.atlassian.net, or your server's base URL", s.URL, s.Deployment, s.Email)
 	v.checkToken(p, s.Token, "a Jira source")
 	if v.c.Me.Jira == "" {
 		v.add(p, "a Jira source needs your Jira identity in me.jira (Cloud accountId, or Server username)")
