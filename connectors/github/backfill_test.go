@@ -31,53 +31,14 @@ func yearOfReviews(n int) (prs []*githubtest.PR, end time.Time) {
 	return prs, end
 }
 
-// backfillRun reads a source's whole first backfill page by page and
-// says after how many requests (and how long) every PR of the last two
-// weeks was in, and after how many the whole year was. It uses only the
-// connector's Fetch, so it measures any version of it alike.
-type backfillRun struct {
-	recentRequests, totalRequests int
-	recentTime, totalTime         time.Duration
-	got                           map[string]int
-}
-
-func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*githubtest.PR, end time.Time) backfillRun {
+func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*githubtest.PR, end time.Time) connectorstest.BackfillRun {
 	recent := map[string]bool{}
 	for _, p := range prs {
 		if p.UpdatedAt.After(end.Add(-14 * 24 * time.Hour)) {
 			recent[fmt.Sprintf("github:%s/%s#%d", p.Owner, p.Repo, p.Number)] = true
 		}
 	}
-	r := backfillRun{got: map[string]int{}}
-	var cur connectors.Cursor
-	start := time.Now()
-	for range 10000 {
-		page, err := conn.Fetch(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range page.Artifacts {
-			r.got[a.Key]++
-		}
-		cur = page.Cursor
-		if r.recentRequests == 0 {
-			in := 0
-			for k := range recent {
-				if r.got[k] > 0 {
-					in++
-				}
-			}
-			if in == len(recent) {
-				r.recentRequests, r.recentTime = fake.Hits()["total"], time.Since(start)
-			}
-		}
-		if !page.More {
-			r.totalRequests, r.totalTime = fake.Hits()["total"], time.Since(start)
-			return r
-		}
-	}
-	t.Fatal("the backfill did not end")
-	return r
+	return connectorstest.RunBackfill(t, conn, func() int { return fake.Hits()["total"] }, recent)
 }
 
 func newBackfillHarness(t testing.TB, prs []*githubtest.PR, end time.Time, latency time.Duration) (*Connector, *githubtest.Server) {
@@ -108,18 +69,18 @@ func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
 	prs, end := yearOfReviews(500)
 	conn, fake := newBackfillHarness(t, prs, end, 0)
 	r := runBackfill(t, conn, fake, prs, end)
-	if len(r.got) != len(prs) {
-		t.Errorf("%d of %d PRs arrived", len(r.got), len(prs))
+	if len(r.Got) != len(prs) {
+		t.Errorf("%d of %d PRs arrived", len(r.Got), len(prs))
 	}
-	for k, n := range r.got {
+	for k, n := range r.Got {
 		if n != 1 {
 			t.Errorf("%s arrived %d times", k, n)
 		}
 	}
-	if share := float64(r.recentRequests) / float64(r.totalRequests); share > 0.15 {
-		t.Errorf("the last two weeks were in after %d of %d requests (%.0f%%), want within 15%%", r.recentRequests, r.totalRequests, 100*share)
+	if share := float64(r.RecentRequests) / float64(r.TotalRequests); share > 0.15 {
+		t.Errorf("the last two weeks were in after %d of %d requests (%.0f%%), want within 15%%", r.RecentRequests, r.TotalRequests, 100*share)
 	}
-	t.Logf("last two weeks after %d requests, the year after %d", r.recentRequests, r.totalRequests)
+	t.Logf("last two weeks after %d requests, the year after %d", r.RecentRequests, r.TotalRequests)
 }
 
 // Activity that happens while the backfill walks back is taken by the
@@ -170,7 +131,7 @@ func TestBackfill_Figures(t *testing.T) {
 	conn, fake := newBackfillHarness(t, prs, end, 30*time.Millisecond)
 	r := runBackfill(t, conn, fake, prs, end)
 	t.Logf("500 PRs, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
-		r.recentTime.Round(100*time.Millisecond), r.recentRequests, r.totalTime.Round(100*time.Millisecond), r.totalRequests)
+		r.RecentTime.Round(100*time.Millisecond), r.RecentRequests, r.TotalTime.Round(100*time.Millisecond), r.TotalRequests)
 }
 
 // fetchN reads n pages from cur with conn and returns the cursor after

@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/connectorstest"
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
 
@@ -22,7 +21,8 @@ func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
 	start := end.AddDate(-1, 0, 0)
 	issues, recent := yearOfIssues(me, n, start, end)
 	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
-	got, recentAt, total, _, _ := runBackfill(t, h.conn, h.fake, recent)
+	run := connectorstest.RunBackfill(t, h.conn, func() int { return h.fake.Hits()["total"] }, recent)
+	got, recentAt, total := run.Got, run.RecentRequests, run.TotalRequests
 	if len(got) != n {
 		var missing []string
 		for _, is := range issues {
@@ -65,9 +65,9 @@ func TestBackfill_Figures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, recentAt, total, recentTime, totalTime := runBackfill(t, conn, h.fake, recent)
+	r := connectorstest.RunBackfill(t, conn, func() int { return h.fake.Hits()["total"] }, recent)
 	t.Logf("400 issues, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
-		recentTime.Round(100*time.Millisecond), recentAt, totalTime.Round(100*time.Millisecond), total)
+		r.RecentTime.Round(100*time.Millisecond), r.RecentRequests, r.TotalTime.Round(100*time.Millisecond), r.TotalRequests)
 }
 
 // yearOfIssues is n issues assigned to me, updated evenly over [start,
@@ -85,39 +85,4 @@ func yearOfIssues(me string, n int, start, end time.Time) ([]*jiratest.Issue, ma
 		}
 	}
 	return issues, recent
-}
-
-// runBackfill reads the first backfill page by page with Fetch alone and
-// says after how many requests (and how long) every recent issue was in,
-// and the whole year.
-func runBackfill(t *testing.T, conn *Connector, fake *jiratest.Server, recent map[string]bool) (got map[string]int, recentAt, total int, recentTime, totalTime time.Duration) {
-	got = map[string]int{}
-	var cur connectors.Cursor
-	began := time.Now()
-	for range 1000 {
-		page, err := conn.Fetch(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range page.Artifacts {
-			got[a.Key]++
-		}
-		cur = page.Cursor
-		if recentAt == 0 {
-			in := 0
-			for k := range recent {
-				if got[k] > 0 {
-					in++
-				}
-			}
-			if in == len(recent) {
-				recentAt, recentTime = fake.Hits()["total"], time.Since(began)
-			}
-		}
-		if !page.More {
-			return got, recentAt, fake.Hits()["total"], recentTime, time.Since(began)
-		}
-	}
-	t.Fatal("the backfill did not end")
-	return
 }
