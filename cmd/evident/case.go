@@ -111,15 +111,10 @@ strongest first. The period is all stored work unless --period or
 				return nil
 			}
 			return a.withBackend(ctx, func(b backend) error {
-				var items []store.Item
-				err := b.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}, Since: p.Since, Until: p.Until}, func(it *store.Item) error {
-					items = append(items, *it)
-					return nil
-				})
+				gaps, err := report.ReadGaps(ctx, b, a.criteria(), p)
 				if err != nil {
 					return err
 				}
-				gaps := report.Gaps(items, a.criteria())
 				if asJSON {
 					return printJSON(a.stdout, gaps)
 				}
@@ -127,19 +122,14 @@ strongest first. The period is all stored work unless --period or
 					fmt.Fprintf(a.stdout, "Every level criterion has confirmed evidence in %s.\n", p.Words())
 					return nil
 				}
-				byID := map[string]*store.Item{}
-				for i := range items {
-					byID[items[i].ID] = &items[i]
-				}
 				fmt.Fprintf(a.stdout, "%d of %d level criteria have no confirmed evidence in %s:\n", len(gaps), len(c.Criteria), p.Words())
 				for _, g := range gaps {
 					fmt.Fprintf(a.stdout, "\n%s  %s (%s)\n", g.ID, g.Text, classify.Domain(g.Domain).Title())
 					if len(g.Suggestions) == 0 {
 						fmt.Fprintln(a.stdout, "  no suggestion matches yet")
 					}
-					for _, id := range g.Suggestions {
-						it := byID[id]
-						fmt.Fprintf(a.stdout, "  %s  %-8s %s\n", id, it.Strength(), oneLine(it.Title(), 70))
+					for _, it := range g.Suggested {
+						fmt.Fprintf(a.stdout, "  %s  %-8s %s\n", it.ID, it.Strength(), oneLine(it.Title(), 70))
 					}
 				}
 				fmt.Fprintln(a.stdout, "\nConfirm a suggestion (evident confirm ID), or say an item supports a criterion: evident edit ID --criterion CID")

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -64,8 +65,8 @@ type Gap struct {
 	Text        string   `json:"text"`
 	Domain      string   `json:"domain"`
 	Suggestions []string `json:"suggestions"`
-	// titles are the suggestions' titles, for the Markdown digest.
-	titles []string
+	// Suggested are the suggestions' items, for pages and the Markdown.
+	Suggested []store.Item `json:"-"`
 }
 
 // maxSuggestions is how many suggestions a gap lists.
@@ -76,14 +77,23 @@ const maxSuggestions = 5
 // the period's evidence, suggested and confirmed.
 func Gaps(items []store.Item, cs []classify.Criterion) []Gap {
 	supported := map[string]bool{}
+	for i := range items {
+		if items[i].State == store.Confirmed {
+			for _, id := range items[i].Criteria(cs) {
+				supported[id] = true
+			}
+		}
+	}
+	return gaps(items, supported, cs)
+}
+
+// gaps are the criteria not supported, with the suggested items of items
+// that would fill them.
+func gaps(items []store.Item, supported map[string]bool, cs []classify.Criterion) []Gap {
 	suggest := map[string][]*store.Item{}
 	for i := range items {
-		it := &items[i]
-		for _, id := range it.Criteria(cs) {
-			switch it.State {
-			case store.Confirmed:
-				supported[id] = true
-			case store.Suggested:
+		if it := &items[i]; it.State == store.Suggested {
+			for _, id := range it.Criteria(cs) {
 				suggest[id] = append(suggest[id], it)
 			}
 		}
@@ -98,11 +108,49 @@ func Gaps(items []store.Item, cs []classify.Criterion) []Gap {
 		slices.SortFunc(s, stronger)
 		for _, it := range s[:min(len(s), maxSuggestions)] {
 			g.Suggestions = append(g.Suggestions, it.ID)
-			g.titles = append(g.titles, it.Title())
+			g.Suggested = append(g.Suggested, *it)
 		}
 		out = append(out, g)
 	}
 	return out
+}
+
+// errEnough stops a scan that has found what it looked for.
+var errEnough = errors.New("enough")
+
+// ReadGaps reads the gaps of period p: every suggestion that speaks to a
+// criterion, and the confirmed evidence newest first only until every
+// criterion has support, so a big store is not read in full to learn that
+// nothing is missing.
+func ReadGaps(ctx context.Context, s Scanner, cs []classify.Criterion, p Period) ([]Gap, error) {
+	if len(cs) == 0 {
+		return []Gap{}, nil
+	}
+	var items []store.Item
+	f := store.Filter{States: []store.State{store.Suggested}, Since: p.Since, Until: p.Until}
+	if err := s.Scan(ctx, f, func(it *store.Item) error {
+		if len(it.Criteria(cs)) > 0 {
+			items = append(items, lean(it))
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	supported := map[string]bool{}
+	f.States = []store.State{store.Confirmed}
+	err := s.Scan(ctx, f, func(it *store.Item) error {
+		for _, id := range it.Criteria(cs) {
+			supported[id] = true
+		}
+		if len(supported) == len(cs) {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return gaps(items, supported, cs), nil
 }
 
 // Digest is one week for the weekly ten minutes: its suggestions strongest
@@ -127,33 +175,29 @@ type DigestOptions struct {
 	Report   Options // for the cross-team numbers; Since and Until are the week's
 }
 
-// BuildDigest makes the digest of o.Week from every suggested and
-// confirmed item (the gaps count all stored work, the rest the week).
-func BuildDigest(items []store.Item, o DigestOptions) *Digest {
-	d := &Digest{Week: o.Week.Label, Items: []store.View{}, FollowUps: []store.View{},
+// BuildDigest makes the digest of o.Week from the week's items (suggested
+// and confirmed), the follow-ups due and the gaps (see ReadDigest).
+func BuildDigest(week, due []store.Item, gaps []Gap, o DigestOptions) *Digest {
+	d := &Digest{Week: o.Week.Label, Items: []store.View{}, FollowUps: []store.View{}, Gaps: gaps,
 		Since: o.Week.Since.Format(time.DateOnly), Until: o.Week.Until.AddDate(0, 0, -1).Format(time.DateOnly)}
-	var week, due []*store.Item
-	for i := range items {
-		it := &items[i]
-		if it.State == store.Suggested && o.Week.Contains(it.Artifact.OccurredAt) {
-			week = append(week, it)
-		}
-		if it.FollowUpDue(o.Today) {
-			due = append(due, it)
+	var sugg []*store.Item
+	for i := range week {
+		if it := &week[i]; it.State == store.Suggested && o.Week.Contains(it.Artifact.OccurredAt) {
+			sugg = append(sugg, it)
 		}
 	}
-	slices.SortFunc(week, stronger)
-	slices.SortFunc(due, func(x, y *store.Item) int { return strings.Compare(x.User.FollowUp, y.User.FollowUp) })
-	for _, it := range week {
+	slices.SortFunc(sugg, stronger)
+	for _, it := range sugg {
 		d.Items = append(d.Items, it.View(o.Criteria))
 	}
-	for _, it := range due {
-		d.FollowUps = append(d.FollowUps, it.View(o.Criteria))
+	for i := range due {
+		if due[i].FollowUpDue(o.Today) {
+			d.FollowUps = append(d.FollowUps, due[i].View(o.Criteria))
+		}
 	}
-	d.Gaps = Gaps(items, o.Criteria)
 	ro := o.Report
 	ro.Since, ro.Until = o.Week.Since, o.Week.Until
-	d.CrossTeam = Build(items, ro)
+	d.CrossTeam = Build(week, ro)
 	return d
 }
 
@@ -203,26 +247,34 @@ func (d *Digest) Markdown(w io.Writer) error {
 		fmt.Fprintf(w, "\n## Criteria still without evidence\n\n")
 		for _, g := range d.Gaps {
 			fmt.Fprintf(w, "- %s (%s)\n", mdText(g.Text), g.ID)
-			for i, id := range g.Suggestions[:min(len(g.Suggestions), 3)] {
-				fmt.Fprintf(w, "  - could be filled by %s `%s`\n", mdText(g.titles[i]), id)
+			for _, it := range g.Suggested[:min(len(g.Suggested), 3)] {
+				fmt.Fprintf(w, "  - could be filled by %s `%s`\n", mdText(it.Title()), it.ID)
 			}
 		}
 	}
 	return nil
 }
 
-// ReadDigest reads the suggested and confirmed items and builds the
-// digest of o.Week.
+// ReadDigest builds the digest of o.Week from three reads that follow the
+// week, not the store: the week's items, the follow-up index, and the gaps
+// of all stored work (see ReadGaps).
 func ReadDigest(ctx context.Context, s Scanner, o DigestOptions) (*Digest, error) {
-	var items []store.Item
-	err := s.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
-		items = append(items, *it)
-		return nil
-	})
+	var week, due []store.Item
+	collect := func(to *[]store.Item) func(*store.Item) error {
+		return func(it *store.Item) error { *to = append(*to, *it); return nil }
+	}
+	f := store.Filter{States: []store.State{store.Suggested, store.Confirmed}, Since: o.Week.Since, Until: o.Week.Until}
+	if err := s.Scan(ctx, f, collect(&week)); err != nil {
+		return nil, err
+	}
+	if err := s.Scan(ctx, store.Filter{FollowUpsDue: o.Today}, collect(&due)); err != nil {
+		return nil, err
+	}
+	gaps, err := ReadGaps(ctx, s, o.Criteria, Period{})
 	if err != nil {
 		return nil, err
 	}
-	return BuildDigest(items, o), nil
+	return BuildDigest(week, due, gaps, o), nil
 }
 
 // ThisWeek is the ISO week of now, in now's location.

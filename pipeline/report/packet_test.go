@@ -1,11 +1,13 @@
 package report
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +303,60 @@ func TestPacket_NotableItemsPastTheCapRollUp(t *testing.T) {
 	}
 	if !strings.Contains(got, "[The strong one]") || !strings.Contains(got, "25 items rolled up here (25 of them notable, past the 15 listed above)") {
 		t.Errorf("packet:\n%s", got)
+	}
+}
+
+// sliceScanner serves items as the store would (newest first, by state),
+// counting what it hands out.
+type sliceScanner struct {
+	items  []store.Item
+	served int
+}
+
+func (s *sliceScanner) Scan(_ context.Context, f store.Filter, fn func(*store.Item) error) error {
+	sorted := slices.Clone(s.items)
+	slices.SortFunc(sorted, func(x, y store.Item) int { return y.Artifact.OccurredAt.Compare(x.Artifact.OccurredAt) })
+	for i := range sorted {
+		it := &sorted[i]
+		if len(f.States) > 0 && !slices.Contains(f.States, it.State) {
+			continue
+		}
+		s.served++
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadGaps says what Gaps says over every item, but stops reading the
+// confirmed evidence once every criterion has support.
+func TestReadGaps_SameAsGapsAndStopsEarly(t *testing.T) {
+	items := fixedYear()
+	items[len(items)-1].State = store.Suggested // a suggestion for a gap
+	want := Gaps(items, fixedCriteria)
+	sc := &sliceScanner{items: items}
+	got, err := ReadGaps(context.Background(), sc, fixedCriteria, Period{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(gs []Gap) (out []string) {
+		for _, g := range gs {
+			out = append(out, g.ID+":"+strings.Join(g.Suggestions, ","))
+		}
+		return out
+	}
+	if d := cmp.Diff(ids(want), ids(got)); d != "" {
+		t.Errorf("ReadGaps (-Gaps +ReadGaps):\n%s", d)
+	}
+	// All but one criterion are supported by recent evidence: with no
+	// criterion unsupported, the scan would stop at once.
+	met := fixedCriteria[:2]
+	sc.served = 0
+	if _, err := ReadGaps(context.Background(), sc, met, Period{}); err != nil {
+		t.Fatal(err)
+	}
+	if sc.served >= len(items) {
+		t.Errorf("read %d of %d items to learn that every criterion has support", sc.served, len(items))
 	}
 }

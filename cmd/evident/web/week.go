@@ -5,7 +5,6 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline/report"
-	"github.com/evident-sync/evident/pipeline/store"
 )
 
 // weekTop is how many of the week's suggestions the page shows as cards,
@@ -43,44 +42,43 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var items []store.Item
-	err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
-		items = append(items, *it)
-		return nil
-	})
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	byID := make(map[string]*store.Item, len(items))
-	for i := range items {
-		byID[items[i].ID] = &items[i]
-	}
 	today := now.Format("2006-01-02")
 	if end := p.Until.AddDate(0, 0, -1).Format("2006-01-02"); end < today {
 		today = end
 	}
-	d := report.BuildDigest(items, report.DigestOptions{Week: p, Today: today, Criteria: s.criteria,
+	d, err := report.ReadDigest(r.Context(), s.o.Backend, report.DigestOptions{Week: p, Today: today, Criteria: s.criteria,
 		Report: report.Options{TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams}})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
 	data := weekData{Digest: d, Words: d.Since + " to " + d.Until, IsThisWeek: p.Label == report.WeekOf(now),
 		Prev: report.WeekOf(p.Since.AddDate(0, 0, -7)), Next: report.WeekOf(p.Since.AddDate(0, 0, 7))}
+	// The few items the page shows as cards, read one by one.
+	rowOf := func(id string) (row, bool) {
+		it, err := s.o.Backend.Get(r.Context(), id)
+		return toRow(&it), err == nil
+	}
 	for i, v := range d.Items {
 		if i == weekTop {
 			data.More = len(d.Items) - weekTop
 			break
 		}
-		data.Items = append(data.Items, toRow(byID[v.ID]))
+		if rw, ok := rowOf(v.ID); ok {
+			data.Items = append(data.Items, rw)
+		}
 	}
 	s.withRelated(r.Context(), data.Items)
 	for _, v := range d.FollowUps {
-		fr := toRow(byID[v.ID])
-		fr.FollowUp = v.FollowUp
-		data.FollowUps = append(data.FollowUps, fr)
+		if fr, ok := rowOf(v.ID); ok {
+			fr.FollowUp = v.FollowUp
+			data.FollowUps = append(data.FollowUps, fr)
+		}
 	}
 	for _, g := range d.Gaps {
 		gr := gapRow{Gap: g, Title: classify.Domain(g.Domain).Title()}
-		for _, id := range g.Suggestions {
-			gr.Suggestions = append(gr.Suggestions, toRow(byID[id]))
+		for i := range g.Suggested {
+			gr.Suggestions = append(gr.Suggestions, toRow(&g.Suggested[i]))
 		}
 		data.Gaps = append(data.Gaps, gr)
 	}
