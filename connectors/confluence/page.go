@@ -198,7 +198,7 @@ func (c *Connector) build(cur *cursor, p *content, versions []version, comments 
 // commentAuthor is who wrote a comment and when: its first version's
 // author, else its history's creator.
 func commentAuthor(cm *content) (user, time.Time) {
-	if h := cm.History; h != nil && c0(h.CreatedBy) {
+	if h := cm.History; h != nil && h.CreatedBy.known() {
 		return h.CreatedBy, h.CreatedDate
 	}
 	if cm.Version != nil {
@@ -207,7 +207,8 @@ func commentAuthor(cm *content) (user, time.Time) {
 	return user{}, time.Time{}
 }
 
-func c0(u user) bool { return u.AccountID != "" || u.UserKey != "" || u.Username != "" }
+// known reports whether u names anyone.
+func (u user) known() bool { return u.AccountID != "" || u.UserKey != "" || u.Username != "" }
 
 func storage(p *content) string {
 	if p.Body == nil || p.Body.Storage == nil {
