@@ -194,6 +194,11 @@ const crashPRs = 2100
 
 // crashFixture is a GitHub of crashPRs reviewed PRs behind a killer.
 func crashFixture(t *testing.T) (*killer, string, []string) {
+	k, cfg, keys, _ := crashFixtureWithFake(t)
+	return k, cfg, keys
+}
+
+func crashFixtureWithFake(t *testing.T) (*killer, string, []string, *githubtest.Server) {
 	fake := githubtest.New(connectors.RealClock)
 	fake.Token, fake.SearchLimit, fake.CoreLimit = "crash-token", 6000, 1_000_000
 	base := time.Now().Add(-300 * 24 * time.Hour).Truncate(time.Second)
@@ -221,7 +226,51 @@ sources:
 		keys = append(keys, fmt.Sprintf("github:acme/payments-%d#%d", i%3, i+1))
 	}
 	slices.Sort(keys)
-	return k, writeConfig(t, yaml), keys
+	return k, writeConfig(t, yaml), keys, fake
+}
+
+// TestE2E_SIGKILLInAForwardPollResumesItAndKeepsTheBackfillComplete
+// finishes a backfill, then kills the next poll (over new reviews, several
+// search pages) with SIGKILL half-way: the next run takes the rest, each
+// PR once, and the backfill stays complete.
+func TestE2E_SIGKILLInAForwardPollResumesItAndKeepsTheBackfillComplete(t *testing.T) {
+	k, cfg, want, fake := crashFixtureWithFake(t)
+	c := newCLI(t, "CRASH_TOKEN=crash-token")
+	if _, e, code := c.run("--config", cfg, "sync"); code != 0 {
+		t.Fatalf("backfill: %s", e)
+	}
+	now := time.Now().Truncate(time.Second)
+	for i := 0; i < 400; i++ {
+		at := now.Add(-time.Duration(400-i) * time.Second)
+		fake.Add(&githubtest.PR{Owner: "acme", Repo: "payments-new", Number: i + 1, Title: fmt.Sprintf("New %d", i), Author: "carol",
+			CreatedAt: at, UpdatedAt: at, Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+		want = append(want, fmt.Sprintf("github:acme/payments-new#%d", i+1))
+	}
+	slices.Sort(want)
+	cmd := c.cmd("--config", cfg, "sync")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	k.arm(cmd.Process, 500, syscall.SIGKILL) // a page of 100 new PRs costs about 200 requests
+	err := cmd.Wait()
+	k.arm(nil, 0, nil)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the poll was not killed: %v", err)
+	}
+	if got := len(c.list("--config", cfg)); got <= crashPRs || got >= len(want) {
+		t.Fatalf("after the kill %d items; want some of the new ones kept, not all", got)
+	}
+	if _, e, code := c.run("--config", cfg, "sync"); code != 0 {
+		t.Fatalf("resume: %s", e)
+	}
+	got := c.list("--config", cfg)
+	if d := slices.Compare(want, keysOf(got)); d != 0 || len(got) != len(want) {
+		t.Errorf("after the resumed poll: %d items, want %d, same keys: %v", len(got), len(want), d == 0)
+	}
+	out, _, _ := c.run("--config", cfg, "status", "--json")
+	if !strings.Contains(out, `"backfilled_to": null`) || !strings.Contains(out, `"backfill_progress": 1`) {
+		t.Errorf("the forward poll disturbed the backfill:\n%s", out)
+	}
 }
 
 func keysOf(vs []store.View) []string {

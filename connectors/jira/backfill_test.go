@@ -21,7 +21,7 @@ func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
 	start := end.AddDate(-1, 0, 0)
 	issues, recent := yearOfIssues(me, n, start, end)
 	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
-	run := connectorstest.RunBackfill(t, h.conn, func() int { return h.fake.Hits()["total"] }, recent)
+	run := connectorstest.RunBackfill(t, slowConn(t, h, time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
 	got, recentAt, total := run.Got, run.RecentRequests, run.TotalRequests
 	if len(got) != n {
 		var missing []string
@@ -40,7 +40,7 @@ func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
 	if total == 0 || float64(recentAt) > 0.15*float64(total) {
 		t.Errorf("the last two weeks were in after %d of %d requests, want within 15%%", recentAt, total)
 	}
-	t.Logf("last two weeks after %d requests, the year after %d", recentAt, total)
+	t.Logf("last two weeks after %d requests (%v), the year after %d (%v)", recentAt, run.RecentTime, total, run.TotalTime)
 }
 
 // TestBackfill_Figures times a year of 400 issues against a fake Jira
@@ -54,20 +54,26 @@ func TestBackfill_Figures(t *testing.T) {
 	start := end.AddDate(-1, 0, 0)
 	issues, recent := yearOfIssues(me, 400, start, end)
 	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
+	r := connectorstest.RunBackfill(t, slowConn(t, h, 30*time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
+	t.Logf("400 issues, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
+		r.RecentTime.Round(100*time.Millisecond), r.RecentRequests, r.TotalTime.Round(100*time.Millisecond), r.TotalRequests)
+}
+
+// slowConn is h's connector through a server that adds latency to every
+// round trip, as a real Jira's.
+func slowConn(t *testing.T, h *harness, latency time.Duration) *Connector {
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(latency)
 		h.fake.Handler().ServeHTTP(w, r)
 	}))
-	defer slow.Close()
+	t.Cleanup(slow.Close)
 	cfg := h.conn.cfg
 	cfg.BaseURL = slow.URL
 	conn, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := connectorstest.RunBackfill(t, conn, func() int { return h.fake.Hits()["total"] }, recent)
-	t.Logf("400 issues, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
-		r.RecentTime.Round(100*time.Millisecond), r.RecentRequests, r.TotalTime.Round(100*time.Millisecond), r.TotalRequests)
+	return conn
 }
 
 // yearOfIssues is n issues assigned to me, updated evenly over [start,
