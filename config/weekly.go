@@ -45,7 +45,3 @@ func (w Weekly) Next(now time.Time) time.Time {
 	}
 	return t
 }
-
-func (w Weekly) String() string {
-	return fmt.Sprintf("%s %02d:%02d", strings.ToLower(w.Day.String()[:3]), w.Hour, w.Minute)
-}

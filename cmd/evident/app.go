@@ -52,7 +52,8 @@ type app struct {
 	configFlag  string
 	dataDirFlag string
 
-	cfg *config.Config
+	cfg  *config.Config
+	crit []classify.Criterion // the config's criteria, made once
 }
 
 func (a *app) rootCmd() *cobra.Command {
@@ -138,7 +139,10 @@ func (a *app) criteria() []classify.Criterion {
 	if a.cfg == nil {
 		return nil
 	}
-	return classify.CriteriaOf(a.cfg)
+	if a.crit == nil {
+		a.crit = classify.CriteriaOf(a.cfg) // once: every item's JSON asks
+	}
+	return a.crit
 }
 
 // warnHygiene warns when a config that runs commands (token_command) can be
