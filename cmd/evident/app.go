@@ -52,8 +52,9 @@ type app struct {
 	configFlag  string
 	dataDirFlag string
 
-	cfg  *config.Config
-	crit []classify.Criterion // the config's criteria, made once
+	cfg    *config.Config
+	crit   []classify.Criterion // the criteria of critOf, made once
+	critOf *config.Config
 }
 
 func (a *app) rootCmd() *cobra.Command {
@@ -139,8 +140,8 @@ func (a *app) criteria() []classify.Criterion {
 	if a.cfg == nil {
 		return nil
 	}
-	if a.crit == nil {
-		a.crit = classify.CriteriaOf(a.cfg) // once: every item's JSON asks
+	if a.critOf != a.cfg {
+		a.crit, a.critOf = classify.CriteriaOf(a.cfg), a.cfg // once per config: every item's JSON asks
 	}
 	return a.crit
 }
