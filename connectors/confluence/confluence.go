@@ -570,10 +570,7 @@ func (c *Connector) failure(resp *http.Response, body []byte, doing string) erro
 	if len(msg) > 200 {
 		msg = msg[:200]
 	}
-	service, credential := "Confluence Cloud", "the email and API token (basic auth) from "+c.cfg.Token.Describe()
-	if c.cfg.Deployment == Server {
-		service, credential = "Confluence Data Center", "the personal access token (bearer) from "+c.cfg.Token.Describe()
-	}
+	service, credential := transport.Atlassian("Confluence", "Data Center", c.cfg.Deployment == Cloud, c.cfg.Token)
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:
 		c.auth.Forget()

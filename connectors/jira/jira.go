@@ -433,10 +433,7 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 		return nil, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
 	}
 	msg := jiraMessage(hr)
-	service, credential := "Jira Cloud", "the email and API token (basic auth) from "+c.cfg.Token.Describe()
-	if c.cfg.Deployment == "server" {
-		service, credential = "Jira Server/Data Center", "the personal access token (bearer) from "+c.cfg.Token.Describe()
-	}
+	service, credential := transport.Atlassian("Jira", "Server/Data Center", c.cfg.Deployment != "server", c.cfg.Token)
 	switch hr.StatusCode {
 	case http.StatusUnauthorized:
 		c.auth.Forget()

@@ -56,3 +56,15 @@ func (a *AuthTransport) Forget() {
 	a.value = ""
 	a.mu.Unlock()
 }
+
+// Atlassian names a Jira or Confluence deployment and the credential it
+// was given, for a refusal's sentence (connectors.Refused): Cloud takes the
+// account email and an API token as basic auth, Server and Data Center a
+// personal access token as a bearer. onPrem is how the product names its
+// self-hosted edition ("Server/Data Center", "Data Center").
+func Atlassian(product, onPrem string, cloud bool, tok credentials.TokenSource) (service, credential string) {
+	if cloud {
+		return product + " Cloud", "the email and API token (basic auth) from " + tok.Describe()
+	}
+	return product + " " + onPrem, "the personal access token (bearer) from " + tok.Describe()
+}
