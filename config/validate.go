@@ -230,16 +230,7 @@ func (v *validator) checkOrg() {
 	for i := range o.Teams {
 		t := &o.Teams[i]
 		p := fmt.Sprintf("org.teams[%d]", i)
-		switch {
-		case t.ID == "":
-			v.add(p, "a team needs an id")
-		case !nameRE.MatchString(t.ID):
-			v.add(p+".id", "team id %q may use only letters, digits, '.', '_' and '-'", t.ID)
-		case ids[t.ID] > 0:
-			v.add(p+".id", "team id %q is already defined (line %d)", t.ID, ids[t.ID])
-		default:
-			ids[t.ID] = v.line(p + ".id")
-		}
+		v.checkID(p, "team", t.ID, ids)
 		if t.Name == "" {
 			t.Name = t.ID
 		}
@@ -354,21 +345,31 @@ func (v *validator) resolvePath(p string) string {
 	return filepath.Clean(p)
 }
 
+// checkID checks the id of the thing (a team, a criterion) at p: present,
+// well-formed, not defined before; seen maps the ids so far to their lines.
+func (v *validator) checkID(p, thing, id string, seen map[string]int) {
+	switch {
+	case id == "":
+		article := "a"
+		if strings.ContainsRune("aeiou", rune(thing[0])) {
+			article = "an"
+		}
+		v.add(p, "%s %s needs an id", article, thing)
+	case !nameRE.MatchString(id):
+		v.add(p+".id", "%s id %q may use only letters, digits, '.', '_' and '-'", thing, id)
+	case seen[id] > 0:
+		v.add(p+".id", "%s id %q is already defined (line %d)", thing, id, seen[id])
+	default:
+		seen[id] = v.line(p + ".id")
+	}
+}
+
 func (v *validator) checkCriteria() {
 	ids := map[string]int{}
 	for i := range v.c.Criteria {
 		cr := &v.c.Criteria[i]
 		p := fmt.Sprintf("criteria[%d]", i)
-		switch {
-		case cr.ID == "":
-			v.add(p, "a criterion needs an id")
-		case !nameRE.MatchString(cr.ID):
-			v.add(p+".id", "criterion id %q may use only letters, digits, '.', '_' and '-'", cr.ID)
-		case ids[cr.ID] > 0:
-			v.add(p+".id", "criterion id %q is already defined (line %d)", cr.ID, ids[cr.ID])
-		default:
-			ids[cr.ID] = v.line(p + ".id")
-		}
+		v.checkID(p, "criterion", cr.ID, ids)
 		if strings.TrimSpace(cr.Text) == "" {
 			v.add(p, "criterion %q needs a text: what the level asks for, in your words", cr.ID)
 		}
