@@ -350,11 +350,7 @@ func (v *validator) resolvePath(p string) string {
 func (v *validator) checkID(p, thing, id string, seen map[string]int) {
 	switch {
 	case id == "":
-		article := "a"
-		if strings.ContainsRune("aeiou", rune(thing[0])) {
-			article = "an"
-		}
-		v.add(p, "%s %s needs an id", article, thing)
+		v.add(p, "a %s needs an id", thing)
 	case !nameRE.MatchString(id):
 		v.add(p+".id", "%s id %q may use only letters, digits, '.', '_' and '-'", thing, id)
 	case seen[id] > 0:
