@@ -2,27 +2,18 @@ package store
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
 )
 
-// Items are stored as CBOR (RFC 8949) under their JSON field names: it
-// decodes several times faster than encoding/json, which is what keeps a
-// listing of 50,000 items well under a second. Times are stored as unix
-// microseconds, so a record's bytes do not depend on the time zone its
-// times were read in.
-var (
-	encMode = mustEnc(cbor.EncOptions{Time: cbor.TimeUnixMicro, Sort: cbor.SortNone})
-	decMode = mustDec(cbor.DecOptions{})
-)
-
-func mustEnc(o cbor.EncOptions) cbor.EncMode {
-	m, err := o.EncMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
+// Up to schema 2, items were stored as CBOR (RFC 8949) under their JSON
+// field names, times as unix microseconds. This build writes the record
+// format of record.go and reads CBOR only to upgrade (migrateRecords).
+var decMode = mustDec(cbor.DecOptions{})
 
 func mustDec(o cbor.DecOptions) cbor.DecMode {
 	m, err := o.DecMode()
@@ -32,13 +23,30 @@ func mustDec(o cbor.DecOptions) cbor.DecMode {
 	return m
 }
 
-func marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
+// decodeValue reads an item record's value: the state byte, then the
+// record format or, in a store not yet upgraded, CBOR.
+func decodeValue(b []byte, it *Item) error {
+	if len(b) < 2 {
+		return errors.New("record too short")
+	}
+	if b[1] == recBinary {
+		return decodeRecord(b[2:], it)
+	}
+	return decMode.Unmarshal(b[1:], it)
+}
 
-func unmarshal(b []byte, v any) error { return decMode.Unmarshal(b, v) }
+// sameArtifact reports whether a and b would be stored identically.
+func sameArtifact(a, b *connectors.Artifact) bool {
+	var x, y recWriter
+	x.artifact(a)
+	y.artifact(b)
+	return bytes.Equal(x.b, y.b)
+}
 
-// same reports whether a and b encode identically.
-func same(a, b any) bool {
-	x, err1 := marshal(a)
-	y, err2 := marshal(b)
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+// sameClass reports whether a and b would be stored identically.
+func sameClass(a, b *classify.Result) bool {
+	var x, y recWriter
+	x.class(a)
+	y.class(b)
+	return bytes.Equal(x.b, y.b)
 }

@@ -67,7 +67,8 @@ func TestMigrate_RepairsTheRecordsSubMicrosecondTimesLeft(t *testing.T) {
 			old, _ := getItem(txn, id)
 			o := *old
 			o.State = Suggested
-			b, _ := marshal(&o)
+			enc, _ := cborEncModeForTest() // schema 1 wrote CBOR
+			b, _ := enc.Marshal(&o)
 			if err := txn.Set(itemKey(ns, id), append([]byte{stateByte(Suggested)}, b...)); err != nil {
 				return err
 			}

@@ -29,12 +29,87 @@ import (
 )
 
 // SchemaVersion is the key-layout version this build reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
-// migrations[i] upgrades a store from schema version i+1 to i+2. Each runs
-// in its own transaction and bumps meta/schema with it, so an interrupted
-// upgrade resumes where it stopped.
-var migrations = []func(txn *badger.Txn) error{repairSubMicrosecond}
+// migrations[i] upgrades a store from schema version i+1 to i+2. A step
+// runs in its own transaction and bumps meta/schema with it, or, when too
+// big for one, runs in as many as it needs and bumps meta/schema after the
+// last; either way an interrupted upgrade resumes where it stopped.
+var migrations = []migration{
+	{inTxn: repairSubMicrosecond},
+	{batched: rewriteCBOR},
+}
+
+type migration struct {
+	inTxn   func(txn *badger.Txn) error
+	batched func(db *badger.DB) error
+}
+
+// rewriteCBOR (schema 2 to 3) rewrites the items still stored as CBOR in
+// the record format, a few hundred per transaction. A record already
+// rewritten is left alone, so a rerun after a crash goes on where it
+// stopped.
+func rewriteCBOR(db *badger.DB) error {
+	type rec struct{ key, val []byte }
+	var after []byte
+	for {
+		var todo []rec
+		err := db.View(func(txn *badger.Txn) error {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = []byte(prefixItem)
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			it.Seek(opts.Prefix)
+			if after != nil {
+				it.Seek(after)
+				if it.ValidForPrefix(opts.Prefix) && bytes.Equal(it.Item().Key(), after) {
+					it.Next()
+				}
+			}
+			for ; it.ValidForPrefix(opts.Prefix) && len(todo) < 2000; it.Next() {
+				k := it.Item().KeyCopy(nil)
+				after = k
+				err := it.Item().Value(func(v []byte) error {
+					if len(v) < 2 || v[1] == recBinary {
+						return nil
+					}
+					var item Item
+					if err := decodeValue(v, &item); err != nil {
+						return fmt.Errorf("item record %x: %w", k, err)
+					}
+					todo = append(todo, rec{k, encodeRecord(&item)})
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || len(todo) == 0 {
+			return err
+		}
+		for size := 500; len(todo) > 0; {
+			n := min(size, len(todo))
+			err := db.Update(func(txn *badger.Txn) error {
+				for _, r := range todo[:n] {
+					if err := txn.Set(r.key, r.val); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
+				size = n / 2
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			todo = todo[n:]
+		}
+	}
+}
 
 // repairSubMicrosecond (schema 1 to 2) removes what schema 1 left behind
 // for items whose time had digits below the microsecond (a file's mtime):
@@ -356,9 +431,16 @@ func (s *Store) migrate() error {
 		}
 		step := migrations[v-1]
 		if err := s.withDB(func(db *badger.DB) error {
-			return db.Update(func(txn *badger.Txn) error {
-				if err := step(txn); err != nil {
+			if step.batched != nil {
+				if err := step.batched(db); err != nil {
 					return err
+				}
+			}
+			return db.Update(func(txn *badger.Txn) error {
+				if step.inTxn != nil {
+					if err := step.inTxn(txn); err != nil {
+						return err
+					}
 				}
 				return setSchema(txn, v+1)
 			})

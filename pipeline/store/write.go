@@ -145,7 +145,7 @@ func upsert(txn *badger.Txn, in *Ingest, now time.Time, st *CommitStats) error {
 		it.Class = in.Class
 	}
 	// Unchanged facts and classification: no write at all.
-	if same(&old.Artifact, &it.Artifact) && same(&old.Class, &it.Class) {
+	if sameArtifact(&old.Artifact, &it.Artifact) && sameClass(&old.Class, &it.Class) {
 		st.Unchanged++
 		return nil
 	}
@@ -160,10 +160,7 @@ func upsert(txn *badger.Txn, in *Ingest, now time.Time, st *CommitStats) error {
 // putItem writes it and moves its record and index entries from where old
 // had them.
 func putItem(txn *badger.Txn, old, it *Item) error {
-	b, err := marshal(it)
-	if err != nil {
-		return fmt.Errorf("encode item %s: %w", it.ID, err)
-	}
+	val := encodeRecord(it)
 	t8 := timeBytes(it.Artifact.OccurredAt)
 	if old != nil {
 		// Where the old record is, as the id index says (not recomputed
@@ -189,7 +186,6 @@ func putItem(txn *badger.Txn, old, it *Item) error {
 			}
 		}
 	}
-	val := append([]byte{stateByte(it.State)}, b...)
 	if err := txn.Set(itemKey(t8, it.ID), val); err != nil {
 		return err
 	}
@@ -253,10 +249,7 @@ func getItem(txn *badger.Txn, id string) (*Item, error) {
 func decodeItem(bi *badger.Item, id string) (*Item, error) {
 	var it Item
 	err := bi.Value(func(b []byte) error {
-		if len(b) < 2 {
-			return errors.New("record too short")
-		}
-		return unmarshal(b[1:], &it)
+		return decodeValue(b, &it)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("decode item %s: %w", id, err)
@@ -459,7 +452,7 @@ func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) cl
 			}
 			it := *old
 			it.Class = fn(&it.Artifact)
-			if same(&old.Class, &it.Class) {
+			if sameClass(&old.Class, &it.Class) {
 				continue
 			}
 			n++
