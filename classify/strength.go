@@ -77,8 +77,11 @@ type Signals struct {
 // MarshalJSON writes the signals the kind knows, zeros included, keys in
 // alphabetical order. It appends by hand: every item listed carries its
 // signals, and a map per item was a third of a listing's time.
-func (s Signals) MarshalJSON() ([]byte, error) {
-	w := jsonObject{b: make([]byte, 0, 160)}
+func (s Signals) MarshalJSON() ([]byte, error) { return s.AppendJSON(nil), nil }
+
+// AppendJSON appends what MarshalJSON writes to b.
+func (s Signals) AppendJSON(b []byte) []byte {
+	w := jsonObject{b: b, start: len(b)}
 	switch s.Kind {
 	case connectors.KindReview:
 		w.bool("approved_after_changes", s.ApprovedAfterChanges)
@@ -114,14 +117,17 @@ func (s Signals) MarshalJSON() ([]byte, error) {
 		w.bool("resolved", s.Resolved)
 		w.str("type", s.Type)
 	}
-	return w.close(), nil
+	return w.close()
 }
 
-// jsonObject appends the members of one JSON object.
-type jsonObject struct{ b []byte }
+// jsonObject appends the members of one JSON object to b[:start].
+type jsonObject struct {
+	b     []byte
+	start int
+}
 
 func (w *jsonObject) key(k string) {
-	if len(w.b) == 0 {
+	if len(w.b) == w.start {
 		w.b = append(w.b, '{')
 	} else {
 		w.b = append(w.b, ',')
@@ -142,8 +148,8 @@ func (w *jsonObject) str(k, v string) {
 }
 
 func (w *jsonObject) close() []byte {
-	if len(w.b) == 0 {
-		return []byte("{}")
+	if len(w.b) == w.start {
+		return append(w.b, '{', '}')
 	}
 	return append(w.b, '}')
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -191,22 +190,18 @@ func (a *app) printItemsIn(ctx context.Context, b backend, f store.Filter, order
 	var err error
 	if asJSON {
 		// One compact item per line: valid JSON, and friendly to grep.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
+		var buf []byte
 		w.WriteString("[")
 		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
-			buf.Reset()
-			if err := enc.Encode(it.View(a.criteria())); err != nil {
-				return err
-			}
-			if n > 0 {
-				w.WriteString(",")
+			v := it.View(a.criteria())
+			buf = append(buf[:0], ",\n"...)
+			buf = v.AppendJSON(buf)
+			if n == 0 {
+				buf = buf[1:]
 			}
 			n++
-			w.WriteString("\n")
-			w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-			return nil
+			_, err := w.Write(buf)
+			return err
 		})
 		if n > 0 {
 			w.WriteString("\n")
