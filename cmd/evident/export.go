@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,24 +58,14 @@ markdown and all for json.`,
 				return err
 			}
 			return a.withBackend(ctx, func(b backend) error {
-				var items []store.Item
-				if format == "json" {
-					f.Since, f.Until = p.Since, p.Until
-					err = b.Scan(ctx, f, func(it *store.Item) error {
-						items = append(items, *it)
-						return nil
-					})
-				} else {
-					items, err = report.ReadCase(ctx, b, f.States, p)
-				}
-				if err != nil {
-					return err
-				}
+				// Both formats stream from the store to the output: the JSON
+				// item by item, the packet keeping only what it lists.
 				return writeOut(out, a.stdout, func(w io.Writer) error {
 					if format == "json" {
-						return exportJSON(w, items, a.criteria())
+						f.Since, f.Until = p.Since, p.Until
+						return exportJSON(ctx, w, b, f, a.criteria())
 					}
-					return report.Packet(w, items, a.packetOptions(c, p))
+					return report.WritePacket(ctx, b, w, f.States, a.packetOptions(c, p))
 				})
 			})
 		},
@@ -183,15 +175,39 @@ func pathCause(err error) error {
 	return err
 }
 
-func exportJSON(w io.Writer, items []store.Item, cs []classify.Criterion) error {
-	out := make([]store.Detail, len(items))
-	for i := range items {
-		out[i] = items[i].Detail(cs)
-	}
-	enc := json.NewEncoder(w)
+// exportJSON writes the items f selects as an indented JSON array of
+// their details, one at a time, as json.Encoder with SetIndent("", "  ")
+// would write the whole array.
+func exportJSON(ctx context.Context, w io.Writer, b backend, f store.Filter, cs []classify.Criterion) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	enc.SetIndent("  ", "  ")
+	n := 0
+	err := b.Scan(ctx, f, func(it *store.Item) error {
+		buf.Reset()
+		if n == 0 {
+			buf.WriteString("[\n  ")
+		} else {
+			buf.WriteString(",\n  ")
+		}
+		n++
+		if err := enc.Encode(it.Detail(cs)); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err = io.WriteString(w, "[]\n")
+	} else {
+		_, err = io.WriteString(w, "\n]\n")
+	}
+	return err
 }
 
 // generatedAt is now, or $SOURCE_DATE_EPOCH when set, for reproducible packets.

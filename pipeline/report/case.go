@@ -31,21 +31,6 @@ func PeriodOf(named, since, until string) (Period, error) {
 	return Period{Since: f.Since, Until: f.Until}, nil
 }
 
-// ReadCase reads the items of states that the packet of p needs: those of
-// p and, for a bounded p, of the period before it.
-func ReadCase(ctx context.Context, s Scanner, states []store.State, p Period) ([]store.Item, error) {
-	f := store.Filter{States: states, Since: p.Since, Until: p.Until}
-	if prev := p.Previous(); prev.Bounded() {
-		f.Since = prev.Since
-	}
-	var items []store.Item
-	err := s.Scan(ctx, f, func(it *store.Item) error {
-		items = append(items, lean(it))
-		return nil
-	})
-	return items, err
-}
-
 // lean is the item without what the packet never reads (the people, the
 // activity's details, the reasons), so a year of evidence stays small in
 // memory.

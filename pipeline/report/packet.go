@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -37,39 +38,148 @@ type PacketOptions struct {
 // period and, for a bounded period, of the one before it (for the
 // comparison lines); anything else is left out.
 func Packet(w io.Writer, items []store.Item, o PacketOptions) error {
+	p := newPacket(o)
+	for i := range items {
+		p.add(&items[i])
+	}
+	return p.write(w)
+}
+
+// WritePacket is Packet over the items of states that s holds for the
+// period (and the one before it), read in one pass: only the items the
+// packet shows one by one are kept, the routine rest is counted as it
+// streams by, so a packet of thirty years costs the memory of its strong
+// and notable items.
+func WritePacket(ctx context.Context, s Scanner, w io.Writer, states []store.State, o PacketOptions) error {
+	f := store.Filter{States: states, Since: o.Period.Since, Until: o.Period.Until}
+	if prev := o.Period.Previous(); prev.Bounded() {
+		f.Since = prev.Since
+	}
+	p := newPacket(o)
+	if err := s.Scan(ctx, f, func(it *store.Item) error { p.add(it); return nil }); err != nil {
+		return err
+	}
+	return p.write(w)
+}
+
+func newPacket(o PacketOptions) *packet {
 	if o.TeamName == nil {
 		o.TeamName = func(id string) string { return id }
 	}
-	p := &packet{w: w, o: o, words: words{teamName: o.TeamName, home: o.Home}, threads: map[string][]*store.Item{}, inThread: map[string]bool{}}
-	prev := o.Period.Previous()
-	for i := range items {
-		it := &items[i]
-		switch t := it.Artifact.OccurredAt; {
-		case o.Period.Contains(t):
-			p.cur = append(p.cur, it)
-		case prev.Bounded() && prev.Contains(t):
-			p.prev = append(p.prev, it)
-		}
-	}
-	slices.SortFunc(p.cur, stronger)
-	p.thread()
-	p.summary()
-	for _, d := range append(slices.Clone(classify.Domains), "") {
-		p.domain(d, prev)
-	}
-	p.criteria()
-	return nil
+	return &packet{o: o, words: words{teamName: o.TeamName, home: o.Home}, prevPeriod: o.Period.Previous(),
+		byScope: map[classify.Scope]int{}, teams: map[string]int{}, doms: map[classify.Domain]*domainTally{},
+		before: map[classify.Domain]*[2]int{}, best: map[classify.Domain]*store.Item{}, critRoutine: map[string]int{},
+		threads: map[string][]*store.Item{}, inThread: map[string]bool{}}
 }
 
 type packet struct {
 	w io.Writer
 	o PacketOptions
 	words
-	cur, prev []*store.Item
+	prevPeriod Period
+	// cur are the period's items the packet may show one by one (strong,
+	// notable, or in a thread), strongest first once written; the other
+	// items of the period are counted as they stream by: n in all, byScope,
+	// teams (cross-team or wider), doms (per domain, with their rollups),
+	// critRoutine (per criterion), and best keeps each domain's strongest.
+	cur         []*store.Item
+	n           int
+	byScope     map[classify.Scope]int
+	teams       map[string]int
+	doms        map[classify.Domain]*domainTally
+	before      map[classify.Domain]*[2]int // the previous period: items, cross-team or wider
+	best        map[classify.Domain]*store.Item
+	critRoutine map[string]int
 	// threads maps a thread's lead to the other items of the same piece of
 	// work; inThread marks those other items (they are shown under it).
 	threads  map[string][]*store.Item
 	inThread map[string]bool
+}
+
+// domainTally counts a domain's items: all of them, those cross-team or
+// wider, and the rolled-up ones.
+type domainTally struct {
+	all, wide int
+	roll      rollup
+}
+
+// domainOf is the section an item is written in: its domain, or "" (not
+// placed) for none of the four.
+func domainOf(it *store.Item) classify.Domain {
+	if d := it.Domain(); slices.Contains(classify.Domains, d) {
+		return d
+	}
+	return ""
+}
+
+func (p *packet) dom(d classify.Domain) *domainTally {
+	t := p.doms[d]
+	if t == nil {
+		t = &domainTally{}
+		p.doms[d] = t
+	}
+	return t
+}
+
+// add takes one item of the period or of the one before it.
+func (p *packet) add(it *store.Item) {
+	t := it.Artifact.OccurredAt
+	switch {
+	case p.o.Period.Contains(t):
+	case p.prevPeriod.Bounded() && p.prevPeriod.Contains(t):
+		b := p.before[it.Domain()]
+		if b == nil {
+			b = &[2]int{}
+			p.before[it.Domain()] = b
+		}
+		b[0]++
+		if wide(it) {
+			b[1]++
+		}
+		return
+	default:
+		return
+	}
+	p.n++
+	p.byScope[it.Scope()]++
+	if wide(it) {
+		for _, t := range it.Class.Teams {
+			p.teams[t]++
+		}
+	}
+	dt := p.dom(domainOf(it))
+	dt.all++
+	if wide(it) {
+		dt.wide++
+	}
+	if listed(it) || len(it.Related) > 0 {
+		kept := lean(it)
+		p.cur = append(p.cur, &kept)
+		return
+	}
+	// Routine and on its own: only ever counted, and shown only if it is
+	// the strongest of its domain.
+	dt.roll.add(it)
+	for _, id := range it.Criteria(p.o.Criteria) {
+		p.critRoutine[id]++
+	}
+	if b := p.best[it.Domain()]; b == nil || stronger(it, b) < 0 {
+		kept := lean(it)
+		p.best[it.Domain()] = &kept
+	}
+}
+
+// write writes the packet of what add took.
+func (p *packet) write(w io.Writer) error {
+	p.w = w
+	slices.SortFunc(p.cur, stronger)
+	p.thread()
+	p.summary()
+	for _, d := range append(slices.Clone(classify.Domains), "") {
+		p.domain(d)
+	}
+	p.criteria()
+	return nil
 }
 
 func (p *packet) printf(format string, a ...any) { fmt.Fprintf(p.w, format, a...) }
@@ -145,16 +255,7 @@ func (p *packet) summary() {
 		title += ": " + p.o.Name
 	}
 	p.printf("# %s\n\n", mdText(title))
-	by := map[classify.Scope]int{}
-	teams := map[string]int{}
-	for _, it := range p.cur {
-		by[it.Scope()]++
-		if s := it.Scope(); s == classify.ScopeCrossTeam || s == classify.ScopeOrg {
-			for _, t := range it.Class.Teams {
-				teams[t]++
-			}
-		}
-	}
+	by, teams := p.byScope, p.teams
 	p.printf("**Period:** %s. Generated by evident on %s.\n\n", p.o.Period.Words(), p.o.Now.Format(time.DateOnly))
 	var scopes []string
 	for _, s := range []struct {
@@ -165,7 +266,7 @@ func (p *packet) summary() {
 			scopes = append(scopes, fmt.Sprintf("%d %s", by[s.scope], s.words))
 		}
 	}
-	p.printf("**Evidence:** %s", count(len(p.cur), "confirmed item"))
+	p.printf("**Evidence:** %s", count(p.n, "confirmed item"))
 	if len(scopes) > 0 {
 		p.printf(": %s", strings.Join(scopes, ", "))
 	}
@@ -205,6 +306,9 @@ func (p *packet) summary() {
 				break
 			}
 		}
+		if b := p.best[d]; b != nil && (top == nil || stronger(b, top) < 0) {
+			top = b
+		}
 		if top == nil {
 			p.printf("- %s: no confirmed evidence in this period.\n", d.Title())
 			continue
@@ -225,14 +329,15 @@ func (p *packet) summary() {
 const maxNotable = 15
 
 // domain writes one domain's section.
-func (p *packet) domain(d classify.Domain, prev Period) {
-	var all, items, routine []*store.Item
+func (p *packet) domain(d classify.Domain) {
+	dt := p.dom(d)
+	var here, items []*store.Item
 	notable := 0
 	for _, it := range p.cur {
-		if it.Domain() != d && (d != "" || slices.Contains(classify.Domains, it.Domain())) {
+		if domainOf(it) != d {
 			continue
 		}
-		all = append(all, it)
+		here = append(here, it)
 		switch {
 		case p.inThread[it.ID]:
 		case it.Strength() == classify.StrengthStrong,
@@ -242,42 +347,40 @@ func (p *packet) domain(d classify.Domain, prev Period) {
 			}
 			items = append(items, it)
 		default:
-			routine = append(routine, it) // the routine, and notable items past the cap
+			dt.roll.add(it) // the routine, and notable items past the cap
 		}
 	}
 	if d == "" {
-		if len(all) == 0 {
+		if dt.all == 0 {
 			return
 		}
 		p.printf("\n## Not placed in a domain\n")
 	} else {
 		p.printf("\n## %s\n", d.Title())
 	}
-	if prev.Bounded() {
-		var before []*store.Item
-		for _, it := range p.prev {
-			if it.Domain() == d {
-				before = append(before, it)
-			}
+	if prev := p.prevPeriod; prev.Bounded() {
+		before := p.before[d]
+		if before == nil {
+			before = &[2]int{}
 		}
 		name := prev.Label
 		if name == "" {
 			name = "the previous " + fmt.Sprint(int(prev.Until.Sub(prev.Since).Hours()/24+0.5)) + " days"
 		}
-		p.printf("\nCompared with %s: %s (was %d); %s cross-team or wider (was %s).\n", name, count(len(all), "item"), len(before), share(all), share(before))
+		p.printf("\nCompared with %s: %s (was %d); %s cross-team or wider (was %s).\n", name, count(dt.all, "item"), before[0], share(dt.wide, dt.all), share(before[1], before[0]))
 	}
-	if len(all) == 0 {
+	if dt.all == 0 {
 		p.printf("\nNo confirmed evidence in this period.\n")
 		return
 	}
-	if !slices.ContainsFunc(all, wide) {
+	if dt.wide == 0 {
 		p.printf("\nNo cross-team evidence in this domain in this period: all of it is within %s.\n", mdText(p.homeName()))
 	}
 	for _, it := range items {
 		p.item(it)
 	}
-	p.elsewhere(all, d)
-	p.rollup(routine)
+	p.elsewhere(here, d)
+	p.rollup(&dt.roll)
 }
 
 // elsewhere names the items of domain d that are shown in the thread of
@@ -305,19 +408,13 @@ func wide(it *store.Item) bool {
 	return s == classify.ScopeCrossTeam || s == classify.ScopeOrg
 }
 
-// share is the part of items that is cross-team or wider, as "57%" ("-"
-// for none).
-func share(items []*store.Item) string {
-	if len(items) == 0 {
+// share is the part of n items that is cross-team or wider, as "57%"
+// ("-" for none).
+func share(wide, n int) string {
+	if n == 0 {
 		return "-"
 	}
-	n := 0
-	for _, it := range items {
-		if wide(it) {
-			n++
-		}
-	}
-	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(len(items)))
+	return fmt.Sprintf("%.0f%%", 100*float64(wide)/float64(n))
 }
 
 // item writes one strong or notable item with its thread.
@@ -386,9 +483,63 @@ func threadLabel(items []*store.Item) string {
 // tally counts routine items of one kind for one team.
 type tally struct{ n, comments, changes, merged, resolved int }
 
+// rollup counts the items a domain rolls up: n in all, more of them
+// notable (past the listed ones), and per kind, per team, a tally.
+type rollup struct {
+	n, more int
+	byKind  map[connectors.Kind]map[string]*tally
+}
+
+// The rollup's teams that are not teams: the user's own, and none known.
+const rollHome, rollUnplaced = "\x00home", "\x00unplaced"
+
+func (r *rollup) add(it *store.Item) {
+	r.n++
+	if it.Strength() != classify.StrengthRoutine {
+		r.more++
+	}
+	if r.byKind == nil {
+		r.byKind = map[connectors.Kind]map[string]*tally{}
+	}
+	byTeam := r.byKind[it.Artifact.Kind]
+	if byTeam == nil {
+		byTeam = map[string]*tally{}
+		r.byKind[it.Artifact.Kind] = byTeam
+	}
+	add := func(team string) {
+		t := byTeam[team]
+		if t == nil {
+			t = &tally{}
+			byTeam[team] = t
+		}
+		s := &it.Class.Signals
+		t.n++
+		t.comments += s.Comments
+		if s.ChangesRequested {
+			t.changes++
+		}
+		if s.Merged {
+			t.merged++
+		}
+		if s.Resolved {
+			t.resolved++
+		}
+	}
+	switch {
+	case wide(it) && len(it.Class.Teams) > 0:
+		for _, t := range it.Class.Teams {
+			add(t)
+		}
+	case it.Scope() == classify.ScopeUnknown:
+		add(rollUnplaced)
+	default:
+		add(rollHome)
+	}
+}
+
 // rollup writes the routine items as numbers per kind and team.
-func (p *packet) rollup(items []*store.Item) {
-	if len(items) == 0 {
+func (p *packet) rollup(r *rollup) {
+	if r.n == 0 {
 		return
 	}
 	p.printf("\n### Routine work\n\n")
@@ -401,81 +552,45 @@ func (p *packet) rollup(items []*store.Item) {
 		{connectors.KindPR, "Pull requests authored", "PR"},
 		{connectors.KindJiraIssue, "Jira issues", "issue"},
 	}
-	const home, unplaced = "\x00home", "\x00unplaced"
 	for _, k := range kinds {
-		byTeam := map[string]*tally{}
-		var teams []string
-		add := func(team string, it *store.Item) {
-			t := byTeam[team]
-			if t == nil {
-				t = &tally{}
-				byTeam[team] = t
-				teams = append(teams, team)
-			}
-			s := it.Class.Signals
-			t.n++
-			t.comments += s.Comments
-			if s.ChangesRequested {
-				t.changes++
-			}
-			if s.Merged {
-				t.merged++
-			}
-			if s.Resolved {
-				t.resolved++
-			}
-		}
-		for _, it := range items {
-			if it.Artifact.Kind != k.kind {
-				continue
-			}
-			switch {
-			case wide(it) && len(it.Class.Teams) > 0:
-				for _, t := range it.Class.Teams {
-					add(t, it)
-				}
-			case it.Scope() == classify.ScopeUnknown:
-				add(unplaced, it)
-			default:
-				add(home, it)
-			}
-		}
-		if len(teams) == 0 {
+		byTeam := r.byKind[k.kind]
+		if len(byTeam) == 0 {
 			continue
+		}
+		teams := make([]string, 0, len(byTeam))
+		for t := range byTeam {
+			teams = append(teams, t)
 		}
 		slices.SortFunc(teams, func(a, b string) int {
 			if c := cmp.Compare(byTeam[b].n, byTeam[a].n); c != 0 {
 				return c
 			}
-			return cmp.Compare(p.teamName(a), p.teamName(b))
+			if c := cmp.Compare(p.teamName(a), p.teamName(b)); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
 		})
 		var foreign []string
 		for _, t := range teams {
-			if t != home && t != unplaced {
+			if t != rollHome && t != rollUnplaced {
 				foreign = append(foreign, fmt.Sprintf("%s — %s", mdText(p.teamName(t)), byTeam[t].words(k.unit)))
 			}
 		}
 		if len(foreign) > 0 {
 			p.printf("- %s for other teams: %s.\n", k.label, strings.Join(foreign, "; "))
 		}
-		if t := byTeam[home]; t != nil {
+		if t := byTeam[rollHome]; t != nil {
 			p.printf("- %s within %s: %s.\n", k.label, mdText(p.homeName()), t.words(k.unit))
 		}
-		if t := byTeam[unplaced]; t != nil {
+		if t := byTeam[rollUnplaced]; t != nil {
 			p.printf("- %s not placed in a team: %s.\n", k.label, t.words(k.unit))
 		}
 	}
-	more := 0
-	for _, it := range items {
-		if it.Strength() != classify.StrengthRoutine {
-			more++
-		}
-	}
-	if more > 0 {
-		p.printf("\n%s rolled up here (%d of them notable, past the %d listed above); each is listed in the JSON export.\n", titleCase(count(len(items), "item")), more, maxNotable)
+	if r.more > 0 {
+		p.printf("\n%s rolled up here (%d of them notable, past the %d listed above); each is listed in the JSON export.\n", titleCase(count(r.n, "item")), r.more, maxNotable)
 		return
 	}
-	p.printf("\n%s rolled up here; each is listed in the JSON export.\n", titleCase(count(len(items), "routine item")))
+	p.printf("\n%s rolled up here; each is listed in the JSON export.\n", titleCase(count(r.n, "routine item")))
 }
 
 func (t *tally) words(unit string) string {
@@ -510,12 +625,13 @@ func (p *packet) criteria() {
 				support = append(support, it)
 			}
 		}
-		if len(support) == 0 {
+		total := len(support) + p.critRoutine[c.ID]
+		if total == 0 {
 			p.printf("%s: no evidence yet.\n", c.Domain.Title())
 			continue
 		}
-		p.printf("%s: %s.\n\n", c.Domain.Title(), count(len(support), "item"))
-		shown, more, routine := 0, 0, 0
+		p.printf("%s: %s.\n\n", c.Domain.Title(), count(total, "item"))
+		shown, more, routine := 0, 0, p.critRoutine[c.ID]
 		for _, it := range support {
 			switch {
 			case !listed(it):

@@ -8,6 +8,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -488,15 +489,16 @@ func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	items, err := report.ReadCase(r.Context(), s.o.Backend, []store.State{store.Confirmed}, p)
+	var buf bytes.Buffer
+	err = report.WritePacket(r.Context(), s.o.Backend, &buf, []store.State{store.Confirmed}, report.PacketOptions{Name: s.o.Config.Me.Name, Period: p, Criteria: s.criteria,
+		TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="promotion-packet.md"`)
-	report.Packet(w, items, report.PacketOptions{Name: s.o.Config.Me.Name, Period: p, Criteria: s.criteria,
-		TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
+	w.Write(buf.Bytes())
 }
 
 func (s *Server) fail(w http.ResponseWriter, err error) {
