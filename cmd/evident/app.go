@@ -263,10 +263,22 @@ func (a *app) withBackend(ctx context.Context, fn func(b backend) error) error {
 		return err
 	}
 	err = fn(b)
+	if st, ok := b.(*store.Store); ok && err == nil {
+		a.tidy(ctx, st)
+	}
 	if cerr := b.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
 	return err
+}
+
+// tidy compacts a store the command opened itself, if decisions and syncs
+// left it untidy (store.Tidy); the daemon tidies its own. A failure is
+// worth a warning, not the command's result.
+func (a *app) tidy(ctx context.Context, st *store.Store) {
+	if _, err := st.Tidy(ctx); err != nil && ctx.Err() == nil {
+		fmt.Fprintf(a.stderr, "evident: warning: compacting the store failed: %v\n", err)
+	}
 }
 
 // noArgs, exactArgs and minArgs are cobra's validators with usage exit codes.

@@ -91,7 +91,9 @@ func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, s
 		return err
 	}
 	p := newProgress(a.stderr, srcs)
-	return a.summarise(ctx, s.SyncAll(ctx, srcs, p.update))
+	res := s.SyncAll(ctx, srcs, p.update)
+	a.tidy(ctx, st)
+	return a.summarise(ctx, res)
 }
 
 // syncViaDaemon asks the running daemon for the pass and prints the same

@@ -354,3 +354,39 @@ func (s *Store) purge(ctx context.Context) error {
 func (s *Store) dropPrefix(p []byte) error {
 	return s.withDB(func(db *badger.DB) error { return db.DropPrefix(p) })
 }
+
+// Tidy compacts the store when much of it sits above its deepest level,
+// where superseded versions (every decision and re-sync writes a record
+// anew) and deletions wait for compaction: a listing has to step over them,
+// and at 50,000 items an untidy store read three times slower than a tidy
+// one. It reports whether it compacted. The daemon calls it hourly, and
+// sync after a run that wrote.
+func (s *Store) Tidy(ctx context.Context) (bool, error) {
+	var upper, total int64
+	err := s.withDB(func(db *badger.DB) error {
+		deepest := 0
+		tables := db.Tables()
+		for _, t := range tables {
+			deepest = max(deepest, t.Level)
+		}
+		for _, t := range tables {
+			sz := int64(t.OnDiskSize)
+			total += sz
+			if t.Level < deepest {
+				upper += sz
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if upper < tidyMinUpper || upper*4 < total {
+		return false, nil
+	}
+	return true, s.purge(ctx)
+}
+
+// tidyMinUpper is how much must sit above the deepest level before Tidy
+// compacts: less is read past in a few milliseconds.
+const tidyMinUpper = 1 << 20

@@ -223,3 +223,53 @@ func countFormats(t *testing.T, s *Store) map[byte]int {
 	}
 	return out
 }
+
+// Decisions rewrite every record; Tidy then compacts the versions they
+// superseded away (the store shrinks and lies in one level), and a second
+// call finds nothing to do.
+func TestTidy_CompactsWhatDecisionsLeftAndOnlyThen(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	defer s.Close()
+	p := page(20_000, 0)
+	for lo := 0; lo < len(p); lo += 500 {
+		if _, err := s.Commit(ctx, "github", p[lo:lo+500], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	for i := range p {
+		ids = append(ids, IDFor(p[i].Artifact.Key))
+	}
+	if _, err := s.Decide(ctx, ids, Decision{State: Confirmed}); err != nil {
+		t.Fatal(err)
+	}
+	levels := func() (map[int]bool, int64) {
+		out, size := map[int]bool{}, int64(0)
+		s.withDB(func(db *badger.DB) error {
+			for _, tb := range db.Tables() {
+				out[tb.Level] = true
+				size += int64(tb.OnDiskSize)
+			}
+			return nil
+		})
+		return out, size
+	}
+	before, sizeBefore := levels()
+	did, err := s.Tidy(ctx)
+	if err != nil || !did {
+		t.Fatalf("Tidy on a store of rewritten records: %v, %v (levels %v, %d bytes)", did, err, before, sizeBefore)
+	}
+	after, sizeAfter := levels()
+	if len(after) != 1 || sizeAfter >= sizeBefore {
+		t.Errorf("after Tidy: levels %v, %d bytes (before: %v, %d bytes)", after, sizeAfter, before, sizeBefore)
+	}
+	if did, err := s.Tidy(ctx); did || err != nil {
+		t.Errorf("a second Tidy compacted again: %v, %v", did, err)
+	}
+	n := 0
+	s.Scan(ctx, Filter{States: []State{Confirmed}}, func(*Item) error { n++; return nil })
+	if n != len(p) {
+		t.Errorf("%d confirmed items after Tidy, want %d", n, len(p))
+	}
+}
