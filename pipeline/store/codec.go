@@ -35,6 +35,14 @@ func decodeValue(b []byte, it *Item) error {
 	return decMode.Unmarshal(b[1:], it)
 }
 
+// decodeString is decodeValue over a copy of the value.
+func decodeString(v string, it *Item) error {
+	if len(v) >= 2 && v[1] == recBinary {
+		return decodeFields(v[2:], it)
+	}
+	return decodeValue([]byte(v), it)
+}
+
 // sameArtifact reports whether a and b would be stored identically.
 func sameArtifact(a, b *connectors.Artifact) bool {
 	var x, y recWriter

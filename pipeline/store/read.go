@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -134,7 +135,7 @@ func (s *Store) Scan(ctx context.Context, f Filter, fn func(*Item) error) error 
 		if len(f.States) == 1 && f.States[0] == Suggested {
 			return scanStateIndex(ctx, txn, f, fn)
 		}
-		return scanRecords(ctx, txn, f, fn)
+		return scanRecords(ctx, txn, f, func() { releaseTables(s.dir) }, fn)
 	})
 }
 
@@ -225,37 +226,103 @@ func scanStateIndex(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Ite
 	})
 }
 
-func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
+// releaseEvery is how many records a scan reads between two releases of
+// the table pages it has read (releaseTables): a few megabytes.
+const releaseEvery = 8192
+
+// scanBatch is how many records the reader hands the decoder at a time.
+const scanBatch = 128
+
+// errLimit stops a scan at its filter's limit.
+var errLimit = errors.New("limit reached")
+
+// scanRecords walks the records in two goroutines, so that a long listing
+// uses both of a laptop's cores: one reads the records in key order
+// (skipping other states by their tag byte) and copies them out of
+// Badger; the caller's decodes them and calls fn, with the same Item
+// each time (fn must not keep it, as Scan says). release is called every
+// releaseEvery records read.
+func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, release func(), fn func(*Item) error) error {
 	var tags []byte
 	for _, st := range f.States {
 		tags = append(tags, stateByte(st))
 	}
-	n := 0
-	return walk(ctx, txn, []byte(prefixItem), f, func(id string, bi *badger.Item) (bool, error) {
-		if len(tags) > 0 {
-			var tag byte
-			if err := bi.Value(func(b []byte) error {
-				if len(b) > 0 {
-					tag = b[0]
+	type batch struct{ ids, recs []string }
+	batches := make(chan batch, 2)
+	stop := make(chan struct{})
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		b := batch{}
+		send := func() bool {
+			select {
+			case batches <- b:
+				b = batch{}
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		seen := 0
+		readErr = walk(ctx, txn, []byte(prefixItem), f, func(id string, bi *badger.Item) (bool, error) {
+			if seen++; seen%releaseEvery == 0 {
+				release()
+			}
+			var rec string
+			if err := bi.Value(func(v []byte) error {
+				if len(tags) == 0 || (len(v) > 0 && bytes.IndexByte(tags, v[0]) >= 0) {
+					rec = string(v)
 				}
 				return nil
 			}); err != nil {
 				return false, err
 			}
-			if !bytes.Contains(tags, []byte{tag}) {
+			if rec == "" {
 				return false, nil
 			}
-		}
-		it, err := decodeItem(bi, id)
-		if err != nil {
-			return false, err
-		}
-		if !f.match(it) {
+			b.ids, b.recs = append(b.ids, id), append(b.recs, rec)
+			if len(b.recs) == scanBatch && !send() {
+				return true, nil
+			}
 			return false, nil
+		})
+		if readErr == nil && len(b.recs) > 0 {
+			send()
 		}
-		n++
-		return f.Limit > 0 && n >= f.Limit, fn(it)
-	})
+	}()
+	var it Item
+	n := 0
+	var err error
+	for b := range batches {
+		for i := 0; i < len(b.recs) && err == nil; i++ {
+			it = Item{}
+			if derr := decodeString(b.recs[i], &it); derr != nil {
+				err = fmt.Errorf("decode item %s: %w", b.ids[i], derr)
+				break
+			}
+			if !f.match(&it) {
+				continue
+			}
+			n++
+			if err = fn(&it); err == nil && f.Limit > 0 && n >= f.Limit {
+				err = errLimit
+			}
+			if err != nil {
+				close(stop) // the reader stops; the loop drains what it sent
+			}
+		}
+	}
+	wg.Wait()
+	if errors.Is(err, errLimit) {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
 }
 
 // Counts returns how many items each source has, by source name.

@@ -407,8 +407,12 @@ func readStrs[S ~string](r *recReader) []S {
 
 // decodeRecord reads a record's fields (what follows the state byte and
 // recBinary) into it.
-func decodeRecord(b []byte, it *Item) error {
-	r := recReader{s: string(b)}
+func decodeRecord(b []byte, it *Item) error { return decodeFields(string(b), it) }
+
+// decodeFields is decodeRecord over a copy of the record: the item's
+// strings are cut from it.
+func decodeFields(rec string, it *Item) error {
+	r := recReader{s: rec}
 	a, x, c, s, u := &it.Artifact, &it.Artifact.Activity, &it.Class, &it.Class.Signals, &it.User
 	for r.more() {
 		switch t := r.uvarint(); t {
