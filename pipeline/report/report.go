@@ -102,8 +102,40 @@ func newBuilder(o Options) *builder {
 		rows: map[string]*TeamRow{}, weeksByTeam: map[string]map[string]bool{}, weeks: map[string]*WeekRow{}}
 }
 
+// weekOf is an ISO week (in UTC): its key and its Monday.
+type weekOf struct {
+	key   string
+	start time.Time
+}
+
+// weekOf is t's week, worked out once per week seen: a report of thirty
+// years dates hundreds of thousands of rounds.
+func (b *builder) weekOf(t time.Time) weekOf {
+	// 1970-01-01 was a Thursday: day d since then is in week (d+3)/7,
+	// counting from Monday 1969-12-29.
+	n := t.Unix()/86400 + 3
+	if t.Unix() < 0 && t.Unix()%86400 != 0 {
+		n-- // floor, for days before 1970
+	}
+	idx := n / 7
+	if n < 0 && n%7 != 0 {
+		idx--
+	}
+	if wk, ok := b.weekCache[idx]; ok {
+		return wk
+	}
+	k, start := isoWeek(t)
+	wk := weekOf{k, start}
+	if b.weekCache == nil {
+		b.weekCache = map[int64]weekOf{}
+	}
+	b.weekCache[idx] = wk
+	return wk
+}
+
 // builder accumulates the report item by item.
 type builder struct {
+	weekCache map[int64]weekOf
 	o           Options
 	r           *Report
 	rows        map[string]*TeamRow
@@ -148,10 +180,12 @@ func (b *builder) add(it *store.Item) {
 	if !foreign {
 		return
 	}
-	itemWeeks := map[string]time.Time{}
+	// The item's weeks, each once (an item has a handful of rounds).
+	var itemWeeks []weekOf
 	for _, d := range dates {
-		k, start := isoWeek(d)
-		itemWeeks[k] = start
+		if wk := b.weekOf(d); !slices.Contains(itemWeeks, wk) {
+			itemWeeks = append(itemWeeks, wk)
+		}
 	}
 	for _, team := range it.Class.Teams {
 		row := b.row(team)
@@ -160,11 +194,12 @@ func (b *builder) add(it *store.Item) {
 		} else {
 			row.RFCsReviewed++
 		}
-		for k, start := range itemWeeks {
+		for _, wk := range itemWeeks {
+			k := wk.key
 			b.weeksByTeam[team][k] = true
 			w := b.weeks[k]
 			if w == nil {
-				w = &WeekRow{Week: k, Start: start.Format(time.DateOnly), Teams: map[string]int{}}
+				w = &WeekRow{Week: k, Start: wk.start.Format(time.DateOnly), Teams: map[string]int{}}
 				b.weeks[k] = w
 			}
 			w.Teams[team]++

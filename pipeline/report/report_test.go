@@ -90,3 +90,13 @@ func TestBuild_WeeksCoverThePeriodAskedForQuietOnesIncluded(t *testing.T) {
 		t.Errorf("weeks (-want +got):\n%s (total %d)", d, total)
 	}
 }
+
+func TestWeekOf_AgreesWithISOWeekEveryDayOfSixtyYears(t *testing.T) {
+	var b builder
+	for d := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2025; d = d.Add(7 * time.Hour) {
+		k, start := isoWeek(d)
+		if wk := b.weekOf(d); wk.key != k || !wk.start.Equal(start) {
+			t.Fatalf("%s: weekOf says %s %s, isoWeek %s %s", d, wk.key, wk.start, k, start)
+		}
+	}
+}

@@ -40,8 +40,16 @@ func patternDef(i int) string {
 // chart draws the cross-team review work per week as bars stacked by team.
 // Each team has a colour and a pattern, every segment a tooltip, every bar
 // its total, and the legend names the teams: readable without colour.
+// chartWeeks is how many weeks the chart draws: the latest year of a
+// longer period (the page says so, and dates pick any other).
+const chartWeeks = 52
+
 func chart(r *report.Report, name func(string) string) template.HTML {
-	if len(r.Weeks) == 0 {
+	weeks := r.Weeks
+	if len(weeks) > chartWeeks {
+		weeks = weeks[len(weeks)-chartWeeks:]
+	}
+	if len(weeks) == 0 {
 		return template.HTML(`<p class="empty">No cross-team work in this period yet.</p>`)
 	}
 	teams := r.TeamOrder()
@@ -50,7 +58,7 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 		index[t] = i
 	}
 	peak := 1
-	for _, w := range r.Weeks {
+	for _, w := range weeks {
 		peak = max(peak, w.Total)
 	}
 	const (
@@ -59,12 +67,12 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 		left       = 34
 	)
 	// Bars fill at least the default width; many weeks make thinner bars.
-	barW := min(48, max(14, (640-left)/len(r.Weeks)-gap))
+	barW := min(48, max(14, (640-left)/len(weeks)-gap))
 	legendW := 0
 	for _, t := range teams {
 		legendW += 24 + 7*len(name(t))
 	}
-	width := max(left+len(r.Weeks)*(barW+gap)+gap, left+legendW, 640)
+	width := max(left+len(weeks)*(barW+gap)+gap, left+legendW, 640)
 	height := top + plotH + 46
 	step := max(1, (peak+3)/4)
 	esc := template.HTMLEscapeString
@@ -81,7 +89,7 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="grid"/><text x="%d" y="%d" class="axis" text-anchor="end">%d</text>`,
 			left, y, width, y, left-6, y+4, v)
 	}
-	for i, w := range r.Weeks {
+	for i, w := range weeks {
 		x := left + gap + i*(barW+gap)
 		y := top + plotH
 		for _, t := range teams {
@@ -95,7 +103,7 @@ func chart(r *report.Report, name func(string) string) template.HTML {
 				x, y, barW, h, index[t], esc(t), esc(name(t)), n, esc(w.Start))
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="total" text-anchor="middle">%d</text>`, x+barW/2, y-4, w.Total)
-		if i%2 == 0 || len(r.Weeks) < 14 {
+		if i%2 == 0 || len(weeks) < 14 {
 			fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis" text-anchor="middle">%s</text>`, x+barW/2, top+plotH+14, esc(w.Start[5:]))
 		}
 	}

@@ -8,6 +8,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -247,17 +248,39 @@ func isoWeek(t time.Time) (string, time.Time) {
 	return fmt.Sprintf("%d-W%02d", y, w), time.Date(t.Year(), t.Month(), t.Day()-wd, 0, 0, 0, 0, time.Local)
 }
 
+// inboxPage is about how many suggestions the inbox page shows: whole
+// weeks, newest first, until this many; older weeks are a link away, so a
+// long backlog stays a page that loads at once.
+const inboxPage = 100
+
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	f := store.Filter{States: []store.State{store.Suggested}}
+	if b := r.URL.Query().Get("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
+		if err != nil {
+			http.Error(w, "before: not an RFC 3339 time", http.StatusBadRequest)
+			return
+		}
+		f.Until = t
+	}
 	var weeks []*week
 	byKey := map[string]*week{}
-	err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(it *store.Item) error {
+	shown, older := 0, ""
+	err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error {
 		k, monday := isoWeek(it.Artifact.OccurredAt)
 		wk := byKey[k]
 		if wk == nil {
+			if shown >= inboxPage {
+				// This week and everything older: the next page, up to the
+				// start of the week after this one.
+				older = monday.AddDate(0, 0, 7).UTC().Format(time.RFC3339Nano)
+				return errPageFull
+			}
 			wk = &week{Key: k, Label: "Week of " + monday.Format("2 January 2006")}
 			byKey[k] = wk
 			weeks = append(weeks, wk)
 		}
+		shown++
 		if it.Strength() == classify.StrengthRoutine {
 			wk.Routine = append(wk.Routine, toRow(it))
 		} else {
@@ -265,6 +288,9 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
+	if errors.Is(err, errPageFull) {
+		err = nil
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -282,12 +308,21 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	s.render(w, r, "inbox", "Inbox", inboxData{Weeks: weeks, FollowUps: len(due), Backfills: s.backfills(r.Context())})
+	d := inboxData{Weeks: weeks, FollowUps: len(due), Backfills: s.backfills(r.Context())}
+	if older != "" {
+		d.Older = "/inbox?" + url.Values{"before": {older}}.Encode()
+	}
+	s.render(w, r, "inbox", "Inbox", d)
 }
+
+// errPageFull stops a page's scan once the page has what it shows.
+var errPageFull = errors.New("page full")
 
 type inboxData struct {
 	Weeks     []*week
 	FollowUps int
+	// Older is the link to the older weeks, "" when they all show.
+	Older string
 	// Backfills are the sources still walking back through their history.
 	Backfills []backfillRow
 }
@@ -348,7 +383,7 @@ func (s *Server) followUpsDue(ctx context.Context) ([]store.Item, error) {
 type evidenceData struct {
 	Groups                      []group
 	Domain, Scope, Since, Until string
-	Count, Shown                int
+	Shown                       int
 	Query                       string
 	// Older is the query of the next page (older items), "" on the last.
 	Older string
@@ -391,18 +426,18 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request) {
 		if d.Domain != "" && string(it.Domain()) != d.Domain {
 			return nil
 		}
-		d.Count++
 		if shown >= evidencePage && !it.Artifact.OccurredAt.Equal(last) {
-			if d.Older == "" {
-				d.Older = last.UTC().Format(time.RFC3339Nano)
-			}
-			return nil
+			d.Older = last.UTC().Format(time.RFC3339Nano)
+			return errPageFull // the rest is the next page's
 		}
 		shown++
 		last = it.Artifact.OccurredAt
 		byDomain[string(it.Domain())] = append(byDomain[string(it.Domain())], toRow(it))
 		return nil
 	})
+	if errors.Is(err, errPageFull) {
+		err = nil
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -462,6 +497,8 @@ type reportData struct {
 	R            *report.Report
 	Since, Until string
 	Chart        template.HTML
+	// Clipped says the chart shows only the latest chartWeeks weeks.
+	Clipped bool
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
@@ -470,7 +507,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	s.render(w, r, "report", "Cross-team report", reportData{R: rep, Since: since, Until: until, Chart: chart(rep, s.org.TeamName)})
+	s.render(w, r, "report", "Cross-team report", reportData{R: rep, Since: since, Until: until, Chart: chart(rep, s.org.TeamName), Clipped: len(rep.Weeks) > chartWeeks})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
@@ -521,12 +558,30 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 		}
 		f.States = []store.State{s1}
 	}
-	out := []store.View{}
-	if err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error { out = append(out, it.View(s.criteria)); return nil }); err != nil {
-		s.fail(w, err)
-		return
+	// Streamed, item by item: the whole store is tens of megabytes of JSON
+	// that need not sit in memory. A failure half-way ends the array early
+	// (the status is already sent); it is logged.
+	w.Header().Set("Content-Type", "application/json")
+	bw := bufio.NewWriterSize(w, 32<<10)
+	buf := []byte{'['}
+	n := 0
+	err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error {
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		n++
+		v := it.View(s.criteria)
+		buf = v.AppendJSON(buf)
+		_, err := bw.Write(buf)
+		buf = buf[:0]
+		return err
+	})
+	if err != nil {
+		s.o.Log.Error("web: items", "error", err.Error())
 	}
-	localapi.WriteJSON(w, 200, out)
+	buf = append(buf, "]\n"...)
+	bw.Write(buf)
+	bw.Flush()
 }
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {

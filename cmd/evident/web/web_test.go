@@ -320,3 +320,85 @@ func TestEvidence_PagesThroughEveryItemOnce(t *testing.T) {
 		t.Errorf("%d pages for 450 items, want 3", pages)
 	}
 }
+
+// bulkSuggested commits n suggested reviews, two a day going back from now.
+func bulkSuggested(t *testing.T, st *store.Store, n int) []string {
+	t.Helper()
+	var in []store.Ingest
+	var ids []string
+	for i := range n {
+		at := now.Add(-time.Duration(i) * 12 * time.Hour)
+		a := connectors.Artifact{Source: "github", SourceType: "github", Kind: connectors.KindReview, Key: fmt.Sprintf("github:acme/payments-api#%d", 7000+i),
+			URL: "https://github.com/acme/payments-api/pull/1", Title: fmt.Sprintf("Backlog %d", i), Container: "acme/payments-api",
+			Roles: []connectors.Role{connectors.RoleReviewer}, OccurredAt: at, UpdatedAt: at}
+		in = append(in, store.Ingest{Artifact: a, Class: classify.Result{Scope: classify.ScopeCrossTeam, Domain: classify.DomainOrgLeverage}})
+		ids = append(ids, store.IDFor(a.Key))
+	}
+	if _, err := st.Commit(context.Background(), "github", in, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// A long backlog pages by whole weeks: every suggestion on exactly one
+// page, no week split across two, each page small.
+func TestInbox_PagesThroughALongBacklogByWeek(t *testing.T) {
+	_, st, srv := newServer(t)
+	ids := bulkSuggested(t, st, 400)
+	seen := map[string]int{}
+	weekPages := map[string]int{}
+	next, pages := "/inbox", 0
+	for next != "" && pages < 10 {
+		pages++
+		_, body := get(t, srv.Client(), srv.URL+next, "")
+		if len(body) > 300<<10 {
+			t.Errorf("page %d is %d KB", pages, len(body)>>10)
+		}
+		for _, m := range regexp.MustCompile(`data-id="([0-9a-f]{12})"`).FindAllStringSubmatch(body, -1) {
+			seen[m[1]]++
+		}
+		for _, m := range regexp.MustCompile(`data-week="([0-9W-]+)"`).FindAllStringSubmatch(body, -1) {
+			weekPages[m[1]]++
+		}
+		next = ""
+		if m := regexp.MustCompile(`href="(/inbox\?[^"]*)" id="older"`).FindStringSubmatch(body); m != nil {
+			next = html.UnescapeString(m[1])
+		}
+	}
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("%s shown %d times over %d pages", id, seen[id], pages)
+			break
+		}
+	}
+	for wk, n := range weekPages {
+		if n != 1 {
+			t.Errorf("week %s on %d pages", wk, n)
+		}
+	}
+	if pages < 3 {
+		t.Errorf("%d pages for 400 suggestions, want them paged", pages)
+	}
+}
+
+// /api/items streams the contract's item JSON: the same items, in order,
+// as the store lists them.
+func TestAPIItems_StreamsEveryItemAsTheContractShowsIt(t *testing.T) {
+	_, st, srv := newServer(t)
+	bulkSuggested(t, st, 300)
+	_, body := get(t, srv.Client(), srv.URL+"/api/items", "")
+	var got []store.View
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("not a JSON array: %v", err)
+	}
+	var want []store.View
+	st.Scan(context.Background(), store.Filter{}, func(it *store.Item) error { want = append(want, it.View(nil)); return nil })
+	if len(got) != len(want) || len(want) < 300 {
+		t.Fatalf("%d items, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || got[i].Title != want[i].Title || got[i].Scope != want[i].Scope {
+			t.Fatalf("item %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
