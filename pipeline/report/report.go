@@ -135,7 +135,7 @@ func (b *builder) weekOf(t time.Time) weekOf {
 
 // builder accumulates the report item by item.
 type builder struct {
-	weekCache map[int64]weekOf
+	weekCache   map[int64]weekOf
 	o           Options
 	r           *Report
 	rows        map[string]*TeamRow
