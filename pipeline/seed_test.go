@@ -96,7 +96,15 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	stats, err := s.Sync(context.Background(), Source{Name: "github", Type: "github", Conn: seedConnector{n: n, end: time.Now().Add(-time.Hour)}}, nil)
+	// The rate of each 50,000 on the way, to show ingest stays linear.
+	mark, last := 50_000, began
+	progress := func(p Stats) {
+		if p.New >= mark {
+			t.Logf("items %d-%d: %.0f artifacts/s", mark-50_000, mark, 50_000/time.Since(last).Seconds())
+			mark, last = mark+50_000, time.Now()
+		}
+	}
+	stats, err := s.Sync(context.Background(), Source{Name: "github", Type: "github", Conn: seedConnector{n: n, end: time.Now().Add(-time.Hour)}}, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +124,10 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = ids[k:]
+	}
+	// As the CLI does after a command that wrote.
+	if _, err := st.Tidy(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	t.Logf("%d items: ingest %v (%.0f artifacts/s), decisions %v (%.0f/s)", stats.New, ingest.Round(time.Millisecond),
 		float64(stats.New)/ingest.Seconds(), time.Since(began).Round(time.Millisecond), float64(i-500)/time.Since(began).Seconds())
