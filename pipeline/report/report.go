@@ -133,8 +133,24 @@ func (b *builder) weekOf(t time.Time) weekOf {
 	return wk
 }
 
+// intern is the builder's own copy of a team id: an item's strings share
+// its whole record's memory, and the report keeps team ids as keys for
+// every week, which would keep tens of thousands of records alive.
+func (b *builder) intern(s string) string {
+	if v, ok := b.names[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if b.names == nil {
+		b.names = map[string]string{}
+	}
+	b.names[v] = v
+	return v
+}
+
 // builder accumulates the report item by item.
 type builder struct {
+	names       map[string]string
 	weekCache   map[int64]weekOf
 	o           Options
 	r           *Report
@@ -188,6 +204,7 @@ func (b *builder) add(it *store.Item) {
 		}
 	}
 	for _, team := range it.Class.Teams {
+		team = b.intern(team)
 		row := b.row(team)
 		if review {
 			b.countReview(row, a)

@@ -122,7 +122,9 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 }
 
 // Scan calls fn for every item f selects, newest OccurredAt first, inside
-// one consistent snapshot. fn must not keep the pointer.
+// one consistent snapshot. fn must not keep the pointer; the item's
+// strings share the memory of its whole record, so a caller that keeps
+// many of them without the rest (map keys, say) should clone them.
 //
 // The inbox (suggested items only) walks the state index, which is small;
 // every other listing is one sequential walk over the time-ordered records,
@@ -227,8 +229,8 @@ func scanStateIndex(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Ite
 }
 
 // releaseEvery is how many records a scan reads between two releases of
-// the table pages it has read (releaseTables): a few megabytes.
-const releaseEvery = 8192
+// the table pages it has read (releaseTables): a megabyte or so.
+const releaseEvery = 2048
 
 // scanBatch is how many records the reader hands the decoder at a time.
 const scanBatch = 128
