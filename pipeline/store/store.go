@@ -472,3 +472,12 @@ func (b badgerLogger) Warningf(f string, a ...any) {
 }
 func (badgerLogger) Infof(string, ...any)  {}
 func (badgerLogger) Debugf(string, ...any) {}
+
+// Version identifies the store's contents: it moves with every write (of
+// items, decisions, cursors or source states) and never goes back, so a
+// reader may keep what it computed from the store until it changes.
+func (s *Store) Version(ctx context.Context) (uint64, error) {
+	var v uint64
+	err := s.withDB(func(db *badger.DB) error { v = db.MaxVersion(); return nil })
+	return v, err
+}

@@ -67,6 +67,7 @@ type Server struct {
 	pages    *template.Template
 	mux      *http.ServeMux
 	guard    http.Handler
+	memo     memo
 }
 
 // New builds the UI.
@@ -486,7 +487,9 @@ func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, err
 		return nil, "", "", err
 	}
 	from, to := f.Since, f.Until
-	rep, err := report.CrossTeam(r.Context(), s.o.Backend, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams})
+	rep, err := memoized(r.Context(), s, "cross-team "+since+" "+until, func() (*report.Report, error) {
+		return report.CrossTeam(r.Context(), s.o.Backend, report.Options{Since: from, Until: to, TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams})
+	})
 	if err != nil {
 		return nil, "", "", err
 	}

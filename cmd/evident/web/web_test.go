@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -400,5 +401,50 @@ func TestAPIItems_StreamsEveryItemAsTheContractShowsIt(t *testing.T) {
 		if got[i].ID != want[i].ID || got[i].Title != want[i].Title || got[i].Scope != want[i].Scope {
 			t.Fatalf("item %d: %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// countingStore counts the scans that reach the store.
+type countingStore struct {
+	*store.Store
+	scans atomic.Int64
+}
+
+func (c *countingStore) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
+	c.scans.Add(1)
+	return c.Store.Scan(ctx, f, fn)
+}
+
+// The report is read once per state of the store: a second view reads
+// nothing, and a write shows at the next view.
+func TestReport_ReadAgainOnlyWhenTheStoreChanges(t *testing.T) {
+	st, c := fixture(t)
+	cs := &countingStore{Store: st}
+	srv := httptest.NewUnstartedServer(nil)
+	s, err := New(Options{Backend: cs, Config: c, Access: Access{Addr: srv.Listener.Addr().String()}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = s
+	srv.Start()
+	defer srv.Close()
+	reviews := func() int {
+		_, body := get(t, srv.Client(), srv.URL+"/api/report", "")
+		var rep struct {
+			ReviewsTotal int `json:"reviews_total"`
+		}
+		if err := json.Unmarshal([]byte(body), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.ReviewsTotal
+	}
+	first := reviews()
+	before := cs.scans.Load()
+	if again := reviews(); again != first || cs.scans.Load() != before {
+		t.Errorf("a second view: %d reviews (was %d), %d more scans (want 0)", again, first, cs.scans.Load()-before)
+	}
+	bulkSuggested(t, st, 3)
+	if after := reviews(); after != first+3 {
+		t.Errorf("after 3 new reviews the report says %d, want %d", after, first+3)
 	}
 }

@@ -46,8 +46,10 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request) {
 	if end := p.Until.AddDate(0, 0, -1).Format("2006-01-02"); end < today {
 		today = end
 	}
-	d, err := report.ReadDigest(r.Context(), s.o.Backend, report.DigestOptions{Week: p, Today: today, Criteria: s.criteria,
-		Report: report.Options{TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams}})
+	d, err := memoized(r.Context(), s, "week "+p.Label+" "+today, func() (*report.Digest, error) {
+		return report.ReadDigest(r.Context(), s.o.Backend, report.DigestOptions{Week: p, Today: today, Criteria: s.criteria,
+			Report: report.Options{TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams}})
+	})
 	if err != nil {
 		s.fail(w, err)
 		return
