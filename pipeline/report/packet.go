@@ -69,6 +69,7 @@ func newPacket(o PacketOptions) *packet {
 	return &packet{o: o, words: words{teamName: o.TeamName, home: o.Home}, prevPeriod: o.Period.Previous(),
 		byScope: map[classify.Scope]int{}, teams: map[string]int{}, doms: map[classify.Domain]*domainTally{},
 		before: map[classify.Domain]*[2]int{}, best: map[classify.Domain]*store.Item{}, critRoutine: map[string]int{},
+		critMore: map[string]int{}, notable: map[classify.Domain][]*store.Item{}, keep: notableKeep,
 		threads: map[string][]*store.Item{}, inThread: map[string]bool{}}
 }
 
@@ -90,6 +91,14 @@ type packet struct {
 	before      map[classify.Domain]*[2]int // the previous period: items, cross-team or wider
 	best        map[classify.Domain]*store.Item
 	critRoutine map[string]int
+	// notable holds, per domain, the notable items on their own (no
+	// thread) that may still be listed: at most the domain's strongest
+	// maxNotable and, for each criterion, its strongest criteriaShown; the
+	// rest are counted as they are pruned, in the domain's rollup and in
+	// critMore (listed supporters past those shown).
+	notable  map[classify.Domain][]*store.Item
+	critMore map[string]int
+	keep     int // notableKeep; tests lower it
 	// threads maps a thread's lead to the other items of the same piece of
 	// work; inThread marks those other items (they are shown under it).
 	threads  map[string][]*store.Item
@@ -152,6 +161,15 @@ func (p *packet) add(it *store.Item) {
 	if wide(it) {
 		dt.wide++
 	}
+	if it.Strength() == classify.StrengthNotable && len(it.Related) == 0 {
+		kept := lean(it)
+		d := domainOf(it)
+		p.notable[d] = append(p.notable[d], &kept)
+		if len(p.notable[d]) >= p.keep {
+			p.prune(d)
+		}
+		return
+	}
 	if listed(it) || len(it.Related) > 0 {
 		kept := lean(it)
 		p.cur = append(p.cur, &kept)
@@ -169,9 +187,51 @@ func (p *packet) add(it *store.Item) {
 	}
 }
 
+// notableKeep is how many notable items a domain holds before pruning
+// them to what may be listed.
+const notableKeep = 256
+
+// criteriaShown is how many supporters a criterion lists one by one.
+const criteriaShown = 5
+
+// prune keeps the notable items of domain d that may still be listed (the
+// strongest maxNotable, and each criterion's strongest criteriaShown) and
+// counts the others where the packet would: rolled up in the domain, and
+// among their criteria's listed supporters past those shown. Nothing
+// pruned could have been listed: at least as many stronger items remain.
+func (p *packet) prune(d classify.Domain) {
+	items := p.notable[d]
+	slices.SortFunc(items, stronger)
+	perCriterion := map[string]int{}
+	kept := items[:0]
+	for i, it := range items {
+		crit := it.Criteria(p.o.Criteria)
+		keep := i < maxNotable
+		for _, c := range crit {
+			if perCriterion[c] < criteriaShown {
+				keep = true
+			}
+			perCriterion[c]++
+		}
+		if keep {
+			kept = append(kept, it)
+			continue
+		}
+		p.dom(d).roll.add(it)
+		for _, c := range crit {
+			p.critMore[c]++
+		}
+	}
+	clear(items[len(kept):])
+	p.notable[d] = kept
+}
+
 // write writes the packet of what add took.
 func (p *packet) write(w io.Writer) error {
 	p.w = w
+	for _, items := range p.notable {
+		p.cur = append(p.cur, items...)
+	}
 	slices.SortFunc(p.cur, stronger)
 	p.thread()
 	p.summary()
@@ -616,7 +676,6 @@ func (p *packet) criteria() {
 		return
 	}
 	p.printf("\n## Level criteria\n")
-	const most = 5
 	for _, c := range p.o.Criteria {
 		p.printf("\n### %s\n\n", mdText(c.Text))
 		var support []*store.Item
@@ -625,18 +684,18 @@ func (p *packet) criteria() {
 				support = append(support, it)
 			}
 		}
-		total := len(support) + p.critRoutine[c.ID]
+		total := len(support) + p.critRoutine[c.ID] + p.critMore[c.ID]
 		if total == 0 {
 			p.printf("%s: no evidence yet.\n", c.Domain.Title())
 			continue
 		}
 		p.printf("%s: %s.\n\n", c.Domain.Title(), count(total, "item"))
-		shown, more, routine := 0, 0, p.critRoutine[c.ID]
+		shown, more, routine := 0, p.critMore[c.ID], p.critRoutine[c.ID]
 		for _, it := range support {
 			switch {
 			case !listed(it):
 				routine++
-			case shown == most:
+			case shown == criteriaShown:
 				more++
 			default:
 				shown++

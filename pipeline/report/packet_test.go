@@ -360,3 +360,47 @@ func TestReadGaps_SameAsGapsAndStopsEarly(t *testing.T) {
 		t.Errorf("read %d of %d items to learn that every criterion has support", sc.served, len(items))
 	}
 }
+
+// Pruning the notable items as they stream by never changes the packet:
+// with three domains of notable work, criteria that match some of it, and
+// related items among it, a packet that prunes every 16 items reads the
+// same as one that keeps them all.
+func TestPacket_PruningNotableItemsChangesNothing(t *testing.T) {
+	y := &year{items: fixedYear(), n: 1 << 20} // IDs apart from the fixture's
+	domains := []classify.Domain{classify.DomainCrossTeamInfluence, classify.DomainOrgLeverage, classify.DomainInitiative}
+	for i := range 300 {
+		title := fmt.Sprintf("Notable %d", i)
+		if i%7 == 0 {
+			title += " prototype"
+		}
+		if i%11 == 0 {
+			title += " design"
+		}
+		scope := classify.ScopeCrossTeam
+		if i%3 == 0 {
+			scope = classify.ScopeTeam
+		}
+		y.add(connectors.KindReview, time.Date(2026, time.Month(1+i%12), 1+i%28, 10, i%60, 0, 0, time.UTC), title, fmt.Sprintf("acme/n#%d", i),
+			scope, domains[i%3], classify.StrengthNotable, []string{"payments"}, classify.Signals{Rounds: 1 + i%4}, nil)
+	}
+	write := func(keep int) string {
+		p := newPacket(PacketOptions{Name: "Alice Chen", Period: Period{}, Criteria: fixedCriteria, TeamName: teamName,
+			Home: []string{"platform"}, Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
+		p.keep = keep
+		for i := range y.items {
+			p.add(&y.items[i])
+		}
+		var b strings.Builder
+		if err := p.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	all, pruned := write(1<<30), write(16)
+	if d := cmp.Diff(all, pruned); d != "" {
+		t.Errorf("pruning changed the packet (-kept all +pruned):\n%s", d)
+	}
+	if !strings.Contains(all, "more strong or notable") {
+		t.Errorf("the criteria list no notable supporters past those shown; the test does not reach the pruned count:\n%s", all)
+	}
+}
