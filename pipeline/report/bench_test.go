@@ -42,7 +42,7 @@ func store50k(b *testing.B) *store.Store {
 		a := connectors.Artifact{Source: "github", SourceType: "github", Kind: connectors.KindReview, Key: key,
 			URL: fmt.Sprintf("https://github.com/acme/%s-api/pull/%d", team, i), Title: fmt.Sprintf("Change %d in %s-api", i, team),
 			Container: "acme/" + team + "-api", Roles: []connectors.Role{connectors.RoleReviewer},
-			Activity: connectors.Activity{Comments: i % 7, Rounds: []connectors.Round{{At: at.Add(-time.Hour), State: "COMMENTED"}, {At: at, State: "APPROVED"}}},
+			Activity:   connectors.Activity{Comments: i % 7, Rounds: []connectors.Round{{At: at.Add(-time.Hour), State: "COMMENTED"}, {At: at, State: "APPROVED"}}},
 			OccurredAt: at, UpdatedAt: at}
 		page = append(page, store.Ingest{Artifact: a, Class: classify.Result{Scope: scope, Teams: foreign, Domain: classify.DomainCrossTeamInfluence,
 			Strength: strength, Summary: "Reviewed " + key, Signals: classify.Signals{Kind: connectors.KindReview, Rounds: 2, Comments: i % 7}}})
