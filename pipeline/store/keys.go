@@ -11,7 +11,7 @@ import (
 //
 //	meta/schema                   uint32 schema version
 //	meta/p/<name>                 small values the pipeline keeps (the org model hash)
-//	item/<t8><id>                 one item: a state byte, then the Item as JSON
+//	item/<t8><id>                 one item: a state byte, then the Item in the record format (record.go)
 //	id/<id>                       <t8>: where item <id> lives
 //	idx/st/<state>/<t8><id>       empty; items of one state, by time
 //	idx/src/<source>/<id>         empty; items of one source
