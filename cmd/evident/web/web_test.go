@@ -296,21 +296,11 @@ func TestEvidence_PagesThroughEveryItemOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]int{}
-	next, pages := "/evidence", 0
-	for next != "" && pages < 10 {
-		pages++
-		_, body := get(t, srv.Client(), srv.URL+next, "")
-		if len(body) > 300<<10 {
-			t.Errorf("page %d is %d KB", pages, len(body)>>10)
-		}
+	pages := pageThrough(t, srv, "/evidence", func(body string) {
 		for _, m := range regexp.MustCompile(`data-id="([0-9a-f]{12})"`).FindAllStringSubmatch(body, -1) {
 			seen[m[1]]++
 		}
-		next = ""
-		if m := regexp.MustCompile(`href="(/evidence\?[^"]*)" id="older"`).FindStringSubmatch(body); m != nil {
-			next = html.UnescapeString(m[1])
-		}
-	}
+	})
 	for _, id := range ids {
 		if seen[id] != 1 {
 			t.Errorf("%s shown %d times over %d pages", id, seen[id], pages)
@@ -348,24 +338,14 @@ func TestInbox_PagesThroughALongBacklogByWeek(t *testing.T) {
 	ids := bulkSuggested(t, st, 400)
 	seen := map[string]int{}
 	weekPages := map[string]int{}
-	next, pages := "/inbox", 0
-	for next != "" && pages < 10 {
-		pages++
-		_, body := get(t, srv.Client(), srv.URL+next, "")
-		if len(body) > 300<<10 {
-			t.Errorf("page %d is %d KB", pages, len(body)>>10)
-		}
+	pages := pageThrough(t, srv, "/inbox", func(body string) {
 		for _, m := range regexp.MustCompile(`data-id="([0-9a-f]{12})"`).FindAllStringSubmatch(body, -1) {
 			seen[m[1]]++
 		}
 		for _, m := range regexp.MustCompile(`data-week="([0-9W-]+)"`).FindAllStringSubmatch(body, -1) {
 			weekPages[m[1]]++
 		}
-		next = ""
-		if m := regexp.MustCompile(`href="(/inbox\?[^"]*)" id="older"`).FindStringSubmatch(body); m != nil {
-			next = html.UnescapeString(m[1])
-		}
-	}
+	})
 	for _, id := range ids {
 		if seen[id] != 1 {
 			t.Errorf("%s shown %d times over %d pages", id, seen[id], pages)
@@ -447,4 +427,26 @@ func TestReport_ReadAgainOnlyWhenTheStoreChanges(t *testing.T) {
 	if after := reviews(); after != first+3 {
 		t.Errorf("after 3 new reviews the report says %d, want %d", after, first+3)
 	}
+}
+
+// pageThrough follows a page's "older" link from first until the last page
+// (ten at most), checking each page is under 300 KB and handing each body
+// to each; it returns how many pages it read.
+func pageThrough(t *testing.T, srv *httptest.Server, first string, each func(body string)) int {
+	t.Helper()
+	older := regexp.MustCompile(`href="(` + regexp.QuoteMeta(first) + `\?[^"]*)" id="older"`)
+	next, pages := first, 0
+	for next != "" && pages < 10 {
+		pages++
+		_, body := get(t, srv.Client(), srv.URL+next, "")
+		if len(body) > 300<<10 {
+			t.Errorf("%s page %d is %d KB", first, pages, len(body)>>10)
+		}
+		each(body)
+		next = ""
+		if m := older.FindStringSubmatch(body); m != nil {
+			next = html.UnescapeString(m[1])
+		}
+	}
+	return pages
 }
