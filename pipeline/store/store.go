@@ -314,7 +314,12 @@ func (s *Store) view(fn func(txn *badger.Txn) error) error {
 
 // badgerOptions are tuned for a background service on a laptop: small
 // memtables and caches, few compactors, no metrics, values inline in the LSM
-// tree (evidence records are small) and quiet logs.
+// tree (evidence records are small) and quiet logs. The block cache is
+// small because evident reads by scans, which pass each block once: a
+// bigger one only held decompressed blocks nobody read again (7 MiB of a
+// 50,000-item report's peak). Tables stay Snappy-compressed: uncompressed
+// tables made scans a fifth faster but doubled what compactions write, and
+// a first sync of 200,000 items fell from 26,000 to 15,000 artifacts/s.
 func badgerOptions(dir string, o Options) badger.Options {
 	opts := badger.DefaultOptions(dir).
 		WithMemTableSize(4 << 20).
@@ -325,7 +330,7 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithBaseLevelSize(8 << 20).
 		WithValueLogFileSize(16 << 20).
 		WithValueThreshold(256 << 10).
-		WithBlockCacheSize(4 << 20).
+		WithBlockCacheSize(1 << 20).
 		WithIndexCacheSize(2 << 20).
 		WithNumCompactors(2).
 		WithNumGoroutines(2).
