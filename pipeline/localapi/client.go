@@ -1,8 +1,10 @@
 package localapi
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,6 +129,57 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any) e
 // Scan streams the items f selects, newest first.
 func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
 	q := f.Values()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://evident/v1/records?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("evident daemon: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != RecordsType {
+		// A daemon from before the record stream (404), or a refusal:
+		// the JSON list works with every daemon and says what went wrong.
+		resp.Body.Close()
+		return c.scanJSON(ctx, q, fn)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReaderSize(resp.Body, 64<<10)
+	var rec []byte
+	var it store.Item
+	for {
+		n, err := binary.ReadUvarint(br)
+		if err != nil {
+			return fmt.Errorf("evident daemon cut the list short: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if n > maxRecord {
+			return fmt.Errorf("evident daemon sent a malformed list: a record of %d bytes", n)
+		}
+		if cap(rec) < int(n) {
+			rec = make([]byte, n)
+		}
+		rec = rec[:n]
+		if _, err := io.ReadFull(br, rec); err != nil {
+			return fmt.Errorf("evident daemon cut the list short: %w", err)
+		}
+		it = store.Item{}
+		if err := store.DecodeRecord(rec, &it); err != nil {
+			return fmt.Errorf("evident daemon sent a malformed list: %w", err)
+		}
+		if err := fn(&it); err != nil {
+			return err
+		}
+	}
+}
+
+// maxRecord bounds one record of the stream; items are a few kilobytes.
+const maxRecord = 16 << 20
+
+// scanJSON is Scan over the JSON list, which every daemon serves.
+func (c *Client) scanJSON(ctx context.Context, q url.Values, fn func(*store.Item) error) error {
 	resp, err := c.do(ctx, http.MethodGet, "/v1/items?"+q.Encode(), nil)
 	if err != nil {
 		return err

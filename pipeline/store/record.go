@@ -190,8 +190,13 @@ func strs[S ~string](w *recWriter, t int, v []S) {
 }
 
 // encodeRecord is the record of it, state byte first.
-func encodeRecord(it *Item) []byte {
-	w := recWriter{b: make([]byte, 0, 1024)}
+func encodeRecord(it *Item) []byte { return AppendRecord(make([]byte, 0, 1024), it) }
+
+// AppendRecord appends it to b in the record format, state byte first:
+// the local API sends items so, several times cheaper than JSON both ways.
+// DecodeRecord reads it back.
+func AppendRecord(b []byte, it *Item) []byte {
+	w := recWriter{b: b}
 	w.b = append(w.b, stateByte(it.State), recBinary)
 	w.str(tID, it.ID)
 	w.str(tState, string(it.State))
@@ -404,6 +409,10 @@ func readStrs[S ~string](r *recReader) []S {
 	}
 	return out
 }
+
+// DecodeRecord reads a record AppendRecord wrote into it (which should be
+// zero); the item's strings are copied out of rec.
+func DecodeRecord(rec []byte, it *Item) error { return decodeValue(rec, it) }
 
 // decodeRecord reads a record's fields (what follows the state byte and
 // recBinary) into it.
