@@ -323,7 +323,7 @@ func (p *packet) summary() {
 		words string
 	}{{classify.ScopeOrg, "organisation-wide"}, {classify.ScopeCrossTeam, "cross-team"}, {classify.ScopeTeam, "within " + p.homeName()}, {classify.ScopeUnknown, "scope not established"}} {
 		if by[s.scope] > 0 {
-			scopes = append(scopes, fmt.Sprintf("%d %s", by[s.scope], s.words))
+			scopes = append(scopes, thousands(by[s.scope])+" "+s.words)
 		}
 	}
 	p.printf("**Evidence:** %s", count(p.n, "confirmed item"))
@@ -351,7 +351,7 @@ func (p *packet) summary() {
 					unit = " item"
 				}
 			}
-			parts = append(parts, fmt.Sprintf("%s (%d%s)", mdText(p.teamName(t)), teams[t], unit))
+			parts = append(parts, fmt.Sprintf("%s (%s%s)", mdText(p.teamName(t)), thousands(teams[t]), unit))
 		}
 		p.printf("**Teams helped beyond %s:** %s.\n\n", mdText(p.homeName()), strings.Join(parts, ", "))
 	} else {
@@ -427,7 +427,7 @@ func (p *packet) domain(d classify.Domain) {
 		if name == "" {
 			name = "the previous " + fmt.Sprint(int(prev.Until.Sub(prev.Since).Hours()/24+0.5)) + " days"
 		}
-		p.printf("\nCompared with %s: %s (was %d); %s cross-team or wider (was %s).\n", name, count(dt.all, "item"), before[0], share(dt.wide, dt.all), share(before[1], before[0]))
+		p.printf("\nCompared with %s: %s (was %s); %s cross-team or wider (was %s).\n", name, count(dt.all, "item"), thousands(before[0]), share(dt.wide, dt.all), share(before[1], before[0]))
 	}
 	if dt.all == 0 {
 		p.printf("\nNo confirmed evidence in this period.\n")
@@ -647,7 +647,7 @@ func (p *packet) rollup(r *rollup) {
 		}
 	}
 	if r.more > 0 {
-		p.printf("\n%s rolled up here (%d of them notable, past the %d listed above); each is listed in the JSON export.\n", titleCase(count(r.n, "item")), r.more, maxNotable)
+		p.printf("\n%s rolled up here (%s of them notable, past the %d listed above); each is listed in the JSON export.\n", titleCase(count(r.n, "item")), thousands(r.more), maxNotable)
 		return
 	}
 	p.printf("\n%s rolled up here; each is listed in the JSON export.\n", titleCase(count(r.n, "routine item")))
@@ -662,10 +662,10 @@ func (t *tally) words(unit string) string {
 		parts = append(parts, count(t.changes, "change request"))
 	}
 	if t.merged > 0 {
-		parts = append(parts, fmt.Sprintf("%d merged", t.merged))
+		parts = append(parts, thousands(t.merged)+" merged")
 	}
 	if t.resolved > 0 {
-		parts = append(parts, fmt.Sprintf("%d resolved", t.resolved))
+		parts = append(parts, thousands(t.resolved)+" resolved")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -703,7 +703,7 @@ func (p *packet) criteria() {
 			}
 		}
 		if more > 0 {
-			p.printf("- and %d more strong or notable\n", more)
+			p.printf("- and %s more strong or notable\n", thousands(more))
 		}
 		if routine > 0 {
 			p.printf("- %s, counted in the domain's routine work\n", count(routine, "routine item"))

@@ -404,3 +404,20 @@ func TestPacket_PruningNotableItemsChangesNothing(t *testing.T) {
 		t.Errorf("the criteria list no notable supporters past those shown; the test does not reach the pruned count:\n%s", all)
 	}
 }
+
+// Every number of a thousand or more is written with its separator.
+func TestPacket_WritesThousandsWithASeparator(t *testing.T) {
+	y := &year{}
+	for i := range 1200 {
+		y.add(connectors.KindReview, time.Date(2026, time.Month(1+i%12), 1+i%28, 10, 0, 0, 0, time.UTC), fmt.Sprintf("Review %d", i), fmt.Sprintf("acme/r#%d", i),
+			classify.ScopeOrg, classify.DomainOrgLeverage, classify.StrengthRoutine, []string{"payments"}, classify.Signals{Rounds: 1, Comments: 2}, nil)
+	}
+	got := packetOf(t, y.items, Period{})
+	// (Dates are not numbers: 2026-03-01.)
+	if m := regexp.MustCompile(`(^|[^\d,#./-])\d{4,}([^\d-]|$)`).FindAllString(got, -1); len(m) > 0 {
+		t.Errorf("numbers without a separator: %q\n%s", m, got)
+	}
+	if !strings.Contains(got, "1,200 organisation-wide") {
+		t.Errorf("the summary does not count 1,200 organisation-wide items:\n%s", got)
+	}
+}
