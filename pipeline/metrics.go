@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -25,7 +24,8 @@ type Metrics struct {
 	st     *store.Store
 	mu     sync.Mutex
 	cached map[[2]string]int
-	at     time.Time
+	// version is the store's version the counts were made at.
+	version uint64
 }
 
 // NewMetrics registers the metrics on reg; ctx bounds the store reads a
@@ -61,26 +61,25 @@ func (m *Metrics) Observe(src Source, r Result) {
 	if r.RateLimitRemaining >= 0 {
 		m.rate.WithLabelValues(src.Name).Set(float64(r.RateLimitRemaining))
 	}
-	m.mu.Lock()
-	m.at = time.Time{} // counts changed: recount on the next scrape
-	m.mu.Unlock()
 }
 
 // Describe implements prometheus.Collector for the item counts.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) { ch <- m.itemsDesc }
 
-// Collect counts items by state and scope, at most once a minute.
+// Collect counts items by state and scope, again only when the store has
+// changed since the last count (a count reads every item).
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.cached == nil || time.Since(m.at) > time.Minute {
+	ver, verr := m.st.Version(m.ctx)
+	if m.cached == nil || verr != nil || ver != m.version {
 		counts := map[[2]string]int{}
 		err := m.st.Scan(m.ctx, store.Filter{}, func(it *store.Item) error {
 			counts[[2]string{string(it.State), string(it.Scope())}]++
 			return nil
 		})
 		if err == nil {
-			m.cached, m.at = counts, time.Now()
+			m.cached, m.version = counts, ver
 		}
 	}
 	for k, n := range m.cached {
