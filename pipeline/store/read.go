@@ -295,6 +295,16 @@ func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, release func(),
 			send()
 		}
 	}()
+	var once sync.Once
+	finish := func() {
+		// However the decoding ends (done, an error, a panic in fn), the
+		// reader stops and is waited for before the transaction closes.
+		once.Do(func() { close(stop) })
+		for range batches {
+		}
+		wg.Wait()
+	}
+	defer finish()
 	var it Item
 	n := 0
 	var err error
@@ -312,12 +322,12 @@ func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, release func(),
 			if err = fn(&it); err == nil && f.Limit > 0 && n >= f.Limit {
 				err = errLimit
 			}
-			if err != nil {
-				close(stop) // the reader stops; the loop drains what it sent
-			}
+		}
+		if err != nil {
+			break
 		}
 	}
-	wg.Wait()
+	finish()
 	if errors.Is(err, errLimit) {
 		err = nil
 	}

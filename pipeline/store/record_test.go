@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"go.uber.org/goleak"
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
@@ -272,4 +274,42 @@ func TestTidy_CompactsWhatDecisionsLeftAndOnlyThen(t *testing.T) {
 	if n != len(p) {
 		t.Errorf("%d confirmed items after Tidy, want %d", n, len(p))
 	}
+}
+
+// A scan whose callback panics, stops early or fails leaves no reader
+// behind: once the store is closed, no goroutine is left running.
+func TestScan_LeavesNoReaderBehind(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	p := page(3000, 0)
+	if _, err := s.Commit(ctx, "github", p, nil); err != nil {
+		t.Fatal(err)
+	}
+	all := Filter{States: []State{Suggested, Confirmed}}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not come through")
+			}
+		}()
+		n := 0
+		s.Scan(ctx, all, func(*Item) error {
+			if n++; n == 10 {
+				panic("callback")
+			}
+			return nil
+		})
+	}()
+	boom := errors.New("boom")
+	if err := s.Scan(ctx, all, func(*Item) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("the callback's error: %v", err)
+	}
+	n := 0
+	if err := s.Scan(ctx, Filter{States: all.States, Limit: 7}, func(*Item) error { n++; return nil }); err != nil || n != 7 {
+		t.Errorf("limit 7: %d items, %v", n, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	goleak.VerifyNone(t)
 }
