@@ -504,3 +504,26 @@ func (m sourceMarks) EachMark(ctx context.Context, fn func(key string, value []b
 		return nil
 	})
 }
+
+// CountState counts the items in state st from the state index, reading
+// keys only: the web UI's inbox count on every page.
+func (s *Store) CountState(ctx context.Context, st State) (int, error) {
+	n := 0
+	err := s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		p := statePrefix(st)
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
+}

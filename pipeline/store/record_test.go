@@ -313,3 +313,32 @@ func TestScan_LeavesNoReaderBehind(t *testing.T) {
 	}
 	goleak.VerifyNone(t)
 }
+
+// CountState says what a scan of the state finds, through decisions and a
+// decision taken back.
+func TestCountState_AgreesWithAScan(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	defer s.Close()
+	p := page(500, 0)
+	if _, err := s.Commit(ctx, "github", p, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 120 {
+		ids = append(ids, IDFor(p[i].Artifact.Key))
+	}
+	s.Decide(ctx, ids, Decision{State: Confirmed})
+	s.Decide(ctx, ids[:20], Decision{State: Suggested})
+	for _, st := range States {
+		scanned := 0
+		s.Scan(ctx, Filter{States: []State{st}}, func(*Item) error { scanned++; return nil })
+		n, err := s.CountState(ctx, st)
+		if err != nil || n != scanned {
+			t.Errorf("%s: CountState %d (%v), a scan %d", st, n, err, scanned)
+		}
+	}
+	if n, _ := s.CountState(ctx, Suggested); n != 400 {
+		t.Errorf("%d suggested, want 400", n)
+	}
+}

@@ -166,11 +166,24 @@ type page struct {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
 	p := page{Title: title, Nav: name, CSRF: s.csrf, Me: s.o.Config.Me.Name, Data: data}
-	s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { p.Inbox++; return nil })
+	p.Inbox, _ = s.inboxCount(r.Context())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := s.pages.ExecuteTemplate(w, name+".html", p); err != nil {
 		s.o.Log.Error("web: render", "page", name, "error", err.Error())
 	}
+}
+
+// inboxCount counts the suggestions: from the store's state index when the
+// backend is the store, else by listing them.
+func (s *Server) inboxCount(ctx context.Context) (int, error) {
+	if c, ok := s.o.Backend.(interface {
+		CountState(context.Context, store.State) (int, error)
+	}); ok {
+		return c.CountState(ctx, store.Suggested)
+	}
+	n := 0
+	err := s.o.Backend.Scan(ctx, store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { n++; return nil })
+	return n, err
 }
 
 // row is an item as the pages show it.
@@ -358,8 +371,8 @@ func (s *Server) backfills(ctx context.Context) []backfillRow {
 // apiBackfill answers the inbox's poll while a backfill runs: the sources
 // still backfilling and how many suggestions wait now.
 func (s *Server) apiBackfill(w http.ResponseWriter, r *http.Request) {
-	n := 0
-	if err := s.o.Backend.Scan(r.Context(), store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { n++; return nil }); err != nil {
+	n, err := s.inboxCount(r.Context())
+	if err != nil {
 		s.fail(w, err)
 		return
 	}
