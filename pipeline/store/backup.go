@@ -71,6 +71,7 @@ var ErrNotBackup = errors.New("this is not an evident backup")
 
 // Restore loads a backup into this store, which must be empty.
 func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	defer s.itemsChanged()
 	empty := true
 	s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
@@ -234,6 +235,7 @@ func (o *openReader) Read(p []byte) (int, error) {
 // entries, its cursor and its state — and compacts the store so that no old
 // version of them stays on disk. It returns how many items it dropped.
 func (s *Store) Forget(ctx context.Context, source string) (int, error) {
+	defer s.itemsChanged()
 	var ids []string
 	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions

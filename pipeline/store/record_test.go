@@ -342,3 +342,30 @@ func TestCountState_AgreesWithAScan(t *testing.T) {
 		t.Errorf("%d suggested, want 400", n)
 	}
 }
+
+// Version moves when items change, and stays when a poll only writes its
+// cursor, its marks and its source state over unchanged items.
+func TestVersion_MovesWithItemsOnly(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	defer s.Close()
+	v := func() uint64 { x, _ := s.Version(ctx); return x }
+	p := page(10, 0)
+	v0 := v()
+	if _, err := s.Commit(ctx, "github", p, []byte("c1")); err != nil {
+		t.Fatal(err)
+	}
+	v1 := v()
+	if v1 == v0 {
+		t.Error("a commit of new items left the version")
+	}
+	s.CommitMarked(ctx, "github", p, []byte("c2"), map[string][]byte{"k": []byte("m")})
+	s.PutSourceState(ctx, SourceState{Name: "github", LastSuccess: time.Now()})
+	if v() != v1 {
+		t.Error("a quiet poll (same items, a new cursor, marks, source state) moved the version")
+	}
+	s.Decide(ctx, []string{IDFor(p[0].Artifact.Key)}, Decision{State: Confirmed})
+	if v() == v1 {
+		t.Error("a decision left the version")
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -220,6 +221,8 @@ type Store struct {
 	users int
 	timer *time.Timer
 	gen   uint64 // bumped on every use, so a stale idle timer does nothing
+	// items is Version.
+	items atomic.Uint64
 }
 
 // Open opens (creating if needed) the store in dir. Only one process may
@@ -241,6 +244,7 @@ func Open(dir string, o Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.withDB(func(db *badger.DB) error { s.items.Store(db.MaxVersion()); return nil })
 	return s, nil
 }
 
@@ -478,11 +482,12 @@ func (b badgerLogger) Warningf(f string, a ...any) {
 func (badgerLogger) Infof(string, ...any)  {}
 func (badgerLogger) Debugf(string, ...any) {}
 
-// Version identifies the store's contents: it moves with every write (of
-// items, decisions, cursors or source states) and never goes back, so a
-// reader may keep what it computed from the store until it changes.
-func (s *Store) Version(ctx context.Context) (uint64, error) {
-	var v uint64
-	err := s.withDB(func(db *badger.DB) error { v = db.MaxVersion(); return nil })
-	return v, err
-}
+// Version identifies the items' state: it moves with every write of items
+// (a commit that changed some, a decision, an edit, a forget, a restore)
+// and never goes back, so a reader may keep what it computed from the
+// items until it moves. Cursors, marks and source states, which every poll
+// writes, leave it alone. It counts from the database's version at open.
+func (s *Store) Version(ctx context.Context) (uint64, error) { return s.items.Load(), nil }
+
+// itemsChanged moves Version on.
+func (s *Store) itemsChanged() { s.items.Add(1) }

@@ -47,10 +47,14 @@ func (s *Store) Commit(ctx context.Context, source string, page []Ingest, cursor
 
 // CommitMarked is Commit that also writes the source's marks (a nil value
 // deletes one) in the transaction of the cursor.
-func (s *Store) CommitMarked(ctx context.Context, source string, page []Ingest, cursor connectors.Cursor, marks map[string][]byte) (CommitStats, error) {
-	var total CommitStats
+func (s *Store) CommitMarked(ctx context.Context, source string, page []Ingest, cursor connectors.Cursor, marks map[string][]byte) (total CommitStats, err error) {
+	defer func() {
+		if err != nil || total.New+total.Updated > 0 {
+			s.itemsChanged()
+		}
+	}()
 	now := time.Now().UTC()
-	err := s.batches(ctx, len(page), func(txn *badger.Txn, lo, hi int) (func(), error) {
+	err = s.batches(ctx, len(page), func(txn *badger.Txn, lo, hi int) (func(), error) {
 		var st CommitStats
 		for i := lo; i < hi; i++ {
 			if err := upsert(txn, &page[i], now, &st); err != nil {
@@ -287,6 +291,7 @@ type Decision struct {
 // acknowledged is a decision kept, even if the process is killed right
 // after. It returns the items as they now are.
 func (s *Store) Decide(ctx context.Context, ids []string, d Decision) ([]Item, error) {
+	defer s.itemsChanged()
 	now := time.Now().UTC()
 	var out []Item
 	err := s.batches(ctx, len(ids), func(txn *badger.Txn, lo, hi int) (func(), error) {
@@ -391,6 +396,7 @@ func (e Edit) apply(u *UserFields) {
 
 // Edit applies e to one item and syncs it to disk before returning.
 func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
+	defer s.itemsChanged()
 	var out Item
 	err := s.update(ctx, func(txn *badger.Txn) error {
 		old, err := getItem(txn, id)
@@ -419,9 +425,14 @@ func (s *Store) sync() error {
 // when the org model changed. Confirmed and dismissed items keep the tags
 // the user saw when deciding; user edits are separate fields and untouched.
 // It returns how many items changed.
-func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) classify.Result) (int, error) {
+func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) classify.Result) (n int, err error) {
+	defer func() {
+		if n > 0 || err != nil {
+			s.itemsChanged()
+		}
+	}()
 	var ids []string
-	err := s.view(func(txn *badger.Txn) error {
+	err = s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		p := statePrefix(Suggested)
