@@ -74,15 +74,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	defer s.itemsChanged()
 	empty := true
 	s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := []byte(prefixID)
-		opts.Prefix = p
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		it.Seek(p)
-		empty = !it.ValidForPrefix(p)
-		return nil
+		return eachKey(txn, []byte(prefixID), func([]byte) (bool, error) { empty = false; return true, nil })
 	})
 	if !empty {
 		return ErrNotEmpty
@@ -237,17 +229,12 @@ func (o *openReader) Read(p []byte) (int, error) {
 func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 	defer s.itemsChanged()
 	var ids []string
+	p := sourcePrefix(source)
 	err := s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := sourcePrefix(source)
-		opts.Prefix = p
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
-			ids = append(ids, string(it.Item().Key()[len(p):]))
-		}
-		return nil
+		return eachKey(txn, p, func(k []byte) (bool, error) {
+			ids = append(ids, string(k[len(p):]))
+			return false, nil
+		})
 	})
 	if err != nil {
 		return 0, err

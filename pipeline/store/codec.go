@@ -30,7 +30,7 @@ func decodeValue(b []byte, it *Item) error {
 		return errors.New("record too short")
 	}
 	if b[1] == recBinary {
-		return decodeRecord(b[2:], it)
+		return decodeFields(string(b[2:]), it)
 	}
 	return decMode.Unmarshal(b[1:], it)
 }

@@ -99,16 +99,10 @@ func (s *Store) Resolve(ctx context.Context, ref string) (string, error) {
 	}
 	var matches []string
 	err := s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := idKey(ref)
-		opts.Prefix = p
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p) && len(matches) < 10; it.Next() {
-			matches = append(matches, string(it.Item().Key()[len(prefixID):]))
-		}
-		return nil
+		return eachKey(txn, idKey(ref), func(k []byte) (bool, error) {
+			matches = append(matches, string(k[len(prefixID):]))
+			return len(matches) == 10, nil
+		})
 	})
 	switch {
 	case err != nil:
@@ -183,34 +177,28 @@ func walk(ctx context.Context, txn *badger.Txn, prefix []byte, f Filter, visit f
 
 // scanFollowUps walks the follow-up index up to f.FollowUpsDue.
 func scanFollowUps(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	p := []byte(prefixFollowUp)
-	opts.Prefix = p
-	iter := txn.NewIterator(opts)
-	defer iter.Close()
-	last := append(slices.Clone(p), f.FollowUpsDue+"/\xff"...)
+	last := []byte(prefixFollowUp + f.FollowUpsDue + "/\xff")
 	n := 0
-	for iter.Seek(p); iter.ValidForPrefix(p) && bytes.Compare(iter.Item().Key(), last) <= 0; iter.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
+	return eachKey(txn, []byte(prefixFollowUp), func(k []byte) (bool, error) {
+		if bytes.Compare(k, last) > 0 {
+			return true, nil
 		}
-		k := iter.Item().Key()
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
 		it, err := getItem(txn, string(k[bytes.LastIndexByte(k, '/')+1:]))
 		if err != nil {
-			return fmt.Errorf("follow-up index: %w", err)
+			return false, fmt.Errorf("follow-up index: %w", err)
 		}
 		if !f.match(it) || (!f.Since.IsZero() && it.Artifact.OccurredAt.Before(f.Since)) || (!f.Until.IsZero() && !it.Artifact.OccurredAt.Before(f.Until)) {
-			continue
+			return false, nil
 		}
 		if err := fn(it); err != nil {
-			return err
+			return false, err
 		}
-		if n++; f.Limit > 0 && n >= f.Limit {
-			return nil
-		}
-	}
-	return nil
+		n++
+		return f.Limit > 0 && n >= f.Limit, nil
+	})
 }
 
 func scanStateIndex(ctx context.Context, txn *badger.Txn, f Filter, fn func(*Item) error) error {
@@ -341,19 +329,13 @@ func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, release func(),
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
 	err := s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := []byte(prefixSource)
-		opts.Prefix = p
-		iter := txn.NewIterator(opts)
-		defer iter.Close()
-		for iter.Seek(p); iter.ValidForPrefix(p); iter.Next() {
-			rest := iter.Item().Key()[len(p):]
+		return eachKey(txn, []byte(prefixSource), func(k []byte) (bool, error) {
+			rest := k[len(prefixSource):]
 			if i := bytes.LastIndexByte(rest, '/'); i > 0 {
 				out[string(rest[:i])]++
 			}
-		}
-		return nil
+			return false, nil
+		})
 	})
 	return out, err
 }
@@ -510,20 +492,28 @@ func (m sourceMarks) EachMark(ctx context.Context, fn func(key string, value []b
 func (s *Store) CountState(ctx context.Context, st State) (int, error) {
 	n := 0
 	err := s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := statePrefix(st)
-		opts.Prefix = p
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+		return eachKey(txn, statePrefix(st), func([]byte) (bool, error) {
 			if n++; n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+				return false, ctx.Err()
 			}
-		}
-		return nil
+			return false, nil
+		})
 	})
 	return n, err
+}
+
+// eachKey calls fn with every key under prefix in key order, reading no
+// values, until fn says stop; the key is valid only during the call.
+func eachKey(txn *badger.Txn, prefix []byte, fn func(k []byte) (stop bool, err error)) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if stop, err := fn(it.Item().Key()); err != nil || stop {
+			return err
+		}
+	}
+	return nil
 }

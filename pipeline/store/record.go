@@ -414,12 +414,9 @@ func readStrs[S ~string](r *recReader) []S {
 // zero); the item's strings are copied out of rec.
 func DecodeRecord(rec []byte, it *Item) error { return decodeValue(rec, it) }
 
-// decodeRecord reads a record's fields (what follows the state byte and
-// recBinary) into it.
-func decodeRecord(b []byte, it *Item) error { return decodeFields(string(b), it) }
-
-// decodeFields is decodeRecord over a copy of the record: the item's
-// strings are cut from it.
+// decodeFields reads a record's fields (what follows the state byte and
+// recBinary, as a copy of its own: the item's strings are cut from it)
+// into it.
 func decodeFields(rec string, it *Item) error {
 	r := recReader{s: rec}
 	a, x, c, s, u := &it.Artifact, &it.Artifact.Activity, &it.Class, &it.Class.Signals, &it.User

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,17 +121,7 @@ func rewriteCBOR(db *badger.DB) error {
 func repairSubMicrosecond(txn *badger.Txn) error {
 	var drop [][]byte
 	scan := func(prefix []byte, each func(k []byte) error) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		opts.Prefix = prefix
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			if err := each(it.Item().KeyCopy(nil)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return eachKey(txn, prefix, func(k []byte) (bool, error) { return false, each(slices.Clone(k)) })
 	}
 	// A key <prefix><t8><id> belongs to the item only if the id index puts
 	// the item at that t8.

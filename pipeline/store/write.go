@@ -432,17 +432,12 @@ func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) cl
 		}
 	}()
 	var ids []string
+	p := statePrefix(Suggested)
 	err = s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		p := statePrefix(Suggested)
-		opts.Prefix = p
-		iter := txn.NewIterator(opts)
-		defer iter.Close()
-		for iter.Seek(p); iter.ValidForPrefix(p); iter.Next() {
-			ids = append(ids, string(iter.Item().Key()[len(p)+8:]))
-		}
-		return nil
+		return eachKey(txn, p, func(k []byte) (bool, error) {
+			ids = append(ids, string(k[len(p)+8:]))
+			return false, nil
+		})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("list suggested items: %w", err)
