@@ -101,11 +101,7 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = connectors.RealClock
 	}
-	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
-	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
-	if cfg.Deployment == Cloud {
-		auth.Basic = cfg.Email
-	}
+	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == Cloud, cfg.Email)
 	// Timeouts live in the transport (response headers), not the client.
 	return &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth}, base: u}, nil
 }

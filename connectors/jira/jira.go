@@ -89,11 +89,7 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = connectors.RealClock
 	}
-	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock}
-	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token}
-	if cfg.Deployment == "cloud" {
-		auth.Basic = cfg.Email
-	}
+	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == "cloud", cfg.Email)
 	base := strings.TrimSuffix(cfg.BaseURL, "/") + "/"
 	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
 	if err != nil {

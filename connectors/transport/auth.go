@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
 )
 
 // AuthTransport adds credentials to every request, resolving the token on
@@ -67,4 +68,17 @@ func Atlassian(product, onPrem string, cloud bool, tok credentials.TokenSource) 
 		return product + " Cloud", "the email and API token (basic auth) from " + tok.Describe()
 	}
 	return product + " " + onPrem, "the personal access token (bearer) from " + tok.Describe()
+}
+
+// AtlassianChain is the transport of a Jira or Confluence deployment: the
+// shared retries and rate limits over base, then the credential, sent as
+// basic auth with the account's email on Cloud and as a bearer (a personal
+// access token) on Server and Data Center.
+func AtlassianChain(base http.RoundTripper, clock connectors.Clock, tok credentials.TokenSource, cloud bool, email string) (*Transport, *AuthTransport) {
+	tr := &Transport{Base: base, Clock: clock}
+	auth := &AuthTransport{Base: tr, Token: tok}
+	if cloud {
+		auth.Basic = email
+	}
+	return tr, auth
 }
