@@ -272,35 +272,29 @@ func (c *Config) applyDefaults(now time.Time) {
 		c.Org.OrgThreshold = DefaultOrgThreshold
 	}
 	since := Date{now.Add(-DefaultHistory).UTC().Truncate(24 * time.Hour)}
+	// A source's poll and since, when the config leaves them out.
+	schedule := func(poll *Duration, from *Date, every time.Duration) {
+		if poll.D == 0 {
+			poll.D = every
+		}
+		if from.IsZero() {
+			*from = since
+		}
+	}
 	for i := range c.Sources.GitHub {
 		s := &c.Sources.GitHub[i]
 		if s.URL == "" {
 			s.URL = DefaultGitHubURL
 		}
-		if s.Poll.D == 0 {
-			s.Poll.D = DefaultGitHubPoll
-		}
-		if s.Since.IsZero() {
-			s.Since = since
-		}
+		schedule(&s.Poll, &s.Since, DefaultGitHubPoll)
 	}
 	for i := range c.Sources.Jira {
 		s := &c.Sources.Jira[i]
-		if s.Poll.D == 0 {
-			s.Poll.D = DefaultJiraPoll
-		}
-		if s.Since.IsZero() {
-			s.Since = since
-		}
+		schedule(&s.Poll, &s.Since, DefaultJiraPoll)
 	}
 	for i := range c.Sources.Confluence {
 		s := &c.Sources.Confluence[i]
-		if s.Poll.D == 0 {
-			s.Poll.D = DefaultConfluencePoll
-		}
-		if s.Since.IsZero() {
-			s.Since = since
-		}
+		schedule(&s.Poll, &s.Since, DefaultConfluencePoll)
 	}
 	for i := range c.Sources.RFC {
 		s := &c.Sources.RFC[i]

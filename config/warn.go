@@ -62,21 +62,19 @@ func (v *validator) warn() []Problem {
 		token(p, s.Token)
 		poll(p, "github", s.Poll.D)
 	}
-	for i, s := range c.Sources.Jira {
-		p := fmt.Sprintf("sources.jira[%d]", i)
-		token(p, s.Token)
-		poll(p, "jira", s.Poll.D)
-		if strings.Contains(s.URL, "your-org") {
-			add(p+".url", "%q is the template's placeholder; put your Jira's address here", s.URL)
+	// An Atlassian source: its token, its poll, and the template's address.
+	atlassian := func(p, kind, product string, tok Token, every time.Duration, url string) {
+		token(p, tok)
+		poll(p, kind, every)
+		if strings.Contains(url, "your-org") {
+			add(p+".url", "%q is the template's placeholder; put your "+product+"'s address here", url)
 		}
 	}
+	for i, s := range c.Sources.Jira {
+		atlassian(fmt.Sprintf("sources.jira[%d]", i), "jira", "Jira", s.Token, s.Poll.D, s.URL)
+	}
 	for i, s := range c.Sources.Confluence {
-		p := fmt.Sprintf("sources.confluence[%d]", i)
-		token(p, s.Token)
-		poll(p, "confluence", s.Poll.D)
-		if strings.Contains(s.URL, "your-org") {
-			add(p+".url", "%q is the template's placeholder; put your Confluence's address here", s.URL)
-		}
+		atlassian(fmt.Sprintf("sources.confluence[%d]", i), "confluence", "Confluence", s.Token, s.Poll.D, s.URL)
 	}
 	for i, s := range c.Sources.RFC {
 		if s.Repo == "" {
