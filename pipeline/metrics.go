@@ -71,8 +71,8 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) { ch <- m.itemsDesc }
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	ver, verr := m.st.Version(m.ctx)
-	if m.cached == nil || verr != nil || ver != m.version {
+	ver := m.st.Version()
+	if m.cached == nil || ver != m.version {
 		counts := map[[2]string]int{}
 		err := m.st.Scan(m.ctx, store.Filter{}, func(it *store.Item) error {
 			counts[[2]string{string(it.State), string(it.Scope())}]++

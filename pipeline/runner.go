@@ -259,8 +259,13 @@ func (r *Runner) gcLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := r.Syncer.Store.Tidy(ctx); err != nil && ctx.Err() == nil {
+			// A compaction collects the value log's garbage too.
+			tidied, err := r.Syncer.Store.Tidy(ctx)
+			if err != nil && ctx.Err() == nil {
 				r.Log.Warn("store compaction failed", "error", err.Error())
+			}
+			if tidied {
+				continue
 			}
 			if err := r.Syncer.Store.CollectGarbage(ctx); err != nil && ctx.Err() == nil {
 				r.Log.Warn("store garbage collection failed", "error", err.Error())

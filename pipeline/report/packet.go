@@ -80,11 +80,10 @@ type packet struct {
 	prevPeriod Period
 	// cur are the period's items the packet may show one by one (strong,
 	// notable, or in a thread), strongest first once written; the other
-	// items of the period are counted as they stream by: n in all, byScope,
+	// items of the period are counted as they stream by: byScope (all of them),
 	// teams (cross-team or wider), doms (per domain, with their rollups),
 	// critRoutine (per criterion), and best keeps each domain's strongest.
 	cur         []*store.Item
-	n           int
 	byScope     map[classify.Scope]int
 	teams       map[string]int
 	doms        map[classify.Domain]*domainTally
@@ -149,7 +148,6 @@ func (p *packet) add(it *store.Item) {
 	default:
 		return
 	}
-	p.n++
 	p.byScope[it.Scope()]++
 	if wide(it) {
 		for _, t := range it.Class.Teams {
@@ -326,7 +324,11 @@ func (p *packet) summary() {
 			scopes = append(scopes, thousands(by[s.scope])+" "+s.words)
 		}
 	}
-	p.printf("**Evidence:** %s", count(p.n, "confirmed item"))
+	n := 0
+	for _, k := range by {
+		n += k
+	}
+	p.printf("**Evidence:** %s", count(n, "confirmed item"))
 	if len(scopes) > 0 {
 		p.printf(": %s", strings.Join(scopes, ", "))
 	}

@@ -351,29 +351,31 @@ func (s *Store) dropPrefix(p []byte) error {
 // one. It reports whether it compacted. The daemon calls it hourly, and
 // sync after a run that wrote.
 func (s *Store) Tidy(ctx context.Context) (bool, error) {
-	var upper, total int64
-	err := s.withDB(func(db *badger.DB) error {
-		deepest := 0
-		tables := db.Tables()
-		for _, t := range tables {
-			deepest = max(deepest, t.Level)
-		}
-		for _, t := range tables {
-			sz := int64(t.OnDiskSize)
-			total += sz
-			if t.Level < deepest {
-				upper += sz
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	var due bool
+	if err := s.withDB(func(db *badger.DB) error { due = untidy(db.Tables()); return nil }); err != nil {
 		return false, err
 	}
-	if upper < tidyMinUpper || upper*4 < total {
+	if !due {
 		return false, nil
 	}
 	return true, s.purge(ctx)
+}
+
+// untidy says whether tables hold enough above their deepest level, at
+// least tidyMinUpper and a quarter of them, to be worth a compaction.
+func untidy(tables []badger.TableInfo) bool {
+	deepest := 0
+	for _, t := range tables {
+		deepest = max(deepest, t.Level)
+	}
+	var upper, total int64
+	for _, t := range tables {
+		total += int64(t.OnDiskSize)
+		if t.Level < deepest {
+			upper += int64(t.OnDiskSize)
+		}
+	}
+	return upper >= tidyMinUpper && upper*4 >= total
 }
 
 // tidyMinUpper is how much must sit above the deepest level before Tidy

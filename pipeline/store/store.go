@@ -478,7 +478,7 @@ func (badgerLogger) Debugf(string, ...any) {}
 // and never goes back, so a reader may keep what it computed from the
 // items until it moves. Cursors, marks and source states, which every poll
 // writes, leave it alone. It counts from the database's version at open.
-func (s *Store) Version(ctx context.Context) (uint64, error) { return s.items.Load(), nil }
+func (s *Store) Version() uint64 { return s.items.Load() }
 
 // itemsChanged moves Version on.
 func (s *Store) itemsChanged() { s.items.Add(1) }

@@ -8,7 +8,7 @@ import (
 // versioned is a backend that says when its contents change (the store;
 // not the daemon's client).
 type versioned interface {
-	Version(ctx context.Context) (uint64, error)
+	Version() uint64
 }
 
 // memo keeps the answers of the pages' whole-store reads (the cross-team
@@ -31,10 +31,7 @@ func memoized[T any](ctx context.Context, s *Server, key string, read func() (T,
 	if !ok {
 		return read()
 	}
-	ver, err := b.Version(ctx)
-	if err != nil {
-		return read()
-	}
+	ver := b.Version()
 	m := &s.memo
 	m.mu.Lock()
 	if m.version != ver || len(m.vals) >= memoMax {
