@@ -23,11 +23,14 @@ func (o *Org) Classify(a *connectors.Artifact) Result {
 	byRole := o.counterpartTeams(a, &f)
 	o.declaredTeams(a, &f)
 	all, foreign := f.teams(o.home)
-	r := Result{Teams: foreign}
+	r := Result{Teams: foreign, OrgWide: f.wide, ForTeam: f.first(o.home)}
 	r.Scope, r.ScopeReason = o.scope(a, &f, all, foreign)
 	r.Domain, r.DomainReason = o.domainFor(a, r.Scope)
 	r.Summary = o.summary(a, foreign, byRole)
 	r.Signals = o.signalsOf(a, foreign)
+	if by := r.Signals.ReviewedBy; len(by) > 0 {
+		r.ScopeReason += fmt.Sprintf("; reviewed by %s (reviewers show reach, not scope: a PR's scope is where it lives)", o.names(by))
+	}
 	r.Strength, r.StrengthReasons = strength(r.Signals, r.Scope, f.wide)
 	return r
 }
@@ -119,6 +122,20 @@ func (o *Org) declaredTeams(a *connectors.Artifact, f *facts) {
 	}
 }
 
+// first is the one team the work was for, for numbers that must add up:
+// the first foreign team in the rules' order, so a repository's owner
+// before the PR author's team, and "" when every team touched is home.
+func (f *facts) first(home []string) string {
+	for _, t := range f.touches {
+		for _, id := range t.teams {
+			if !slices.Contains(home, id) {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
 // teams are every team touched, and the foreign ones (not home), sorted.
 func (f *facts) teams(home []string) (all, foreign []string) {
 	for _, t := range f.touches {
@@ -205,8 +222,8 @@ func (o *Org) counterparts(a *connectors.Artifact) []connectors.Identity {
 	case connectors.KindReview:
 		want[connectors.RoleAuthor] = true
 	case connectors.KindPR:
-		want[connectors.RoleReviewer] = true
-		want[connectors.RoleApprover] = true
+		// None: an authored PR's scope is where it lives; its reviewers'
+		// teams are a signal (reviewed_by), not scope.
 	case connectors.KindRFC:
 		want[connectors.RoleAuthor] = true
 		if a.HasRole(connectors.RoleAuthor) {

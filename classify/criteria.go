@@ -72,3 +72,19 @@ func containsWord(s, w string) bool {
 func wordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 0x80
 }
+
+// Keyword is the first of the criterion's keywords that one of texts
+// contains (as Supports matches them), or "" when none does or the
+// criterion has none: the clause a packet gives for why an item speaks to
+// it.
+func (c Criterion) Keyword(texts ...string) string {
+	for _, k := range c.Keywords {
+		kw := strings.ToLower(strings.TrimSpace(k))
+		for _, t := range texts {
+			if containsWord(strings.ToLower(t), kw) {
+				return strings.TrimSpace(k)
+			}
+		}
+	}
+	return ""
+}

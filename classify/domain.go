@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/evident-sync/evident/connectors"
@@ -42,8 +43,11 @@ func (o *Org) domainFor(a *connectors.Artifact, s Scope) (Domain, string) {
 		}
 		return DomainTechnicalImpact, "delivery work in your team's area"
 	case connectors.KindReview:
-		if wider {
+		switch {
+		case wider:
 			return DomainCrossTeamInfluence, "a review for another team"
+		case s == ScopeUnknown:
+			return DomainOrgLeverage, "a review whose team the config does not say"
 		}
 		return DomainOrgLeverage, "a review inside your team"
 	case connectors.KindRFC:
@@ -53,8 +57,11 @@ func (o *Org) domainFor(a *connectors.Artifact, s Scope) (Domain, string) {
 			}
 			return DomainTechnicalImpact, "an RFC you wrote"
 		}
-		if wider {
+		switch {
+		case wider:
 			return DomainCrossTeamInfluence, "RFC feedback given beyond your team"
+		case s == ScopeUnknown:
+			return DomainOrgLeverage, "RFC feedback on a document whose team the config does not say"
 		}
 		return DomainOrgLeverage, "RFC feedback inside your team"
 	case connectors.KindPR:
@@ -110,7 +117,7 @@ func (o *Org) summary(a *connectors.Artifact, foreign []string, byRole map[conne
 		if act.Additions+act.Deletions > 0 {
 			facts = append(facts, fmt.Sprintf("+%d −%d", act.Additions, act.Deletions))
 		}
-		if rs := byRole[connectors.RoleReviewer]; len(rs) > 0 {
+		if rs := o.reviewers(a); len(rs) > 0 {
 			facts = append(facts, "reviewed by "+strings.Join(rs, ", "))
 		}
 		s := "Authored " + ref
@@ -169,4 +176,16 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// reviewers are the logins of an authored PR's reviewers other than the
+// user, each once, in the order the source gave them.
+func (o *Org) reviewers(a *connectors.Artifact) []string {
+	var out []string
+	for _, c := range a.Counterparts {
+		if (c.Role == connectors.RoleReviewer || c.Role == connectors.RoleApprover) && !o.IsMe(c.System, c.ID) && !slices.Contains(out, c.ID) {
+			out = append(out, c.ID)
+		}
+	}
+	return out
 }

@@ -6,8 +6,9 @@
 //
 // Teams touched = owner teams of the container ∪ teams of the counterparts ∪
 // teams the artifact declares. The counterparts are the people whose work the
-// user's work met: for a review, the PR's author; for an authored PR, its
-// reviewers; for an RFC, its other authors and, when the user authored it,
+// user's work met: for a review, the PR's author; for an authored PR, none
+// (its scope is where it lives: its reviewers' teams are the reviewed_by
+// signal); for an RFC, its other authors and, when the user authored it,
 // its reviewers, approvers, sponsors and delegates; for a Jira issue, its
 // reporter and assignee. Then:
 //

@@ -57,10 +57,12 @@ type Signals struct {
 	Lines int `json:"lines,omitempty"`
 	Files int `json:"files,omitempty"`
 	// pr
-	Reviewers      int  `json:"reviewers,omitempty"`
-	ReviewerTeams  int  `json:"reviewer_teams,omitempty"`
-	RoundsReceived int  `json:"rounds_received,omitempty"`
-	Merged         bool `json:"merged,omitempty"`
+	Reviewers     int `json:"reviewers,omitempty"`
+	ReviewerTeams int `json:"reviewer_teams,omitempty"`
+	// ReviewedBy are the other teams' ids among the reviewers, sorted.
+	ReviewedBy     []string `json:"reviewed_by,omitempty"`
+	RoundsReceived int      `json:"rounds_received,omitempty"`
+	Merged         bool     `json:"merged,omitempty"`
 	// rfc
 	Role          string `json:"role,omitempty"`
 	Status        string `json:"status,omitempty"`
@@ -95,6 +97,9 @@ func (s Signals) AppendJSON(b []byte) []byte {
 		w.int("files", s.Files)
 		w.int("lines", s.Lines)
 		w.bool("merged", s.Merged)
+		if len(s.ReviewedBy) > 0 {
+			w.strs("reviewed_by", s.ReviewedBy)
+		}
 		w.int("reviewer_teams", s.ReviewerTeams)
 		w.int("reviewers", s.Reviewers)
 		w.int("rounds_received", s.RoundsReceived)
@@ -147,6 +152,12 @@ func (w *jsonObject) str(k, v string) {
 	w.b = append(w.b, q...)
 }
 
+func (w *jsonObject) strs(k string, v []string) {
+	w.key(k)
+	q, _ := json.Marshal(v) // strings always encode
+	w.b = append(w.b, q...)
+}
+
 func (w *jsonObject) close() []byte {
 	if len(w.b) == w.start {
 		return append(w.b, '{', '}')
@@ -194,6 +205,10 @@ func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
 			}
 		}
 		s.ReviewerTeams = len(teams)
+		for id := range teams {
+			s.ReviewedBy = append(s.ReviewedBy, id)
+		}
+		slices.Sort(s.ReviewedBy)
 	case connectors.KindRFC:
 		s.Role = rfcRole(a)
 		s.Status = strings.ToLower(strings.TrimSpace(act.State))
@@ -231,115 +246,175 @@ const (
 	notableAt = 3
 )
 
-// strength scores the signals and scope by the documented rules and says
-// why, in short phrases a person can check.
-func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
-	pts := 0
-	var why []string
-	add := func(p int, reason string) {
-		pts += p
-		if reason != "" {
-			why = append(why, reason)
-		}
+// score adds up a piece of evidence's points and says why, in short
+// phrases a person can check; ceiling is the strongest it may be whatever
+// its points (a rejected RFC is never strong).
+type score struct {
+	pts     int
+	why     []string
+	ceiling Strength
+}
+
+func (c *score) add(p int, reason string) {
+	c.pts += p
+	if reason != "" {
+		c.why = append(c.why, reason)
 	}
+}
+
+// cap lowers the ceiling to at most s, saying why.
+func (c *score) cap(s Strength, reason string) {
+	if s.Rank() > c.ceiling.Rank() {
+		c.ceiling = s
+	}
+	c.why = append(c.why, reason)
+}
+
+// strength scores the signals and scope by the documented rules (the
+// README's strength table) and says why.
+func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
+	c := &score{ceiling: StrengthStrong}
 	switch s.Kind {
 	case connectors.KindReview:
-		switch {
-		case s.ApprovedAfterChanges:
-			add(3, fmt.Sprintf("changes requested, then approved after %d rounds", max(s.Rounds, 2)))
-		case s.ChangesRequested:
-			add(2, "changes requested")
-		case s.Rounds >= 3:
-			add(1, fmt.Sprintf("%d review rounds", s.Rounds))
-		}
-		switch {
-		case s.CommentsAddressed >= 3:
-			add(2, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
-		case s.CommentsAddressed > 0:
-			add(1, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
-		}
-		switch {
-		case s.Comments >= 10:
-			add(2, fmt.Sprintf("%d comments", s.Comments))
-		case s.Comments >= 5:
-			add(1, fmt.Sprintf("%d comments", s.Comments))
-		}
-		if s.Lines >= 1000 {
-			add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
-		}
+		reviewPoints(c, s)
 	case connectors.KindPR:
-		switch {
-		case s.Lines >= 2000:
-			add(2, fmt.Sprintf("%s lines", thousands(s.Lines)))
-		case s.Lines >= 500:
-			add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
-		}
-		switch {
-		case s.ReviewerTeams >= 2:
-			add(2, fmt.Sprintf("reviewed by %d other teams", s.ReviewerTeams))
-		case s.ReviewerTeams == 1:
-			add(1, "reviewed by another team")
-		}
-		if s.Merged {
-			add(1, "merged")
-		}
+		prPoints(c, s)
 	case connectors.KindRFC:
-		switch s.Role {
-		case "author":
-			reason := "authored"
-			if s.TeamsDeclared > 0 {
-				reason += fmt.Sprintf("; %d teams declared", s.TeamsDeclared)
-			}
-			add(3, reason)
-		case "approver", "sponsor", "delegate":
-			add(2, s.Role)
-		default:
-			add(1, "reviewed")
-		}
-		switch s.Status {
-		case "accepted", "implementable", "implemented", "final", "active", "approved":
-			add(1, s.Status)
-		}
-		if s.TeamsDeclared >= 3 && s.Role != "author" {
-			add(1, fmt.Sprintf("%d teams declared", s.TeamsDeclared))
-		}
+		rfcPoints(c, s, scope, wide)
 	case connectors.KindJiraIssue:
-		t := strings.ToLower(s.Type)
-		big := t == "incident" || t == "epic"
-		if big {
-			add(2, strings.ToLower(s.Type))
-		}
-		if s.Resolved {
-			switch {
-			case big && s.DaysToResolve <= 2:
-				add(2, fmt.Sprintf("%s resolved in %s", t, days(s.DaysToResolve)))
-			default:
-				add(1, "resolved")
-			}
-		}
-		if s.Comments >= 5 {
-			add(1, fmt.Sprintf("%d comments", s.Comments))
-		}
-		switch strings.ToLower(s.Priority) {
-		case "highest", "blocker", "critical", "p0", "p1":
-			add(1, strings.ToLower(s.Priority)+" priority")
-		}
+		issuePoints(c, s)
 	}
 	switch {
 	case wide:
-		add(2, "org-wide by where it lives (its repository, project or space)")
+		c.add(2, "org-wide by where it lives (its repository, project or space)")
 	case scope == ScopeOrg:
-		add(2, "org scope")
+		c.add(2, "three or more teams involved")
 	case scope == ScopeCrossTeam:
-		add(1, "for another team")
+		c.add(1, "for another team")
+	case scope == ScopeUnknown:
+		c.add(0, "scope unknown: no team of yours or another's found for it")
+	}
+	got := StrengthRoutine
+	switch {
+	case c.pts >= strongAt:
+		got = StrengthStrong
+	case c.pts >= notableAt:
+		got = StrengthNotable
+	}
+	if got.Rank() < c.ceiling.Rank() {
+		got = c.ceiling
+	}
+	return got, c.why
+}
+
+func reviewPoints(c *score, s Signals) {
+	switch {
+	case s.ApprovedAfterChanges:
+		c.add(3, fmt.Sprintf("changes requested, then approved after %d rounds", max(s.Rounds, 2)))
+	case s.ChangesRequested:
+		c.add(2, "changes requested")
+	case s.Rounds >= 3:
+		c.add(1, fmt.Sprintf("%d review rounds", s.Rounds))
 	}
 	switch {
-	case pts >= strongAt:
-		return StrengthStrong, why
-	case pts >= notableAt:
-		return StrengthNotable, why
+	case s.CommentsAddressed >= 3:
+		c.add(2, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
+	case s.CommentsAddressed > 0:
+		c.add(1, fmt.Sprintf("%d of %d comments addressed", s.CommentsAddressed, max(s.Comments, s.CommentsAddressed)))
 	}
-	return StrengthRoutine, why
+	switch {
+	case s.Comments >= 10:
+		c.add(2, fmt.Sprintf("%d comments", s.Comments))
+	case s.Comments >= 5:
+		c.add(1, fmt.Sprintf("%d comments", s.Comments))
+	}
+	if s.Lines >= 1000 {
+		c.add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
+	}
+}
+
+func prPoints(c *score, s Signals) {
+	switch {
+	case s.Lines >= 2000:
+		c.add(2, fmt.Sprintf("%s lines", thousands(s.Lines)))
+	case s.Lines >= 500:
+		c.add(1, fmt.Sprintf("%s lines", thousands(s.Lines)))
+	}
+	switch {
+	case s.ReviewerTeams >= 2:
+		c.add(2, fmt.Sprintf("reviewed by %d other teams", s.ReviewerTeams))
+	case s.ReviewerTeams == 1:
+		c.add(1, "reviewed by another team")
+	}
+	if s.Merged {
+		c.add(1, "merged")
+	}
+}
+
+// RFC statuses by weight: a design that landed, one still open, and one
+// that did not land (never strong); an April Fools' document is routine.
+var (
+	rfcLanded   = []string{"accepted", "final", "implemented", "implementable", "active", "approved", "completed", "done"}
+	rfcNotTaken = []string{"rejected", "withdrawn", "deferred", "superseded", "declined", "abandoned", "postponed", "obsolete", "replaced"}
+)
+
+func rfcPoints(c *score, s Signals, scope Scope, wide bool) {
+	author := s.Role == "author"
+	switch s.Role {
+	case "author":
+		reason := "authored"
+		if s.TeamsDeclared > 0 {
+			reason += fmt.Sprintf("; %d teams declared", s.TeamsDeclared)
+		}
+		c.add(3, reason)
+	case "approver", "sponsor", "delegate":
+		c.add(2, s.Role)
+	default:
+		c.add(1, "reviewed")
+	}
+	status := strings.ToLower(strings.TrimSpace(s.Status))
+	switch {
+	case slices.Contains(rfcLanded, status) && author:
+		c.add(3, status+": the design you wrote landed")
+	case slices.Contains(rfcLanded, status):
+		c.add(1, status)
+	case slices.Contains(rfcNotTaken, status):
+		c.cap(StrengthNotable, status+": never strong")
+	case strings.Contains(status, "april"):
+		c.cap(StrengthRoutine, "an April Fools' document")
+	}
+	if author && (wide || scope == ScopeOrg || scope == ScopeCrossTeam) {
+		c.add(1, "your design reaches other teams")
+	}
+	if s.TeamsDeclared >= 3 && !author {
+		c.add(1, fmt.Sprintf("%d teams declared", s.TeamsDeclared))
+	}
+}
+
+func issuePoints(c *score, s Signals) {
+	t := strings.ToLower(s.Type)
+	big := t == "incident" || t == "epic"
+	if big {
+		c.add(2, t)
+	}
+	if s.Resolved {
+		switch {
+		case big && s.DaysToResolve <= 2:
+			c.add(2, fmt.Sprintf("%s resolved in %s", t, days(s.DaysToResolve)))
+		default:
+			c.add(1, "resolved")
+		}
+	}
+	if s.Comments >= 5 {
+		c.add(1, fmt.Sprintf("%d comments", s.Comments))
+	}
+	switch strings.ToLower(s.Priority) {
+	case "highest", "blocker", "critical", "p0", "p1":
+		c.add(1, strings.ToLower(s.Priority)+" priority")
+	}
+	if big && s.Resolved && s.DaysToResolve == 0 && s.Comments == 0 && s.Links == 0 {
+		c.cap(StrengthNotable, fmt.Sprintf("an %s opened and closed within a day with no comments or links: at most notable", t))
+	}
 }
 
 func days(n int) string {

@@ -2,6 +2,8 @@ package classify
 
 import (
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/evident-sync/evident/connectors"
@@ -26,7 +28,18 @@ func TestStrength_Rules(t *testing.T) {
 		{"changes requested, 3 addressed, another team", reviewSignals(1, 3, 3, true, false, 100), ScopeCrossTeam, false, StrengthNotable},
 		{"changes requested then approved, 9 of 11 addressed, another team", reviewSignals(3, 11, 9, true, true, 2400), ScopeCrossTeam, false, StrengthStrong},
 		{"a three-round review for the org", reviewSignals(3, 6, 2, false, false, 300), ScopeOrg, false, StrengthNotable},
-		{"authored RFC, org scope", Signals{Kind: connectors.KindRFC, Role: "author", TeamsDeclared: 3}, ScopeOrg, false, StrengthNotable},
+		{"authored RFC, org scope", Signals{Kind: connectors.KindRFC, Role: "author", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
+		{"authored RFC, draft, another team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "draft"}, ScopeCrossTeam, false, StrengthNotable},
+		{"authored RFC, final, unknown scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "final"}, ScopeUnknown, false, StrengthStrong},
+		{"authored RFC, accepted, another team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "accepted"}, ScopeCrossTeam, false, StrengthStrong},
+		{"authored RFC, provisional, own team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "provisional"}, ScopeTeam, false, StrengthNotable},
+		{"authored RFC, rejected, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "rejected", TeamsDeclared: 4}, ScopeOrg, true, StrengthNotable},
+		{"authored RFC, withdrawn, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "withdrawn"}, ScopeOrg, false, StrengthNotable},
+		{"authored RFC, superseded", Signals{Kind: connectors.KindRFC, Role: "author", Status: "superseded"}, ScopeOrg, true, StrengthNotable},
+		{"authored RFC, deferred", Signals{Kind: connectors.KindRFC, Role: "author", Status: "deferred"}, ScopeOrg, true, StrengthNotable},
+		{"an April Fools' PEP", Signals{Kind: connectors.KindRFC, Role: "author", Status: "april fool!"}, ScopeUnknown, false, StrengthRoutine},
+		{"an epic opened and closed the same day, no comments, no links, org-wide", Signals{Kind: connectors.KindJiraIssue, Type: "Epic", Resolved: true}, ScopeOrg, true, StrengthNotable},
+		{"an epic closed the same day after a discussion", Signals{Kind: connectors.KindJiraIssue, Type: "Epic", Resolved: true, Comments: 6}, ScopeOrg, true, StrengthStrong},
 		{"authored RFC, accepted, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "accepted", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
 		{"reviewed RFC of the own team", Signals{Kind: connectors.KindRFC, Role: "reviewer"}, ScopeTeam, false, StrengthRoutine},
 		{"approved RFC for another team", Signals{Kind: connectors.KindRFC, Role: "approver", Status: "implementable"}, ScopeCrossTeam, false, StrengthNotable},
@@ -39,6 +52,9 @@ func TestStrength_Rules(t *testing.T) {
 		got, why := strength(tc.s, tc.scope, tc.wide)
 		if got != tc.want {
 			t.Errorf("%s: %s %q, want %s", tc.name, got, why, tc.want)
+		}
+		if tc.scope == ScopeUnknown && !slices.ContainsFunc(why, func(w string) bool { return strings.Contains(w, "scope unknown") }) {
+			t.Errorf("%s: unknown scope not in the reasons %q", tc.name, why)
 		}
 		if got != StrengthRoutine && len(why) == 0 {
 			t.Errorf("%s: %s with no reason", tc.name, got)

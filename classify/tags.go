@@ -84,12 +84,19 @@ func ParseDomain(s string) (Domain, error) {
 // Result is what classification says of one artifact: every tag with the
 // sentence a person can check.
 type Result struct {
-	Scope        Scope    `json:"scope"`
-	ScopeReason  string   `json:"scope_reason"`
-	Teams        []string `json:"teams"` // team ids touched other than the user's own, sorted
-	Domain       Domain   `json:"domain"`
-	DomainReason string   `json:"domain_reason,omitempty"`
-	Summary      string   `json:"summary"`
+	Scope       Scope    `json:"scope"`
+	ScopeReason string   `json:"scope_reason"`
+	Teams       []string `json:"teams"` // team ids touched other than the user's own, sorted
+	// ForTeam is the one team of Teams the work was for (the container's
+	// owner when that is not the user's team, else the counterpart's), so
+	// per-team numbers add up; "" when no foreign team is touched.
+	ForTeam string `json:"-"`
+	// OrgWide says the container itself is org-wide (org.org_wide), as
+	// against org scope reached by counting teams.
+	OrgWide      bool   `json:"-"`
+	Domain       Domain `json:"domain"`
+	DomainReason string `json:"domain_reason,omitempty"`
+	Summary      string `json:"summary"`
 	// Signals are the facts of the user's part; Strength and its reasons
 	// are scored from them and the scope (see strength.go).
 	Signals         Signals  `json:"signals"`

@@ -189,7 +189,7 @@ func (b *builder) add(it *store.Item) {
 	foreign := it.Scope() == classify.ScopeCrossTeam || it.Scope() == classify.ScopeOrg
 	if review {
 		b.r.ReviewsTotal++
-		if foreign && len(it.Class.Teams) > 0 {
+		if foreign && it.ForTeam() != "" {
 			b.r.ReviewsCrossTeam++
 		}
 	}
@@ -203,25 +203,29 @@ func (b *builder) add(it *store.Item) {
 			itemWeeks = append(itemWeeks, wk)
 		}
 	}
-	for _, team := range it.Class.Teams {
-		team = b.intern(team)
-		row := b.row(team)
-		if review {
-			b.countReview(row, a)
-		} else {
-			row.RFCsReviewed++
+	team := it.ForTeam()
+	if team == "" {
+		return
+	}
+	// Each review counts for one team (store.Item.ForTeam), so the rows add
+	// up to the cross-team total; the item's teams still list every team.
+	team = b.intern(team)
+	row := b.row(team)
+	if review {
+		b.countReview(row, a)
+	} else {
+		row.RFCsReviewed++
+	}
+	for _, wk := range itemWeeks {
+		k := wk.key
+		b.weeksByTeam[team][k] = true
+		w := b.weeks[k]
+		if w == nil {
+			w = &WeekRow{Week: k, Start: wk.start.Format(time.DateOnly), Teams: map[string]int{}}
+			b.weeks[k] = w
 		}
-		for _, wk := range itemWeeks {
-			k := wk.key
-			b.weeksByTeam[team][k] = true
-			w := b.weeks[k]
-			if w == nil {
-				w = &WeekRow{Week: k, Start: wk.start.Format(time.DateOnly), Teams: map[string]int{}}
-				b.weeks[k] = w
-			}
-			w.Teams[team]++
-			w.Total++
-		}
+		w.Teams[team]++
+		w.Total++
 	}
 }
 

@@ -17,6 +17,11 @@ func item(kind connectors.Kind, scope classify.Scope, teams []string, state stor
 		OccurredAt: rounds[len(rounds)-1].At}, Class: classify.Result{Scope: scope, Teams: teams}}
 }
 
+func forTeam(it store.Item, team string) store.Item {
+	it.Class.ForTeam = team
+	return it
+}
+
 func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // 2026-W10
 	rv := []connectors.Role{connectors.RoleReviewer}
@@ -24,7 +29,8 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 		// One PR reviewed across W10 and W12: counts in both weeks, once as a PR.
 		item(connectors.KindReview, classify.ScopeCrossTeam, []string{"payments"}, store.Confirmed, rv,
 			connectors.Round{At: mon, State: "CHANGES_REQUESTED"}, connectors.Round{At: mon.AddDate(0, 0, 15), State: "APPROVED"}),
-		item(connectors.KindReview, classify.ScopeOrg, []string{"payments", "search"}, store.Suggested, rv, connectors.Round{At: mon.Add(time.Hour), State: "APPROVED"}),
+		// A review touching two teams counts for one: the repository's owner.
+		forTeam(item(connectors.KindReview, classify.ScopeOrg, []string{"payments", "search"}, store.Suggested, rv, connectors.Round{At: mon.Add(time.Hour), State: "APPROVED"}), "search"),
 		item(connectors.KindReview, classify.ScopeTeam, nil, store.Suggested, rv, connectors.Round{At: mon, State: "APPROVED"}),
 		item(connectors.KindReview, classify.ScopeCrossTeam, []string{"search"}, store.Dismissed, rv, connectors.Round{At: mon, State: "APPROVED"}),
 		item(connectors.KindRFC, classify.ScopeCrossTeam, []string{"search"}, store.Suggested, []connectors.Role{connectors.RoleApprover}, connectors.Round{At: mon}),
@@ -33,8 +39,8 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	names := map[string]string{"payments": "Payments", "search": "Search", "platform": "Platform"}
 	r := Build(items, Options{TeamName: func(id string) string { return names[id] }, Home: []string{"platform"}})
 	want := []TeamRow{
-		{Team: "payments", Name: "Payments", PRsReviewed: 2, ReviewRounds: 3, Comments: 4, Approvals: 2, ChangesRequested: 1, WeeksActive: 2},
 		{Team: "search", Name: "Search", PRsReviewed: 1, ReviewRounds: 1, Comments: 2, Approvals: 1, RFCsReviewed: 1, WeeksActive: 1},
+		{Team: "payments", Name: "Payments", PRsReviewed: 1, ReviewRounds: 2, Comments: 2, Approvals: 1, ChangesRequested: 1, WeeksActive: 2},
 	}
 	if d := cmp.Diff(want, r.Teams); d != "" {
 		t.Errorf("teams (-want +got):\n%s", d)
@@ -46,7 +52,14 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	if d := cmp.Diff([]string{"2026-W10", "2026-W11", "2026-W12"}, weeks); d != "" {
 		t.Errorf("weeks, quiet ones filled in (-want +got):\n%s", d)
 	}
-	if r.Weeks[0].Teams["payments"] != 2 || r.Weeks[0].Teams["search"] != 2 || r.Weeks[2].Total != 1 {
+	sum := 0
+	for _, row := range r.Teams {
+		sum += row.PRsReviewed
+	}
+	if sum != r.ReviewsCrossTeam || sum != 2 {
+		t.Errorf("per-team PRs reviewed add up to %d, cross-team reviews %d: each review counts for one team", sum, r.ReviewsCrossTeam)
+	}
+	if r.Weeks[0].Teams["payments"] != 1 || r.Weeks[0].Teams["search"] != 2 || r.Weeks[2].Total != 1 {
 		t.Errorf("week counts: %+v", r.Weeks)
 	}
 	if want := "In all your stored work (weeks 2026-W10 to 2026-W12), you reviewed 2 PRs for 2 other teams and gave feedback on 1 RFC from 1 other team; 67% of your 3 reviews were outside Platform."; r.Headline != want {

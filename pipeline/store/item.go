@@ -128,6 +128,20 @@ func (it *Item) StrengthReasons() []string {
 	return it.Class.StrengthReasons
 }
 
+// ForTeam is the one team the item's work counts for where numbers per
+// team must add up (each review counts once): the classification's, or,
+// for items classified before it was kept, the first of the teams touched;
+// "" when no other team is touched.
+func (it *Item) ForTeam() string {
+	if t := it.Class.ForTeam; t != "" && slices.Contains(it.Class.Teams, t) {
+		return t
+	}
+	if len(it.Class.Teams) > 0 {
+		return it.Class.Teams[0]
+	}
+	return ""
+}
+
 // ScopeReason explains the effective scope.
 func (it *Item) ScopeReason() string {
 	if it.User.Scope != "" && it.User.Scope != it.Class.Scope {

@@ -91,6 +91,8 @@ const (
 	tSummary
 	tStrength
 	tStrengthReasons
+	tForTeam
+	tOrgWide
 )
 
 const (
@@ -115,6 +117,7 @@ const (
 	tSigResolved
 	tSigDaysToResolve
 	tSigLinks
+	tSigReviewedBy
 )
 
 const (
@@ -288,6 +291,8 @@ func (w *recWriter) class(c *classify.Result) {
 	w.str(tSummary, c.Summary)
 	w.str(tStrength, string(c.Strength))
 	strs(w, tStrengthReasons, c.StrengthReasons)
+	w.str(tForTeam, c.ForTeam)
+	w.bool(tOrgWide, c.OrgWide)
 	s := &c.Signals
 	w.str(tSigKind, string(s.Kind))
 	w.int(tSigRounds, s.Rounds)
@@ -310,6 +315,7 @@ func (w *recWriter) class(c *classify.Result) {
 	w.bool(tSigResolved, s.Resolved)
 	w.int(tSigDaysToResolve, s.DaysToResolve)
 	w.int(tSigLinks, s.Links)
+	strs(w, tSigReviewedBy, s.ReviewedBy)
 }
 
 var errTruncated = errors.New("record truncated")
@@ -534,6 +540,10 @@ func decodeFields(rec string, it *Item) error {
 			c.Strength = classify.Strength(r.str())
 		case tStrengthReasons:
 			c.StrengthReasons = readStrs[string](&r)
+		case tForTeam:
+			c.ForTeam = r.str()
+		case tOrgWide:
+			c.OrgWide = true
 
 		case tSigKind:
 			s.Kind = connectors.Kind(r.str())
@@ -577,6 +587,8 @@ func decodeFields(rec string, it *Item) error {
 			s.DaysToResolve = r.int()
 		case tSigLinks:
 			s.Links = r.int()
+		case tSigReviewedBy:
+			s.ReviewedBy = readStrs[string](&r)
 
 		case tUserTitle:
 			u.Title = r.str()
