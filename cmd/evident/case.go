@@ -129,6 +129,10 @@ strongest first. The period is all stored work unless --period or
 						fmt.Fprintln(a.stdout, "  no suggestion matches yet")
 					}
 					for _, it := range g.Suggested {
+						if it.State == store.Confirmed {
+							fmt.Fprintf(a.stdout, "  %s  selected %s  (tie it: evident edit %s --criterion %s)\n", it.ID, oneLine(it.Title(), 50), it.ID, g.ID)
+							continue
+						}
 						fmt.Fprintf(a.stdout, "  %s  %-8s %s\n", it.ID, it.Strength(), oneLine(it.Title(), 70))
 					}
 				}

@@ -27,14 +27,16 @@ func (a *app) exportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export --format markdown|json",
 		Short: "Write the promotion packet (markdown) or a full dump (json)",
-		Long: `export writes the promotion packet as markdown — a summary, then the four
-domains with the strong and notable confirmed items strongest first (impact,
-facts, scope, outcome and related work), the routine ones rolled up into
-numbers per team, and the level criteria with their evidence — or every item
-as JSON.
+		Long: `export writes the promotion packet as markdown — the period and where the
+evidence starts, the evidence by scope, the two or three strongest items,
+then per domain every item you noted or gave an outcome (never cut) and every
+strong one, ranked by what you said of them, with facts, scope and related
+work; the other notable items one line each; the rest as numbers per team;
+and the level criteria with the items that support them and why — or every
+item as JSON.
 
 --period names a quarter, half or year (2026-Q3, 2026-H2, 2026); each domain
-then compares with the period before. --state defaults to confirmed for
+then compares with the period before when it has evidence. --state defaults to confirmed for
 markdown and all for json.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

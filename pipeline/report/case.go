@@ -31,20 +31,29 @@ func PeriodOf(named, since, until string) (Period, error) {
 	return Period{Since: f.Since, Until: f.Until}, nil
 }
 
-// lean is the item without what the packet never reads (the people, the
-// activity's details, the reasons), so a year of evidence stays small in
+// lean is the item without what the packet never reads (the people but an
+// RFC's co-authors, the activity's details, the reasons), so a year of evidence stays small in
 // memory.
 func lean(it *store.Item) store.Item {
 	out := *it
 	a := &out.Artifact
-	a.Counterparts, a.DeclaredTeams = nil, nil
+	var authors []connectors.Identity
+	if a.Kind == connectors.KindRFC {
+		for _, c := range a.Counterparts {
+			if c.Role == connectors.RoleAuthor {
+				authors = append(authors, c)
+			}
+		}
+	}
+	a.Counterparts, a.DeclaredTeams = authors, nil
 	a.Activity = connectors.Activity{}
 	out.Class.ScopeReason, out.Class.DomainReason, out.Class.StrengthReasons = "", "", nil
 	return out
 }
 
-// Gap is a level criterion without confirmed evidence, with suggested
-// items that could fill it (IDs, strongest first).
+// Gap is a level criterion without confirmed evidence, with the items that
+// could fill it (IDs): selected items of its domain that only need tying
+// to it, then suggestions, each group strongest first.
 type Gap struct {
 	ID          string   `json:"id"`
 	Text        string   `json:"text"`
@@ -58,44 +67,80 @@ type Gap struct {
 const maxSuggestions = 5
 
 // Gaps lists the criteria of cs no confirmed item of items supports, each
-// with up to five suggested items that would (strongest first). items is
-// the period's evidence, suggested and confirmed.
+// with the items that could fill it: first the selected items of its
+// domain that only need tying to it (edit --criterion), then up to five
+// suggested items that would support it, strongest first. items is the
+// period's evidence, suggested and confirmed.
 func Gaps(items []store.Item, cs []classify.Criterion) []Gap {
-	supported := map[string]bool{}
+	g := newGapFinder(cs)
 	for i := range items {
 		if items[i].State == store.Confirmed {
-			for _, id := range items[i].Criteria(cs) {
-				supported[id] = true
-			}
+			g.confirmed(&items[i])
 		}
 	}
-	return gaps(items, supported, cs)
+	return g.gaps(items)
 }
 
-// gaps are the criteria not supported, with the suggested items of items
-// that would fill them.
-func gaps(items []store.Item, supported map[string]bool, cs []classify.Criterion) []Gap {
+// gapFinder gathers, from the confirmed items, which criteria have support
+// and, for those that may not, the strongest selected items of their domain.
+type gapFinder struct {
+	cs        []classify.Criterion
+	supported map[string]bool
+	near      map[string][]*store.Item
+}
+
+func newGapFinder(cs []classify.Criterion) *gapFinder {
+	return &gapFinder{cs: cs, supported: map[string]bool{}, near: map[string][]*store.Item{}}
+}
+
+// nearKept is how many selected items of a domain a gap lists.
+const nearKept = 3
+
+func (g *gapFinder) confirmed(it *store.Item) {
+	for _, id := range it.Criteria(g.cs) {
+		g.supported[id] = true
+	}
+	for _, c := range g.cs {
+		if g.supported[c.ID] || domainOf(it) != c.Domain || slices.Contains(it.User.NoCriteria, c.ID) {
+			continue
+		}
+		kept := lean(it)
+		n := append(g.near[c.ID], &kept)
+		if len(n) > 8*nearKept {
+			slices.SortFunc(n, ranked)
+			clear(n[nearKept:])
+			n = n[:nearKept]
+		}
+		g.near[c.ID] = n
+	}
+}
+
+// gaps are the criteria not supported, with the selected items of their
+// domain and the suggested items of items that would fill them.
+func (g *gapFinder) gaps(items []store.Item) []Gap {
 	suggest := map[string][]*store.Item{}
 	for i := range items {
 		if it := &items[i]; it.State == store.Suggested {
-			for _, id := range it.Criteria(cs) {
+			for _, id := range it.Criteria(g.cs) {
 				suggest[id] = append(suggest[id], it)
 			}
 		}
 	}
 	out := []Gap{}
-	for _, c := range cs {
-		if supported[c.ID] {
+	for _, c := range g.cs {
+		if g.supported[c.ID] {
 			continue
 		}
-		g := Gap{ID: c.ID, Text: c.Text, Domain: string(c.Domain), Suggestions: []string{}}
+		gap := Gap{ID: c.ID, Text: c.Text, Domain: string(c.Domain), Suggestions: []string{}}
+		near := g.near[c.ID]
+		slices.SortFunc(near, ranked)
 		s := suggest[c.ID]
-		slices.SortFunc(s, stronger)
-		for _, it := range s[:min(len(s), maxSuggestions)] {
-			g.Suggestions = append(g.Suggestions, it.ID)
-			g.Suggested = append(g.Suggested, *it)
+		slices.SortFunc(s, ranked)
+		for _, it := range append(near[:min(len(near), nearKept)], s[:min(len(s), maxSuggestions)]...) {
+			gap.Suggestions = append(gap.Suggestions, it.ID)
+			gap.Suggested = append(gap.Suggested, *it)
 		}
-		out = append(out, g)
+		out = append(out, gap)
 	}
 	return out
 }
@@ -121,13 +166,11 @@ func ReadGaps(ctx context.Context, s Scanner, cs []classify.Criterion, p Period)
 	}); err != nil {
 		return nil, err
 	}
-	supported := map[string]bool{}
+	g := newGapFinder(cs)
 	f.States = []store.State{store.Confirmed}
 	err := s.Scan(ctx, f, func(it *store.Item) error {
-		for _, id := range it.Criteria(cs) {
-			supported[id] = true
-		}
-		if len(supported) == len(cs) {
+		g.confirmed(it)
+		if len(g.supported) == len(cs) {
 			return errEnough
 		}
 		return nil
@@ -135,7 +178,7 @@ func ReadGaps(ctx context.Context, s Scanner, cs []classify.Criterion, p Period)
 	if err != nil && !errors.Is(err, errEnough) {
 		return nil, err
 	}
-	return gaps(items, supported, cs), nil
+	return g.gaps(items), nil
 }
 
 // Digest is one week for the weekly ten minutes: its suggestions strongest
@@ -171,7 +214,7 @@ func BuildDigest(week, due []store.Item, gaps []Gap, o DigestOptions) *Digest {
 			sugg = append(sugg, it)
 		}
 	}
-	slices.SortFunc(sugg, stronger)
+	slices.SortFunc(sugg, ranked)
 	for _, it := range sugg {
 		d.Items = append(d.Items, it.View(o.Criteria))
 	}
@@ -233,6 +276,10 @@ func (d *Digest) Markdown(w io.Writer) error {
 		for _, g := range d.Gaps {
 			fmt.Fprintf(w, "- %s (%s)\n", mdText(g.Text), g.ID)
 			for _, it := range g.Suggested[:min(len(g.Suggested), 3)] {
+				if it.State == store.Confirmed {
+					fmt.Fprintf(w, "  - already selected: %s — `evident edit %s --criterion %s`\n", mdText(it.Title()), it.ID, g.ID)
+					continue
+				}
 				fmt.Fprintf(w, "  - could be filled by %s `%s`\n", mdText(it.Title()), it.ID)
 			}
 		}

@@ -45,28 +45,90 @@ func andList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-// scope says an item's scope in plain words.
+// scope says an item's scope in plain words, never larger than what made
+// it: "organisation-wide" only where the work lives in a place shared by
+// the whole organisation; three teams counted are "three teams: …"; an
+// authored PR is where its repository is, its reviewers only reach.
 func (w words) scope(it *store.Item) string {
 	teams := it.Class.Teams
-	switch it.Scope() {
-	case classify.ScopeOrg:
-		if len(teams) > 0 {
-			all := append(slices.Clone(teams), w.home...)
-			if len(w.home) == 0 {
-				return fmt.Sprintf("Organisation-wide: %s and your team involved", w.teams(teams))
-			}
-			return fmt.Sprintf("Organisation-wide: %s involved", w.teams(all))
+	var s string
+	switch sc := it.Scope(); {
+	case it.User.Scope != "" && it.User.Scope != it.Class.Scope:
+		s = w.userScope(sc)
+	case sc == classify.ScopeOrg && it.Class.OrgWide:
+		s = "Organisation-wide: it lives in a place the whole organisation shares"
+		if c := it.Artifact.Container; strings.Contains(c, "/") {
+			s = fmt.Sprintf("Organisation-wide: %s is shared by the whole organisation", c)
 		}
-		return fmt.Sprintf("Organisation-wide: %s is shared across the organisation", it.Artifact.Container)
-	case classify.ScopeCrossTeam:
-		if len(teams) > 0 {
-			return fmt.Sprintf("Cross-team: for %s, outside %s", w.teams(teams), w.homeName())
+	case sc == classify.ScopeOrg && len(teams) > 0:
+		all := append(slices.Clone(teams), w.home...)
+		if len(w.home) == 0 {
+			all = append(all, "")
 		}
-		return "Cross-team"
-	case classify.ScopeTeam:
-		return "Within " + w.homeName()
+		s = fmt.Sprintf("%s teams: %s", titleWord(len(all)), w.teamsOrYours(all))
+	case sc == classify.ScopeOrg:
+		s = "Organisation-wide"
+	case sc == classify.ScopeCrossTeam && it.Artifact.Kind == connectors.KindPR && len(teams) > 0:
+		s = fmt.Sprintf("Beyond %s: a change in %s's code", w.homeName(), w.teams(teams))
+	case sc == classify.ScopeCrossTeam && len(teams) > 0:
+		s = fmt.Sprintf("Beyond %s: for %s", w.homeName(), w.teams(forFirst(it)))
+	case sc == classify.ScopeCrossTeam:
+		s = "Beyond " + w.homeName()
+	case sc == classify.ScopeTeam:
+		s = "Within " + w.homeName()
+	default:
+		s = "Not established: no team is recorded for where this work lives or who it was with"
 	}
-	return "Scope not established"
+	if by := it.Class.Signals.ReviewedBy; it.Artifact.Kind == connectors.KindPR && len(by) > 0 {
+		s += "; reviewed by " + w.teams(by)
+	}
+	return s
+}
+
+// userScope is a scope the user set by hand.
+func (w words) userScope(s classify.Scope) string {
+	switch s {
+	case classify.ScopeOrg:
+		return "Organisation-wide, in your judgment"
+	case classify.ScopeCrossTeam:
+		return "Beyond " + w.homeName() + ", in your judgment"
+	case classify.ScopeTeam:
+		return "Within " + w.homeName() + ", in your judgment"
+	}
+	return "Not established"
+}
+
+// forFirst lists an item's teams with the one it was for first.
+func forFirst(it *store.Item) []string {
+	f := it.ForTeam()
+	out := []string{f}
+	for _, t := range it.Class.Teams {
+		if t != f {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// teamsOrYours names teams where "" is the user's own team.
+func (w words) teamsOrYours(ids []string) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if id == "" {
+			names[i] = "your team"
+			continue
+		}
+		names[i] = w.teamName(id)
+	}
+	return andList(names)
+}
+
+// titleWord writes small counts as words: "Three".
+func titleWord(n int) string {
+	if n >= 2 && n <= 10 {
+		return []string{"Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}[n-2]
+	}
+	return thousands(n)
 }
 
 // facts is one sentence of the item's facts with their numbers, from its
@@ -81,13 +143,12 @@ func (w words) facts(it *store.Item) string {
 		}
 	}
 	ref := it.Where()
-	forTeams := ""
-	if len(it.Class.Teams) > 0 {
-		forTeams = " for " + w.teams(it.Class.Teams)
-	}
 	switch it.Artifact.Kind {
 	case connectors.KindReview:
-		head := "Reviewed " + ref + forTeams
+		head := "Reviewed " + ref
+		if f := it.ForTeam(); f != "" && wide(it) {
+			head += " for " + w.teamName(f)
+		}
 		if s.Rounds > 1 {
 			head += fmt.Sprintf(" over %d rounds", s.Rounds)
 		}
@@ -106,67 +167,121 @@ func (w words) facts(it *store.Item) string {
 		}
 		add(s.Lines > 0, "%s", lines(s.Lines, s.Files))
 	case connectors.KindPR:
-		head := "Authored " + ref
-		if s.Lines > 0 {
-			head += ": " + lines(s.Lines, s.Files)
-		}
-		parts = append(parts, head)
-		if s.Reviewers > 0 {
-			r := "reviewed by " + count(s.Reviewers, "person")
-			if s.ReviewerTeams > 0 {
-				r += " from " + count(s.ReviewerTeams, "other team")
-			}
-			if s.RoundsReceived > 1 {
-				r += fmt.Sprintf(" over %d rounds", s.RoundsReceived)
-			}
-			parts = append(parts, r)
-		}
+		parts = append(parts, w.prFacts(it))
 		add(s.Merged, "merged")
 	case connectors.KindRFC:
-		role := s.Role
-		if role == "" && len(it.Artifact.Roles) > 0 {
-			role = string(it.Artifact.Roles[0])
-		}
-		if role == "" {
-			role = "contributor"
-		}
-		head := fmt.Sprintf("%s of %s", strings.ToUpper(role[:1])+role[1:], it.Title())
-		if c := it.Artifact.Container; c != "" {
-			head += " in " + c
-		}
-		parts = append(parts, head)
-		add(s.Status != "", "status %s", s.Status)
-		add(s.Participants > 0, "%s", count(s.Participants, "other participant"))
-		add(s.TeamsDeclared > 1, "%d teams named in the document", s.TeamsDeclared)
+		parts = append(parts, w.rfcFacts(it)...)
 	case connectors.KindJiraIssue:
-		verb := "Worked on"
-		switch {
-		case it.Artifact.HasRole(connectors.RoleResolver):
-			verb = "Resolved"
-		case it.Artifact.HasRole(connectors.RoleReporter) && !it.Artifact.HasRole(connectors.RoleAssignee):
-			verb = "Reported"
-		}
-		head := verb + " " + ref
-		var what []string
-		if s.Type != "" {
-			what = append(what, strings.ToLower(s.Type))
-		}
-		if s.Priority != "" {
-			what = append(what, strings.ToLower(s.Priority)+" priority")
-		}
-		if len(what) > 0 {
-			head += " (" + strings.Join(what, ", ") + ")"
-		}
-		if s.Resolved && s.DaysToResolve > 0 && verb == "Resolved" {
-			head += " in " + count(s.DaysToResolve, "day")
-		}
-		parts = append(parts, head)
-		add(s.Comments > 0, "%s", count(s.Comments, "comment"))
-		add(s.Links > 0, "%s", count(s.Links, "linked issue"))
+		parts = append(parts, w.issueFacts(it)...)
 	default:
 		parts = append(parts, ref)
 	}
 	return strings.Join(parts, "; ") + "."
+}
+
+func (w words) prFacts(it *store.Item) string {
+	s := it.Class.Signals
+	head := "Authored " + it.Where()
+	if s.Lines > 0 {
+		head += ": " + lines(s.Lines, s.Files)
+	}
+	if s.Reviewers == 0 {
+		return head
+	}
+	r := "reviewed by " + count(s.Reviewers, "person")
+	switch {
+	case len(s.ReviewedBy) > 0:
+		r += " including " + w.teams(s.ReviewedBy)
+	case s.ReviewerTeams > 0:
+		r += " from " + count(s.ReviewerTeams, "other team")
+	}
+	if s.RoundsReceived > 1 {
+		r += fmt.Sprintf(" over %d rounds", s.RoundsReceived)
+	}
+	return head + "; " + r
+}
+
+// rfcFacts says the user's part in a design document, with the people it
+// was shared with: "One of two authors, with Bob Olsen".
+func (w words) rfcFacts(it *store.Item) []string {
+	s := it.Class.Signals
+	var co []string
+	for _, c := range it.Artifact.Counterparts {
+		if c.Role == connectors.RoleAuthor && !slices.Contains(co, c.ID) {
+			co = append(co, c.ID)
+		}
+	}
+	role := s.Role
+	if role == "" && len(it.Artifact.Roles) > 0 {
+		role = string(it.Artifact.Roles[0])
+	}
+	var head string
+	switch {
+	case role == "author" && len(co) == 0:
+		head = "Sole author"
+	case role == "author" && len(co) <= 3:
+		head = fmt.Sprintf("One of %s authors, with %s", numberWord(len(co)+1), andList(co))
+	case role == "author":
+		head = fmt.Sprintf("One of %d authors", len(co)+1)
+	case role == "reviewer" || role == "commenter" || role == "":
+		head = "Gave review feedback"
+	default:
+		head = titleCase(role)
+	}
+	parts := []string{head}
+	if s.Status != "" {
+		parts = append(parts, "status "+s.Status)
+	}
+	if others := s.Participants - len(co); others > 0 {
+		parts = append(parts, count(others, "other person")+" took part")
+	}
+	if s.TeamsDeclared > 1 {
+		parts = append(parts, fmt.Sprintf("%d teams named in the document", s.TeamsDeclared))
+	}
+	return parts
+}
+
+func numberWord(n int) string {
+	if n >= 2 && n <= 10 {
+		return strings.ToLower(titleWord(n))
+	}
+	return thousands(n)
+}
+
+func (w words) issueFacts(it *store.Item) []string {
+	s := it.Class.Signals
+	verb := "Worked on"
+	switch {
+	case it.Artifact.HasRole(connectors.RoleResolver):
+		verb = "Resolved"
+	case it.Artifact.HasRole(connectors.RoleReporter) && !it.Artifact.HasRole(connectors.RoleAssignee):
+		verb = "Reported"
+	}
+	head := verb + " " + it.Where()
+	var what []string
+	if s.Type != "" {
+		what = append(what, strings.ToLower(s.Type))
+	}
+	if s.Priority != "" {
+		what = append(what, strings.ToLower(s.Priority)+" priority")
+	}
+	if len(what) > 0 {
+		head += " (" + strings.Join(what, ", ") + ")"
+	}
+	if s.Resolved && s.DaysToResolve > 0 && verb == "Resolved" {
+		head += " in " + count(s.DaysToResolve, "day")
+	}
+	parts := []string{head}
+	if !s.Resolved && verb == "Worked on" {
+		parts = append(parts, "still open")
+	}
+	if s.Comments > 0 {
+		parts = append(parts, count(s.Comments, "comment"))
+	}
+	if s.Links > 0 {
+		parts = append(parts, count(s.Links, "linked issue"))
+	}
+	return parts
 }
 
 func lines(n, files int) string {
@@ -182,8 +297,8 @@ func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	if strings.HasSuffix(noun, "person") {
-		return thousands(n) + " people"
+	if p, ok := strings.CutSuffix(noun, "person"); ok {
+		return thousands(n) + " " + p + "people"
 	}
 	return thousands(n) + " " + noun + "s"
 }

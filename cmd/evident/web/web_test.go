@@ -192,7 +192,7 @@ func TestHandler_PagesShowItemsReasonsAndNoToken(t *testing.T) {
 		t.Errorf("evidence should list the confirmed item only")
 	}
 	code, md := get(t, srv.Client(), srv.URL+"/export.md", "")
-	if code != 200 || !strings.HasPrefix(md, "# Promotion case: Alice Chen") || !strings.Contains(md, "## Cross-team influence\n\n### [Change 1 in acme/payments-api]") {
+	if code != 200 || !strings.HasPrefix(md, "# Promotion case: Alice Chen") || !strings.Contains(md, "### More evidence\n\n- [Change 1 in acme/payments-api]") {
 		t.Errorf("packet: %d\n%s", code, md)
 	}
 	_, rep := get(t, srv.Client(), srv.URL+"/report", "")
