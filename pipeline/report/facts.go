@@ -205,10 +205,13 @@ func (w words) prFacts(it *store.Item) string {
 // was shared with: "One of two authors, with Bob Olsen".
 func (w words) rfcFacts(it *store.Item) []string {
 	s := it.Class.Signals
-	var co []string
+	var co, named []string
 	for _, c := range it.Artifact.Counterparts {
 		if c.Role == connectors.RoleAuthor && !slices.Contains(co, c.ID) {
 			co = append(co, c.ID)
+			if n := personName(c); n != "" {
+				named = append(named, n)
+			}
 		}
 	}
 	role := s.Role
@@ -219,8 +222,10 @@ func (w words) rfcFacts(it *store.Item) []string {
 	switch {
 	case role == "author" && len(co) == 0:
 		head = "Sole author"
+	case role == "author" && len(co) <= 3 && len(named) == len(co):
+		head = fmt.Sprintf("One of %s authors, with %s", numberWord(len(co)+1), andList(named))
 	case role == "author" && len(co) <= 3:
-		head = fmt.Sprintf("One of %s authors, with %s", numberWord(len(co)+1), andList(co))
+		head = fmt.Sprintf("One of %s authors", numberWord(len(co)+1))
 	case role == "author":
 		head = fmt.Sprintf("One of %d authors", len(co)+1)
 	case role == "reviewer" || role == "commenter" || role == "":
@@ -239,6 +244,18 @@ func (w words) rfcFacts(it *store.Item) []string {
 		parts = append(parts, fmt.Sprintf("%d teams named in the document", s.TeamsDeclared))
 	}
 	return parts
+}
+
+// personName is how a reader would know a person: a name as written, a
+// GitHub login as @login; "" for an account id no reader can place.
+func personName(c connectors.Identity) string {
+	switch c.System {
+	case "name":
+		return c.ID
+	case "github":
+		return "@" + strings.TrimPrefix(c.ID, "@")
+	}
+	return ""
 }
 
 func numberWord(n int) string {

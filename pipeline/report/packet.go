@@ -85,7 +85,7 @@ func newPacket(o PacketOptions) *packet {
 		byScope: map[classify.Scope]int{}, byState: map[store.State]int{}, teams: map[string]int{},
 		doms: map[classify.Domain]*domainTally{}, before: map[classify.Domain]*[2]int{},
 		critRoutine: map[string]int{}, critMore: map[string]int{}, notable: map[classify.Domain][]*store.Item{}, keep: notableKeep,
-		threads: map[string][]*store.Item{}, inThread: map[string]bool{}, entries: map[string]bool{}}
+		threads: map[string][]*store.Item{}, inThread: map[string]bool{}, entries: map[string]bool{}, shown: map[string]bool{}}
 }
 
 type packet struct {
@@ -111,9 +111,8 @@ type packet struct {
 	critRoutine map[string]int
 	// notable holds, per domain, the notable items with no note, no
 	// outcome and no related work that may still be listed under "More
-	// evidence": at most the domain's strongest moreShown and, for each
-	// criterion, its strongest criteriaShown; the rest are counted as they
-	// are pruned, in the domain's rollup and in critMore.
+	// evidence" (the domain's strongest moreShown); the rest are counted as
+	// they are pruned, in the domain's rollup and in critMore.
 	notable  map[classify.Domain][]*store.Item
 	critMore map[string]int
 	keep     int // notableKeep; tests lower it
@@ -123,6 +122,9 @@ type packet struct {
 	threads  map[string][]*store.Item
 	inThread map[string]bool
 	entries  map[string]bool
+	// shown marks every item the domain sections show (entries, thread
+	// members, lines of More evidence), for the criteria's counts.
+	shown map[string]bool
 }
 
 // domainTally counts a domain's items: all of them, those cross-team or
@@ -234,35 +236,21 @@ const criteriaShown = 5
 const moreShown = 8
 
 // prune keeps the notable items of domain d that may still be listed (the
-// strongest moreShown, and each criterion's strongest criteriaShown) and
-// counts the others where the packet would: rolled up in the domain, and
-// among their criteria's supporters past those shown. Nothing pruned could
-// have been listed: at least as many stronger items remain.
+// strongest moreShown) and counts the others where the packet would:
+// rolled up in the domain, and among their criteria's supporters counted
+// in numbers. Nothing pruned could have been listed: at least as many
+// stronger items remain.
 func (p *packet) prune(d classify.Domain) {
 	items := p.notable[d]
 	slices.SortFunc(items, ranked)
-	perCriterion := map[string]int{}
-	kept := items[:0]
-	for i, it := range items {
-		crit := it.Criteria(p.o.Criteria)
-		keep := i < moreShown
-		for _, c := range crit {
-			if perCriterion[c] < criteriaShown {
-				keep = true
-			}
-			perCriterion[c]++
-		}
-		if keep {
-			kept = append(kept, it)
-			continue
-		}
+	for _, it := range items[min(len(items), moreShown):] {
 		p.dom(d).roll.add(it)
-		for _, c := range crit {
+		for _, c := range it.Criteria(p.o.Criteria) {
 			p.critMore[c]++
 		}
 	}
-	clear(items[len(kept):])
-	p.notable[d] = kept
+	clear(items[min(len(items), moreShown):])
+	p.notable[d] = items[:min(len(items), moreShown)]
 }
 
 // write writes the packet of what add took.
@@ -555,11 +543,15 @@ func (p *packet) domain(d classify.Domain) {
 	var entries, more []*store.Item
 	for _, it := range p.cur {
 		switch {
-		case domainOf(it) != d, p.inThread[it.ID]:
+		case domainOf(it) != d:
+		case p.inThread[it.ID]:
+			p.shown[it.ID] = true
 		case p.entries[it.ID]:
 			entries = append(entries, it)
+			p.shown[it.ID] = true
 		case it.Strength() == classify.StrengthNotable && len(more) < moreShown:
 			more = append(more, it)
+			p.shown[it.ID] = true
 		default:
 			dt.roll.add(it) // the routine, and notable items past those listed
 		}

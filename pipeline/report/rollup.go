@@ -167,26 +167,26 @@ func (p *packet) criteria() {
 			continue
 		}
 		p.printf("%s, in %s:\n\n", titleCase(count(total, "item")), strings.ToLower(c.Domain.Title()))
-		shown, more, routine := 0, p.critMore[c.ID], p.critRoutine[c.ID]
+		listedHere, above, counted := 0, 0, p.critRoutine[c.ID]+p.critMore[c.ID]
 		for _, it := range support {
 			switch {
-			case !listed(it):
-				routine++
-			case shown == criteriaShown:
-				more++
+			case !p.shown[it.ID]:
+				counted++
+			case listedHere == criteriaShown:
+				above++
 			default:
-				shown++
+				listedHere++
 				p.printf("- %s (%s): %s\n", link(it.Title(), it.Artifact.URL), day(it.Artifact.OccurredAt), why(c, it))
 			}
 		}
-		if more > 0 {
-			p.printf("- and %s more listed in the section above\n", thousands(more))
+		if above > 0 {
+			p.printf("- and %s more shown in its section above\n", thousands(above))
 		}
 		switch {
-		case routine > 0 && shown+more == 0:
-			p.printf("- %s, counted in its section's numbers\n", count(routine, "item"))
-		case routine > 0:
-			p.printf("- and %s counted in its numbers\n", count(routine, "more item"))
+		case counted > 0 && listedHere+above == 0:
+			p.printf("- %s, counted in its section's numbers\n", count(counted, "item"))
+		case counted > 0:
+			p.printf("- and %s counted in its section's numbers\n", count(counted, "more item"))
 		}
 	}
 }
