@@ -47,6 +47,7 @@ type Org struct {
 	byMember  map[string]map[string][]string // system -> lower-case id -> team ids
 	byName    map[string]string              // lower-case id, name or alias -> team id
 	repoGlobs []ownerGlob
+	repoDesc  []describedGlob
 	projects  map[string][]string // Jira project key -> team ids
 	spaces    map[string][]string // Confluence space key -> team ids
 	wideRepos []string
@@ -66,6 +67,11 @@ type team struct {
 
 type ownerGlob struct {
 	glob, team string
+}
+
+// describedGlob is a repos glob with the config's description of it.
+type describedGlob struct {
+	glob, text string
 }
 
 type identity struct {
@@ -132,7 +138,10 @@ func NewOrg(c *config.Config) *Org {
 		add("email", t.Members.Emails)
 		add("name", t.Members.Names)
 		for _, g := range t.Repos {
-			o.repoGlobs = append(o.repoGlobs, ownerGlob{strings.ToLower(g), t.ID})
+			o.repoGlobs = append(o.repoGlobs, ownerGlob{strings.ToLower(g.Glob), t.ID})
+			if g.Description != "" {
+				o.repoDesc = append(o.repoDesc, describedGlob{strings.ToLower(g.Glob), g.Description})
+			}
 		}
 		for _, p := range t.JiraProjects {
 			o.projects[p] = append(o.projects[p], t.ID)
@@ -302,4 +311,16 @@ func (o *Org) repoOrgWide(repo string) bool {
 		}
 	}
 	return false
+}
+
+// Describe is the config's one-line description of a repository (a team's
+// repos entry with description, the first whose glob matches), or "".
+func (o *Org) Describe(repo string) string {
+	r := strings.ToLower(repo)
+	for _, g := range o.repoDesc {
+		if ok, _ := path.Match(g.glob, r); ok {
+			return g.text
+		}
+	}
+	return ""
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Config is a whole evident configuration.
@@ -97,13 +99,51 @@ type OrgWide struct {
 
 // Team is one team of the organisation.
 type Team struct {
-	ID               string   `yaml:"id"`
-	Name             string   `yaml:"name"`
-	Aliases          []string `yaml:"aliases"`
-	Members          Members  `yaml:"members"`
-	Repos            []string `yaml:"repos"` // globs over owner/name
-	JiraProjects     []string `yaml:"jira_projects"`
-	ConfluenceSpaces []string `yaml:"confluence_spaces"`
+	ID               string     `yaml:"id"`
+	Name             string     `yaml:"name"`
+	Aliases          []string   `yaml:"aliases"`
+	Members          Members    `yaml:"members"`
+	Repos            []RepoGlob `yaml:"repos"` // globs over owner/name
+	JiraProjects     []string   `yaml:"jira_projects"`
+	ConfluenceSpaces []string   `yaml:"confluence_spaces"`
+}
+
+// RepoGlob is one of a team's repositories: a glob over owner/name, written
+// as a string, or as {repo: GLOB, description: TEXT} where a reader who
+// does not know the repository needs a line on what it is (the packet
+// gives it the first time it names the place).
+type RepoGlob struct {
+	Glob        string
+	Description string
+}
+
+// UnmarshalYAML reads a string or a mapping with repo and description.
+func (r *RepoGlob) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&r.Glob)
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("a repository is a glob (acme/payments-*) or {repo: GLOB, description: TEXT}")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var dst *string
+		switch k.Value {
+		case "repo":
+			dst = &r.Glob
+		case "description":
+			dst = &r.Description
+		default:
+			return fmt.Errorf("line %d: unknown key %q in a repository (want repo and description)", k.Line, k.Value)
+		}
+		if err := v.Decode(dst); err != nil {
+			return err
+		}
+	}
+	if r.Glob == "" {
+		return fmt.Errorf("line %d: a repository with a description needs its repo: GLOB", n.Line)
+	}
+	return nil
 }
 
 // Members lists a team's people by source identity.

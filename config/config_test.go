@@ -136,3 +136,21 @@ func TestExample_CriteriaCoverTheFourDomains(t *testing.T) {
 		}
 	}
 }
+
+// A team's repository is a glob, or a glob with the line a reader needs.
+func TestParse_RepoWithDescription(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("me: {github: alice, teams: [payments]}\norg:\n  teams:\n    - id: payments\n      repos:\n        - acme/payments-*\n        - {repo: acme/ledger, description: the ledger every refund passes through}\n"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Org.Teams[0].Repos
+	if len(got) != 2 || got[0].Glob != "acme/payments-*" || got[1].Glob != "acme/ledger" || got[1].Description != "the ledger every refund passes through" {
+		t.Errorf("repos %+v", got)
+	}
+	for _, bad := range []string{"{repo: acme/x, owner: bob}", "{description: what}", "[acme/x]"} {
+		_, err := Parse("c.yaml", []byte("me: {github: alice}\norg:\n  teams:\n    - id: payments\n      repos:\n        - "+bad+"\n"), now)
+		if err == nil || !strings.Contains(err.Error(), "c.yaml:") {
+			t.Errorf("%s: %v, want an error naming the file and line", bad, err)
+		}
+	}
+}

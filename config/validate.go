@@ -243,7 +243,7 @@ func (v *validator) checkOrg() {
 			}
 		}
 		for j, g := range t.Repos {
-			v.checkGlob(fmt.Sprintf("%s.repos[%d]", p, j), g)
+			v.checkGlob(fmt.Sprintf("%s.repos[%d]", p, j), g.Glob)
 		}
 		for j, k := range t.JiraProjects {
 			if !projectRE.MatchString(k) {

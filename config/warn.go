@@ -42,8 +42,8 @@ func (v *validator) warn() []Problem {
 			}
 		}
 		for j, r := range t.Repos {
-			if isPlaceholder(r) {
-				add(fmt.Sprintf("org.teams[%d].repos[%d]", i, j), "%q is the template's placeholder; put your team's repositories here", r)
+			if isPlaceholder(r.Glob) {
+				add(fmt.Sprintf("org.teams[%d].repos[%d]", i, j), "%q is the template's placeholder; put your team's repositories here", r.Glob)
 			}
 		}
 	}

@@ -85,7 +85,7 @@ markdown and all for json.`,
 // packetOptions are the packet's options for the configured user.
 func (a *app) packetOptions(c *config.Config, p report.Period) report.PacketOptions {
 	org := classify.NewOrg(c)
-	return report.PacketOptions{Name: c.Me.Name, Period: p, Criteria: a.criteria(), TeamName: org.TeamName, Home: c.Me.Teams, Now: generatedAt()}
+	return report.PacketOptions{Name: c.Me.Name, Period: p, Criteria: a.criteria(), TeamName: org.TeamName, Home: c.Me.Teams, Now: generatedAt(), Describe: org.Describe}
 }
 
 // writeOut writes what fn writes to path, or to w when path is "" or "-".

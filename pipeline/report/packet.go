@@ -25,6 +25,9 @@ type PacketOptions struct {
 	// Home names the user's home teams.
 	Home []string
 	Now  time.Time
+	// Describe gives a repository's one-line description from the config
+	// ("" for none); the packet gives it the first time it names the place.
+	Describe func(repo string) string
 	// States are the states the packet is written from: the selected
 	// (confirmed) items by default; others change its words ("found", not
 	// "selected").
@@ -85,7 +88,7 @@ func newPacket(o PacketOptions) *packet {
 		byScope: map[classify.Scope]int{}, byState: map[store.State]int{}, teams: map[string]int{},
 		doms: map[classify.Domain]*domainTally{}, before: map[classify.Domain]*[2]int{},
 		critRoutine: map[string]int{}, critMore: map[string]int{}, notable: map[classify.Domain][]*store.Item{}, keep: notableKeep,
-		threads: map[string][]*store.Item{}, inThread: map[string]bool{}, entries: map[string]bool{}, shown: map[string]bool{}}
+		threads: map[string][]*store.Item{}, inThread: map[string]bool{}, entries: map[string]bool{}, shown: map[string]bool{}, described: map[string]bool{}}
 }
 
 type packet struct {
@@ -125,6 +128,8 @@ type packet struct {
 	// shown marks every item the domain sections show (entries, thread
 	// members, lines of More evidence), for the criteria's counts.
 	shown map[string]bool
+	// described marks the places already described.
+	described map[string]bool
 }
 
 // domainTally counts a domain's items: all of them, those cross-team or
@@ -657,7 +662,7 @@ func share(wide, n int) string {
 // item writes one entry with its thread.
 func (p *packet) item(it *store.Item) {
 	p.printf("\n### %s\n\n", link(it.Title(), it.Artifact.URL))
-	p.printf("%s · %s\n\n", day(it.Artifact.OccurredAt), mdText(what(it)))
+	p.printf("%s · %s%s\n\n", day(it.Artifact.OccurredAt), mdText(what(it)), p.describe(it))
 	if it.User.Note != "" {
 		p.printf("- **Impact:** %s\n", sentence(it.User.Note))
 	}
@@ -703,6 +708,21 @@ func what(it *store.Item) string {
 		return titleCase(kindNoun(it)) + " " + it.Where()
 	}
 	return titleCase(kindNoun(it))
+}
+
+// describe is ": DESCRIPTION" of the item's repository the first time the
+// packet names it, where the config describes it; "" otherwise.
+func (p *packet) describe(it *store.Item) string {
+	c := it.Artifact.Container
+	if p.o.Describe == nil || !strings.Contains(c, "/") || p.described[c] {
+		return ""
+	}
+	d := p.o.Describe(c)
+	if d == "" {
+		return ""
+	}
+	p.described[c] = true
+	return " (" + mdText(c) + ": " + mdText(d) + ")"
 }
 
 // localPath is a local design document's path within its folder (from its

@@ -695,3 +695,23 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// A repository the config describes is described the first time the
+// packet names it, and only then.
+func TestPacket_DescribesARepositoryTheFirstTimeOnly(t *testing.T) {
+	var b strings.Builder
+	err := Packet(&b, fixedYear(), PacketOptions{Name: "Alice Chen", Criteria: fixedCriteria, TeamName: teamName, Home: []string{"platform"},
+		Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Describe: func(repo string) string {
+			if repo == "acme/ledger" {
+				return "the payments ledger, which every refund passes through"
+			}
+			return ""
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if n := strings.Count(got, "(acme/ledger: the payments ledger, which every refund passes through)"); n != 1 {
+		t.Errorf("acme/ledger described %d times, want once:\n%s", n, got)
+	}
+}

@@ -544,7 +544,7 @@ func (s *Server) packet(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err = report.WritePacket(r.Context(), s.o.Backend, &buf, []store.State{store.Confirmed}, report.PacketOptions{Name: s.o.Config.Me.Name, Period: p, Criteria: s.criteria,
-		TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now()})
+		TeamName: s.org.TeamName, Home: s.o.Config.Me.Teams, Now: s.o.Now(), Describe: s.org.Describe})
 	if err != nil {
 		s.fail(w, err)
 		return
