@@ -20,6 +20,7 @@ const (
 	KindPR        Kind = "pr"         // a pull request the user authored
 	KindRFC       Kind = "rfc"        // an RFC or design document the user authored, reviewed or approved
 	KindJiraIssue Kind = "jira_issue" // an issue the user reported, resolved, was assigned, transitioned or commented on
+	KindEntry     Kind = "entry"      // work that left no artifact, written down by the user (evident add)
 )
 
 // Role is the part the user played in an artifact.

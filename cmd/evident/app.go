@@ -33,6 +33,8 @@ type backend interface {
 	Resolve(ctx context.Context, ref string) (string, error)
 	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
 	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+	// Add stores an entry the user wrote (evident add).
+	Add(ctx context.Context, it store.Item) (store.Item, error)
 	Counts(ctx context.Context) (map[string]int, error)
 	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
 	// Backup writes a backup of the store to w.
@@ -82,7 +84,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.initCmd(), a.configCmd(),
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
-		a.editCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
+		a.editCmd(), a.addCmd(), a.reviewCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
 		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
 	root.InitDefaultCompletionCmd()

@@ -155,9 +155,13 @@ func (a *app) digestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "digest",
 		Short: "The week: suggestions strongest first, follow-ups due, cross-team numbers, criteria without evidence",
-		Long: `digest prints the week's digest as Markdown: its suggestions strongest first
-(the top ten and a count of the rest), the follow-ups due, the week's
-cross-team numbers and the level criteria still without evidence.
+		Long: `digest prints the week's digest as Markdown: the week's question (what did
+you do that no tool saw?) with the evident add line that answers it; its
+suggestions strongest first (the top ten and a count of the rest); strong
+and notable suggestions still waiting from earlier weeks; strong selected
+items without an impact note; the follow-ups due; the week's cross-team
+numbers; the quarter's level criteria still without evidence; and, in the
+last week of a quarter, the review that closes it.
 
 --week names an ISO week (2026-W47; default this week). --send runs
 digest.command now with the digest on its standard input, as the daemon
@@ -205,7 +209,7 @@ does each week at digest.when.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&asJSON, "json", false, `print {"week","items","follow_ups","gaps","cross_team"}`)
+	fl.BoolVar(&asJSON, "json", false, `print {"week","items","waiting","unnoted","question","follow_ups","gaps","cross_team",...}`)
 	fl.BoolVar(&send, "send", false, "run digest.command now with the digest on its standard input")
 	fl.StringVar(&week, "week", "", "the ISO week, e.g. 2026-W47 (default: this week)")
 	return cmd

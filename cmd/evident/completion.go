@@ -22,6 +22,9 @@ func (a *app) completeValues(root *cobra.Command) {
 		"log-level":  {"debug", "info", "warn", "error"},
 		"sort":       {"date", "strength"},
 	}
+	for _, k := range store.Kinds {
+		fixed["kind"] = append(fixed["kind"], string(k))
+	}
 	for _, s := range classify.Strengths {
 		fixed["strength"] = append(fixed["strength"], string(s))
 	}
@@ -41,6 +44,14 @@ func (a *app) completeValues(root *cobra.Command) {
 		if c.Flags().Lookup("source") != nil {
 			c.RegisterFlagCompletionFunc("source", a.completeSources)
 		}
+		for _, name := range []string{"criterion", "no-criterion"} {
+			if c.Flags().Lookup(name) != nil {
+				c.RegisterFlagCompletionFunc(name, a.completeCriteria)
+			}
+		}
+		if c.Flags().Lookup("team") != nil {
+			c.RegisterFlagCompletionFunc("team", a.completeTeams)
+		}
 		switch c.Name() {
 		case "show", "edit":
 			c.ValidArgsFunction = a.completeIDs(nil)
@@ -54,6 +65,31 @@ func (a *app) completeValues(root *cobra.Command) {
 		}
 	}
 	walk(root)
+}
+
+// completeCriteria offers the configured level criteria's IDs.
+func (a *app) completeCriteria(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	if _, err := a.config(); err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, c := range a.criteria() {
+		out = append(out, c.ID+"\t"+c.Text)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeTeams offers the configured teams' IDs.
+func (a *app) completeTeams(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	c, err := a.config()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, t := range c.Org.Teams {
+		out = append(out, t.ID+"\t"+t.Name)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeSources offers the configured sources' names.

@@ -62,7 +62,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"seed": seedCmd, "freeport": freeportCmd, "http": httpCmd, "setenvfile": setenvfileCmd,
+			"seed": seedCmd, "seedyear": seedYearCmd, "freeport": freeportCmd, "http": httpCmd, "setenvfile": setenvfileCmd,
 		},
 		UpdateScripts: os.Getenv("EVIDENT_UPDATE_GOLDEN") != "",
 	})

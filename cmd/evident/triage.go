@@ -21,11 +21,13 @@ import (
 	"golang.org/x/term"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
 func (a *app) inboxCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	cmd := &cobra.Command{
 		Use:   "inbox",
 		Short: "Suggested items waiting for your decision: by week, newest first; strongest first in each week",
@@ -34,15 +36,18 @@ func (a *app) inboxCmd() *cobra.Command {
 			f := store.Filter{States: []store.State{store.Suggested}}
 			return a.withBackend(cmd.Context(), func(b backend) error {
 				// The table ranks each week strongest first; the JSON keeps the
-				// contract's newest-first order for scripts (list --sort
-				// strength ranks JSON).
-				order := orderWeek
+				// contract's newest-first order and fields for scripts (list
+				// --sort strength ranks JSON).
+				var n int
+				var err error
 				if asJSON {
-					order = orderDate
-				} else if due, err := followUpsDue(cmd.Context(), b, today()); err == nil && len(due) > 0 {
-					fmt.Fprintf(a.stdout, "%d follow-up%s due: record what came of it (evident followups)\n\n", len(due), plural(len(due)))
+					n, err = a.printItemsIn(cmd.Context(), b, f, orderDate, true)
+				} else {
+					if due, err := followUpsDue(cmd.Context(), b, today()); err == nil && len(due) > 0 {
+						fmt.Fprintf(a.stdout, "%d follow-up%s due: record what came of it (evident followups)\n\n", len(due), plural(len(due)))
+					}
+					n, err = a.printInbox(cmd.Context(), b, all)
 				}
-				n, err := a.printItemsIn(cmd.Context(), b, f, order, asJSON)
 				if err == nil && !asJSON {
 					if n == 0 {
 						fmt.Fprintln(a.stdout, "Inbox empty: nothing waiting for a decision.")
@@ -55,14 +60,15 @@ func (a *app) inboxCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of items")
+	cmd.Flags().BoolVar(&all, "all", false, "every week and every row, routine ones included")
 	return cmd
 }
 
 func (a *app) listCmd() *cobra.Command {
 	var (
-		asJSON                         bool
-		state, scope, source, strength string
-		since, until, order            string
+		asJSON                               bool
+		state, scope, source, strength, kind string
+		since, until, order                  string
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -79,6 +85,11 @@ func (a *app) listCmd() *cobra.Command {
 					return usageError{err}
 				}
 				f.Strength = st
+			}
+			if kind != "" {
+				if f.Kind, err = store.ParseKind(kind); err != nil {
+					return usageError{err}
+				}
 			}
 			if order != orderDate && order != orderStrength {
 				return usagef("--sort %q is not date or strength", order)
@@ -101,6 +112,7 @@ func (a *app) listCmd() *cobra.Command {
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
 	fl.StringVar(&source, "source", "", "a source name (or type: github, jira, rfc)")
 	fl.StringVar(&strength, "strength", "", "strong, notable or routine")
+	fl.StringVar(&kind, "kind", "", "review, pr, rfc, jira_issue or entry")
 	fl.StringVar(&order, "sort", orderDate, "date (newest first) or strength (strongest first, then newest)")
 	fl.StringVar(&since, "since", "", "only items on or after DATE (YYYY-MM-DD)")
 	fl.StringVar(&until, "until", "", "only items on or before DATE (YYYY-MM-DD)")
@@ -287,7 +299,7 @@ func (a *app) showCmd() *cobra.Command {
 					enc.SetIndent("", "  ")
 					return enc.Encode(it.Detail(a.criteria()))
 				}
-				printDetail(a.stdout, &it)
+				printDetail(a.stdout, &it, a.criteria())
 				// The same piece of work in other sources.
 				for _, id := range it.Related {
 					if o, err := b.Get(ctx, id); err == nil {
@@ -302,7 +314,7 @@ func (a *app) showCmd() *cobra.Command {
 	return cmd
 }
 
-func printDetail(w io.Writer, it *store.Item) {
+func printDetail(w io.Writer, it *store.Item, cs []classify.Criterion) {
 	a := &it.Artifact
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {
@@ -316,7 +328,9 @@ func printDetail(w io.Writer, it *store.Item) {
 	row("Summary", it.Class.Summary)
 	row("Source", fmt.Sprintf("%s (%s) %s", a.Source, a.SourceType, a.Key))
 	row("Kind", string(a.Kind))
-	row("URL", a.URL)
+	if a.Kind != connectors.KindEntry {
+		row("URL", a.URL)
+	}
 	row("Container", a.Container)
 	row("Date", day(a.OccurredAt))
 	var roles []string
@@ -365,6 +379,27 @@ func printDetail(w io.Writer, it *store.Item) {
 		row(fmt.Sprintf("  round %d", i+1), strings.TrimSpace(day(r.At)+" "+r.State))
 	}
 	row("Note", it.User.Note)
+	row("Outcome", it.User.Outcome)
+	if f := it.User.FollowUp; f != "" && it.User.Outcome == "" {
+		row("Follow-up", f+": come back and record the outcome (evident edit "+it.ID+" --outcome ...)")
+	} else if f != "" {
+		row("Follow-up", f)
+	}
+	if ids := it.Criteria(cs); len(ids) > 0 {
+		var named []string
+		for _, id := range ids {
+			for _, c := range cs {
+				if c.ID == id {
+					named = append(named, id+" ("+c.Text+")")
+				}
+			}
+		}
+		row("Criteria", strings.Join(named, "; "))
+	}
+	if it.Artifact.Kind == connectors.KindEntry {
+		row("Link", a.URL)
+		row("Entry", "written down by you; sync never changes it")
+	}
 	row("Dismissed because", it.User.DismissReason)
 	for _, p := range act.Problems {
 		row("Problem", p)
@@ -386,7 +421,7 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 		Args: func(cmd *cobra.Command, args []string) error {
 			if routine {
 				if len(args) > 0 {
-					return usagef("dismiss --routine takes no IDs: it dismisses the week's routine suggestions")
+					return usagef("%s --routine takes no IDs: it decides the week's routine suggestions", verb)
 				}
 				return nil
 			}
@@ -395,7 +430,7 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if routine {
-				return a.dismissRoutine(ctx, week, reason, cmd.Flags().Changed("reason"))
+				return a.decideRoutine(ctx, to, week, reason, cmd.Flags().Changed("reason"))
 			}
 			d := store.Decision{State: to}
 			if cmd.Flags().Changed("note") {
@@ -442,12 +477,15 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	}
 	switch to {
 	case store.Confirmed:
+		cmd.Use = verb + " ID... | confirm --routine --week YYYY-Www"
 		cmd.Flags().StringVar(&note, "note", "", "your impact note: outcome, numbers, who benefited")
 		cmd.Flags().StringVar(&followUp, "follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to come back and record the outcome")
+		cmd.Flags().BoolVar(&routine, "routine", false, "keep every routine suggestion of --week as evidence: rolled up in the packet, counted everywhere")
+		cmd.Flags().StringVar(&week, "week", "", "the ISO week of --routine, e.g. 2026-W47")
 	case store.Dismissed:
 		cmd.Use = verb + " ID... | dismiss --routine --week YYYY-Www"
 		cmd.Flags().StringVar(&reason, "reason", "", "why it is not evidence (kept for you)")
-		cmd.Flags().BoolVar(&routine, "routine", false, "dismiss every routine suggestion of --week")
+		cmd.Flags().BoolVar(&routine, "routine", false, "dismiss every routine suggestion of --week as not evidence: they leave the numbers")
 		cmd.Flags().StringVar(&week, "week", "", "the ISO week of --routine, e.g. 2026-W47")
 	}
 	return cmd
@@ -643,15 +681,18 @@ func (a *app) termWidth() int {
 	return 160
 }
 
-// where is the short reference a person knows an item by: acme/api#42,
-// PAY-117, or the RFC's repository or folder.
 var weekRE = regexp.MustCompile(`^\d{4}-W\d{2}$`)
 
-// dismissRoutine dismisses the routine suggestions of one ISO week (local
-// time), and says how many, and which stronger ones stay.
-func (a *app) dismissRoutine(ctx context.Context, week, reason string, withReason bool) error {
+// decideRoutine moves every routine suggestion of week to state to: kept
+// as routine (confirm: still counted everywhere, rolled up in the packet)
+// or dismissed as not evidence (gone from the numbers).
+func (a *app) decideRoutine(ctx context.Context, to store.State, week, reason string, withReason bool) error {
+	verb := map[store.State]string{store.Confirmed: "confirm", store.Dismissed: "dismiss"}[to]
 	if !weekRE.MatchString(week) {
-		return usagef("dismiss --routine needs --week YYYY-Www (for example %s)", isoWeekOf(time.Now()))
+		return usagef("%s --routine needs --week YYYY-Www (for example %s)", verb, isoWeekOf(time.Now()))
+	}
+	if _, err := report.WeekPeriod(week, time.Local); err != nil {
+		return usagef("--week %s: %v", week, err)
 	}
 	return a.withBackend(ctx, func(b backend) error {
 		var ids []string
@@ -674,14 +715,18 @@ func (a *app) dismissRoutine(ctx context.Context, week, reason string, withReaso
 			fmt.Fprintf(a.stdout, "no routine suggestions in %s\n", week)
 			return nil
 		}
-		d := store.Decision{State: store.Dismissed}
+		d := store.Decision{State: to}
 		if withReason {
 			d.Reason = &reason
 		}
 		if _, err := b.Decide(ctx, ids, d); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "dismissed %d routine suggestion%s of %s; %d stronger one%s still in the inbox\n", len(ids), plural(len(ids)), week, kept, plural(kept))
+		what := "kept %d routine suggestion%s of %s as evidence (rolled up, still counted)"
+		if to == store.Dismissed {
+			what = "dismissed %d routine suggestion%s of %s (they leave the numbers)"
+		}
+		fmt.Fprintf(a.stdout, what+"; %d stronger one%s still in the inbox\n", len(ids), plural(len(ids)), week, kept, plural(kept))
 		return nil
 	})
 }

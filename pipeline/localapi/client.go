@@ -232,6 +232,13 @@ func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item,
 	return out, err
 }
 
+// Add stores an entry the user wrote (store.Store.Add).
+func (c *Client) Add(ctx context.Context, it store.Item) (store.Item, error) {
+	var out store.Item
+	err := c.call(ctx, http.MethodPost, "/v1/add", it, &out)
+	return out, err
+}
+
 // Counts returns items per source.
 func (c *Client) Counts(ctx context.Context) (map[string]int, error) {
 	var out map[string]int

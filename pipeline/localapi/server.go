@@ -84,6 +84,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/resolve", s.resolve)
 	mux.HandleFunc("POST /v1/decide", s.decide)
 	mux.HandleFunc("POST /v1/edit", s.edit)
+	mux.HandleFunc("POST /v1/add", s.add)
 	mux.HandleFunc("GET /v1/counts", s.counts)
 	mux.HandleFunc("GET /v1/sources", s.sources)
 	mux.HandleFunc("POST /v1/sync", s.sync)
@@ -254,6 +255,21 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, 200, it)
+}
+
+// add stores an entry the user wrote; the body is the item as JSON.
+func (s *Server) add(w http.ResponseWriter, r *http.Request) {
+	var it store.Item
+	if err := json.NewDecoder(r.Body).Decode(&it); err != nil {
+		badRequest(w, "malformed entry: "+err.Error())
+		return
+	}
+	out, err := s.Store.Add(r.Context(), it)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	WriteJSON(w, 200, out)
 }
 
 func (s *Server) counts(w http.ResponseWriter, r *http.Request) {

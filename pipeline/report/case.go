@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -179,134 +177,6 @@ func ReadGaps(ctx context.Context, s Scanner, cs []classify.Criterion, p Period)
 		return nil, err
 	}
 	return g.gaps(items), nil
-}
-
-// Digest is one week for the weekly ten minutes: its suggestions strongest
-// first, the follow-ups due, the week's cross-team numbers and the
-// criteria still without evidence.
-type Digest struct {
-	Week      string       `json:"week"`
-	Items     []store.View `json:"items"`
-	FollowUps []store.View `json:"follow_ups"`
-	Gaps      []Gap        `json:"gaps"`
-	CrossTeam *Report      `json:"cross_team"`
-	// Since and Until are the week's bounds (local midnights).
-	Since string `json:"since"`
-	Until string `json:"until"`
-}
-
-// DigestOptions say what the digest needs beyond the items.
-type DigestOptions struct {
-	Week     Period
-	Today    string // YYYY-MM-DD, for the follow-ups due
-	Criteria []classify.Criterion
-	Report   Options // for the cross-team numbers; Since and Until are the week's
-}
-
-// BuildDigest makes the digest of o.Week from the week's items (suggested
-// and confirmed), the follow-ups due and the gaps (see ReadDigest).
-func BuildDigest(week, due []store.Item, gaps []Gap, o DigestOptions) *Digest {
-	d := &Digest{Week: o.Week.Label, Items: []store.View{}, FollowUps: []store.View{}, Gaps: gaps,
-		Since: o.Week.Since.Format(time.DateOnly), Until: o.Week.Until.AddDate(0, 0, -1).Format(time.DateOnly)}
-	var sugg []*store.Item
-	for i := range week {
-		if it := &week[i]; it.State == store.Suggested && o.Week.Contains(it.Artifact.OccurredAt) {
-			sugg = append(sugg, it)
-		}
-	}
-	slices.SortFunc(sugg, ranked)
-	for _, it := range sugg {
-		d.Items = append(d.Items, it.View(o.Criteria))
-	}
-	for i := range due {
-		if due[i].FollowUpDue(o.Today) {
-			d.FollowUps = append(d.FollowUps, due[i].View(o.Criteria))
-		}
-	}
-	ro := o.Report
-	ro.Since, ro.Until = o.Week.Since, o.Week.Until
-	d.CrossTeam = Build(week, ro)
-	return d
-}
-
-// digestTop is how many of the week's suggestions the Markdown lists.
-const digestTop = 10
-
-// Markdown writes the digest for a mail or a notification.
-func (d *Digest) Markdown(w io.Writer) error {
-	fmt.Fprintf(w, "# evident: week %s (%s to %s)\n\n", d.Week, d.Since, d.Until)
-	switch n := len(d.Items); n {
-	case 0:
-		fmt.Fprintf(w, "No new suggestions this week.\n")
-	default:
-		fmt.Fprintf(w, "## %s to triage, strongest first\n\n", titleCase(count(n, "suggestion")))
-		for i, v := range d.Items {
-			if i == digestTop {
-				fmt.Fprintf(w, "- and %d more (routine ones can go at once: evident dismiss --routine --week %s)\n", n-digestTop, d.Week)
-				break
-			}
-			fmt.Fprintf(w, "- **%s** %s · %s · `%s`\n", v.Strength, link(v.Title, v.URL), mdText(v.Summary), v.ID)
-			if v.Strength != string(classify.StrengthRoutine) && len(v.StrengthReasons) > 0 {
-				fmt.Fprintf(w, "  - why: %s\n", mdText(strings.Join(v.StrengthReasons, "; ")))
-			}
-		}
-	}
-	if len(d.FollowUps) > 0 {
-		fmt.Fprintf(w, "\n## %s due: record what came of it\n\n", titleCase(count(len(d.FollowUps), "follow-up")))
-		for _, v := range d.FollowUps {
-			fmt.Fprintf(w, "- %s · due %s · `evident edit %s --outcome \"...\"`\n", link(v.Title, v.URL), v.FollowUp, v.ID)
-		}
-	}
-	fmt.Fprintf(w, "\n## Cross-team this week\n\n%s\n", mdText(d.CrossTeam.Headline))
-	for _, t := range d.CrossTeam.Teams {
-		var parts []string
-		if t.PRsReviewed > 0 {
-			parts = append(parts, count(t.PRsReviewed, "PR")+" reviewed")
-		}
-		if t.Comments > 0 {
-			parts = append(parts, count(t.Comments, "comment"))
-		}
-		if t.RFCsReviewed > 0 {
-			parts = append(parts, count(t.RFCsReviewed, "RFC")+" with your feedback")
-		}
-		fmt.Fprintf(w, "- %s: %s\n", mdText(t.Name), strings.Join(parts, ", "))
-	}
-	if len(d.Gaps) > 0 {
-		fmt.Fprintf(w, "\n## Criteria still without evidence\n\n")
-		for _, g := range d.Gaps {
-			fmt.Fprintf(w, "- %s (%s)\n", mdText(g.Text), g.ID)
-			for _, it := range g.Suggested[:min(len(g.Suggested), 3)] {
-				if it.State == store.Confirmed {
-					fmt.Fprintf(w, "  - already selected: %s — `evident edit %s --criterion %s`\n", mdText(it.Title()), it.ID, g.ID)
-					continue
-				}
-				fmt.Fprintf(w, "  - could be filled by %s `%s`\n", mdText(it.Title()), it.ID)
-			}
-		}
-	}
-	return nil
-}
-
-// ReadDigest builds the digest of o.Week from three reads that follow the
-// week, not the store: the week's items, the follow-up index, and the gaps
-// of all stored work (see ReadGaps).
-func ReadDigest(ctx context.Context, s Scanner, o DigestOptions) (*Digest, error) {
-	var week, due []store.Item
-	collect := func(to *[]store.Item) func(*store.Item) error {
-		return func(it *store.Item) error { *to = append(*to, *it); return nil }
-	}
-	f := store.Filter{States: []store.State{store.Suggested, store.Confirmed}, Since: o.Week.Since, Until: o.Week.Until}
-	if err := s.Scan(ctx, f, collect(&week)); err != nil {
-		return nil, err
-	}
-	if err := s.Scan(ctx, store.Filter{FollowUpsDue: o.Today}, collect(&due)); err != nil {
-		return nil, err
-	}
-	gaps, err := ReadGaps(ctx, s, o.Criteria, Period{})
-	if err != nil {
-		return nil, err
-	}
-	return BuildDigest(week, due, gaps, o), nil
 }
 
 // ThisWeek is the ISO week of now, in now's location.

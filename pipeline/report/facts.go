@@ -173,6 +173,12 @@ func (w words) facts(it *store.Item) string {
 		parts = append(parts, w.rfcFacts(it)...)
 	case connectors.KindJiraIssue:
 		parts = append(parts, w.issueFacts(it)...)
+	case connectors.KindEntry:
+		head := "Recorded by the engineer; no artifact"
+		if len(it.Class.Teams) > 0 {
+			head += "; with " + w.teams(it.Class.Teams)
+		}
+		parts = append(parts, head)
 	default:
 		parts = append(parts, ref)
 	}
@@ -343,6 +349,8 @@ func kindNoun(it *store.Item) string {
 			return strings.ToLower(t)
 		}
 		return "issue"
+	case connectors.KindEntry:
+		return "entry"
 	}
 	return string(it.Artifact.Kind)
 }

@@ -706,6 +706,11 @@ func what(it *store.Item) string {
 		return "Design document"
 	case connectors.KindJiraIssue:
 		return titleCase(kindNoun(it)) + " " + it.Where()
+	case connectors.KindEntry:
+		if at, seen := it.Artifact.OccurredAt, it.FirstSeen; !seen.IsZero() && seen.Sub(at) > 14*24*time.Hour {
+			return "Work that left no artifact, written down on " + day(seen)
+		}
+		return "Work that left no artifact, written down at the time"
 	}
 	return titleCase(kindNoun(it))
 }

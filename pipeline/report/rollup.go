@@ -83,6 +83,7 @@ func (p *packet) rollup(r *rollup) {
 		{connectors.KindRFC, "Design documents written or reviewed", "document"},
 		{connectors.KindPR, "Pull requests authored", "PR"},
 		{connectors.KindJiraIssue, "Issues", "issue"},
+		{connectors.KindEntry, "Work recorded without an artifact", "entry"},
 	}
 	for _, k := range kinds {
 		if byTeam := r.byKind[k.kind]; len(byTeam) > 0 {

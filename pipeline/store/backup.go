@@ -14,6 +14,8 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/evident-sync/evident/connectors"
 )
 
 // Backups are Badger's backup stream behind a small header, cut into
@@ -247,6 +249,9 @@ func (s *Store) Forget(ctx context.Context, source string) (int, error) {
 			}
 			if err != nil {
 				return nil, err
+			}
+			if it.Artifact.Kind == connectors.KindEntry {
+				continue // the user's own entries belong to no source
 			}
 			if err := unlink(txn, it); err != nil {
 				return nil, err

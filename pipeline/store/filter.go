@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
 )
 
 // FilterInput is a filter as a person writes it, on the command line or in
@@ -71,6 +72,19 @@ func (in FilterInput) Parse() (Filter, error) {
 	return f, nil
 }
 
+// Kinds lists every item kind, as --kind takes them.
+var Kinds = []connectors.Kind{connectors.KindReview, connectors.KindPR, connectors.KindRFC, connectors.KindJiraIssue, connectors.KindEntry}
+
+// ParseKind reads an item kind.
+func ParseKind(s string) (connectors.Kind, error) {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown kind %q (want review, pr, rfc, jira_issue or entry)", s)
+}
+
 // ParseDay reads a YYYY-MM-DD day as its start in local time; "" is the
 // zero time.
 func ParseDay(s string) (time.Time, error) {
@@ -96,6 +110,9 @@ func (f Filter) Values() url.Values {
 	}
 	if f.Source != "" {
 		q.Set("source", f.Source)
+	}
+	if f.Kind != "" {
+		q.Set("kind", string(f.Kind))
 	}
 	if f.Strength != "" {
 		q.Set("strength", string(f.Strength))
@@ -133,6 +150,7 @@ func FilterFromValues(q url.Values) (Filter, error) {
 		f.Scope = sc
 	}
 	f.Source = q.Get("source")
+	f.Kind = connectors.Kind(q.Get("kind"))
 	if s := q.Get("strength"); s != "" {
 		st, err := classify.ParseStrength(s)
 		if err != nil {

@@ -27,6 +27,8 @@ type Filter struct {
 	Strength classify.Strength
 	// Source matches the source name or the source type.
 	Source string
+	// Kind matches the item's kind (review, pr, rfc, jira_issue, entry).
+	Kind connectors.Kind
 	// Since and Until bound OccurredAt: Since <= t < Until.
 	Since, Until time.Time
 	// Limit stops after this many items; 0 means no limit.
@@ -46,6 +48,9 @@ func (f *Filter) match(it *Item) bool {
 		return false
 	}
 	if f.Source != "" && it.Artifact.Source != f.Source && it.Artifact.SourceType != f.Source {
+		return false
+	}
+	if f.Kind != "" && it.Artifact.Kind != f.Kind {
 		return false
 	}
 	return true

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -392,6 +394,41 @@ func (e Edit) apply(u *UserFields) {
 	if len(u.NoCriteria) == 0 {
 		u.NoCriteria = nil
 	}
+}
+
+// NewEntryID is a fresh random ID for an entry (evident add): entries have
+// no upstream key to derive one from, so their key is "entry:" + the ID.
+func NewEntryID() string {
+	var b [IDLen / 2]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on the platforms Go supports
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Add stores an item the user wrote themselves (an entry of work with no
+// artifact), already selected, and syncs it to disk before returning. Sync
+// never writes it: no source yields its key. An existing ID is an error.
+func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
+	defer s.itemsChanged()
+	if it.ID == "" || it.Artifact.Key == "" {
+		return Item{}, errors.New("add item: an entry needs its ID and key")
+	}
+	now := time.Now().UTC()
+	it.State = Confirmed
+	it.FirstSeen, it.SyncedAt, it.DecidedAt = now, now, now
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		if _, err := getItem(txn, it.ID); err == nil {
+			return fmt.Errorf("an item %s exists already", it.ID)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return putItem(txn, nil, &it)
+	})
+	if err != nil {
+		return Item{}, fmt.Errorf("add item: %w", err)
+	}
+	return it, s.sync()
 }
 
 // Edit applies e to one item and syncs it to disk before returning.

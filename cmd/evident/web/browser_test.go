@@ -196,3 +196,55 @@ func TestBrowser_ThisWeek(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "week.png"), png, 0o644)
 	}
 }
+
+// TestBrowser_AddWhatLeftNoTraceAndRecordAnOutcome drives the weekly habit
+// in a real Chromium: write down work that left no trace from This week's
+// form, then record an outcome on the Evidence page with the keyboard, and
+// find both in the store.
+func TestBrowser_AddWhatLeftNoTraceAndRecordAnOutcome(t *testing.T) {
+	ctx := browser(t)
+	_, st, srv := newServer(t)
+	bg := context.Background()
+	id := store.IDFor("github:acme/payments-api#1")
+	if _, err := st.Decide(bg, []string{id}, store.Decision{State: store.Confirmed}); err != nil {
+		t.Fatal(err)
+	}
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	step("open This week", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/week"), chromedp.WaitVisible(`form.entry-form input[name="title"]`)))
+	step("fill in the form", chromedp.Do(ctx,
+		chromedp.SendKeys(`form.entry-form input[name="title"]`, "Mentored Dana through her first design review"),
+		chromedp.SetValue(`form.entry-form input[name="date"]`, now.Format(time.DateOnly)),
+		chromedp.SendKeys(`form.entry-form input[name="note"]`, "She ran the next one alone"),
+		chromedp.Click(`form.entry-form button[type="submit"]`)))
+	var entry store.Item
+	for deadline := time.Now().Add(10 * time.Second); entry.ID == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		st.Scan(bg, store.Filter{Kind: "entry"}, func(it *store.Item) error { entry = *it; return nil })
+	}
+	if entry.Title() != "Mentored Dana through her first design review" || entry.State != store.Confirmed || entry.User.Note != "She ran the next one alone" {
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
+		t.Fatalf("the form's entry in the store: %+v\n%s", entry, html[:min(len(html), 2000)])
+	}
+	step("open the Evidence page", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/evidence"),
+		chromedp.WaitVisible(`article.item.evidence[data-id="`+entry.ID+`"]`),
+		chromedp.WaitVisible(`article.item.evidence[data-id="`+id+`"]`)))
+	step("select the review and press o", chromedp.Do(ctx,
+		chromedp.Click(`article.item.evidence[data-id="`+id+`"] .summary`),
+		chromedp.KeyEvent("o"),
+		chromedp.WaitVisible(`article.item.evidence[data-id="`+id+`"] form.item-outcome-form input`)))
+	step("type the outcome", chromedp.Do(ctx,
+		chromedp.SendKeys(`article.item.evidence[data-id="`+id+`"] form.item-outcome-form input`, "p99 latency down 40%"+kb.Enter),
+		chromedp.WaitVisible(`article.item.evidence[data-id="`+id+`"] .outcome`)))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot the evidence", err)
+	if it, _ := st.Get(bg, id); it.User.Outcome != "p99 latency down 40%" {
+		t.Errorf("the outcome did not reach the store: %q", it.User.Outcome)
+	}
+	if dir := os.Getenv("EVIDENT_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "evidence.png"), shot, 0o644)
+	}
+}

@@ -43,6 +43,8 @@ type Backend interface {
 	Get(ctx context.Context, id string) (store.Item, error)
 	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
 	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+	// Add stores an entry the user wrote (work that left no trace).
+	Add(ctx context.Context, it store.Item) (store.Item, error)
 	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
 }
 
@@ -84,10 +86,11 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, org: classify.NewOrg(o.Config), criteria: classify.CriteriaOf(o.Config), csrf: hex.EncodeToString(b[:])}
 	t, err := template.New("").Funcs(template.FuncMap{
-		"scopes":   func() []classify.Scope { return classify.Scopes },
-		"domains":  func() []classify.Domain { return classify.Domains },
-		"teamName": s.org.TeamName,
-		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"scopes":    func() []classify.Scope { return classify.Scopes },
+		"domains":   func() []classify.Domain { return classify.Domains },
+		"strengths": func() []classify.Strength { return classify.Strengths },
+		"teamName":  s.org.TeamName,
+		"pct":       func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"count": func(n int, noun string) string {
 			if n == 1 {
 				return "1 " + noun
@@ -113,6 +116,8 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("GET /api/backfill", s.apiBackfill)
 	mux.HandleFunc("POST /api/items/{id}/decide", s.apiDecide)
 	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
+	mux.HandleFunc("POST /api/entries", s.apiAddEntry)
+	mux.HandleFunc("GET /quarter", s.quarter)
 	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
 	mux.HandleFunc("POST /api/dismiss", s.apiDismissMany)
 	s.mux = mux
@@ -199,9 +204,9 @@ type row struct {
 	StrengthReasons                         string
 	RelatedIDs                              []string
 	Related                                 []relRow
-	// FollowUp is the day to record the outcome (the week page's
-	// follow-ups).
+	// FollowUp is the day to record the outcome; Outcome what came of it.
 	FollowUp string
+	Outcome  string
 }
 
 // relRow is an item of the same piece of work in another source.
@@ -232,7 +237,8 @@ func toRow(it *store.Item) row {
 	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
 		Container: it.Artifact.Container, Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
 		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", "),
-		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; "), RelatedIDs: it.Related}
+		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; "), RelatedIDs: it.Related,
+		FollowUp: it.User.FollowUp, Outcome: it.User.Outcome}
 }
 
 // safeURL keeps http(s) and file links only.
@@ -650,10 +656,11 @@ func (s *Server) decideMany(w http.ResponseWriter, r *http.Request, to store.Sta
 
 func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Title  *string `json:"title"`
-		Note   *string `json:"note"`
-		Scope  *string `json:"scope"`
-		Domain *string `json:"domain"`
+		Title    *string `json:"title"`
+		Note     *string `json:"note"`
+		Scope    *string `json:"scope"`
+		Domain   *string `json:"domain"`
+		Strength *string `json:"strength"`
 		// Outcome and FollowUp (a day or 6w, 90d) are the outcome follow-up.
 		Outcome  *string `json:"outcome"`
 		FollowUp *string `json:"follow_up"`
@@ -662,7 +669,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
-	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain,
+	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength,
 		Outcome: req.Outcome, FollowUp: req.FollowUp, Now: s.o.Now()}.Parse()
 	if err != nil {
 		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})

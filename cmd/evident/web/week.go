@@ -18,6 +18,8 @@ type weekData struct {
 	Items      []row
 	More       int
 	FollowUps  []row
+	Waiting    []row
+	Unnoted    []row
 	Gaps       []gapRow
 	IsThisWeek bool
 }
@@ -75,6 +77,16 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request) {
 		if fr, ok := rowOf(v.ID); ok {
 			fr.FollowUp = v.FollowUp
 			data.FollowUps = append(data.FollowUps, fr)
+		}
+	}
+	for _, v := range d.Waiting {
+		if rw, ok := rowOf(v.ID); ok {
+			data.Waiting = append(data.Waiting, rw)
+		}
+	}
+	for _, v := range d.Unnoted {
+		if rw, ok := rowOf(v.ID); ok {
+			data.Unnoted = append(data.Unnoted, rw)
 		}
 	}
 	for _, g := range d.Gaps {

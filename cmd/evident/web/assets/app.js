@@ -1,4 +1,5 @@
-// evident's inbox keyboard: j/k move, c confirm, d dismiss, n note, u undo.
+// evident's keyboard: j/k move, c confirm, d dismiss, n note, o outcome,
+// r reopen, u undo; and the "Add what left no trace" form.
 (function () {
   "use strict";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -55,26 +56,71 @@
       await post("/api/items/" + id + "/decide", { state: state });
     } catch (e) { say("Could not save: " + e.message); return; }
     const idx = items().indexOf(el);
+    const was = el.dataset.state || (el.classList.contains("evidence") ? "confirmed" : "suggested");
     el.classList.add("done", "was-" + state);
     el.dataset.state = state;
-    undo.push({ el: el, id: id });
-    setCount(-1);
-    say((state === "confirmed" ? "Confirmed" : "Dismissed") + " · u to undo");
+    undo.push({ el: el, id: id, was: was });
+    if (state !== "suggested") setCount(-1); else setCount(1);
+    say({ confirmed: "Confirmed", dismissed: "Dismissed", suggested: "Back in the inbox" }[state] + " · u to undo");
     select(idx);
   }
   async function undoLast() {
     const last = undo.pop();
     if (!last) { say("Nothing to undo"); return; }
-    try { await post("/api/items/" + last.id + "/decide", { state: "suggested" }); }
+    const was = last.was || "suggested";
+    try { await post("/api/items/" + last.id + "/decide", { state: was }); }
     catch (e) { say("Could not undo: " + e.message); return; }
-    last.el.classList.remove("done", "was-confirmed", "was-dismissed");
-    setCount(1);
+    last.el.classList.remove("done", "was-confirmed", "was-dismissed", "was-suggested");
+    last.el.dataset.state = was;
+    setCount(was === "suggested" ? 1 : -1);
     select(items().indexOf(last.el));
     say("Undone");
   }
+  // formIn is the item's one-line form of class cls, made on first use so
+  // that a long page carries none it does not need.
+  function formIn(el, cls, name, placeholder) {
+    let f = el.querySelector("form." + cls);
+    if (f) return f;
+    f = document.createElement("form");
+    f.className = cls;
+    f.hidden = true;
+    const input = Object.assign(document.createElement("input"), { type: "text", name: name, placeholder: placeholder });
+    input.setAttribute("aria-label", name);
+    f.append(input);
+    el.append(f);
+    return f;
+  }
+  function openOutcome(el) {
+    if (!el) return;
+    const form = formIn(el, "item-outcome-form", "outcome", "Outcome, with numbers: p99 down 40%, 3 teams adopted it — Enter to save, Esc to cancel");
+    form.hidden = false;
+    const input = form.querySelector("input");
+    const existing = el.querySelector(".outcome");
+    if (existing && !input.value) input.value = existing.textContent.replace(/^Outcome: /, "");
+    input.focus();
+  }
+  async function saveOutcome(el, text) {
+    try { await post("/api/items/" + el.dataset.id + "/edit", { outcome: text }); }
+    catch (e) { say("Could not save the outcome: " + e.message); return; }
+    let o = el.querySelector(".outcome");
+    if (!o) { o = document.createElement("div"); o.className = "outcome"; el.querySelector(".actions").before(o); }
+    o.textContent = "Outcome: " + text;
+    el.querySelector(".item-outcome-form").hidden = true;
+    el.focus();
+    say("Outcome saved");
+  }
+  async function addEntry(f) {
+    const v = (n) => (f.elements[n] ? f.elements[n].value.trim() : "");
+    const body = { title: v("title"), date: v("date"), domain: v("domain"), note: v("note"), outcome: v("outcome"), link: v("link"), teams: v("team") ? [v("team")] : [] };
+    try { await post("/api/entries", body); }
+    catch (e) { say("Could not add it: " + e.message); return; }
+    f.reset();
+    say("Added: " + body.title);
+    setTimeout(() => location.reload(), 800);
+  }
   function openNote(el) {
     if (!el) return;
-    const form = el.querySelector(".note-form");
+    const form = formIn(el, "note-form", "note", "Impact: outcome, numbers, who benefited — Enter to save, Esc to cancel");
     form.hidden = false;
     const input = form.querySelector("input");
     const existing = el.querySelector(".note");
@@ -100,6 +146,8 @@
       if (a === "confirm") decide(el, "confirmed");
       else if (a === "dismiss") decide(el, "dismissed");
       else if (a === "note") openNote(el);
+      else if (a === "outcome") openOutcome(el);
+      else if (a === "reopen") decide(el, "suggested");
       return;
     }
     const bulk = ev.target.closest("button[data-bulk]");
@@ -138,12 +186,18 @@
     const el = s.closest("article.item");
     const body = {}; body[s.dataset.edit] = s.value;
     post("/api/items/" + el.dataset.id + "/edit", body).then((v) => {
-      const badge = el.querySelector(".badge");
+      const badge = el.querySelector(".badge[class*='scope-']");
       if (s.dataset.edit === "scope" && badge) { badge.textContent = v.scope; badge.className = "badge scope-" + v.scope; badge.title = v.scope_reason; }
+      const sb = el.querySelector(".badge[class*='strength-']");
+      if (s.dataset.edit === "strength" && sb) { sb.textContent = v.strength; sb.className = "badge strength-" + v.strength; }
       say("Saved " + s.dataset.edit + ": " + s.value);
     }).catch((e) => say("Could not save: " + e.message));
   });
   document.addEventListener("submit", (ev) => {
+    const ef = ev.target.closest("form.entry-form");
+    if (ef) { ev.preventDefault(); addEntry(ef); return; }
+    const io = ev.target.closest("form.item-outcome-form");
+    if (io) { ev.preventDefault(); saveOutcome(io.closest("article.item"), io.querySelector("input").value.trim()); return; }
     const o = ev.target.closest("form.outcome-form");
     if (o) {
       ev.preventDefault();
@@ -164,7 +218,7 @@
   });
   document.addEventListener("keydown", (ev) => {
     if (ev.target.closest("input,select,textarea")) {
-      if (ev.key === "Escape") { const f = ev.target.closest("form.note-form"); if (f) { f.hidden = true; f.closest("article").focus(); } }
+      if (ev.key === "Escape") { const f = ev.target.closest("form.note-form,form.item-outcome-form"); if (f) { f.hidden = true; f.closest("article").focus(); } }
       return;
     }
     if (ev.metaKey || ev.ctrlKey || ev.altKey) return;
@@ -173,15 +227,17 @@
       case "k": select(sel - 1); break;
       case "c": decide(current(), "confirmed"); break;
       case "d": decide(current(), "dismissed"); break;
-      case "n": break; // opened on keyup, so the key's own character never lands in the note
+      case "n": case "o": break; // opened on keyup, so the key's own character never lands in the field
+      case "r": if (current() && current().classList.contains("evidence")) decide(current(), "suggested"); break;
       case "u": undoLast(); break;
       default: return;
     }
     ev.preventDefault();
   });
   document.addEventListener("keyup", (ev) => {
-    if (ev.key !== "n" || ev.metaKey || ev.ctrlKey || ev.altKey || ev.target.closest("input,select,textarea")) return;
-    openNote(current());
+    if ((ev.key !== "n" && ev.key !== "o") || ev.metaKey || ev.ctrlKey || ev.altKey || ev.target.closest("input,select,textarea")) return;
+    if (ev.key === "n") openNote(current());
+    else if (current() && current().classList.contains("evidence")) openOutcome(current());
   });
   if (items().length) select(0);
   // While a backfill runs, say how far it has reached and offer the items

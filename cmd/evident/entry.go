@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// addCmd writes down work that left no artifact.
+func (a *app) addCmd() *cobra.Command {
+	var in struct {
+		date, domain, scope, note, outcome, link, strength, followUp string
+		teams                                                        []string
+	}
+	cmd := &cobra.Command{
+		Use:   "add TITLE --date YYYY-MM-DD",
+		Short: "Write down work that left no trace: mentoring, a decision in a meeting, an incident you led, a talk",
+		Long: `add records work no source can see as an entry: already selected, kept
+with your note and outcome, counted and shown wherever evidence is (the
+packet, the digest, the report's numbers where it names a team). Sync never
+touches it and forget --source never deletes it. It prints the new ID.
+
+The domain, unless --domain says it: beyond your team (--team names another)
+is cross-team influence; a title naming an incident, outage, migration,
+launch, rollout or on-call is technical impact; one naming a prototype,
+hackathon or initiative is initiative; anything else is organisational
+leverage. The scope is team unless --team names other teams or --scope says.`,
+		Args: exactArgs(1, "the title, in quotes: what you did"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e := pipeline.EntryInput{Title: args[0], Teams: in.teams, Note: in.note, Outcome: in.outcome, Link: in.link}
+			if in.date == "" {
+				return usagef("add needs --date YYYY-MM-DD: the day of the work")
+			}
+			day, err := time.ParseInLocation(time.DateOnly, in.date, time.Local)
+			if err != nil {
+				return usagef("--date %q is not a day (YYYY-MM-DD)", in.date)
+			}
+			if day.After(time.Now()) {
+				return usagef("--date %s is in the future: write down work once it is done", in.date)
+			}
+			e.Day = day.Add(12 * time.Hour) // midday: the day stays the day in any nearby time zone
+			if in.domain != "" {
+				if e.Domain, err = classify.ParseDomain(in.domain); err != nil {
+					return usageError{err}
+				}
+			}
+			if in.scope != "" {
+				if e.Scope, err = classify.ParseScope(in.scope); err != nil || e.Scope == classify.ScopeUnknown {
+					return usagef("unknown scope %q for an entry (want team, cross-team or org)", in.scope)
+				}
+			}
+			if in.strength != "" {
+				if e.Strength, err = classify.ParseStrength(in.strength); err != nil {
+					return usageError{err}
+				}
+			}
+			if in.followUp != "" {
+				if e.FollowUp, err = store.ParseFollowUp(in.followUp, time.Now()); err != nil {
+					return usagef("--follow-up: %v", err)
+				}
+			}
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			it, err := pipeline.NewEntry(classify.NewOrg(c), e)
+			if err != nil {
+				return usageError{err}
+			}
+			return a.withBackend(ctx, func(b backend) error {
+				it, err := b.Add(ctx, it)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, it.ID)
+				fmt.Fprintf(a.stderr, "added %s  %s [%s, %s]\n", it.ID, oneLine(it.Title(), 60), it.Scope(), it.Domain())
+				if it.User.FollowUp != "" {
+					fmt.Fprintf(a.stderr, "follow-up on %s: evident followups lists it then\n", it.User.FollowUp)
+				}
+				return nil
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&in.date, "date", "", "the day of the work (YYYY-MM-DD)")
+	fl.StringVar(&in.domain, "domain", "", "technical-impact, org-leverage, cross-team-influence or initiative")
+	fl.StringVar(&in.scope, "scope", "", "team, cross-team or org")
+	fl.StringArrayVar(&in.teams, "team", nil, "another team involved, by id, name or alias (repeatable)")
+	fl.StringVar(&in.note, "note", "", "its impact: outcome, numbers, who benefited")
+	fl.StringVar(&in.outcome, "outcome", "", "what it led to, if you know already")
+	fl.StringVar(&in.link, "link", "", "an http(s) link to what shows it (slides, a recording, notes)")
+	fl.StringVar(&in.strength, "strength", "", "strong, notable or routine (default notable)")
+	fl.StringVar(&in.followUp, "follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to record the outcome")
+	return cmd
+}
