@@ -102,3 +102,31 @@ func BenchmarkPacket_OneYearOf50k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReview_50k is evident review (this quarter against the one
+// before) over a 50,000-item store.
+func BenchmarkReview_50k(b *testing.B) {
+	s := store50k(b)
+	p, _ := ParsePeriod("2026-Q4", time.UTC)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := ReadReview(context.Background(), s, ReviewOptions{Period: p, Today: "2026-12-01"})
+		if err != nil || len(r.Domains) != 4 {
+			b.Fatalf("%v, %+v", err, r)
+		}
+	}
+}
+
+// BenchmarkDigest_50k is the week's digest over a 50,000-item store: the
+// week, the follow-ups, what waits from earlier weeks (every suggestion),
+// the last year's strong items, and the quarter's gaps.
+func BenchmarkDigest_50k(b *testing.B) {
+	s := store50k(b)
+	w, _ := WeekPeriod("2026-W48", time.UTC)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ReadDigest(context.Background(), s, DigestOptions{Week: w, Today: "2026-11-29"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -41,7 +41,10 @@ type TeamRow struct {
 	Approvals        int    `json:"approvals"`
 	ChangesRequested int    `json:"changes_requested"`
 	RFCsReviewed     int    `json:"rfcs_reviewed"`
-	WeeksActive      int    `json:"weeks_active"`
+	// Entries counts the work the user wrote down (evident add) that
+	// names this team.
+	Entries     int `json:"entries"`
+	WeeksActive int `json:"weeks_active"`
 }
 
 // WeekRow is one ISO week: PRs and RFCs worked on per other team.
@@ -74,7 +77,7 @@ type Scanner interface {
 func CrossTeam(ctx context.Context, s Scanner, o Options) (*Report, error) {
 	b := newBuilder(o)
 	err := s.Scan(ctx, store.Filter{States: []store.State{store.Suggested, store.Confirmed}}, func(it *store.Item) error {
-		if k := it.Artifact.Kind; k == connectors.KindReview || k == connectors.KindRFC {
+		if k := it.Artifact.Kind; k == connectors.KindReview || k == connectors.KindRFC || k == connectors.KindEntry {
 			b.add(it)
 		}
 		return nil
@@ -170,8 +173,8 @@ func (b *builder) add(it *store.Item) {
 		return
 	}
 	a := &it.Artifact
-	review := a.Kind == connectors.KindReview
-	if !review && !(a.Kind == connectors.KindRFC && !a.HasRole(connectors.RoleAuthor)) {
+	review, entry := a.Kind == connectors.KindReview, a.Kind == connectors.KindEntry
+	if !review && !entry && !(a.Kind == connectors.KindRFC && !a.HasRole(connectors.RoleAuthor)) {
 		return
 	}
 	var dates []time.Time
@@ -211,9 +214,12 @@ func (b *builder) add(it *store.Item) {
 	// up to the cross-team total; the item's teams still list every team.
 	team = b.intern(team)
 	row := b.row(team)
-	if review {
+	switch {
+	case review:
 		b.countReview(row, a)
-	} else {
+	case entry:
+		row.Entries++
+	default:
 		row.RFCsReviewed++
 	}
 	for _, wk := range itemWeeks {
@@ -270,8 +276,8 @@ func (b *builder) finish() *Report {
 	}
 	sort.Slice(r.Teams, func(i, j int) bool {
 		x, y := r.Teams[i], r.Teams[j]
-		if x.PRsReviewed+x.RFCsReviewed != y.PRsReviewed+y.RFCsReviewed {
-			return x.PRsReviewed+x.RFCsReviewed > y.PRsReviewed+y.RFCsReviewed
+		if nx, ny := x.PRsReviewed+x.RFCsReviewed+x.Entries, y.PRsReviewed+y.RFCsReviewed+y.Entries; nx != ny {
+			return nx > ny
 		}
 		return x.Team < y.Team
 	})
@@ -303,8 +309,12 @@ func headline(r *Report, o Options) string {
 	default:
 		period = "In all your stored work"
 	}
-	prTeams, rfcTeams, rfcs := 0, 0, 0
+	prTeams, rfcTeams, rfcs, entries, entryTeams := 0, 0, 0, 0, 0
 	for _, t := range r.Teams {
+		if t.Entries > 0 {
+			entries += t.Entries
+			entryTeams++
+		}
 		if t.PRsReviewed > 0 {
 			prTeams++
 		}
@@ -313,7 +323,7 @@ func headline(r *Report, o Options) string {
 		}
 		rfcs += t.RFCsReviewed
 	}
-	if r.ReviewsCrossTeam == 0 && rfcs == 0 {
+	if r.ReviewsCrossTeam == 0 && rfcs == 0 && entries == 0 {
 		s := period + ", there is no review or RFC work for other teams yet"
 		if r.ReviewsTotal > 0 {
 			s += fmt.Sprintf("; all %s you reviewed were your own team's", plural(r.ReviewsTotal, "PR"))
@@ -326,6 +336,9 @@ func headline(r *Report, o Options) string {
 	}
 	if rfcs > 0 {
 		parts = append(parts, fmt.Sprintf("gave feedback on %s from %s", plural(rfcs, "RFC"), plural(rfcTeams, "other team")))
+	}
+	if entries > 0 {
+		parts = append(parts, fmt.Sprintf("wrote down %s with %s", plural(entries, "piece of work"), plural(entryTeams, "other team")))
 	}
 	s := period + ", you " + strings.Join(parts, " and ")
 	if r.ReviewsTotal > 0 {
@@ -349,6 +362,9 @@ func headline(r *Report, o Options) string {
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if w, rest, ok := strings.Cut(noun, " of "); ok {
+		return fmt.Sprintf("%d %ss of %s", n, w, rest) // "2 pieces of work"
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -113,3 +113,20 @@ func TestWeekOf_AgreesWithISOWeekEveryDayOfSixtyYears(t *testing.T) {
 		}
 	}
 }
+
+// Work the user wrote down that names another team counts for that team,
+// apart from the reviews, and the headline says so.
+func TestBuild_EntriesNamingATeamCount(t *testing.T) {
+	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	entry := item(connectors.KindEntry, classify.ScopeCrossTeam, []string{"payments"}, store.Confirmed, []connectors.Role{connectors.RoleAuthor}, connectors.Round{At: mon})
+	entry.Artifact.Activity.Rounds = nil
+	alone := item(connectors.KindEntry, classify.ScopeTeam, nil, store.Confirmed, []connectors.Role{connectors.RoleAuthor}, connectors.Round{At: mon})
+	alone.Artifact.Activity.Rounds = nil
+	r := Build([]store.Item{entry, alone}, Options{TeamName: func(id string) string { return map[string]string{"payments": "Payments"}[id] }})
+	if len(r.Teams) != 1 || r.Teams[0].Entries != 1 || r.Teams[0].PRsReviewed != 0 || r.ReviewsTotal != 0 {
+		t.Errorf("teams %+v, total %d", r.Teams, r.ReviewsTotal)
+	}
+	if !strings.Contains(r.Headline, "wrote down 1 piece of work with 1 other team") {
+		t.Errorf("headline %q", r.Headline)
+	}
+}
