@@ -1,7 +1,6 @@
 package rfc
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"math"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -166,7 +164,7 @@ func (c *Connector) readLocal(ctx context.Context, p *pass, f docFile, old fileS
 		if !p.histRead {
 			p.hist, p.histRead = readGitHistory(ctx, c.cfg.Dir), true
 		}
-		x = p.hist.extra(f.rel)
+		x = p.hist.extra(f.rel, d.PRs)
 	}
 	if x.created.IsZero() && d.Created.IsZero() && d.Updated.IsZero() {
 		x.updated = time.Unix(0, f.mod).UTC()
@@ -177,68 +175,3 @@ func (c *Connector) readLocal(ctx context.Context, p *pass, f docFile, old fileS
 	}
 }
 
-// gitHistory is who first committed each file and when it last changed.
-type gitHistory struct {
-	first map[string]gitCommit
-	last  map[string]time.Time
-}
-
-type gitCommit struct {
-	name, email string
-	at          time.Time
-}
-
-func (g *gitHistory) extra(rel string) extra {
-	if g == nil {
-		return extra{}
-	}
-	var x extra
-	if c, ok := g.first[rel]; ok {
-		x.authors = []Person{{Name: c.name, Email: strings.ToLower(c.email), Role: "author"}}
-		x.created = c.at
-	}
-	x.updated = g.last[rel]
-	return x
-}
-
-// readGitHistory reads the whole folder's history in one git log; nil when
-// the folder is not in a git checkout or git is missing.
-func readGitHistory(ctx context.Context, dir string) *gitHistory {
-	top, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-prefix").Output()
-	if err != nil {
-		return nil
-	}
-	prefix := strings.TrimSpace(string(top))
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "--format=%x01%an%x02%ae%x02%aI", "--name-only", "--no-renames", "--", ".").Output()
-	if err != nil {
-		return nil
-	}
-	g := &gitHistory{first: map[string]gitCommit{}, last: map[string]time.Time{}}
-	var c gitCommit
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "\x01") {
-			parts := strings.Split(line[1:], "\x02")
-			if len(parts) == 3 {
-				t, _ := time.Parse(time.RFC3339, parts[2])
-				c = gitCommit{parts[0], parts[1], t.UTC()}
-			}
-			continue
-		}
-		if line == "" {
-			continue
-		}
-		rel, ok := strings.CutPrefix(line, prefix)
-		if !ok {
-			continue
-		}
-		// git log is newest first: the last commit seen for a file is its first.
-		g.first[rel] = c
-		if _, ok := g.last[rel]; !ok {
-			g.last[rel] = c.at
-		}
-	}
-	return g
-}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type Doc struct {
 	OwningTeam    string
 	Participating []string
 	Teams         []string
+	// PRs are the pull requests the document says brought it (a Rust RFC's
+	// "RFC PR"), the first the one that did.
+	PRs []int
 	// Problems are fields that did not parse; the document still counts.
 	Problems []string
 }
@@ -91,15 +95,15 @@ func Parse(name string, content []byte) (*Doc, error) {
 		return parseFrontMatter(name, text)
 	case strings.HasPrefix(text, "PEP:"):
 		return parsePEP(name, content)
-	case rustHeader.MatchString(text):
+	case isRust(text):
 		return parseRust(name, text), nil
 	}
 	if kind := folderFile(base); kind != "" {
 		return nil, &SkipError{Path: name, Why: "a " + kind + ", not a design document"}
 	}
 	d := parseMarkdown(name, text)
-	if d.Format == "markdown" && firstHeading(text) == "" {
-		return nil, &SkipError{Path: name, Why: "no title (a # heading), front matter or Author line, so it is not read as a design document"}
+	if d.Format == "markdown" && !anyHeading(text) {
+		return nil, &SkipError{Path: name, Why: "no heading, header list, front matter or Author line, so it is not read as a design document"}
 	}
 	return d, nil
 }
@@ -170,13 +174,19 @@ func (d *Doc) addLogins(list []string, role connectors.Role) {
 	}
 }
 
-// date reads a date field, keeping the document when it does not parse.
+// date reads a date field, keeping the document when it does not parse:
+// 2026-03-04 and the ways people write it (2023-10-3, (2016-06-17),
+// 23-07-2014, 2020/05/18, 4 March 2026, March 4, 2026).
 func (d *Doc) date(field, v string) time.Time {
-	v = strings.Trim(strings.TrimSpace(v), `"'`)
-	if v == "" {
+	v = strings.Trim(strings.TrimSpace(v), `"'()[] `)
+	if v == "" || placeholder(v) {
 		return time.Time{}
 	}
-	for _, layout := range []string{time.DateOnly, time.RFC3339, "02-Jan-2006", "2-Jan-2006", "2006/01/02", "January 2, 2006", "Jan 2, 2006"} {
+	if m := dateToken.FindString(v); m != "" {
+		v = m
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-1-2", "02-01-2006", "2-1-2006", "2006/01/02", "2006/1/2",
+		"02-Jan-2006", "2-Jan-2006", "2 January 2006", "January 2, 2006", "Jan 2, 2006", "2 Jan 2006"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t
 		}
@@ -184,6 +194,9 @@ func (d *Doc) date(field, v string) time.Time {
 	d.Problems = append(d.Problems, fmt.Sprintf("%s: %s %q is not a date; left empty", d.Path, field, v))
 	return time.Time{}
 }
+
+// dateToken finds a numeric date inside a longer value.
+var dateToken = regexp.MustCompile(`\b(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}-\d{1,2}-\d{4})\b`)
 
 func yamlError(name string, offset int, err error) error {
 	msg := err.Error()
@@ -254,6 +267,9 @@ func parsePEP(name string, content []byte) (*Doc, error) {
 	if headers["pep"] == "" {
 		return nil, &ParseError{Path: name, Line: 1, Msg: "PEP headers not found"}
 	}
+	if strings.Contains(headers["pep"], "<") || strings.Contains(path.Base(name), "NNNN") {
+		return nil, &SkipError{Path: name, Why: "a template, not a design document"}
+	}
 	d := &Doc{Path: name, Format: "pep", Title: headers["title"], Status: headers["status"]}
 	if d.Title == "" {
 		d.Title = "PEP " + headers["pep"]
@@ -307,40 +323,138 @@ func splitPeople(s string) []string {
 
 // --- Rust RFCs ---
 
-var rustHeader = regexp.MustCompile(`(?m)\A(?:\s*\n)*- (?:Feature Name|Start Date|RFC PR):`)
+// rustItem is a line of a Rust RFC's header list: "- Feature Name: x", as
+// the RFCs write it, typos included ("q- Feature Name:", "- Features
+// Name:", "- Feature-gates:", "- RFC PR #:").
+var rustItem = regexp.MustCompile(`^\S{0,2}-\s+((?:e?RFC PR|Feature[- ]?(?:Name|gates?)|Features Name|Start Date|Rust Issue|Tracking Issue)[^:]{0,4}):\s*(.*)$`)
+
+// isRust reports whether a Markdown document opens with a Rust RFC header
+// list, perhaps after a title (a heading or a line of its own).
+func isRust(text string) bool {
+	text = stripLeadingComment(text)
+	n := 0
+	for _, line := range strings.SplitN(text, "\n", 12) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if rustItem.MatchString(t) {
+			return true
+		}
+		if n++; n > 2 {
+			return false
+		}
+	}
+	return false
+}
+
+// prRef finds pull request numbers in an "RFC PR" value:
+// "[rust-lang/rfcs#1444](…/pull/1444)", "#243", "https://…/pull/16".
+var prRef = regexp.MustCompile(`(?:#|/pull/)(\d+)`)
+
+// stripLeadingComment drops an HTML comment that opens a document (a
+// licence header).
+func stripLeadingComment(text string) string {
+	t := strings.TrimLeft(text, " \t\r\n")
+	if strings.HasPrefix(t, "<!--") {
+		if end := strings.Index(t, "-->"); end >= 0 {
+			return t[end+3:]
+		}
+	}
+	return text
+}
 
 func parseRust(name, text string) *Doc {
 	d := &Doc{Path: name, Format: "rust"}
+	text = stripLeadingComment(text)
+	var title, feature string
+	inList := false
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
+		t := strings.TrimSpace(line)
+		switch m := rustItem.FindStringSubmatch(t); {
+		case t == "":
+		case m != nil:
+			inList = true
+			d.rustItem(strings.ToLower(strings.Trim(m[1], " #")), stripFootnotes(m[2]), &feature)
+			continue
+		case inList && footnoteDef.MatchString(t):
+			continue // a footnote defined inside the list
+		case inList:
+		case title == "":
+			title = strings.TrimSpace(strings.TrimLeft(t, "#"))
+			continue
+		default:
 			continue
 		}
-		if !strings.HasPrefix(line, "- ") {
-			break
-		}
-		k, v, _ := strings.Cut(strings.TrimPrefix(line, "- "), ":")
-		v = strings.Trim(strings.TrimSpace(v), "`")
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "feature name":
-			if v != "" && v != "N/A" && v != "(fill me in with a unique ident, `my_awesome_feature`)" {
-				d.Title = v
-			}
-		case "start date":
-			d.Created = d.date("Start Date", v)
+		if inList && t != "" {
+			break // the list has ended: the rest is the body
 		}
 	}
-	if h := firstHeading(text); h != "" && !generic[strings.ToLower(h)] {
-		d.Title = h
-	}
-	if d.Title == "" {
+	title = cleanTitle(title)
+	switch {
+	case title != "" && !generic[strings.ToLower(title)]:
+		d.Title = title
+	case feature != "":
+		d.Title = feature
+	default:
 		d.Title = titleFromName(name)
 	}
 	return d
 }
 
+// rustItem reads one header of a Rust RFC.
+func (d *Doc) rustItem(key, v string, feature *string) {
+	switch {
+	case strings.HasPrefix(key, "feature"):
+		v = strings.ReplaceAll(v, "`", "")
+		if !placeholder(v) && !strings.Contains(v, "fill me in") {
+			*feature = v
+		}
+	case key == "start date":
+		d.Created = d.date("Start Date", v)
+	case strings.Contains(key, "rfc pr"):
+		for _, m := range prRef.FindAllStringSubmatch(v, -1) {
+			if n, err := strconv.Atoi(m[1]); err == nil && !slices.Contains(d.PRs, n) {
+				d.PRs = append(d.PRs, n)
+			}
+		}
+	}
+}
+
+// placeholder reports a value written in place of none: "N/A", "none", "...".
+func placeholder(v string) bool {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(v), ".()")) {
+	case "", "n/a", "na", "none", "not applicable", "tbd", "todo", "-", "…":
+		return true
+	}
+	return strings.Trim(v, ". …") == ""
+}
+
+var (
+	footnoteDef = regexp.MustCompile(`^\[\^[^\]]+\]:`)
+	footnoteRef = regexp.MustCompile(`\[\^[^\]]+\]`)
+)
+
+func stripFootnotes(s string) string { return strings.TrimSpace(footnoteRef.ReplaceAllString(s, "")) }
+
+// cleanTitle drops what a title line carries that is not the title: an
+// "RFC:" prefix, footnote markers, emphasis.
+func cleanTitle(t string) string {
+	t = stripFootnotes(strings.Trim(strings.TrimSpace(t), "*_"))
+	for _, p := range []string{"RFC:", "RFC -", "RFC –", "Proposal:", "eRFC:"} {
+		if len(t) > len(p) && strings.EqualFold(t[:len(p)], p) {
+			t = strings.TrimSpace(t[len(p):])
+		}
+	}
+	return t
+}
+
 // generic are section names, not titles.
-var generic = map[string]bool{"summary": true, "motivation": true, "abstract": true, "overview": true, "background": true}
+var generic = map[string]bool{"summary": true, "motivation": true, "abstract": true, "overview": true, "background": true,
+	"drawbacks": true, "alternatives": true, "rationale": true, "rationale and alternatives": true, "detailed design": true,
+	"design": true, "guide-level explanation": true, "reference-level explanation": true, "unresolved questions": true,
+	"prior art": true, "future possibilities": true, "how we teach this": true, "introduction": true, "contents": true,
+	"table of contents": true, "goals": true, "non-goals": true, "context": true, "problem": true, "proposal": true}
 
 func titleFromName(name string) string {
 	b := strings.TrimSuffix(path.Base(name), path.Ext(name))
@@ -348,10 +462,60 @@ func titleFromName(name string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(b, "-", " "), "_", " ")
 }
 
+// firstHeading is the first heading of any level outside code blocks
+// that is not a section name ("Summary", "Drawbacks").
 func firstHeading(text string) string {
+	fence := ""
 	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(line, "# ") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "# "))
+		t := strings.TrimSpace(line)
+		if f := fenceOf(t); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+			case strings.HasPrefix(t, fence):
+				fence = ""
+			}
+			continue
+		}
+		if fence != "" || !strings.HasPrefix(t, "#") {
+			continue
+		}
+		h := cleanTitle(strings.TrimSpace(strings.TrimLeft(t, "#")))
+		if h != "" && !strings.HasPrefix(strings.TrimLeft(t, "#"), "!") && !generic[strings.ToLower(h)] {
+			return h
+		}
+		if h != "" && generic[strings.ToLower(h)] {
+			return "" // the sections have begun: no title heading
+		}
+	}
+	return ""
+}
+
+// anyHeading reports a heading of any level outside code blocks.
+func anyHeading(text string) bool {
+	fence := ""
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if f := fenceOf(t); f != "" {
+			if fence == "" {
+				fence = f
+			} else if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if fence == "" && strings.HasPrefix(t, "#") && strings.TrimSpace(strings.TrimLeft(t, "#")) != "" && strings.HasPrefix(strings.TrimLeft(t, "#"), " ") {
+			return true
+		}
+	}
+	return false
+}
+
+// fenceOf is the fence a line opens or closes (``` or ~~~), or "".
+func fenceOf(t string) string {
+	for _, f := range []string{"```", "~~~"} {
+		if strings.HasPrefix(t, f) {
+			return f
 		}
 	}
 	return ""
