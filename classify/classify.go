@@ -47,7 +47,13 @@ type facts struct {
 // containerOwners: rule 1, the teams owning the repository or project.
 func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 	switch a.SourceType {
-	case "github", "rfc":
+	case "rfc":
+		if !strings.Contains(a.Container, "/") {
+			o.localRFCOwners(a, f)
+			return
+		}
+		fallthrough
+	case "github":
 		if strings.Contains(a.Container, "/") {
 			f.wide = o.repoOrgWide(a.Container)
 			if ids, via := o.repoOwners(a.Container, a.Activity.Paths); len(ids) > 0 {
@@ -72,6 +78,18 @@ func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 			f.missing = append(f.missing, fmt.Sprintf("no team owns Jira project %s (add it to a team's jira_projects)", a.Container))
 		}
 	}
+}
+
+// localRFCOwners: rule 1 for a document of a local folder (its container
+// is the source's name): the teams whose rfc_sources name it.
+func (o *Org) localRFCOwners(a *connectors.Artifact, f *facts) {
+	source := a.Container
+	docPath := strings.TrimPrefix(a.Key, "rfc:"+source+":")
+	if ids, via := o.rfcOwners(source, docPath); len(ids) > 0 {
+		f.touches = append(f.touches, touch{ids, fmt.Sprintf("the RFC folder %s is owned by %s (%s)", source, o.names(ids), via)})
+		return
+	}
+	f.missing = append(f.missing, fmt.Sprintf("no team owns the RFC folder %s (add it to a team's rfc_sources, or set owner_team on the source)", source))
 }
 
 // counterpartTeams: rule 2, the teams of the people on the other side of

@@ -321,3 +321,39 @@ func sampleArtifacts() []*connectors.Artifact {
 	}
 	return out
 }
+
+// A local RFC folder can be given an owning team: by a team's rfc_sources
+// (the whole folder, a sub-folder or a glob, the most specific winning) or
+// by owner_team on the source; the reason names the key, and without any
+// the reason says which to add.
+func TestClassify_LocalRFCFolderOwners(t *testing.T) {
+	c := &config.Config{
+		Me: config.Me{Name: "Guido", Teams: []string{"lang"}},
+		Org: config.Org{OrgThreshold: 3, Teams: []config.Team{
+			{ID: "lang", Name: "Lang", RFCSources: []string{"peps"}},
+			{ID: "typing", Name: "Typing", RFCSources: []string{"peps/typing"}},
+			{ID: "pay", Name: "Payments"},
+		}},
+		Sources: config.Sources{RFC: []config.RFCSource{{Name: "peps", Dir: "/x"}, {Name: "docs", Dir: "/y", OwnerTeam: "Payments"}, {Name: "notes", Dir: "/z"}}},
+	}
+	o := NewOrg(c)
+	doc := func(source, p string) *connectors.Artifact {
+		return &connectors.Artifact{SourceType: "rfc", Kind: connectors.KindRFC, Key: "rfc:" + source + ":" + p, Container: source,
+			Roles: []connectors.Role{connectors.RoleAuthor}}
+	}
+	for _, tc := range []struct {
+		a      *connectors.Artifact
+		scope  Scope
+		reason string
+	}{
+		{doc("peps", "pep-0484.rst"), ScopeTeam, "the RFC folder peps is owned by Lang (rfc_sources: peps); you are in Lang"},
+		{doc("peps", "typing/pep-0544.rst"), ScopeCrossTeam, "the RFC folder peps is owned by Typing (rfc_sources: peps/typing); you are in Lang"},
+		{doc("docs", "a.md"), ScopeCrossTeam, "the RFC folder docs is owned by Payments (owner_team of source docs); you are in Lang"},
+		{doc("notes", "a.md"), ScopeUnknown, "no team found: no team owns the RFC folder notes (add it to a team's rfc_sources, or set owner_team on the source)"},
+	} {
+		r := o.Classify(tc.a)
+		if r.Scope != tc.scope || r.ScopeReason != tc.reason {
+			t.Errorf("%s: %s %q, want %s %q", tc.a.Key, r.Scope, r.ScopeReason, tc.scope, tc.reason)
+		}
+	}
+}

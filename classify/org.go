@@ -48,6 +48,8 @@ type Org struct {
 	byName    map[string]string              // lower-case id, name or alias -> team id
 	repoGlobs []ownerGlob
 	repoDesc  []describedGlob
+	rfcGlobs  []ownerGlob // local RFC folders: "source", "source/sub", "source/*.md"
+	rfcOwner  map[string]string // a local RFC source's owner_team
 	projects  map[string][]string // Jira project key -> team ids
 	spaces    map[string][]string // Confluence space key -> team ids
 	wideRepos []string
@@ -146,8 +148,17 @@ func NewOrg(c *config.Config) *Org {
 		for _, p := range t.JiraProjects {
 			o.projects[p] = append(o.projects[p], t.ID)
 		}
+		for _, r := range t.RFCSources {
+			o.rfcGlobs = append(o.rfcGlobs, ownerGlob{strings.Trim(r, "/"), t.ID})
+		}
 		for _, sp := range t.ConfluenceSpaces {
 			o.spaces[strings.ToUpper(sp)] = append(o.spaces[strings.ToUpper(sp)], t.ID)
+		}
+	}
+	o.rfcOwner = map[string]string{}
+	for _, s := range c.Sources.RFC {
+		if id, ok := o.TeamFor(s.OwnerTeam); ok && s.OwnerTeam != "" {
+			o.rfcOwner[s.Name] = id
 		}
 	}
 	for _, g := range c.Org.OrgWide.Repos {
@@ -323,4 +334,35 @@ func (o *Org) Describe(repo string) string {
 		}
 	}
 	return ""
+}
+
+// rfcOwners are the teams owning a document of a local RFC folder: the
+// rfc_sources entries that name its folder, sub-folder or path glob, the
+// most specific first; else the source's owner_team. via is the key that
+// said so.
+func (o *Org) rfcOwners(source, docPath string) (teams []string, via string) {
+	full := source + "/" + docPath
+	best := -1
+	for _, g := range o.rfcGlobs {
+		ok := g.glob == source || strings.HasPrefix(full, g.glob+"/")
+		if !ok && strings.ContainsAny(g.glob, "*?[") {
+			ok, _ = path.Match(g.glob, full)
+		}
+		if !ok {
+			continue
+		}
+		switch n := len(g.glob); {
+		case n > best:
+			best, teams, via = n, []string{g.team}, g.glob
+		case n == best && !slices.Contains(teams, g.team):
+			teams = append(teams, g.team)
+		}
+	}
+	if len(teams) > 0 {
+		return teams, "rfc_sources: " + via
+	}
+	if id := o.rfcOwner[source]; id != "" {
+		return []string{id}, "owner_team of source " + source
+	}
+	return nil, ""
 }

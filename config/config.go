@@ -105,6 +105,10 @@ type Team struct {
 	Members          Members    `yaml:"members"`
 	Repos            []RepoGlob `yaml:"repos"` // globs over owner/name
 	JiraProjects     []string   `yaml:"jira_projects"`
+	// RFCSources are the local RFC folders (by source name) the team owns,
+	// or a part of one: "design-docs/payments" (a sub-folder) or
+	// "design-docs/payments/*.md" (a glob over the document's path).
+	RFCSources []string `yaml:"rfc_sources"`
 	ConfluenceSpaces []string   `yaml:"confluence_spaces"`
 }
 
@@ -227,6 +231,9 @@ type RFCSource struct {
 	Path  string   `yaml:"path"`
 	Dir   string   `yaml:"dir"`
 	Poll  Duration `yaml:"poll"`
+	// OwnerTeam is the team (id, name or alias) that owns every document
+	// of a local folder no team's rfc_sources names more closely.
+	OwnerTeam string `yaml:"owner_team"`
 }
 
 // Deployments of Jira.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,7 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 		{"confluence: cloud without /wiki or email, bad space and label", head + "sources:\n  confluence:\n    - name: wiki\n      url: https://acme.atlassian.net/\n      deployment: cloud\n      token_env: T\n      spaces: [\"E N G\"]\n      labels: [\"a,b\"]\n",
 			[]string{`9: a Confluence Cloud source needs email`, `10: Confluence Cloud lives under /wiki: write https://acme.atlassian.net/wiki/`, `13: "E N G" is not a Confluence space key`, `14: "a,b" is not a Confluence label`}},
 		{"confluence: no deployment", head + "sources:\n  confluence:\n    - {name: wiki, url: \"https://c.acme.example/\", token_env: T}\n", []string{`9: a Confluence source needs deployment: cloud or server`}},
-		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, confluence_spaces)`}},
+		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, rfc_sources, confluence_spaces)`}},
 		{"wrong type", head + "  org_threshold: many\n", []string{`7: expected a whole number, got "many"`}},
 		{"list expected", head + "      aliases: sig-platform\n", []string{`7: expected a list, got "sig-pla`}},
 		{"bad duration", head + "sources:\n  rfc:\n    - name: r\n      repo: a/b\n      poll: 15 minutes\n", []string{`11: "15 minutes" is not a duration`}},
@@ -151,6 +152,27 @@ func TestParse_RepoWithDescription(t *testing.T) {
 		_, err := Parse("c.yaml", []byte("me: {github: alice}\norg:\n  teams:\n    - id: payments\n      repos:\n        - "+bad+"\n"), now)
 		if err == nil || !strings.Contains(err.Error(), "c.yaml:") {
 			t.Errorf("%s: %v, want an error naming the file and line", bad, err)
+		}
+	}
+}
+
+// A local RFC folder's owners: rfc_sources must name a local RFC source,
+// owner_team a team, and a repository source takes no owner_team.
+func TestParse_LocalRFCOwners(t *testing.T) {
+	dir := t.TempDir()
+	base := "me: {name: G, teams: [lang]}\norg:\n  teams:\n    - id: lang\n      rfc_sources: [%s]\nsources:\n  rfc:\n    - {name: peps, dir: " + dir + "%s}\n    - {name: gh, repo: acme/rfcs%s}\n"
+	if _, err := Parse("c.yaml", []byte(fmt.Sprintf(base, "peps, peps/typing", ", owner_team: lang", "")), now); err != nil {
+		t.Fatalf("valid owners refused: %v", err)
+	}
+	for _, bad := range []struct{ rfc, owner, repoOwner, want string }{
+		{"pepz", "", "", `"pepz" names no local RFC source`},
+		{"gh", "", "", `"gh" names no local RFC source`},
+		{"peps", ", owner_team: nobody", "", `owner_team "nobody" is no team in org.teams`},
+		{"peps", "", ", owner_team: lang", "owner_team is for a local folder"},
+	} {
+		_, err := Parse("c.yaml", []byte(fmt.Sprintf(base, bad.rfc, bad.owner, bad.repoOwner)), now)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%+v: %v, want %q", bad, err, bad.want)
 		}
 	}
 }

@@ -169,6 +169,8 @@ func (v *validator) checkRFC(p string, s *RFCSource) {
 		v.add(p, "an RFC source needs either dir (a local folder) or repo (owner/name on GitHub)")
 	case s.Dir != "" && s.Repo != "":
 		v.add(p+".dir", "an RFC source reads either dir or repo, not both")
+	case s.Repo != "" && s.OwnerTeam != "":
+		v.add(p+".owner_team", "owner_team is for a local folder; a repository's owners are the teams whose repos name it")
 	case s.Dir != "":
 		s.Dir = v.resolvePath(s.Dir)
 		if fi, err := os.Stat(s.Dir); err != nil {
@@ -179,6 +181,12 @@ func (v *validator) checkRFC(p string, s *RFCSource) {
 		if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" || s.URL != "" || s.Path != "" {
 			v.add(p+".dir", "a local RFC folder takes no url, path or token")
 		}
+		if s.OwnerTeam != "" && !slices.ContainsFunc(v.c.Org.Teams, func(t Team) bool {
+			return strings.EqualFold(t.ID, s.OwnerTeam) || strings.EqualFold(t.Name, s.OwnerTeam) ||
+				slices.ContainsFunc(t.Aliases, func(a string) bool { return strings.EqualFold(a, s.OwnerTeam) })
+		}) {
+			v.add(p+".owner_team", "owner_team %q is no team in org.teams", s.OwnerTeam)
+		}
 	default:
 		if !repoRE.MatchString(s.Repo) {
 			v.add(p+".repo", "repo %q must be owner/name", s.Repo)
@@ -188,6 +196,18 @@ func (v *validator) checkRFC(p string, s *RFCSource) {
 			v.checkToken(p, s.Token, "an RFC source")
 		}
 	}
+}
+
+// rfcSourceNamed reports whether an rfc_sources entry starts with the name
+// of a configured local RFC source.
+func (v *validator) rfcSourceNamed(r string) bool {
+	name, _, _ := strings.Cut(r, "/")
+	for _, s := range v.c.Sources.RFC {
+		if s.Name == name && s.Repo == "" {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -244,6 +264,11 @@ func (v *validator) checkOrg() {
 		}
 		for j, g := range t.Repos {
 			v.checkGlob(fmt.Sprintf("%s.repos[%d]", p, j), g.Glob)
+		}
+		for j, r := range t.RFCSources {
+			if !v.rfcSourceNamed(r) {
+				v.add(fmt.Sprintf("%s.rfc_sources[%d]", p, j), "%q names no local RFC source (write its source name, or NAME/sub-folder)", r)
+			}
 		}
 		for j, k := range t.JiraProjects {
 			if !projectRE.MatchString(k) {
