@@ -48,8 +48,8 @@ type Org struct {
 	byName    map[string]string              // lower-case id, name or alias -> team id
 	repoGlobs []ownerGlob
 	repoDesc  []describedGlob
-	rfcGlobs  []ownerGlob // local RFC folders: "source", "source/sub", "source/*.md"
-	rfcOwner  map[string]string // a local RFC source's owner_team
+	rfcGlobs  []ownerGlob         // local RFC folders: "source", "source/sub", "source/*.md"
+	rfcOwner  map[string]string   // a local RFC source's owner_team
 	projects  map[string][]string // Jira project key -> team ids
 	spaces    map[string][]string // Confluence space key -> team ids
 	wideRepos []string

@@ -99,17 +99,17 @@ type OrgWide struct {
 
 // Team is one team of the organisation.
 type Team struct {
-	ID               string     `yaml:"id"`
-	Name             string     `yaml:"name"`
-	Aliases          []string   `yaml:"aliases"`
-	Members          Members    `yaml:"members"`
-	Repos            []RepoGlob `yaml:"repos"` // globs over owner/name
-	JiraProjects     []string   `yaml:"jira_projects"`
+	ID           string     `yaml:"id"`
+	Name         string     `yaml:"name"`
+	Aliases      []string   `yaml:"aliases"`
+	Members      Members    `yaml:"members"`
+	Repos        []RepoGlob `yaml:"repos"` // globs over owner/name
+	JiraProjects []string   `yaml:"jira_projects"`
 	// RFCSources are the local RFC folders (by source name) the team owns,
 	// or a part of one: "design-docs/payments" (a sub-folder) or
 	// "design-docs/payments/*.md" (a glob over the document's path).
-	RFCSources []string `yaml:"rfc_sources"`
-	ConfluenceSpaces []string   `yaml:"confluence_spaces"`
+	RFCSources       []string `yaml:"rfc_sources"`
+	ConfluenceSpaces []string `yaml:"confluence_spaces"`
 }
 
 // RepoGlob is one of a team's repositories: a glob over owner/name, written

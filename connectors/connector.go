@@ -41,6 +41,10 @@ type Page struct {
 	// Backfill is how far a newest-first backfill has reached, for status;
 	// nil when the source does not say.
 	Backfill *Backfill
+	// Skipped, set on the last page of a pass, lists every item the source
+	// now skips, each one sentence with its reason (a file of a documents
+	// folder that is not a document); nil when the source does not say.
+	Skipped []string
 }
 
 // Backfill is a newest-first backfill's backward frontier: everything

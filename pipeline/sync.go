@@ -51,6 +51,9 @@ type Stats struct {
 	// Backfill is how far a newest-first backfill has reached (the last
 	// page's word); nil when the source does not say.
 	Backfill *connectors.Backfill
+	// Skipped are the items the source now skips, each with its reason, as
+	// the pass's last page said; nil when it did not say.
+	Skipped []string
 }
 
 // Result is one source's pass.
@@ -203,6 +206,10 @@ func (s *Syncer) Sync(ctx context.Context, src Source, progress func(Stats)) (St
 	if st.Backfill != nil {
 		setBackfill(&state, st.Backfill)
 	}
+	if st.Skipped != nil {
+		state.SkippedCount = len(st.Skipped)
+		state.Skipped = st.Skipped[:min(len(st.Skipped), store.SkippedKept)]
+	}
 	state.Requests += int64(st.Requests)
 	if st.RateLimitRemaining >= 0 {
 		r := st.RateLimitRemaining
@@ -317,6 +324,9 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 	st.Progress = page.Progress
 	if page.Backfill != nil {
 		st.Backfill = page.Backfill
+	}
+	if page.Skipped != nil {
+		st.Skipped = page.Skipped
 	}
 	for _, p := range page.Problems {
 		s.Log.Warn("source problem", "source", src.Name, "problem", p)

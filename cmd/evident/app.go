@@ -54,6 +54,9 @@ type app struct {
 	configFlag  string
 	dataDirFlag string
 
+	// verbose is sync --verbose: every skipped file said.
+	verbose bool
+
 	cfg    *config.Config
 	crit   []classify.Criterion // the criteria of critOf, made once
 	critOf *config.Config

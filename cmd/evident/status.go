@@ -39,6 +39,10 @@ type sourceStatus struct {
 	// once complete); BackfillProgress its share of the way back, 0..1.
 	BackfilledTo     *string `json:"backfilled_to"`
 	BackfillProgress float64 `json:"backfill_progress"`
+	// SkippedCount is how many files the source does not read as documents
+	// (as its last full pass said), Skipped the first few with why.
+	SkippedCount int      `json:"skipped_count,omitempty"`
+	Skipped      []string `json:"skipped,omitempty"`
 }
 
 func (a *app) statusCmd() *cobra.Command {
@@ -75,6 +79,7 @@ func (a *app) statusCmd() *cobra.Command {
 						RateLimitRemaining: st.RateLimitRemaining,
 					}
 					ss.BackfilledTo, ss.BackfillProgress = backfillOf(st)
+					ss.SkippedCount, ss.Skipped = st.SkippedCount, st.Skipped
 					out.Sources = append(out.Sources, ss)
 				}
 				if c.Digest.When != "" {
@@ -106,7 +111,22 @@ func (a *app) statusCmd() *cobra.Command {
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Type, s.Items, backfillWords(s), ago(s.LastSuccess), ago(s.NextRun), rate, oneLine(lastErr, 100))
 				}
-				return tw.Flush()
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				for _, s := range out.Sources {
+					if s.SkippedCount == 0 {
+						continue
+					}
+					fmt.Fprintf(a.stdout, "\n%s skips %d file%s that %s not design documents:\n", s.Name, s.SkippedCount, plural(s.SkippedCount), map[bool]string{true: "is", false: "are"}[s.SkippedCount == 1])
+					for _, sk := range s.Skipped {
+						fmt.Fprintf(a.stdout, "  %s\n", oneLine(sk, 200))
+					}
+					if more := s.SkippedCount - len(s.Skipped); more > 0 {
+						fmt.Fprintf(a.stdout, "  and %d more: evident sync --source %s --verbose lists them all\n", more, s.Name)
+					}
+				}
+				return nil
 			})
 		},
 	}

@@ -20,6 +20,7 @@ import (
 
 func (a *app) syncCmd() *cobra.Command {
 	var names []string
+	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "sync [--source NAME]...",
 		Short: "One sync pass over the sources, then exit (exit 1 if any source failed)",
@@ -46,6 +47,7 @@ source that fails does not stop the others; the exit code is then 1.`,
 				}
 				return usagef("no sources are configured in %s (add some under sources:)", c.Path)
 			}
+			a.verbose = verbose
 			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
 				defer cl.Close()
 				return a.syncViaDaemon(ctx, cl, names)
@@ -59,6 +61,7 @@ source that fails does not stop the others; the exit code is then 1.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&names, "source", nil, "only this source (repeatable)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every file a source skips, with the reason")
 	return cmd
 }
 
@@ -123,8 +126,17 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 		if r.RateLimitRemaining >= 0 {
 			line += fmt.Sprintf(", rate limit left %d", r.RateLimitRemaining)
 		}
-		if len(r.Problems) > 0 {
-			line += fmt.Sprintf(", %d problem%s", len(r.Problems), plural(len(r.Problems)))
+		var problems []string
+		for _, pr := range r.Problems {
+			if r.Skipped == nil || !strings.HasSuffix(pr, "; skipped") {
+				problems = append(problems, pr) // a skipped file is said below, once
+			}
+		}
+		if len(problems) > 0 {
+			line += fmt.Sprintf(", %d problem%s", len(problems), plural(len(problems)))
+		}
+		if n := len(r.Skipped); n > 0 && !a.verbose {
+			line += fmt.Sprintf(", %d file%s skipped (evident sync --verbose says why)", n, plural(n))
 		}
 		switch {
 		case r.Err == nil:
@@ -135,8 +147,13 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 			failed = append(failed, fmt.Sprintf("%s: %s", r.Source, oneLine(r.Err.Error(), 300)))
 		}
 		fmt.Fprintln(a.stdout, line)
-		for _, pr := range r.Problems {
+		for _, pr := range problems {
 			fmt.Fprintf(a.stdout, "  %s: %s\n", r.Source, oneLine(pr, 300))
+		}
+		if a.verbose {
+			for _, sk := range r.Skipped {
+				fmt.Fprintf(a.stdout, "  %s: %s\n", r.Source, oneLine(sk, 300))
+			}
 		}
 	}
 	if ctx.Err() != nil {

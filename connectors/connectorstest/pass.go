@@ -24,6 +24,8 @@ type Sink struct {
 	// Marks are the marks committed so far, as the store keeps them for a
 	// connectors.MarkedConnector.
 	Marks map[string][]byte
+	// Skipped is what the last page that said it listed as skipped.
+	Skipped []string
 }
 
 // EachMark calls fn with every committed mark in key order.
@@ -59,6 +61,9 @@ func (s *Sink) Pass(t testing.TB, r Reader, max int) error {
 			page, err = r.Fetch(context.Background(), s.Cursor)
 		}
 		s.Problems = append(s.Problems, page.Problems...)
+		if page.Skipped != nil {
+			s.Skipped = page.Skipped
+		}
 		if page.Cursor != nil {
 			for k, v := range page.Marks {
 				if s.Marks == nil {

@@ -145,6 +145,11 @@ func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor, raw [
 			return page, err
 		}
 		st := fileState{Hash: f.sha}
+		for _, pr := range problem {
+			if strings.HasSuffix(pr, "; skipped") {
+				st.Skip = pr
+			}
+		}
 		p.marks[f.path] = st
 		setMark(&page, f.path, st.mark())
 		page.Problems = append(page.Problems, problem...)
@@ -164,6 +169,7 @@ func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor, raw [
 			}
 		}
 		cur.Pass, cur.After, cur.Tree, cur.PassTree = 0, "", cur.PassTree, ""
+		page.Skipped = skipped(p.marks)
 	} else {
 		cur.After = p.remote[p.i-1].path
 		page.More = true

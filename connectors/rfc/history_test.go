@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/connectorstest"
 )
 
 // gitRepo is a git repository built in a test, commit by commit, with
@@ -265,5 +266,39 @@ func TestParse_ThePEPTemplateIsSkipped(t *testing.T) {
 	var skip *SkipError
 	if d != nil || !errors.As(err, &skip) || !strings.Contains(skip.Why, "template") {
 		t.Errorf("the template: %+v, %v", d, err)
+	}
+}
+
+// A file that is not a design document is said every pass, with its
+// reason, until it changes: the first pass reads it, the next ones only
+// see its fingerprint; once it gains a heading it is a document.
+func TestLocal_SkippedFilesAreSaidUntilTheyChange(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# About this folder\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("just a thought, no heading\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "0042-quotas.md"), []byte("---\ntitle: Quotas\nauthors: [\"@alice\"]\n---\nBody\n"), 0o644)
+	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}})
+	s := connectorstest.NewSink(nil)
+	pass := func() []string {
+		t.Helper()
+		s.Skipped = nil
+		if err := s.Pass(t, c, 10); err != nil {
+			t.Fatal(err)
+		}
+		return s.Skipped
+	}
+	want := []string{"README.md: a Readme file, not a design document; skipped",
+		"notes.md: no heading, header list, front matter or Author line, so it is not read as a design document; skipped"}
+	if got := pass(); !slices.Equal(got, want) {
+		t.Errorf("first pass skipped %q", got)
+	}
+	if got := pass(); !slices.Equal(got, want) {
+		t.Errorf("an unchanged folder's pass skipped %q, want them still said", got)
+	}
+	later := time.Now().Add(time.Minute)
+	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("## Retry budgets\n\nBody\n"), 0o644)
+	os.Chtimes(filepath.Join(dir, "notes.md"), later, later)
+	if got := pass(); !slices.Equal(got, want[:1]) {
+		t.Errorf("after the note gained a heading: %q", got)
 	}
 }

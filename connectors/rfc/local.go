@@ -112,6 +112,7 @@ func (c *Connector) fetchLocal(ctx context.Context, cur *cursor, raw []byte, mar
 		}
 		cur.Pass, cur.After = 0, ""
 		page.Backfill = &connectors.Backfill{Progress: 1}
+		page.Skipped = skipped(p.marks)
 	} else {
 		last := p.files[p.i-1]
 		cur.After = last.order()
@@ -145,16 +146,19 @@ func (c *Connector) readLocal(ctx context.Context, p *pass, f docFile, old fileS
 		return
 	}
 	st := fileState{Size: f.size, Mod: f.mod, Hash: hashOf(content)}
-	p.marks[f.rel] = st
-	setMark(page, f.rel, st.mark())
 	if old.Hash == st.Hash {
+		st.Skip = old.Skip
+		p.marks[f.rel] = st
+		setMark(page, f.rel, st.mark())
 		return // touched, not changed
 	}
 	d, err := Parse(f.rel, content)
 	if err != nil {
+		st.Skip = err.Error()
 		page.Problems = append(page.Problems, err.Error())
-		return
 	}
+	p.marks[f.rel] = st
+	setMark(page, f.rel, st.mark())
 	if d == nil {
 		return
 	}
@@ -174,4 +178,3 @@ func (c *Connector) readLocal(ctx context.Context, p *pass, f docFile, old fileS
 		page.Artifacts = append(page.Artifacts, *a)
 	}
 }
-

@@ -90,6 +90,9 @@ func Parse(name string, content []byte) (*Doc, error) {
 		return nil, nil
 	}
 	text := strings.TrimPrefix(string(content), "\ufeff")
+	if kind := folderFile(base); kind == "Template file" {
+		return nil, &SkipError{Path: name, Why: "a template, not a design document"}
+	}
 	switch {
 	case strings.HasPrefix(text, "---\n") || strings.HasPrefix(text, "---\r\n"):
 		return parseFrontMatter(name, text)
@@ -179,7 +182,7 @@ func (d *Doc) addLogins(list []string, role connectors.Role) {
 // 23-07-2014, 2020/05/18, 4 March 2026, March 4, 2026).
 func (d *Doc) date(field, v string) time.Time {
 	v = strings.Trim(strings.TrimSpace(v), `"'()[] `)
-	if v == "" || placeholder(v) {
+	if v == "" || placeholder(v) || strings.Contains(strings.ToLower(v), "fill me in") {
 		return time.Time{}
 	}
 	if m := dateToken.FindString(v); m != "" {
@@ -390,6 +393,11 @@ func parseRust(name, text string) *Doc {
 			break // the list has ended: the rest is the body
 		}
 	}
+	// In a Rust-style RFC repository a number is given when the RFC is
+	// merged: a numbered RFC that names its pull request was accepted.
+	if len(d.PRs) > 0 && numbered.MatchString(path.Base(name)) {
+		d.Status = "accepted"
+	}
 	title = cleanTitle(title)
 	switch {
 	case title != "" && !generic[strings.ToLower(title)]:
@@ -429,6 +437,9 @@ func placeholder(v string) bool {
 	}
 	return strings.Trim(v, ". …") == ""
 }
+
+// numbered is an RFC file name with its number: 1444-union.md, not 0000-union.md.
+var numbered = regexp.MustCompile(`^0*[1-9][0-9]*-`)
 
 var (
 	footnoteDef = regexp.MustCompile(`^\[\^[^\]]+\]:`)

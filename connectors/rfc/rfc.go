@@ -95,22 +95,44 @@ type fileState struct {
 	Size int64  `json:"s,omitempty"`
 	Mod  int64  `json:"m,omitempty"`
 	Hash string `json:"h,omitempty"` // content hash (local) or blob SHA (GitHub)
+	// Skip is why the file is not read as a document ("" when it is):
+	// kept with the fingerprint, so the source says it every pass until the
+	// file changes.
+	Skip string `json:"-"`
 }
 
 // The mark of a document: its fingerprint when it was last read, as 8
-// bytes of size, 8 of mtime (both big-endian) and the hash.
+// bytes of size, 8 of mtime (both big-endian) and the hash, then, for a
+// skipped file, a NUL and why.
 func (f fileState) mark() []byte {
-	b := make([]byte, 16, 16+len(f.Hash))
+	b := make([]byte, 16, 16+len(f.Hash)+1+len(f.Skip))
 	binary.BigEndian.PutUint64(b, uint64(f.Size))
 	binary.BigEndian.PutUint64(b[8:], uint64(f.Mod))
-	return append(b, f.Hash...)
+	b = append(b, f.Hash...)
+	if f.Skip != "" {
+		b = append(append(b, 0), f.Skip...)
+	}
+	return b
 }
 
 func stateOf(mark []byte) fileState {
 	if len(mark) < 16 {
 		return fileState{}
 	}
-	return fileState{Size: int64(binary.BigEndian.Uint64(mark)), Mod: int64(binary.BigEndian.Uint64(mark[8:])), Hash: string(mark[16:])}
+	hash, skip, _ := strings.Cut(string(mark[16:]), "\x00")
+	return fileState{Size: int64(binary.BigEndian.Uint64(mark)), Mod: int64(binary.BigEndian.Uint64(mark[8:])), Hash: hash, Skip: skip}
+}
+
+// skipped lists the skipped files of marks, by path.
+func skipped(marks map[string]fileState) []string {
+	out := []string{}
+	for _, st := range marks {
+		if st.Skip != "" {
+			out = append(out, st.Skip)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // cursor is where a pass is. Per-document fingerprints are marks (see

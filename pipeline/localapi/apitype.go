@@ -83,6 +83,7 @@ type SyncResult struct {
 	Requests           int      `json:"requests"`
 	RateLimitRemaining int      `json:"rate_limit_remaining"` // -1: none reported
 	Problems           []string `json:"problems,omitempty"`
+	Skipped            []string `json:"skipped,omitempty"`
 	Progress           float64  `json:"progress"`
 	Error              string   `json:"error,omitempty"`
 }
@@ -90,7 +91,7 @@ type SyncResult struct {
 func syncResultOf(r pipeline.Result) SyncResult {
 	s := r.Stats
 	out := SyncResult{Source: s.Source, Pages: s.Pages, Fetched: s.Fetched, New: s.New, Updated: s.Updated, Unchanged: s.Unchanged,
-		Requests: s.Requests, RateLimitRemaining: s.RateLimitRemaining, Problems: s.Problems, Progress: s.Progress}
+		Requests: s.Requests, RateLimitRemaining: s.RateLimitRemaining, Problems: s.Problems, Skipped: s.Skipped, Progress: s.Progress}
 	if r.Err != nil {
 		out.Error = r.Err.Error()
 	}
@@ -100,7 +101,7 @@ func syncResultOf(r pipeline.Result) SyncResult {
 // Stats is the pass as the pipeline counts it.
 func (r SyncResult) Stats() pipeline.Stats {
 	return pipeline.Stats{Source: r.Source, Pages: r.Pages, Fetched: r.Fetched, New: r.New, Updated: r.Updated, Unchanged: r.Unchanged,
-		Requests: r.Requests, RateLimitRemaining: r.RateLimitRemaining, Problems: r.Problems, Progress: r.Progress}
+		Requests: r.Requests, RateLimitRemaining: r.RateLimitRemaining, Problems: r.Problems, Skipped: r.Skipped, Progress: r.Progress}
 }
 
 // SourceState is one source's state, with the daemon's next run.
@@ -117,18 +118,20 @@ type SourceState struct {
 	Backfill           bool      `json:"backfill,omitempty"`
 	BackfilledTo       time.Time `json:"backfilled_to,omitzero"`
 	BackfillProgress   float64   `json:"backfill_progress,omitempty"`
+	SkippedCount       int       `json:"skipped_count,omitempty"`
+	Skipped            []string  `json:"skipped,omitempty"`
 }
 
 func sourceStateOf(s store.SourceState) SourceState {
 	return SourceState{Name: s.Name, Type: s.Type, LastAttempt: s.LastAttempt, LastSuccess: s.LastSuccess, LastError: s.LastError,
 		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed,
-		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress}
+		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress, SkippedCount: s.SkippedCount, Skipped: s.Skipped}
 }
 
 func (s SourceState) store() store.SourceState {
 	return store.SourceState{Name: s.Name, Type: s.Type, LastAttempt: s.LastAttempt, LastSuccess: s.LastSuccess, LastError: s.LastError,
 		NextRun: s.NextRun, RateLimitRemaining: s.RateLimitRemaining, Requests: s.Requests, AuthFailed: s.AuthFailed,
-		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress}
+		Backfill: s.Backfill, BackfilledTo: s.BackfilledTo, BackfillProgress: s.BackfillProgress, SkippedCount: s.SkippedCount, Skipped: s.Skipped}
 }
 
 // ForgetRequest is POST /v1/forget.

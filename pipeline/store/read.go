@@ -385,7 +385,15 @@ type SourceState struct {
 	Backfill         bool      `json:"backfill,omitempty"`
 	BackfilledTo     time.Time `json:"backfilled_to,omitzero"`
 	BackfillProgress float64   `json:"backfill_progress,omitempty"`
+	// SkippedCount is how many of the source's files are not read as
+	// documents, as its last full pass said, and Skipped the first
+	// SkippedKept of them with their reasons.
+	SkippedCount int      `json:"skipped_count,omitempty"`
+	Skipped      []string `json:"skipped,omitempty"`
 }
+
+// SkippedKept is how many skipped files a source's state names.
+const SkippedKept = 5
 
 // SourceStates returns every stored source state, by name.
 func (s *Store) SourceStates(ctx context.Context) (map[string]SourceState, error) {
