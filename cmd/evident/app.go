@@ -56,6 +56,9 @@ type app struct {
 
 	// verbose is sync --verbose: every skipped file said.
 	verbose bool
+	// creates says the command may create the store (add); read commands
+	// never do.
+	creates bool
 
 	cfg    *config.Config
 	crit   []classify.Criterion // the criteria of critOf, made once
@@ -184,6 +187,9 @@ func (a *app) open(ctx context.Context) (backend, error) {
 		return cl, nil
 	case errors.As(err, &bad):
 		return nil, err
+	}
+	if !a.creates && !store.Exists(c.DataDir) {
+		return nil, runtimeErrors([]string{fmt.Sprintf("there is no evident store in %s: run evident sync to fill it (evident init writes a config first), or check data_dir and --data-dir", c.DataDir)})
 	}
 	st, err := a.openStore(ctx, c, store.Options{})
 	var le *store.LockedError

@@ -73,6 +73,7 @@ leverage. The scope is team unless --team names other teams or --scope says.`,
 			if err != nil {
 				return usageError{err}
 			}
+			a.creates = true // work written down before any sync starts the store
 			return a.withBackend(ctx, func(b backend) error {
 				it, err := b.Add(ctx, it)
 				if err != nil {

@@ -62,13 +62,18 @@ markdown and all for json.`,
 			return a.withBackend(ctx, func(b backend) error {
 				// Both formats stream from the store to the output: the JSON
 				// item by item, the packet keeping only what it lists.
-				return writeOut(out, a.stdout, func(w io.Writer) error {
+				err := writeOut(out, a.stdout, func(w io.Writer) error {
 					if format == "json" {
 						f.Since, f.Until = p.Since, p.Until
 						return exportJSON(ctx, w, b, f, a.criteria())
 					}
 					return report.WritePacket(ctx, b, w, f.States, a.packetOptions(c, p))
 				})
+				if err == nil && out != "" && out != "-" {
+					what := map[string]string{"markdown": "the promotion packet", "json": "the JSON export"}[format]
+					fmt.Fprintf(a.stderr, "evident: %s of %s written to %s\n", what, p.Words(), out)
+				}
+				return err
 			})
 		},
 	}

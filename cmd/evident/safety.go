@@ -19,6 +19,7 @@ import (
 
 func (a *app) backupCmd() *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "backup -o FILE",
 		Short: "Write a backup of the store (encrypted when the store is)",
@@ -26,6 +27,9 @@ func (a *app) backupCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return usagef("backup needs -o FILE (or -o - for standard output)")
+			}
+			if err := refuseOverwrite(out, force); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			return a.withBackend(ctx, func(b backend) error {
@@ -40,7 +44,30 @@ func (a *app) backupCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the backup file (- for standard output)")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file that is not an evident backup")
 	return cmd
+}
+
+// refuseOverwrite refuses to replace a regular file that holds something
+// other than an evident backup, unless forced: -o packet.md by mistake
+// must not destroy the packet.
+func refuseOverwrite(path string, force bool) error {
+	if force || path == "-" {
+		return nil
+	}
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return nil // nothing there, or a FIFO, device or link written through
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if store.IsBackup(f) {
+		return nil
+	}
+	return usagef("%s exists and is not an evident backup; choose another file, or add --force to replace it", path)
 }
 
 func (a *app) restoreCmd() *cobra.Command {

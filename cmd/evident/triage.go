@@ -110,7 +110,7 @@ func (a *app) listCmd() *cobra.Command {
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array of items")
 	fl.StringVar(&state, "state", "all", "suggested, confirmed, dismissed or all")
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
-	fl.StringVar(&source, "source", "", "a source name (or type: github, jira, rfc)")
+	fl.StringVar(&source, "source", "", "a source name, or a type (github, jira, rfc, confluence, entry): every source of it")
 	fl.StringVar(&strength, "strength", "", "strong, notable or routine")
 	fl.StringVar(&kind, "kind", "", "review, pr, rfc, jira_issue or entry")
 	fl.StringVar(&order, "sort", orderDate, "date (newest first) or strength (strongest first, then newest)")
@@ -409,7 +409,7 @@ func printDetail(w io.Writer, it *store.Item, cs []classify.Criterion) {
 
 func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	var note, reason, week, followUp string
-	var routine bool
+	var routine, sameNote bool
 	short := map[store.State]string{
 		store.Confirmed: "Confirm items as evidence (state → confirmed)",
 		store.Dismissed: "Dismiss items (state → dismissed); sync never brings them back",
@@ -434,6 +434,9 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 			}
 			d := store.Decision{State: to}
 			if cmd.Flags().Changed("note") {
+				if len(args) > 1 && !sameNote {
+					return usagef("--note with %d IDs would copy one note onto every item: give one ID, or add --same-note if they share it", len(args))
+				}
 				d.Note = &note
 			}
 			if cmd.Flags().Changed("reason") {
@@ -471,6 +474,9 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 					}
 					fmt.Fprintf(a.stdout, "%s %s  %s\n", verb, it.ID, oneLine(it.Title(), 70))
 				}
+				if d.FollowUp != nil && *d.FollowUp != "" {
+					fmt.Fprintf(a.stdout, "follow-up on %s: evident followups lists it then\n", *d.FollowUp)
+				}
 				return nil
 			})
 		},
@@ -479,6 +485,7 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 	case store.Confirmed:
 		cmd.Use = verb + " ID... | confirm --routine --week YYYY-Www"
 		cmd.Flags().StringVar(&note, "note", "", "your impact note: outcome, numbers, who benefited")
+		cmd.Flags().BoolVar(&sameNote, "same-note", false, "with several IDs, give each the same --note")
 		cmd.Flags().StringVar(&followUp, "follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to come back and record the outcome")
 		cmd.Flags().BoolVar(&routine, "routine", false, "keep every routine suggestion of --week as evidence: rolled up in the packet, counted everywhere")
 		cmd.Flags().StringVar(&week, "week", "", "the ISO week of --routine, e.g. 2026-W47")
@@ -621,8 +628,8 @@ func (a *app) knownSource(ctx context.Context, b backend, name string, types boo
 		}
 		known = append(known, t.name)
 	}
-	if types && (name == "github" || name == "jira" || name == "rfc") {
-		return nil
+	if types && slices.Contains([]string{"github", "jira", "rfc", "confluence", "entry"}, name) {
+		return nil // a source type: every source of it
 	}
 	if counts, err := b.Counts(ctx); err == nil && counts[name] > 0 {
 		return nil

@@ -103,12 +103,20 @@ func (c *Client) do(ctx context.Context, method, path string, body any) (*http.R
 		case "ambiguous":
 			return nil, &store.AmbiguousError{Ref: e.Ref, Matches: e.Matches}
 		case "too_short":
-			return nil, fmt.Errorf("%s: %w", e.Error, store.ErrTooShort)
+			// The daemon's sentence ends with ErrTooShort's own words: say
+			// them once.
+			return nil, tooShort{e.Error}
 		}
 		return nil, errors.New(e.Error)
 	}
 	return resp, nil
 }
+
+// tooShort is the daemon's "too short" sentence, as store.ErrTooShort.
+type tooShort struct{ msg string }
+
+func (e tooShort) Error() string        { return e.msg }
+func (e tooShort) Is(target error) bool { return target == store.ErrTooShort }
 
 func (c *Client) call(ctx context.Context, method, path string, body, out any) error {
 	resp, err := c.do(ctx, method, path, body)

@@ -3,8 +3,10 @@ package localapi
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +121,27 @@ func TestScan_AStreamCutShortIsAnError(t *testing.T) {
 	err := cl.Scan(context.Background(), store.Filter{}, func(*store.Item) error { return nil })
 	if err == nil {
 		t.Error("a stream without its end mark was taken as complete")
+	}
+}
+
+// A too-short ID through the daemon is the store's one sentence, its
+// ending said once, and still store.ErrTooShort; an entry added through the
+// daemon is in the store.
+func TestClient_ErrorsAndAddThroughTheDaemon(t *testing.T) {
+	st := storeOf(t, 3)
+	cl := serve(t, (&Server{Store: st}).Handler())
+	_, err := cl.Resolve(context.Background(), "ab")
+	if !errors.Is(err, store.ErrTooShort) || strings.Count(err.Error(), "at least 4 characters") != 1 {
+		t.Errorf("too short through the daemon: %v", err)
+	}
+	it := store.Item{ID: store.NewEntryID(), Artifact: connectors.Artifact{Source: "entry", SourceType: "entry", Kind: connectors.KindEntry,
+		Title: "Led the game day", OccurredAt: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}}
+	it.Artifact.Key = "entry:" + it.ID
+	if _, err := cl.Add(context.Background(), it); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Get(context.Background(), it.ID)
+	if err != nil || got.State != store.Confirmed || got.Title() != "Led the game day" {
+		t.Errorf("the entry in the store: %+v, %v", got, err)
 	}
 }

@@ -225,6 +225,14 @@ func (o *openReader) Read(p []byte) (int, error) {
 	return o.buf.Read(p)
 }
 
+// IsBackup reports whether r starts as an evident backup does: what a
+// backup may be written over without asking.
+func IsBackup(r io.Reader) bool {
+	head := make([]byte, len(backupMagic))
+	n, _ := io.ReadFull(r, head)
+	return n == len(head) && string(head) == backupMagic
+}
+
 // Forget drops every trace of one source — its items with their index
 // entries, its cursor and its state — and compacts the store so that no old
 // version of them stays on disk. It returns how many items it dropped.

@@ -216,6 +216,14 @@ type Store struct {
 	items atomic.Uint64
 }
 
+// Exists reports whether dir holds a store (Badger's manifest is there):
+// read commands use it never to create an empty store where the user
+// mistyped a path.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "MANIFEST"))
+	return err == nil
+}
+
 // Open opens (creating if needed) the store in dir. Only one process may
 // have a store open at a time; a second gets a *LockedError.
 func Open(dir string, o Options) (*Store, error) {
