@@ -32,7 +32,7 @@ func (o *Org) domainFor(a *connectors.Artifact, s Scope) (Domain, string) {
 	switch a.Kind {
 	case connectors.KindJiraIssue:
 		typ := strings.ToLower(a.Activity.IssueType)
-		if a.HasRole(connectors.RoleReporter) && a.HasRole(connectors.RoleResolver) && !o.IsMe("jira", a.Activity.InitialAssignee) {
+		if a.HasRole(connectors.RoleReporter) && a.HasRole(connectors.RoleResolver) && !o.IsMe("jira", a.Activity.InitialAssignee) && a.Activity.InitialAssignee != connectors.Me {
 			return DomainInitiative, "you reported and resolved it without being assigned it at first"
 		}
 		if (typ == "epic" || typ == "incident") && (a.HasRole(connectors.RoleResolver) || a.HasRole(connectors.RoleAssignee)) {

@@ -71,7 +71,7 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 		{"rfc with neither dir nor repo", head + "sources:\n  rfc:\n    - name: notes\n      poll: 1h\n", []string{`9: an RFC source needs either dir`}},
 		{"rfc with both", head + "sources:\n  rfc:\n    - name: notes\n      repo: a/b\n      dir: /tmp\n", []string{`11: an RFC source reads either dir or repo, not both`}},
 		{"rfc dir missing", head + "sources:\n  rfc:\n    - name: notes\n      dir: /does/not/exist\n", []string{`10: folder /does/not/exist does not exist`}},
-		{"jira without deployment", head + "sources:\n  jira:\n    - name: j\n      url: https://x.atlassian.net\n      token_env: T\n", []string{`9: a Jira source needs deployment`, `9: a Jira source needs your Jira identity`}},
+		{"jira without deployment", head + "sources:\n  jira:\n    - name: j\n      url: https://x.atlassian.net\n      token_env: T\n", []string{`9: a Jira source needs deployment`}},
 		{"jira bad deployment", "me: {jira: a}\nsources:\n  jira:\n    - name: j\n      url: https://x\n      deployment: datacenter\n      token_env: T\n", []string{`6: deployment "datacenter" is not cloud or server`}},
 		{"jira cloud without email", "me: {jira: a}\nsources:\n  jira:\n    - {name: j, url: 'https://x', deployment: cloud, token_env: T}\n", []string{`4: a Jira Cloud source needs email`}},
 		{"no token", head + "sources:\n  github:\n    - name: g\n", []string{`9: a GitHub source needs a token`}},
@@ -174,5 +174,24 @@ func TestParse_LocalRFCOwners(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%+v: %v, want %q", bad, err, bad.want)
 		}
+	}
+}
+
+// config check warns on an API address a token should not go to as it is:
+// one with a space, or plain http to another machine (loopback is fine).
+func TestParse_WarnsOnAddressesATokenShouldNotTravelTo(t *testing.T) {
+	t.Setenv("T", "x")
+	c, err := Parse("c.yaml", []byte("me: {github: alice, jira: '712020:alice'}\nsources:\n  github:\n    - {name: a, url: 'http://ghe.acme.example/api/v3/', token_env: T}\n    - {name: b, url: 'http://127.0.0.1:8080/', token_env: T}\n  jira:\n    - {name: j, url: 'https://acme.atlassian.net/ ', deployment: cloud, email: a@acme.example, token_env: T}\n"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, fmt.Sprintf("%d: %s", w.Line, w.Msg))
+	}
+	want := []string{`4: "http://ghe.acme.example/api/v3/" is plain http: the token would cross the network unencrypted; use https://`,
+		`7: "https://acme.atlassian.net/ " has a space in it; remove it (a URL has none)`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

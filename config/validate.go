@@ -152,9 +152,6 @@ func (v *validator) checkJira(p string, s *JiraSource) {
 	v.sourceName(p, s.Name)
 	v.checkAtlassian(p, "Jira", "https://acme.atlassian.net, or your server's base URL", s.URL, s.Deployment, s.Email)
 	v.checkToken(p, s.Token, "a Jira source")
-	if v.c.Me.Jira == "" {
-		v.add(p, "a Jira source needs your Jira identity in me.jira (Cloud accountId, or Server username)")
-	}
 	for j, k := range s.Projects {
 		if !projectRE.MatchString(k) {
 			v.add(fmt.Sprintf("%s.projects[%d]", p, j), "%q is not a Jira project key", k)

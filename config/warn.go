@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -52,6 +54,20 @@ func (v *validator) warn() []Problem {
 			add(p+".token_env", "$%s is not set in this environment; sync will fail until it is (export it, or store a token with evident auth and use token: keyring)", t.TokenEnv)
 		}
 	}
+	// An API address with a space (pasted with one), or plain http to a
+	// host other than this machine: the token would cross the network
+	// unencrypted.
+	addr := func(p, raw string) {
+		if raw == "" {
+			return
+		}
+		if strings.ContainsAny(raw, " \t") {
+			add(p+".url", "%q has a space in it; remove it (a URL has none)", raw)
+		}
+		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+			add(p+".url", "%q is plain http: the token would cross the network unencrypted; use https://", raw)
+		}
+	}
 	poll := func(p, kind string, d time.Duration) {
 		if m := minPoll[kind]; d > 0 && d < m {
 			add(p+".poll", "poll %s is shorter than this source allows without being throttled (at least %s)", d, m)
@@ -61,11 +77,13 @@ func (v *validator) warn() []Problem {
 		p := fmt.Sprintf("sources.github[%d]", i)
 		token(p, s.Token)
 		poll(p, "github", s.Poll.D)
+		addr(p, s.URL)
 	}
 	// An Atlassian source: its token, its poll, and the template's address.
 	atlassian := func(p, kind, product string, tok Token, every time.Duration, url string) {
 		token(p, tok)
 		poll(p, kind, every)
+		addr(p, url)
 		if strings.Contains(url, "your-org") {
 			add(p+".url", "%q is the template's placeholder; put your "+product+"'s address here", url)
 		}
@@ -83,11 +101,21 @@ func (v *validator) warn() []Problem {
 		p := fmt.Sprintf("sources.rfc[%d]", i)
 		token(p, s.Token)
 		poll(p, "rfc-repo", s.Poll.D)
+		addr(p, s.URL)
 		if isPlaceholder(s.Repo) {
 			add(p+".repo", "%q is the template's placeholder; put your RFC repository here", s.Repo)
 		}
 	}
 	return out
+}
+
+// loopbackHost reports a name or address of this machine.
+func loopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func isPlaceholder(s string) bool {

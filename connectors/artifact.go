@@ -83,7 +83,8 @@ type Activity struct {
 	ResolvedAt       time.Time `json:"resolved_at,omitzero"`
 	CreatedAt        time.Time `json:"created_at,omitzero"`
 	// InitialAssignee is who a Jira issue was assigned to when it was
-	// created (empty: nobody), to tell self-started work from assigned work.
+	// created (empty: nobody; Me: the user), to tell self-started work
+	// from assigned work.
 	InitialAssignee string   `json:"initial_assignee,omitempty"`
 	Paths           []string `json:"paths,omitempty"` // files a PR touched, for CODEOWNERS
 	// Refs are what the work's text mentions that may be other items of the
@@ -114,6 +115,10 @@ type Artifact struct {
 	OccurredAt    time.Time `json:"occurred_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
+
+// Me stands for the user where an artifact names a person by id: the
+// source knows who the user is even when the config does not say.
+const Me = "@me"
 
 // HasRole reports whether the user played role r.
 func (a *Artifact) HasRole(r Role) bool { return slices.Contains(a.Roles, r) }

@@ -93,9 +93,18 @@ type Connector interface {
 // until its configuration changes.
 var ErrAuth = errors.New("authentication failed")
 
+// ErrNoCredential is what a source's Check says when the source reads
+// without any credential (a local folder).
+var ErrNoCredential = errors.New("no credential needed")
+
 // AuthError is a failure of a source's credentials — a token missing, or
 // refused — said in one sentence with what to do. It matches ErrAuth.
-type AuthError struct{ Msg string }
+type AuthError struct {
+	Msg string
+	// Missing says no credential is configured where one is needed (an
+	// unset variable, nothing stored): a config matter, not the source's.
+	Missing bool
+}
 
 func (e *AuthError) Error() string { return e.Msg }
 
@@ -103,7 +112,7 @@ func (e *AuthError) Error() string { return e.Msg }
 func (e *AuthError) Is(target error) bool { return target == ErrAuth }
 
 // AuthErrorf formats an AuthError.
-func AuthErrorf(format string, a ...any) error { return &AuthError{fmt.Sprintf(format, a...)} }
+func AuthErrorf(format string, a ...any) error { return &AuthError{Msg: fmt.Sprintf(format, a...)} }
 
 // Refused is the sentence every connector says when a service turns its
 // credential away: "GitHub rejected the token from $GITHUB_TOKEN (401 Bad

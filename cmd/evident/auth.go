@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/evident-sync/evident/cmd/evident/web"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/pipeline"
@@ -209,6 +211,9 @@ func (a *app) authStatusCmd() *cobra.Command {
 			var failed []string
 			for _, s := range srcs {
 				check, err := checkCredential(cmd.Context(), s, offline)
+				if cred := describeCredential(c, s.Name); offline && err == nil && missingCredential(cred) {
+					err = fmt.Errorf("%s: no credential to check (export the variable, set token_command, or run evident auth)", cred)
+				}
 				if err != nil {
 					check = "FAILED (below)"
 					failed = append(failed, fmt.Sprintf("%s: %s", s.Name, oneLine(err.Error(), 300)))
@@ -229,23 +234,35 @@ func (a *app) authStatusCmd() *cobra.Command {
 // checkCredential asks a source whose its credential is.
 func checkCredential(ctx context.Context, s pipeline.Source, offline bool) (string, error) {
 	chk, ok := s.Conn.(checker)
-	switch {
-	case !ok:
+	if !ok {
 		return "no credential needed", nil
-	case offline:
+	}
+	if rfcLocal, ok := s.Conn.(interface{ Local() bool }); ok && rfcLocal.Local() {
+		return "no credential needed", nil
+	}
+	if offline {
 		return "not checked (--offline)", nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	who, err := chk.Check(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, connectors.ErrNoCredential):
+		return "no credential needed", nil
+	case err != nil:
 		return "", err
 	}
 	return "ok, as " + who, nil
 }
 
+// missingCredential reports a credential described as not there.
+func missingCredential(desc string) bool {
+	return strings.HasSuffix(desc, "(unset)") || strings.Contains(desc, "nothing stored")
+}
+
 func (a *app) authWebTokenCmd() *cobra.Command {
 	var rotate bool
+	var addr string
 	cmd := &cobra.Command{
 		Use:   "web-token [--rotate]",
 		Short: "Print the web UI's login token (needed off loopback), or replace it",
@@ -273,6 +290,7 @@ the new one at its next request.`,
 				return fmt.Errorf("the web UI's login token: %w", err)
 			}
 			fmt.Fprintln(a.stdout, tok)
+			fmt.Fprintf(a.stderr, "evident: sign in at http://%s/?token=%s (https:// with --tls-cert; the host and port evident serve or run listen on)\n", addr, tok)
 			if rotate {
 				fmt.Fprintf(a.stderr, "evident: a new web token is in %s; sessions made with the old one are signed out\n", web.TokenPath(c.DataDir))
 			}
@@ -280,6 +298,7 @@ the new one at its next request.`,
 		},
 	}
 	cmd.Flags().BoolVar(&rotate, "rotate", false, "replace the token with a new one")
+	cmd.Flags().StringVar(&addr, "addr", defaultAddr, "the address the UI is served on, for the login URL")
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
@@ -121,6 +122,7 @@ func (a *app) syncViaDaemon(ctx context.Context, cl *localapi.Client, names []st
 // summarise prints a line per source and fails if any source failed.
 func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 	var failed []string
+	missing := 0 // failures that are a credential the config lacks
 	for _, r := range results {
 		line := fmt.Sprintf("%s: fetched %d, new %d, updated %d, requests %d", r.Source, r.Fetched, r.New, r.Updated, r.Requests)
 		if r.RateLimitRemaining >= 0 {
@@ -145,6 +147,9 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 		default:
 			line += "; failed (see below)"
 			failed = append(failed, fmt.Sprintf("%s: %s", r.Source, oneLine(r.Err.Error(), 300)))
+			if ae := (*connectors.AuthError)(nil); errors.As(r.Err, &ae) && ae.Missing {
+				missing++
+			}
 		}
 		fmt.Fprintln(a.stdout, line)
 		for _, pr := range problems {
@@ -159,6 +164,9 @@ func (a *app) summarise(ctx context.Context, results []pipeline.Result) error {
 	if ctx.Err() != nil {
 		fmt.Fprintln(a.stderr, "evident: sync interrupted; the next sync resumes where this one stopped")
 		return nil
+	}
+	if len(failed) > 0 && missing == len(failed) {
+		return usageError{runtimeErrors(failed)} // every failure is the config's: exit 2
 	}
 	if len(failed) > 0 {
 		return runtimeErrors(failed)

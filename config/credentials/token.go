@@ -39,7 +39,11 @@ func (t TokenSource) Check() error {
 	switch {
 	case t.Env != "":
 		if strings.TrimSpace(os.Getenv(t.Env)) == "" {
-			return &connectors.AuthError{Msg: fmt.Sprintf("$%s is not set %s", t.Env, t.fix("export it"))}
+			first := "export it"
+			if strings.HasPrefix(t.Auth, "evident auth github") {
+				first = "set token_command: gh auth token if you use the GitHub CLI, or export it"
+			}
+			return &connectors.AuthError{Msg: fmt.Sprintf("$%s is not set %s", t.Env, t.fix(first)), Missing: true}
 		}
 	case t.Command == "" && t.Keyring != "":
 		_, err := DefaultSecrets().Get(t.Keyring)
@@ -55,7 +59,7 @@ func (t TokenSource) keyringError(err error) error {
 		if auth == "" {
 			auth = "evident auth"
 		}
-		return &connectors.AuthError{Msg: fmt.Sprintf("no token is stored for source %s (run %s)", t.Keyring, auth)}
+		return &connectors.AuthError{Msg: fmt.Sprintf("no token is stored for source %s (run %s)", t.Keyring, auth), Missing: true}
 	case err != nil:
 		return &connectors.AuthError{Msg: fmt.Sprintf("the stored token of source %s cannot be read: %v", t.Keyring, err)}
 	}

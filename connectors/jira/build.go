@@ -183,6 +183,9 @@ func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []
 			InitialAssignee: p.initialAssignee,
 		},
 	}
+	if c.me(a.Activity.InitialAssignee) {
+		a.Activity.InitialAssignee = connectors.Me
+	}
 	if a.Activity.ResolvedAt.Equal(time.Time{}.UTC()) {
 		a.Activity.ResolvedAt = time.Time{}
 	}

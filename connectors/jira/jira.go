@@ -74,9 +74,6 @@ type Connector struct {
 
 // New returns a connector for cfg. It makes no request.
 func New(cfg Config) (*Connector, error) {
-	if cfg.User == "" {
-		return nil, errors.New("jira: your Jira identity (me.jira) is required")
-	}
 	if cfg.Deployment != "cloud" && cfg.Deployment != "server" {
 		return nil, fmt.Errorf("jira: deployment %q is not cloud or server", cfg.Deployment)
 	}
@@ -145,6 +142,12 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	defer c.tr.Meter(&page)()
 	cur := c.decode(raw)
 	defer func() { page.Backfill = cur.Report(c.cfg.Since, c.cfg.Clock.Now()) }()
+	if c.cfg.User == "" {
+		// me.jira left out: the credentials say who the user is.
+		if err := c.findMe(ctx); err != nil {
+			return page, err
+		}
+	}
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.
 		if err := c.readProfile(ctx, cur); err != nil {
@@ -248,8 +251,14 @@ func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string 
 		// Cloud also finds what the user changed or commented on without
 		// watching it (autowatch off, or unwatched): updatedBy counts
 		// creation, field changes and comments, at day precision, so a day
-		// of overlap.
-		involved += fmt.Sprintf(" OR issue in updatedBy(%s, %q)", u, from.In(loc).AddDate(0, 0, -1).Format("2006/01/02"))
+		// of overlap. A backward window asks from the backfill's start: the
+		// user's comment may be older than the window that holds the
+		// issue's last update, made by others.
+		by := from
+		if cur.Back && !c.cfg.Since.IsZero() && c.cfg.Since.Before(by) {
+			by = c.cfg.Since
+		}
+		involved += fmt.Sprintf(" OR issue in updatedBy(%s, %q)", u, by.In(loc).AddDate(0, 0, -1).Format("2006/01/02"))
 	}
 	q := "(" + involved + ") AND "
 	if cur.ByTime {
@@ -471,6 +480,23 @@ func jiraMessage(r *http.Response) string {
 		return e.Message
 	}
 	return http.StatusText(r.StatusCode)
+}
+
+// findMe sets the user to whom the credentials belong (/myself: the Cloud
+// accountId, the Server username), for a config without me.jira.
+func (c *Connector) findMe(ctx context.Context) error {
+	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/myself", nil)
+	if err != nil {
+		return err
+	}
+	var me jira.User
+	if _, err := c.do(req, &me, "find who you are (me.jira is not set)"); err != nil {
+		return err
+	}
+	if c.cfg.User = idOf(&me); c.cfg.User == "" {
+		return errors.New("Jira did not say who you are: set me.jira (your Cloud accountId, or Server username)")
+	}
+	return nil
 }
 
 // Check asks Jira who the credentials belong to; it makes one request.

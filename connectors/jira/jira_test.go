@@ -383,3 +383,43 @@ func TestFetch_RemoteLinksAreReadOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// Without me.jira the connector asks Jira who the credentials belong to
+// (/myself) and finds the same issues as with it, on both deployments.
+func TestFetch_WithoutMeJiraTheCredentialsSayWhoTheUserIs(t *testing.T) {
+	for _, d := range []struct{ deployment, me string }{{jiratest.Cloud, "5b10ac8d82e05b22cc7d4ef5"}, {jiratest.DataCenter, "alice"}} {
+		t.Run(d.deployment, func(t *testing.T) {
+			issues, want := work(d.me)
+			h := newHarness(t, d.deployment, d.me, issues, func(c *Config) { c.User = "" })
+			if err := h.pass(); err != nil {
+				t.Fatal(err)
+			}
+			checkComplete(t, h, want)
+			if h.fake.Hits()["myself"] == 0 {
+				t.Errorf("never asked /myself: %v", h.fake.Hits())
+			}
+		})
+	}
+}
+
+// The newest-first backfill finds an unwatched issue the user only
+// commented on, whose last update (by others) lies two windows after the
+// comment: a backward window's updatedBy reaches back to the backfill's
+// start, not to the window's.
+func TestFetch_ABackwardWindowFindsACommentOlderThanItself(t *testing.T) {
+	me := "5b10ac8d82e05b22cc7d4ef5"
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // the harness clock
+	commented, updated := now.AddDate(0, 0, -70), now.AddDate(0, 0, -20)
+	quiet := &jiratest.Issue{Key: "OPS-12", Project: "OPS", Type: "Task", Summary: "Flaky deploys", Status: "Open", StatusCategory: "new",
+		Reporter: "someone", Created: commented.Add(-time.Hour), Updated: updated,
+		Comments:  []jiratest.Comment{{Author: me, Body: "The canary step races the health check.", Created: commented}, {Author: "bob", Body: "Still flaky.", Created: updated}},
+		Unwatched: []string{me}}
+	h := newHarness(t, jiratest.Cloud, me, []*jiratest.Issue{quiet}, nil)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	a, ok := h.Got["jira:OPS-12"]
+	if !ok || !a.HasRole(connectors.RoleCommenter) || !a.OccurredAt.Equal(commented) {
+		t.Errorf("the comment-only issue: found %v, %+v", ok, a)
+	}
+}

@@ -186,6 +186,23 @@ func (g *githubRepo) fetch(ctx context.Context, c *Connector, cur *cursor, raw [
 	return page, nil
 }
 
+// Check says whose token a GitHub RFC source reads with: the login, or
+// that it reads anonymously (public repositories only, at GitHub's lower
+// rate). A local folder needs no credential: connectors.ErrNoCredential.
+func (c *Connector) Check(ctx context.Context) (string, error) {
+	if c.gh == nil {
+		return "", connectors.ErrNoCredential
+	}
+	if t := c.cfg.Token; t.Env == "" && t.Command == "" && t.Keyring == "" {
+		return "anonymous (no token: public repositories, at 60 requests an hour)", nil
+	}
+	u, _, err := c.gh.api.Users.Get(ctx, "")
+	if err != nil {
+		return "", c.gh.explain(err, "check the token")
+	}
+	return u.GetLogin(), nil
+}
+
 // rel is a file's path relative to the source's folder, for its key.
 func (g *githubRepo) rel(p string) string {
 	if g.root == "" {

@@ -91,6 +91,9 @@ func New(cfg Config) (*Connector, error) {
 	return c, nil
 }
 
+// Local reports whether the source reads a local folder (no credential).
+func (c *Connector) Local() bool { return c.gh == nil }
+
 type fileState struct {
 	Size int64  `json:"s,omitempty"`
 	Mod  int64  `json:"m,omitempty"`
