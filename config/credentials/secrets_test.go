@@ -52,7 +52,7 @@ func TestSecrets_KeyringFirstFileWhereThereIsNone(t *testing.T) {
 func TestTokenSource_NamesThePlaceNeverTheSecret(t *testing.T) {
 	t.Setenv("EVIDENT_TEST_EMPTY", "")
 	_, err := TokenSource{Env: "EVIDENT_TEST_EMPTY", Auth: "evident auth github"}.Resolve(context.Background())
-	if !errors.Is(err, connectors.ErrAuth) || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it, or run evident auth github)" {
+	if !errors.Is(err, connectors.ErrAuth) || err.Error() != "$EVIDENT_TEST_EMPTY is not set (set token_command: gh auth token if you use the GitHub CLI, or export it, or run evident auth github)" {
 		t.Errorf("empty env: %v", err)
 	}
 	if err := (TokenSource{Env: "EVIDENT_TEST_EMPTY"}).Check(); err == nil || err.Error() != "$EVIDENT_TEST_EMPTY is not set (export it)" {
