@@ -180,6 +180,9 @@ type ConfluenceSource struct {
 	Labels     []string `yaml:"labels"`
 	Since      Date     `yaml:"since"`
 	Poll       Duration `yaml:"poll"`
+	// BrowseURL is where people open pages, when it differs from URL;
+	// items link there.
+	BrowseURL string `yaml:"browse_url"`
 }
 
 // Token says where a source's secret comes from. Exactly one of the ways
@@ -219,6 +222,9 @@ type JiraSource struct {
 	// RemoteLinks also reads each issue's remote links (one more request
 	// per issue), to link the pull requests and documents they point to.
 	RemoteLinks bool `yaml:"remote_links"`
+	// BrowseURL is where people open issues, when it differs from URL (an
+	// API behind a proxy); items link there.
+	BrowseURL string `yaml:"browse_url"`
 }
 
 // RFCSource is a collection of design documents: a path in a GitHub

@@ -67,6 +67,9 @@ func (v *validator) check() {
 var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 func (v *validator) checkConfluence(p string, s *ConfluenceSource) {
+	if s.BrowseURL != "" {
+		v.checkURL(p+".browse_url", s.BrowseURL)
+	}
 	v.sourceName(p, s.Name)
 	v.checkAtlassian(p, "Confluence", "https://acme.atlassian.net/wiki/, or your Data Center's base URL", s.URL, s.Deployment, s.Email)
 	if u, err := url.Parse(s.URL); err == nil && s.Deployment == JiraCloud && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
@@ -150,6 +153,9 @@ func (v *validator) checkGitHub(p string, s *GitHubSource) {
 
 func (v *validator) checkJira(p string, s *JiraSource) {
 	v.sourceName(p, s.Name)
+	if s.BrowseURL != "" {
+		v.checkURL(p+".browse_url", s.BrowseURL)
+	}
 	v.checkAtlassian(p, "Jira", "https://acme.atlassian.net, or your server's base URL", s.URL, s.Deployment, s.Email)
 	v.checkToken(p, s.Token, "a Jira source")
 	for j, k := range s.Projects {

@@ -62,7 +62,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		tok := tokenOf(c, "confluence", s.Name, s.Token)
 		conn, err := confluence.New(confluence.Config{
 			Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email, Token: tok,
-			User: cmp.Or(c.Me.Confluence, c.Me.Jira), Spaces: s.Spaces, Labels: s.Labels, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
+			User: cmp.Or(c.Me.Confluence, c.Me.Jira), Spaces: s.Spaces, Labels: s.Labels, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, BrowseURL: s.BrowseURL,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
@@ -76,7 +76,7 @@ func newJira(c *config.Config, s config.JiraSource, o BuildOptions) (connectors.
 	return jira.New(jira.Config{
 		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
 		Token: tokenOf(c, "jira", s.Name, s.Token),
-		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, RemoteLinks: s.RemoteLinks,
+		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, RemoteLinks: s.RemoteLinks, BrowseURL: s.BrowseURL,
 	})
 }
 

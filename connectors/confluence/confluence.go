@@ -57,8 +57,10 @@ const (
 
 // Config configures a Confluence source.
 type Config struct {
-	Name       string
-	BaseURL    string // https://acme.atlassian.net/wiki/ or https://confluence.acme.com/
+	Name    string
+	BaseURL string // https://acme.atlassian.net/wiki/ or https://confluence.acme.com/
+	// BrowseURL is where people open pages, when it differs from BaseURL.
+	BrowseURL  string
 	Deployment string // cloud or server
 	Email      string // Cloud: the account email used with the API token
 	Token      credentials.TokenSource

@@ -223,6 +223,9 @@ func (c *Connector) webURL(p *content) string {
 	if web == "" {
 		return ""
 	}
+	if b := c.cfg.BrowseURL; b != "" {
+		return strings.TrimSuffix(b, "/") + web
+	}
 	if b := p.Links["base"]; b != "" {
 		return strings.TrimSuffix(b, "/") + web
 	}

@@ -46,8 +46,11 @@ import (
 
 // Config configures a Jira source.
 type Config struct {
-	Name       string
-	BaseURL    string
+	Name    string
+	BaseURL string
+	// BrowseURL is where people open issues, when it differs from BaseURL;
+	// items link there.
+	BrowseURL  string
 	Deployment string // cloud or server
 	Email      string // Cloud: the account email used with the API token
 	Token      credentials.TokenSource
@@ -92,7 +95,11 @@ func New(cfg Config) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jira: base URL %q: %w", cfg.BaseURL, err)
 	}
-	return &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: strings.TrimSuffix(base, "/")}, nil
+	link := strings.TrimSuffix(base, "/")
+	if cfg.BrowseURL != "" {
+		link = strings.TrimSuffix(cfg.BrowseURL, "/")
+	}
+	return &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: link}, nil
 }
 
 type cursor struct {

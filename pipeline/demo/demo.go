@@ -216,6 +216,7 @@ sources:
       token_env: %s
       since: %s
       poll: 30m
+      browse_url: https://acme.atlassian.net/
   rfc:
     - name: rfcs
       url: %s
@@ -237,6 +238,7 @@ const wikiYAML = `  confluence:
       token_env: %s
       spaces: [PAY, ARCH, SRCH, PLAT]
       labels: [rfc, design, adr]
+      browse_url: https://acme.atlassian.net/wiki/
       since: %s
       poll: 1h
 `
@@ -293,17 +295,44 @@ var (
 		"payments": {"carol", "dave"}, "search": {"erin"}, "identity": {"frank"}, "mobile": {"grace", "heidi"},
 		"data": {"judy"}, "platform": {"bob"}, "architecture": {"ivan"},
 	}
-	titles = []string{"Add idempotency keys to refunds", "Retry webhooks with backoff", "Cache tokenizer output", "Move to structured logging",
-		"Shard the ledger writer", "Drop the legacy auth path", "Batch push notifications", "Stream index updates", "Tighten CSP headers",
-		"Paginate the export API", "Rate-limit the search endpoint", "Parallelise CI test shards", "Encrypt backups at rest",
-		"Deduplicate consumer events", "Faster cold start on iOS", "Schema migration for payouts", "Replace cron with a scheduler",
-		"Circuit breaker for the card vault", "Trace sampling by tenant", "Zero-downtime config reload"}
+	// alicesTitles are the changes Alice makes in Platform's repositories.
+	alicesTitles = []string{"Cache module downloads in CI", "Pin the base images", "Split the deploy pipeline by service", "Retry flaky integration tests once",
+		"Cut the Docker build context", "Faster checkout in CI", "Structured logs for the build runner", "Warm the Go build cache", "Move CI secrets to OIDC",
+		"Drop the unused artifact store", "Shard the integration suite", "Alert on a slow main build"}
+	// teamTitles are the changes each team's repositories see, so a title
+	// fits the repository it is in.
+	teamTitles = map[string][]string{
+		"payments":     {"Add idempotency keys to refunds", "Schema migration for payouts", "Circuit breaker for the card vault", "Retry webhooks with backoff", "Shard the ledger writer", "Reconcile payouts nightly"},
+		"search":       {"Stream index updates", "Rate-limit the search endpoint", "Cache tokenizer output", "Reindex without downtime"},
+		"identity":     {"Drop the legacy auth path", "Rotate session keys", "Tighten CSP headers", "Refresh SAML metadata daily"},
+		"mobile":       {"Faster cold start on iOS", "Batch push notifications", "Offline mode for the cart"},
+		"data":         {"Partition the events table", "Deduplicate consumer events", "Backfill the warehouse loader"},
+		"platform":     {"Parallelise CI test shards", "Replace cron with a scheduler", "Zero-downtime config reload", "Encrypt backups at rest"},
+		"architecture": {"Trace sampling by tenant", "Move to structured logging", "Paginate the export API"},
+	}
 )
+
+// titleFor is a title for a change in team's repositories, numbered when
+// the same change comes again ("…, part 2"), so no two PRs share one.
+func titleFor(rng *rand.Rand, team string, used map[string]int) string {
+	return pick(teamTitles[team], rng, used)
+}
+
+// pick is one of list, numbered when it comes again ("…, part 2").
+func pick(list []string, rng *rand.Rand, used map[string]int) string {
+	t := list[rng.IntN(len(list))]
+	used[t]++
+	if n := used[t]; n > 1 {
+		return fmt.Sprintf("%s, part %d", t, n)
+	}
+	return t
+}
 
 func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 	// Weighted toward the teams Platform serves the most.
 	order := []string{"payments", "payments", "payments", "search", "search", "identity", "identity", "mobile", "data", "platform", "platform", "architecture"}
 	n := 0
+	used := map[string]int{}
 	for i := 0; i < 72; i++ {
 		team := order[rng.IntN(len(order))]
 		repos := teamRepos[team]
@@ -314,7 +343,7 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 			author = others[rng.IntN(len(others))]
 		}
 		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
-		pr := &githubtest.PR{Owner: "acme", Repo: repos[rng.IntN(len(repos))], Number: 100 + i, Title: titles[rng.IntN(len(titles))], Author: author,
+		pr := &githubtest.PR{Owner: "acme", Repo: repos[rng.IntN(len(repos))], Number: 100 + i, Title: titleFor(rng, team, used), Author: author,
 			CreatedAt: at.Add(-30 * time.Hour), Additions: 10 + rng.IntN(600), Deletions: rng.IntN(200), ChangedFiles: 1 + rng.IntN(20), State: "open"}
 		rounds := 1 + rng.IntN(3)
 		var last time.Time
@@ -351,14 +380,14 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 	// Two reviews in the open-source lab nobody in the org owns: unknown scope.
 	for i := 0; i < 2; i++ {
 		at := now.Add(-time.Duration(100+i*300) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&githubtest.PR{Owner: "oss-lab", Repo: "fuzz-corpus", Number: 7 + i, Title: "Seed corpus for the parser", Author: "mallory",
+		e.GitHub.Add(&githubtest.PR{Owner: "oss-lab", Repo: "fuzz-corpus", Number: 7 + i, Title: []string{"Seed corpus for the parser", "Seed corpus for the lexer"}[i], Author: "mallory",
 			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
 		n++
 	}
 	// Comment-only work.
 	for i := 0; i < 5; i++ {
 		at := now.Add(-time.Duration(rng.IntN(20*7*24)) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: "search-ui", Number: 300 + i, Title: "Typeahead experiments", Author: "erin",
+		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: "search-ui", Number: 300 + i, Title: fmt.Sprintf("Typeahead experiment %d", i+1), Author: "erin",
 			CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour), IssueComments: []githubtest.Comment{{User: "alice", Body: "We hit the same in Platform; see infra#12.", CreatedAt: at}}})
 		n++
 	}
@@ -366,7 +395,7 @@ func (e *Env) fillGitHub(rng *rand.Rand, now time.Time) {
 	// Authored.
 	for i := 0; i < 12; i++ {
 		at := now.Add(-time.Duration(rng.IntN(26*7*24)) * time.Hour).Truncate(time.Minute)
-		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: []string{"platform-ci", "infra"}[i%2], Number: 500 + i, Title: titles[(i*7)%len(titles)], Author: "alice",
+		e.GitHub.Add(&githubtest.PR{Owner: "acme", Repo: []string{"platform-ci", "infra"}[i%2], Number: 500 + i, Title: alicesTitles[i%len(alicesTitles)], Author: "alice",
 			CreatedAt: at, UpdatedAt: at.Add(20 * time.Hour), Merged: true, MergedAt: at.Add(20 * time.Hour), State: "closed",
 			Additions: 20 + rng.IntN(400), Deletions: rng.IntN(100), ChangedFiles: 1 + rng.IntN(10),
 			Reviews: []githubtest.Review{{User: []string{"bob", "carol", "erin"}[i%3], State: "APPROVED", SubmittedAt: at.Add(10 * time.Hour)}}})
@@ -403,14 +432,21 @@ func (e *Env) fillJira(rng *rand.Rand, now time.Time) {
 		jiratest.User{ID: "712020:frank", DisplayName: "Frank Ito"}, jiratest.User{ID: "712020:judy", DisplayName: "Judy Park"})
 	me := "712020:alice"
 	projects := []struct{ key, person string }{{"PLAT", "712020:bob"}, {"PAY", "712020:carol"}, {"SRCH", "712020:erin"}, {"ARCH", "712020:frank"}, {"PAY", "712020:dave"}}
-	summaries := []string{"Refund webhook retries storm", "Flaky deploys on Mondays", "Index rebuild takes 6h", "Unify service templates",
-		"Token refresh race", "Quarterly capacity plan", "Ledger drift alert", "Search timeouts under load"}
+	// Each project's own kind of issue, so a summary fits where it is;
+	// numbered when one comes again.
+	summaries := map[string][]string{
+		"PLAT": {"Flaky deploys on Mondays", "Unify service templates", "CI runners out of disk", "Build cache misses after upgrade"},
+		"PAY":  {"Refund webhook retries storm", "Ledger drift alert", "Token refresh race", "Payout file rejected by the bank"},
+		"SRCH": {"Index rebuild takes 6h", "Search timeouts under load", "Stale synonyms after deploy"},
+		"ARCH": {"Quarterly capacity plan", "Event bus adoption plan", "Deprecate the v1 internal API"},
+	}
+	usedSummary := map[string]int{}
 	types := []string{"Bug", "Story", "Epic", "Incident", "Task"}
 	for i := 0; i < 24; i++ {
 		p := projects[rng.IntN(len(projects))]
 		created := now.Add(-time.Duration(rng.IntN(25*7*24)) * time.Hour).Truncate(time.Minute)
 		is := &jiratest.Issue{Key: fmt.Sprintf("%s-%d", p.key, 100+i), Project: p.key, Type: types[rng.IntN(len(types))],
-			Summary: summaries[rng.IntN(len(summaries))], Status: "In Progress", StatusCategory: "indeterminate", Reporter: p.person, Created: created}
+			Summary: pick(summaries[p.key], rng, usedSummary), Status: "In Progress", StatusCategory: "indeterminate", Reporter: p.person, Created: created}
 		at := created.Add(time.Duration(2+rng.IntN(72)) * time.Hour)
 		switch i % 4 {
 		case 0: // reported and resolved, self-started, by one of the user's PRs

@@ -309,19 +309,10 @@ func headline(r *Report, o Options) string {
 	default:
 		period = "In all your stored work"
 	}
-	prTeams, rfcTeams, rfcs, entries, entryTeams := 0, 0, 0, 0, 0
+	rfcs, entries := 0, 0
 	for _, t := range r.Teams {
-		if t.Entries > 0 {
-			entries += t.Entries
-			entryTeams++
-		}
-		if t.PRsReviewed > 0 {
-			prTeams++
-		}
-		if t.RFCsReviewed > 0 {
-			rfcTeams++
-		}
 		rfcs += t.RFCsReviewed
+		entries += t.Entries
 	}
 	if r.ReviewsCrossTeam == 0 && rfcs == 0 && entries == 0 {
 		s := period + ", there is no review or RFC work for other teams yet"
@@ -330,16 +321,19 @@ func headline(r *Report, o Options) string {
 		}
 		return s + "."
 	}
+	// One count of teams, the JSON's other_teams: every team the work
+	// named, whatever its kind.
 	var parts []string
 	if r.ReviewsCrossTeam > 0 {
-		parts = append(parts, fmt.Sprintf("reviewed %s for %s", plural(r.ReviewsCrossTeam, "PR"), plural(prTeams, "other team")))
+		parts = append(parts, "reviewed "+plural(r.ReviewsCrossTeam, "PR"))
 	}
 	if rfcs > 0 {
-		parts = append(parts, fmt.Sprintf("gave feedback on %s from %s", plural(rfcs, "RFC"), plural(rfcTeams, "other team")))
+		parts = append(parts, "gave feedback on "+plural(rfcs, "RFC"))
 	}
 	if entries > 0 {
-		parts = append(parts, fmt.Sprintf("wrote down %s with %s", plural(entries, "piece of work"), plural(entryTeams, "other team")))
+		parts = append(parts, "wrote down "+plural(entries, "piece of work"))
 	}
+	parts[len(parts)-1] += " for " + plural(r.OtherTeams, "other team")
 	s := period + ", you " + strings.Join(parts, " and ")
 	if r.ReviewsTotal > 0 {
 		var home []string

@@ -62,7 +62,7 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	if r.Weeks[0].Teams["payments"] != 1 || r.Weeks[0].Teams["search"] != 2 || r.Weeks[2].Total != 1 {
 		t.Errorf("week counts: %+v", r.Weeks)
 	}
-	if want := "In all your stored work (weeks 2026-W10 to 2026-W12), you reviewed 2 PRs for 2 other teams and gave feedback on 1 RFC from 1 other team; 67% of your 3 reviews were outside Platform."; r.Headline != want {
+	if want := "In all your stored work (weeks 2026-W10 to 2026-W12), you reviewed 2 PRs and gave feedback on 1 RFC for 2 other teams; 67% of your 3 reviews were outside Platform."; r.Headline != want {
 		t.Errorf("headline\n got %q\nwant %q", r.Headline, want)
 	}
 	// The period limits rounds, not items.
@@ -72,19 +72,21 @@ func TestBuild_RoundsCountInTheirOwnWeeks(t *testing.T) {
 	}
 }
 
-func TestBuild_HeadlineCountsOnlyTeamsWithThatKindOfWork(t *testing.T) {
+// The headline's count of teams is the JSON's other_teams, whatever the
+// kinds of work.
+func TestBuild_HeadlineSaysTheJSONsCountOfTeams(t *testing.T) {
 	mon := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	rfc := item(connectors.KindRFC, classify.ScopeCrossTeam, []string{"wg-lts"}, store.Suggested, []connectors.Role{connectors.RoleReviewer}, connectors.Round{At: mon})
 	pr := item(connectors.KindReview, classify.ScopeCrossTeam, []string{"payments"}, store.Suggested, []connectors.Role{connectors.RoleReviewer}, connectors.Round{At: mon, State: "APPROVED"})
 	id := func(s string) string { return s }
 	// Only RFC feedback: no "0 PRs".
 	r := Build([]store.Item{rfc}, Options{TeamName: id})
-	if want := "In all your stored work (weeks 2026-W10 to 2026-W10), you gave feedback on 1 RFC from 1 other team."; r.Headline != want {
+	if want := "In all your stored work (weeks 2026-W10 to 2026-W10), you gave feedback on 1 RFC for 1 other team."; r.Headline != want {
 		t.Errorf("RFC only\n got %q\nwant %q", r.Headline, want)
 	}
 	// A team with only RFC feedback is not counted among the PRs' teams.
 	r = Build([]store.Item{rfc, pr}, Options{TeamName: id})
-	if want := "you reviewed 1 PR for 1 other team and gave feedback on 1 RFC from 1 other team; 100% of your 1 review was outside your teams."; !strings.HasSuffix(r.Headline, want) {
+	if want := "you reviewed 1 PR and gave feedback on 1 RFC for 2 other teams; 100% of your 1 review was outside your teams."; !strings.HasSuffix(r.Headline, want) || r.OtherTeams != 2 {
 		t.Errorf("mixed\n got %q\nwant …%q", r.Headline, want)
 	}
 }
@@ -126,7 +128,7 @@ func TestBuild_EntriesNamingATeamCount(t *testing.T) {
 	if len(r.Teams) != 1 || r.Teams[0].Entries != 1 || r.Teams[0].PRsReviewed != 0 || r.ReviewsTotal != 0 {
 		t.Errorf("teams %+v, total %d", r.Teams, r.ReviewsTotal)
 	}
-	if !strings.Contains(r.Headline, "wrote down 1 piece of work with 1 other team") {
+	if !strings.Contains(r.Headline, "wrote down 1 piece of work for 1 other team") {
 		t.Errorf("headline %q", r.Headline)
 	}
 }

@@ -241,10 +241,12 @@ func toRow(it *store.Item) row {
 		FollowUp: it.User.FollowUp, Outcome: it.User.Outcome}
 }
 
-// safeURL keeps http(s) and file links only.
+// safeURL keeps http(s) links only: a local document's file:// link is
+// one the browser refuses from a page (html/template would write
+// #ZgotmplZ), so its title stands unlinked.
 func safeURL(u string) string {
 	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https" && p.Scheme != "file") {
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
 		return ""
 	}
 	return u

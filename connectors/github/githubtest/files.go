@@ -133,6 +133,17 @@ func (s *Server) contents(base, repo, want string) reply {
 			j["type"], j["sha"], j["size"] = "file", blobSHA(files[full]), len(files[full])
 		}
 		j["url"] = fmt.Sprintf("%s/repos/%s/contents/%s", base, repo, full)
+		kind := "blob"
+		if entries[n] {
+			kind = "tree"
+		}
+		j["html_url"] = fmt.Sprintf("https://github.com/%s/%s/main/%s", repo, kind, full)
+		j["git_url"] = fmt.Sprintf("%s/repos/%s/git/%ss/%s", base, repo, kind, j["sha"])
+		j["download_url"] = fmt.Sprintf("https://raw.githubusercontent.com/%s/main/%s", repo, full)
+		if entries[n] {
+			j["download_url"] = nil
+		}
+		j["_links"] = map[string]any{"self": j["url"], "git": j["git_url"], "html": j["html_url"]}
 		out = append(out, j)
 	}
 	return reply{status: 200, body: out}
