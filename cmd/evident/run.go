@@ -180,18 +180,29 @@ func (a *app) serveCmd() *cobra.Command {
 				return err
 			}
 			defer wl.ln.Close()
-			var b backend
 			if cl, err := localapi.Dial(ctx, c.DataDir); err == nil {
-				b = cl // the daemon owns the store
-			} else {
-				st, err := a.openStore(ctx, c, store.Options{IdleClose: 30 * time.Second})
-				if err != nil {
-					return err
-				}
-				b = st
+				defer cl.Close()
+				return a.serveUI(ctx, cl, c, wl) // the daemon owns the store
 			}
-			defer b.Close()
-			return a.serveUI(ctx, b, c, wl)
+			st, err := a.openStore(ctx, c, store.Options{IdleClose: 30 * time.Second})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			// The store is shared over the socket, as evident run shares it:
+			// the CLI works beside serve, and the page shows its decisions.
+			sock, err := localapi.Listen(c.DataDir)
+			if err != nil {
+				return err
+			}
+			defer localapi.RemoveSocket(c.DataDir)
+			sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+			apiDone := make(chan error, 1)
+			go func() { apiDone <- (&localapi.Server{Store: st}).Serve(sctx, sock) }()
+			err = a.serveUI(ctx, st, c, wl)
+			stop()
+			<-apiDone
+			return err
 		},
 	}
 	wf.register(cmd.Flags(), "the web UI")

@@ -314,7 +314,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.Runner == nil {
-		badRequest(w, "this daemon runs no sources")
+		badRequest(w, "evident serve holds the store and runs no sources: sync with evident run (the web UI and the sources), or stop serve for a moment")
 		return
 	}
 	var out []SyncResult
