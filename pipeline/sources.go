@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
@@ -27,6 +28,14 @@ type BuildOptions struct {
 
 // Build makes a Source for every configured source, in config order. It
 // makes no request.
+// hostOf is a URL's host and port, or the URL when it does not parse.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
+}
+
 func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 	var out []Source
 	for _, s := range c.Sources.GitHub {
@@ -38,14 +47,14 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "github", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "github", s.Name, s.Token)})
+		out = append(out, Source{Name: s.Name, Type: "github", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "github", s.Name, s.Token), Host: hostOf(s.URL)})
 	}
 	for _, s := range c.Sources.Jira {
 		conn, err := newJira(c, s, o)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "jira", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "jira", s.Name, s.Token)})
+		out = append(out, Source{Name: s.Name, Type: "jira", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tokenOf(c, "jira", s.Name, s.Token), Host: hostOf(s.URL)})
 	}
 	for _, s := range c.Sources.RFC {
 		conn, err := newRFC(c, s, o)
@@ -54,7 +63,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		}
 		src := Source{Name: s.Name, Type: "rfc", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s)}
 		if s.Repo != "" {
-			src.Token = tokenOf(c, "rfc", s.Name, s.Token)
+			src.Token, src.Host = tokenOf(c, "rfc", s.Name, s.Token), hostOf(cmp.Or(s.URL, "https://api.github.com/"))
 		}
 		out = append(out, src)
 	}
@@ -67,7 +76,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
-		out = append(out, Source{Name: s.Name, Type: "confluence", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Token: tok})
+		out = append(out, Source{Name: s.Name, Type: "confluence", Poll: s.Poll.D, Conn: conn, Hash: hashOf(s), Host: hostOf(s.URL), Token: tok})
 	}
 	return out, nil
 }

@@ -34,6 +34,9 @@ type Source struct {
 	// Token is where the source's credential comes from; a token that is
 	// certainly missing fails the pass before any request.
 	Token credentials.TokenSource
+	// Host is the server the source reaches ("" for a local folder), for
+	// saying what a sync is trying.
+	Host string
 }
 
 // Stats counts one sync pass of one source.

@@ -95,6 +95,7 @@ func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, s
 		return err
 	}
 	p := newProgress(a.stderr, srcs)
+	p.start(srcs)
 	res := s.SyncAll(ctx, srcs, p.update)
 	a.tidy(ctx, st)
 	return a.summarise(ctx, res)
@@ -196,6 +197,24 @@ func newProgress(w io.Writer, srcs []pipeline.Source) *progress {
 		}
 	}
 	return p
+}
+
+// start says, on a terminal, what each source is trying before its first
+// page arrives: a server that does not answer is not a silent wait.
+func (p *progress) start(srcs []pipeline.Source) {
+	if !p.tty {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range srcs {
+		what := "reading the folder"
+		if s.Host != "" {
+			what = "reaching " + s.Host + "…"
+		}
+		fmt.Fprintf(p.w, "\x1b[2K%-12s %s %s\n", s.Name, strings.Repeat("·", 30), what)
+	}
+	p.drawn = true
 }
 
 func (p *progress) update(st pipeline.Stats) {

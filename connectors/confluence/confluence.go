@@ -533,6 +533,10 @@ func (c *Connector) get(ctx context.Context, target string, v any, doing string)
 		if errors.As(err, &rle) {
 			return nil, fmt.Errorf("%s: Confluence %w", doing, err)
 		}
+		var unr *transport.UnreachableError
+		if errors.As(err, &unr) {
+			return nil, unr
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			return nil, fmt.Errorf("%s: cannot reach Confluence at %s: %v", doing, c.cfg.BaseURL, ue.Err)

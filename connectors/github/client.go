@@ -103,6 +103,10 @@ func (c *Client) Explain(err error, doing string) error {
 	if errors.As(err, &se) || errors.As(err, &ute) || strings.Contains(err.Error(), "unexpected EOF") {
 		return fmt.Errorf("%s: GitHub sent a malformed response (%v)", doing, err)
 	}
+	var unr *transport.UnreachableError
+	if errors.As(err, &unr) {
+		return unr
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return fmt.Errorf("%s: cannot reach GitHub at %s: %v", doing, c.baseURL, ue.Err)

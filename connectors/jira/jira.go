@@ -438,6 +438,10 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 		return hr, fmt.Errorf("%s: Jira %w", doing, err)
 	}
 	if hr == nil {
+		var unr *transport.UnreachableError
+		if errors.As(err, &unr) {
+			return nil, unr
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			return nil, fmt.Errorf("%s: cannot reach Jira at %s: %v", doing, c.cfg.BaseURL, ue.Err)

@@ -5,13 +5,16 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
@@ -180,6 +183,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.mu.Unlock()
 		resp, err := t.base().RoundTrip(r)
 		if err != nil {
+			if ue := unreachable(req.URL.Host, err); ue != nil {
+				return nil, ue // a refused connection or an unknown host: no retry mends it
+			}
 			if ctx.Err() != nil || attempt >= maxRetries {
 				return nil, err
 			}
@@ -240,6 +246,31 @@ var defaultBase = func() http.RoundTripper {
 func drain(resp *http.Response) {
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
+}
+
+// UnreachableError is a server that cannot be reached at all: the
+// connection refused or the host unknown. Retrying within the pass does
+// not help (the daemon tries again at its next run), so it is said at
+// once, in one sentence with what to check.
+type UnreachableError struct {
+	Host  string
+	Cause string // "connection refused", "no such host"
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach %s (%s): is the url right, or the VPN up?", e.Host, e.Cause)
+}
+
+// unreachable is err as an UnreachableError when it is one, else nil.
+func unreachable(host string, err error) *UnreachableError {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &UnreachableError{Host: host, Cause: "connection refused"}
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return &UnreachableError{Host: host, Cause: "no such host"}
+	}
+	return nil
 }
 
 // backoff is 1s, 2s, 4s... with ±20% jitter, capped at a minute.
