@@ -83,6 +83,9 @@ type Connector struct {
 	auth *transport.AuthTransport
 	http *http.Client
 	base *url.URL
+	// userKeys caches Data Center user keys' usernames ("" for a key
+	// Confluence does not know), filled as pages name them.
+	userKeys map[string]string
 }
 
 // New returns a connector for cfg. It makes no request.
@@ -168,6 +171,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if !cur.InPass {
 		cur.Begin(c.cfg.Since, c.cfg.Clock.Now())
 		cur.InPass = true
+		c.userKeys = nil // user keys are looked up again each pass
 		c.startSearch(cur, searchPages)
 	}
 	res, err := c.search(ctx, cur)

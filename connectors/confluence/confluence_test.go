@@ -387,3 +387,32 @@ func TestFetch_AStricterConfluenceIsStillRead(t *testing.T) {
 		}
 	}
 }
+
+// On Data Center a DACI table names people by user key only: a Driver or
+// Approver who appears nowhere else is looked up (GET /rest/api/user?key=)
+// once per pass, so their team counts; a key Confluence does not know is
+// left unknown and said.
+func TestFetch_DataCenterUserKeysInADACITableAreLookedUpOnce(t *testing.T) {
+	d := confluencetest.DataCenter
+	body := daciTable(d, "DECIDED", map[string][]string{"Driver": {"alice"}, "Approver": {"frank"}}) +
+		daciTable(d, "", map[string][]string{"Contributors": {"ghost"}})
+	pages := []*confluencetest.Page{
+		{ID: "3001", Space: "PAY", Title: "Design: payouts v2", Labels: []string{"design"}, Versions: []confluencetest.Version{{By: "alice", When: day(4, 1, 9)}}, Body: body},
+		{ID: "3002", Space: "PAY", Title: "Design: payouts v3", Labels: []string{"design"}, Versions: []confluencetest.Version{{By: "alice", When: day(4, 2, 9)}}, Body: body},
+	}
+	h := newHarness(t, d, pages, nil)
+	h.fake.Users = append(h.fake.Users, confluencetest.User{AccountID: "frank", Username: "frank", UserKey: "key-frank", DisplayName: "Frank Ito"})
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	a := h.Got["rfc:wiki:3001"]
+	if !slices.ContainsFunc(a.Counterparts, func(c connectors.Identity) bool { return c.ID == "frank" && c.Role == connectors.RoleApprover }) {
+		t.Errorf("the approver named by user key only: counterparts %v", a.Counterparts)
+	}
+	if n := h.fake.Hits()["user-by"]; n != 2 {
+		t.Errorf("%d user lookups, want 2 (frank and ghost, once each for both pages)", n)
+	}
+	if !slices.ContainsFunc(h.Problems, func(p string) bool { return strings.Contains(p, "key-ghost") && strings.Contains(p, "does not know") }) {
+		t.Errorf("the unknown key is not said: %v", h.Problems)
+	}
+}

@@ -3,6 +3,7 @@ package confluence
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"net/url"
 	"regexp"
@@ -51,7 +52,44 @@ func (c *Connector) readPage(ctx context.Context, cur *cursor, id string) (*conn
 	if err != nil {
 		return nil, "", err
 	}
-	return c.build(cur, &p, versions, comments), "", nil
+	problem := c.resolveUserKeys(ctx, cur, &p)
+	return c.build(cur, &p, versions, comments), problem, nil
+}
+
+// resolveUserKeys finds the username of each person a page's DACI table
+// names only by user key (Data Center storage does), once per user per
+// pass, so a Driver or Approver who appears nowhere else still maps to a
+// team. A key Confluence does not know is left as it is, and said.
+func (c *Connector) resolveUserKeys(ctx context.Context, cur *cursor, p *content) string {
+	if c.cfg.Deployment != Server {
+		return ""
+	}
+	var unknown []string
+	for _, d := range parseDACI(storage(p)).people {
+		if d.userKey == "" || d.username != "" || c.isMe(cur, user{UserKey: d.userKey}) {
+			continue
+		}
+		name, ok := c.userKeys[d.userKey]
+		if !ok {
+			var u user
+			_, err := c.get(ctx, "rest/api/user?key="+url.QueryEscape(d.userKey), &u, "look up Confluence user key "+d.userKey)
+			name = u.Username
+			if c.userKeys == nil {
+				c.userKeys = map[string]string{}
+			}
+			c.userKeys[d.userKey] = name // "" for unknown: asked once
+			if err != nil && !errors.As(err, new(*notFoundError)) {
+				delete(c.userKeys, d.userKey) // a failure, not an answer: ask again next time
+			}
+		}
+		if name == "" {
+			unknown = append(unknown, d.userKey)
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Sprintf("Confluence page %s names user key %s in its DACI table, which Confluence does not know; that person's team is not counted", p.ID, strings.Join(unknown, ", "))
+	}
+	return ""
 }
 
 // historyVersions are the versions a page's history names: its creation
@@ -161,6 +199,9 @@ func (c *Connector) build(cur *cursor, p *content, versions []version, comments 
 	daci := parseDACI(storage(p))
 	for _, d := range daci.people {
 		u := user{AccountID: d.accountID, UserKey: d.userKey, Username: d.username}
+		if u.Username == "" && u.UserKey != "" {
+			u.Username = c.userKeys[u.UserKey]
+		}
 		role := map[string]connectors.Role{"driver": connectors.RoleAuthor, "approver": connectors.RoleApprover, "contributors": connectors.RoleAuthor}[d.row]
 		if c.isMe(cur, u) {
 			if d.row != "contributors" {

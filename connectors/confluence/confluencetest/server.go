@@ -148,6 +148,7 @@ var (
 	reVersion = regexp.MustCompile(`^content/([^/]+)/version$`)
 	reComment = regexp.MustCompile(`^content/([^/]+)/child/comment$`)
 	reUser    = regexp.MustCompile(`^user/current$`)
+	reUserBy  = regexp.MustCompile(`^user$`)
 )
 
 // Handler serves the fake.
@@ -167,7 +168,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for _, e := range []struct {
 		name string
 		re   *regexp.Regexp
-	}{{"search", reSearch}, {"version", reVersion}, {"comment", reComment}, {"user", reUser}, {"content", reContent}} {
+	}{{"search", reSearch}, {"version", reVersion}, {"comment", reComment}, {"user", reUser}, {"user-by", reUserBy}, {"content", reContent}} {
 		if ok && e.re.MatchString(rest) {
 			ep = e.name
 			break
@@ -193,6 +194,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch ep {
 	case "user":
 		writeJSON(w, 200, s.user(s.Me))
+	case "user-by":
+		// GET /rest/api/user?key=KEY (Data Center), ?accountId=ID (Cloud),
+		// ?username=NAME: a user no one else mentions is 404.
+		for _, u := range s.Users {
+			if k := q.Get("key"); k != "" && u.UserKey == k || q.Get("accountId") != "" && u.AccountID == q.Get("accountId") || q.Get("username") != "" && u.Username == q.Get("username") {
+				writeJSON(w, 200, s.user(u))
+				return
+			}
+		}
+		writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "No user found with key: " + q.Get("key")})
 	case "search":
 		s.search(w, q)
 	case "content":
