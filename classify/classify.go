@@ -100,10 +100,14 @@ func (o *Org) counterpartTeams(a *connectors.Artifact, f *facts) map[connectors.
 		ids := o.teamsOf(c.System, c.ID)
 		label := counterpartLabel(a, c.Role)
 		if len(ids) == 0 {
-			f.missing = append(f.missing, fmt.Sprintf("%s %s is in no team (add %s to a team's members.%s)", label, c.ID, c.ID, memberKey(c.System)))
+			who := c.Who()
+			if c.Name != "" && c.Name != c.ID {
+				who += " (" + c.ID + ")" // the id is what the config needs
+			}
+			f.missing = append(f.missing, fmt.Sprintf("%s %s is in no team (add %s to a team's members.%s)", label, who, c.ID, memberKey(c.System)))
 			continue
 		}
-		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s is in %s", label, c.ID, o.names(ids))})
+		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s is in %s", label, c.Who(), o.names(ids))})
 		byRole[c.Role] = append(byRole[c.Role], c.ID)
 	}
 	return byRole

@@ -357,3 +357,16 @@ func TestClassify_LocalRFCFolderOwners(t *testing.T) {
 		}
 	}
 }
+
+// A person the source names by an account id is named by their display
+// name in the reason; where the config lacks them, the reason still gives
+// the id to add.
+func TestClassify_ReasonsNamePeopleByTheirDisplayName(t *testing.T) {
+	o := sampleOrg(t)
+	a := &connectors.Artifact{SourceType: "jira", Kind: connectors.KindJiraIssue, Container: "ZZZ", Roles: []connectors.Role{connectors.RoleAssignee},
+		Counterparts: []connectors.Identity{{System: "jira", ID: "712020:nobody", Name: "Nora Body", Role: connectors.RoleReporter}}}
+	r := o.Classify(a)
+	if !strings.Contains(r.ScopeReason, "reporter Nora Body (712020:nobody) is in no team (add 712020:nobody to a team's members.jira)") {
+		t.Errorf("reason %q", r.ScopeReason)
+	}
+}

@@ -48,6 +48,17 @@ type Identity struct {
 	System string `json:"system"`
 	ID     string `json:"id"`
 	Role   Role   `json:"role,omitempty"`
+	// Name is how the source shows the person (a display name), where it
+	// gives one and the ID is not one a reader knows (a Jira account id).
+	Name string `json:"name,omitempty"`
+}
+
+// Who names the person for a reader: the display name, else the ID.
+func (i Identity) Who() string {
+	if i.Name != "" {
+		return i.Name
+	}
+	return i.ID
 }
 
 // Round is one dated piece of the user's activity on an artifact: a review

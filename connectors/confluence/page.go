@@ -160,6 +160,9 @@ func (c *Connector) build(cur *cursor, p *content, versions []version, comments 
 			ident := connectors.Identity{System: "confluence", ID: id, Role: role}
 			if !people[ident] {
 				people[ident] = true
+				if u.DisplayName != "" && u.DisplayName != id {
+					ident.Name = u.DisplayName
+				}
 				a.Counterparts = append(a.Counterparts, ident)
 			}
 		}

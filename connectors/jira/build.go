@@ -213,7 +213,7 @@ func (c *Connector) build(is *jira.Issue, comments []*jira.Comment, histories []
 		role connectors.Role
 	}{{f.Reporter, connectors.RoleReporter}, {f.Assignee, connectors.RoleAssignee}} {
 		if id := idOf(cp.u); id != "" && !c.me(id) {
-			a.Counterparts = append(a.Counterparts, connectors.Identity{System: "jira", ID: id, Role: cp.role})
+			a.Counterparts = append(a.Counterparts, connectors.Identity{System: "jira", ID: id, Role: cp.role, Name: nameOf(cp.u, id)})
 		}
 	}
 	slices.SortStableFunc(p.rounds, func(x, y connectors.Round) int { return x.At.Compare(y.At) })
@@ -319,4 +319,13 @@ func (c *Connector) remoteLinks(ctx context.Context, key string) ([]string, erro
 		}
 	}
 	return out, nil
+}
+
+// nameOf is a Jira user's display name where it differs from their id
+// (Cloud's account ids mean nothing to a reader).
+func nameOf(u *jira.User, id string) string {
+	if u == nil || u.DisplayName == "" || u.DisplayName == id {
+		return ""
+	}
+	return u.DisplayName
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -55,6 +56,7 @@ const (
 	tOwningTeam
 	tOccurredAt
 	tUpdatedAt
+	tCounterpartNames
 )
 
 const (
@@ -239,6 +241,19 @@ func (w *recWriter) artifact(a *connectors.Artifact) {
 			w.rawStr(p.System)
 			w.rawStr(p.ID)
 			w.rawStr(string(p.Role))
+		}
+		// Display names, beside the identities, only where one is known:
+		// a field of its own, so older records read as they are.
+		if slices.ContainsFunc(a.Counterparts, func(p connectors.Identity) bool { return p.Name != "" }) {
+			names := make([]string, len(a.Counterparts))
+			for i, p := range a.Counterparts {
+				names[i] = p.Name
+			}
+			w.tag(tCounterpartNames)
+			w.b = binary.AppendUvarint(w.b, uint64(len(names)))
+			for _, n := range names {
+				w.rawStr(n)
+			}
 		}
 	}
 	strs(w, tDeclaredTeams, a.DeclaredTeams)
@@ -462,6 +477,11 @@ func decodeFields(rec string, it *Item) error {
 			for i := range a.Counterparts {
 				p := &a.Counterparts[i]
 				p.System, p.ID, p.Role = r.str(), r.str(), connectors.Role(r.str())
+			}
+		case tCounterpartNames:
+			names := readStrs[string](&r)
+			for i := range min(len(names), len(a.Counterparts)) {
+				a.Counterparts[i].Name = names[i]
 			}
 		case tDeclaredTeams:
 			a.DeclaredTeams = readStrs[string](&r)
