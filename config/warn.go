@@ -51,7 +51,11 @@ func (v *validator) warn() []Problem {
 	}
 	token := func(p string, t Token) {
 		if t.TokenEnv != "" && strings.TrimSpace(os.Getenv(t.TokenEnv)) == "" {
-			add(p+".token_env", "$%s is not set in this environment; sync will fail until it is (export it, or store a token with evident auth and use token: keyring)", t.TokenEnv)
+			fix := "export it, or store a token with evident auth and use token: keyring"
+			if strings.HasPrefix(p, "sources.github") || strings.HasPrefix(p, "sources.rfc") {
+				fix = "with the GitHub CLI, token_command: gh auth token is simplest; or export it"
+			}
+			add(p+".token_env", "$%s is not set in this environment; sync will fail until it is (%s)", t.TokenEnv, fix)
 		}
 	}
 	// An API address with a space (pasted with one), or plain http to a
