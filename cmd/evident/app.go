@@ -90,7 +90,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.initCmd(), a.configCmd(),
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
-		a.editCmd(), a.addCmd(), a.reviewCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
+		a.editCmd(), a.addCmd(), a.reviewCmd(), a.mcpCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
 		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
 	)
 	root.InitDefaultCompletionCmd()

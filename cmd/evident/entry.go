@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -33,43 +34,12 @@ leverage. The scope is team unless --team names other teams or --scope says.`,
 		Args: exactArgs(1, "the title, in quotes: what you did"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			e := pipeline.EntryInput{Title: args[0], Teams: in.teams, Note: in.note, Outcome: in.outcome, Link: in.link}
-			if in.date == "" {
-				return usagef("add needs --date YYYY-MM-DD: the day of the work")
-			}
-			day, err := time.ParseInLocation(time.DateOnly, in.date, time.Local)
-			if err != nil {
-				return usagef("--date %q is not a day (YYYY-MM-DD)", in.date)
-			}
-			if day.After(time.Now()) {
-				return usagef("--date %s is in the future: write down work once it is done", in.date)
-			}
-			e.Day = day.Add(12 * time.Hour) // midday: the day stays the day in any nearby time zone
-			if in.domain != "" {
-				if e.Domain, err = classify.ParseDomain(in.domain); err != nil {
-					return usageError{err}
-				}
-			}
-			if in.scope != "" {
-				if e.Scope, err = classify.ParseScope(in.scope); err != nil || e.Scope == classify.ScopeUnknown {
-					return usagef("unknown scope %q for an entry (want team, cross-team or org)", in.scope)
-				}
-			}
-			if in.strength != "" {
-				if e.Strength, err = classify.ParseStrength(in.strength); err != nil {
-					return usageError{err}
-				}
-			}
-			if in.followUp != "" {
-				if e.FollowUp, err = store.ParseFollowUp(in.followUp, time.Now()); err != nil {
-					return usagef("--follow-up: %v", err)
-				}
-			}
 			c, err := a.config()
 			if err != nil {
 				return err
 			}
-			it, err := pipeline.NewEntry(classify.NewOrg(c), e)
+			it, err := newEntry(c, entryFlags{title: args[0], date: in.date, domain: in.domain, scope: in.scope, strength: in.strength,
+				followUp: in.followUp, teams: in.teams, note: in.note, outcome: in.outcome, link: in.link})
 			if err != nil {
 				return usageError{err}
 			}
@@ -99,4 +69,50 @@ leverage. The scope is team unless --team names other teams or --scope says.`,
 	fl.StringVar(&in.strength, "strength", "", "strong, notable or routine (default notable)")
 	fl.StringVar(&in.followUp, "follow-up", "", "DATE (YYYY-MM-DD) or DURATION (6w, 90d): when to record the outcome")
 	return cmd
+}
+
+// entryFlags are an entry as a person writes it (evident add's flags, the
+// web form, an assistant's add_entry).
+type entryFlags struct {
+	title, date, domain, scope, strength, followUp string
+	teams                                          []string
+	note, outcome, link                            string
+}
+
+// newEntry checks what the user wrote and makes the entry's item; every
+// error is one sentence about the input.
+func newEntry(c *config.Config, in entryFlags) (store.Item, error) {
+	e := pipeline.EntryInput{Title: in.title, Teams: in.teams, Note: in.note, Outcome: in.outcome, Link: in.link}
+	if in.date == "" {
+		return store.Item{}, fmt.Errorf("add needs --date YYYY-MM-DD: the day of the work")
+	}
+	day, err := time.ParseInLocation(time.DateOnly, in.date, time.Local)
+	if err != nil {
+		return store.Item{}, fmt.Errorf("--date %q is not a day (YYYY-MM-DD)", in.date)
+	}
+	if day.After(time.Now()) {
+		return store.Item{}, fmt.Errorf("--date %s is in the future: write down work once it is done", in.date)
+	}
+	e.Day = day.Add(12 * time.Hour) // midday: the day stays the day in any nearby time zone
+	if in.domain != "" {
+		if e.Domain, err = classify.ParseDomain(in.domain); err != nil {
+			return store.Item{}, err
+		}
+	}
+	if in.scope != "" {
+		if e.Scope, err = classify.ParseScope(in.scope); err != nil || e.Scope == classify.ScopeUnknown {
+			return store.Item{}, fmt.Errorf("unknown scope %q for an entry (want team, cross-team or org)", in.scope)
+		}
+	}
+	if in.strength != "" {
+		if e.Strength, err = classify.ParseStrength(in.strength); err != nil {
+			return store.Item{}, err
+		}
+	}
+	if in.followUp != "" {
+		if e.FollowUp, err = store.ParseFollowUp(in.followUp, time.Now()); err != nil {
+			return store.Item{}, fmt.Errorf("--follow-up: %v", err)
+		}
+	}
+	return pipeline.NewEntry(classify.NewOrg(c), e)
 }

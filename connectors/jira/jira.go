@@ -505,7 +505,7 @@ func (c *Connector) findMe(ctx context.Context) error {
 		return err
 	}
 	if c.cfg.User = idOf(&me); c.cfg.User == "" {
-		return errors.New("Jira did not say who you are: set me.jira (your Cloud accountId, or Server username)")
+		return errors.New("the Jira profile names no account: set me.jira (your Cloud accountId, or Server username)")
 	}
 	return nil
 }
