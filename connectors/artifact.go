@@ -8,6 +8,7 @@ package connectors
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -133,3 +134,33 @@ const Me = "@me"
 
 // HasRole reports whether the user played role r.
 func (a *Artifact) HasRole(r Role) bool { return slices.Contains(a.Roles, r) }
+
+// Printable is s with its control characters (C0, DEL and C1: escape
+// sequences that would move a terminal's cursor, clear its screen, set its
+// title or hide a link) replaced: tabs and line breaks by a space, the rest
+// by U+FFFD. Titles and names come from other people's servers; every
+// printer passes them through this.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -310,7 +310,11 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 	org := s.org()
 	ins := make([]store.Ingest, len(page.Artifacts))
 	for i := range page.Artifacts {
-		ins[i] = store.Ingest{Artifact: page.Artifacts[i], Class: org.Classify(&page.Artifacts[i])}
+		a := &page.Artifacts[i]
+		// Titles come from other people's servers: no escape sequence
+		// reaches a terminal, a packet or a digest.
+		a.Title, a.Container = connectors.Printable(a.Title), connectors.Printable(a.Container)
+		ins[i] = store.Ingest{Artifact: *a, Class: org.Classify(a)}
 	}
 	// The write in flight finishes even during shutdown: a page is
 	// committed whole, with its cursor, or not at all.

@@ -245,7 +245,7 @@ func day(t time.Time) string {
 }
 
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(connectors.Printable(s)), " ")
 	if r := []rune(s); len(r) > max {
 		return string(r[:max-1]) + "…"
 	}
@@ -319,7 +319,7 @@ func printDetail(w io.Writer, it *store.Item, cs []classify.Criterion) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s\t%s\n", k, connectors.Printable(v))
 		}
 	}
 	row("ID", it.ID)

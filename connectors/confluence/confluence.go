@@ -108,7 +108,8 @@ func New(cfg Config) (*Connector, error) {
 	}
 	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == Cloud, cfg.Email)
 	// Timeouts live in the transport (response headers), not the client.
-	return &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth}, base: u}, nil
+	auth.Origin = transport.OriginOf(u)
+	return &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin}, base: u}, nil
 }
 
 // The two searches of a window, in order.

@@ -47,8 +47,8 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		base.Path += "/"
 	}
 	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, Paces: map[string]transport.Pace{"/search/": {Resource: "search", Window: time.Minute, Default: 30}}}
-	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token}
-	api := gh.NewClient(&http.Client{Transport: auth})
+	auth := &transport.AuthTransport{Base: headers{tr}, Token: cfg.Token, Origin: transport.OriginOf(base)}
+	api := gh.NewClient(&http.Client{Transport: auth, CheckRedirect: transport.SameOrigin})
 	api.BaseURL = base
 	api.UserAgent = "evident"
 	return &Client{API: api, Tr: tr, auth: auth, token: cfg.Token, baseURL: cfg.BaseURL}, nil

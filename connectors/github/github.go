@@ -409,10 +409,14 @@ func (c *Connector) search(ctx context.Context, qs string, page int, etag string
 
 // keyOf builds the artifact key from a search item.
 func keyOf(it *gh.Issue) (key, owner, repo string, err error) {
+	bad := fmt.Errorf("GitHub search returned an item without a usable repository_url (%q) or number", it.GetRepositoryURL())
 	u, perr := url.Parse(it.GetRepositoryURL())
+	if perr != nil {
+		return "", "", "", bad
+	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if perr != nil || len(parts) < 3 || parts[len(parts)-3] != "repos" || it.GetNumber() == 0 {
-		return "", "", "", fmt.Errorf("GitHub search returned an item without a usable repository_url (%q) or number", it.GetRepositoryURL())
+	if len(parts) < 3 || parts[len(parts)-3] != "repos" || it.GetNumber() == 0 || parts[len(parts)-2] == "" || parts[len(parts)-1] == "" {
+		return "", "", "", bad
 	}
 	owner, repo = parts[len(parts)-2], parts[len(parts)-1]
 	return fmt.Sprintf("github:%s/%s#%d", owner, repo, it.GetNumber()), owner, repo, nil

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+
+	gh "github.com/google/go-github/v60/github"
 	"testing"
 	"time"
 
@@ -472,5 +474,27 @@ func TestFetch_APRsDescriptionAndBranchNameTheJiraWork(t *testing.T) {
 	refs := h.Got["github:acme/ledger#812"].Activity.Refs
 	if !slices.Contains(refs, "jira:PAY-117") || !slices.Contains(refs, "https://github.com/acme/rfcs/blob/main/rfcs/0042-ledger.md") {
 		t.Errorf("refs %q", refs)
+	}
+}
+
+// A search item whose repository_url does not parse is an error of one
+// sentence, never a panic: fuzzed with hostile payload values.
+func FuzzKeyOf_NeverPanics(f *testing.F) {
+	for _, s := range []string{"0%", "https://api.github.com/repos/acme/api", "", "/repos//", "https://x/repos/a/b/c", "%zz", "repos/a/b"} {
+		f.Add(s, 42)
+	}
+	f.Fuzz(func(t *testing.T, repoURL string, n int) {
+		it := &gh.Issue{RepositoryURL: &repoURL, Number: &n}
+		key, owner, repo, err := keyOf(it)
+		if err == nil && (owner == "" || repo == "" || !strings.HasPrefix(key, "github:")) {
+			t.Errorf("%q → %q %q %q", repoURL, key, owner, repo)
+		}
+	})
+}
+
+func TestKeyOf_AnUnparsableRepositoryURLIsAnError(t *testing.T) {
+	bad, n := "0%", 1
+	if _, _, _, err := keyOf(&gh.Issue{RepositoryURL: &bad, Number: &n}); err == nil || !strings.Contains(err.Error(), `"0%"`) {
+		t.Errorf("got %v", err)
 	}
 }

@@ -91,7 +91,10 @@ func New(cfg Config) (*Connector, error) {
 	}
 	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == "cloud", cfg.Email)
 	base := strings.TrimSuffix(cfg.BaseURL, "/") + "/"
-	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
+	if u, err := url.Parse(base); err == nil {
+		auth.Origin = transport.OriginOf(u)
+	}
+	client, err := jira.NewClient(&http.Client{Transport: auth, CheckRedirect: transport.SameOrigin}, base)
 	if err != nil {
 		return nil, fmt.Errorf("jira: base URL %q: %w", cfg.BaseURL, err)
 	}

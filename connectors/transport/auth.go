@@ -2,7 +2,10 @@ package transport
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/evident-sync/evident/config/credentials"
@@ -18,6 +21,9 @@ type AuthTransport struct {
 	// Basic, when set, sends HTTP basic auth with this user and the token as
 	// the password (Jira Cloud: email and API token); otherwise a bearer.
 	Basic string
+	// Origin is the configured server's scheme://host[:port]: credentials
+	// go to it alone, never to another host a response points to.
+	Origin string
 
 	mu    sync.Mutex
 	value string
@@ -38,7 +44,7 @@ func (a *AuthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a.mu.Unlock()
 	r := req.Clone(req.Context())
 	switch {
-	case v == "":
+	case v == "", a.Origin != "" && OriginOf(req.URL) != a.Origin:
 	case a.Basic != "":
 		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.Basic+":"+v)))
 	default:
@@ -49,6 +55,24 @@ func (a *AuthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		base = http.DefaultTransport
 	}
 	return base.RoundTrip(r)
+}
+
+// OriginOf is a URL's scheme://host[:port], lower-cased.
+func OriginOf(u *url.URL) string {
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
+// SameOrigin is an http.Client's CheckRedirect that follows a redirect only
+// to the origin the request started at (an SSO proxy that redirects to its
+// login page is refused, in one sentence, before anything is sent there).
+func SameOrigin(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return fmt.Errorf("%s redirected 10 times; check the url", OriginOf(via[0].URL))
+	}
+	if from, to := OriginOf(via[0].URL), OriginOf(req.URL); from != to {
+		return fmt.Errorf("%s redirected to %s, another server; evident sends your credentials only to the url you configured: fix the url, or reach the API without the proxy", from, to)
+	}
+	return nil
 }
 
 // Forget drops the resolved token so the next request resolves it again.

@@ -5,8 +5,13 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/evident-sync/evident/config/credentials"
 )
 
 // sleepless is a clock whose sleeps are counted, not slept.
@@ -43,4 +48,46 @@ func TestRoundTrip_AnUnreachableServerFailsAtOnce(t *testing.T) {
 			t.Errorf("%s: %d retries after %d sleeps, want none", c.url, tr.Requests()-1, clock.slept)
 		}
 	}
+}
+
+// Credentials go only to the configured server: a redirect to another host
+// is refused in one sentence before anything is sent there, and the auth
+// transport never adds them to a request for another origin.
+func TestAuth_CredentialsNeverFollowARedirectToAnotherHost(t *testing.T) {
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = append(leaked, r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/login?next=/user", http.StatusFound)
+	}))
+	defer api.Close()
+	t.Setenv("EVIDENT_TEST_TOKEN", "s3cret-token")
+	u, _ := url.Parse(api.URL)
+	auth := &AuthTransport{Token: credentials.TokenSource{Env: "EVIDENT_TEST_TOKEN"}, Origin: OriginOf(u)}
+	cl := &http.Client{Transport: auth, CheckRedirect: SameOrigin}
+	_, err := cl.Get(api.URL + "/user")
+	if err == nil || !strings.Contains(err.Error(), "redirected to "+OriginOf(mustURL(other.URL))+", another server") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("the redirect: %v", err)
+	}
+	// Even a client that follows redirects gets no credential added for
+	// another origin.
+	lax := &http.Client{Transport: auth}
+	if _, err := lax.Get(api.URL + "/user"); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range leaked {
+		if h != "" {
+			t.Errorf("another host received credentials: %q", h)
+		}
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

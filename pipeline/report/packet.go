@@ -813,7 +813,9 @@ var urlEscaper = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20")
 
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;")
 
-func mdText(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(s), " ")) }
+func mdText(s string) string {
+	return mdEscaper.Replace(strings.Join(strings.Fields(connectors.Printable(s)), " "))
+}
 
 // link is text linked to an http(s) URL; anything else, a local document
 // included (its path is the machine's, which no reader can open), is just
