@@ -210,7 +210,11 @@ func (a *app) openStore(ctx context.Context, c *config.Config, o store.Options) 
 		return nil, err
 	}
 	o.EncryptionKey = key
-	return openStoreWith(ctx, c.DataDir, o)
+	st, err := openStoreWith(ctx, c.DataDir, o)
+	if err == nil && st.MadePrivate() {
+		fmt.Fprintf(a.stderr, "evident: %s was readable by other users; it is now private (mode 0700)\n", c.DataDir)
+	}
+	return st, err
 }
 
 // storeKeyName is the keyring entry of the store's encryption key.

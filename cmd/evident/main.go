@@ -17,7 +17,10 @@ import (
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	privateFiles()
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
 
 // Exit codes of the contract.
 const (

@@ -111,7 +111,7 @@ func (a *app) announceWeb(wl *webListener, prefix string) {
 // serve serves h on the listener until ctx is done, then shuts down within
 // 5 s.
 func (wl *webListener) serve(ctx context.Context, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: wl.tls}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute, TLSConfig: wl.tls}
 	done := make(chan error, 1)
 	go func() {
 		if wl.tls != nil {

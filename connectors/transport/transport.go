@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -56,6 +57,10 @@ type Transport struct {
 	Paces map[string]Pace
 	// MaxRetries bounds retries of one request (default 4).
 	MaxRetries int
+	// MaxBody caps one response body, BodyTimeout bounds how long it may
+	// take to arrive (default DefaultMaxBody, DefaultBodyTimeout).
+	MaxBody     int64
+	BodyTimeout time.Duration
 	// MaxWait bounds one wait for a limit to reset (default 70 minutes); a
 	// longer one fails the request with a *RateLimitError.
 	MaxWait time.Duration
@@ -205,17 +210,69 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
 			wait, retry = backoff(attempt), true
 		}
-		if !retry || attempt >= maxRetries {
-			return resp, nil
-		}
-		if wait > t.maxWait() {
-			return resp, nil
+		if !retry || attempt >= maxRetries || wait > t.maxWait() {
+			return t.guard(resp, req.URL.Host), nil
 		}
 		drain(resp)
 		if err := t.clock().Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// Bounds of one response body: a broken proxy or a hostile server can
+// neither exhaust memory nor hold a sync by trickling.
+const (
+	DefaultMaxBody     = 64 << 20
+	DefaultBodyTimeout = 2 * time.Minute
+)
+
+// guard caps resp's body at MaxBody and gives it BodyTimeout to arrive.
+func (t *Transport) guard(resp *http.Response, host string) *http.Response {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return resp
+	}
+	max, timeout := t.MaxBody, t.BodyTimeout
+	if max <= 0 {
+		max = DefaultMaxBody
+	}
+	if timeout <= 0 {
+		timeout = DefaultBodyTimeout
+	}
+	g := &guardedBody{rc: resp.Body, left: max, max: max, host: host, timeout: timeout}
+	g.timer = time.AfterFunc(timeout, func() { g.late.Store(true); g.rc.Close() })
+	resp.Body = g
+	return resp
+}
+
+// guardedBody is a response body with a size cap and a deadline.
+type guardedBody struct {
+	rc        io.ReadCloser
+	left, max int64
+	host      string
+	timeout   time.Duration
+	timer     *time.Timer
+	late      atomic.Bool
+}
+
+func (g *guardedBody) Read(p []byte) (int, error) {
+	if g.left <= 0 {
+		return 0, fmt.Errorf("the response from %s is over %d MiB; evident stopped reading it", g.host, g.max>>20)
+	}
+	if int64(len(p)) > g.left {
+		p = p[:g.left]
+	}
+	n, err := g.rc.Read(p)
+	g.left -= int64(n)
+	if err != nil && err != io.EOF && g.late.Load() {
+		return n, fmt.Errorf("the response from %s took longer than %s to arrive; evident stopped waiting", g.host, g.timeout)
+	}
+	return n, err
+}
+
+func (g *guardedBody) Close() error {
+	g.timer.Stop()
+	return g.rc.Close()
 }
 
 // maxWait is the longest single wait: a little over GitHub's hour-long

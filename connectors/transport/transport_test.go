@@ -1,8 +1,10 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -90,4 +92,41 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// A body over the cap is an error naming the host, not memory spent; a
+// body that trickles in past the deadline is an error, not a hung sync.
+func TestRoundTrip_BodiesAreCappedAndHaveADeadline(t *testing.T) {
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("x"), 3<<20))
+	}))
+	defer big.Close()
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 50 {
+			w.Write([]byte("x"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	defer slow.Close()
+	tr := &Transport{MaxBody: 1 << 20, BodyTimeout: 300 * time.Millisecond}
+	cl := &http.Client{Transport: tr}
+	for _, c := range []struct{ url, want string }{
+		{big.URL, "is over 1 MiB; evident stopped reading it"},
+		{slow.URL, "took longer than 300ms to arrive"},
+	} {
+		resp, err := cl.Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.url, err, c.want)
+		}
+	}
 }

@@ -206,6 +206,8 @@ type Store struct {
 	lock *os.File
 	opts badger.Options
 	idle time.Duration
+	// madePrivate says Open found the dir open to others and closed it.
+	madePrivate bool
 
 	mu    sync.Mutex
 	db    *badger.DB // nil while hibernating
@@ -230,11 +232,19 @@ func Open(dir string, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
+	// A data dir others can read or enter (made by hand, 0755) holds
+	// titles and notes in its tables: it is made private.
+	private := false
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err == nil {
+			private = true
+		}
+	}
 	lock, err := lockDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, lock: lock, opts: badgerOptions(dir, o), idle: o.IdleClose}
+	s := &Store{dir: dir, lock: lock, opts: badgerOptions(dir, o), idle: o.IdleClose, madePrivate: private}
 	if err := s.open(); err != nil {
 		lock.Close()
 		return nil, err
@@ -363,6 +373,10 @@ func lockDir(dir string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// MadePrivate reports whether Open found the data dir open to other users
+// and made it 0700.
+func (s *Store) MadePrivate() bool { return s.madePrivate }
 
 // Dir is the data dir the store was opened in.
 func (s *Store) Dir() string { return s.dir }

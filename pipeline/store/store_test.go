@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -373,5 +375,32 @@ func TestStore_IdleCloseHibernatesAndWakesOnUse(t *testing.T) {
 	n := 0
 	if err := s.Scan(ctx, Filter{}, func(*Item) error { n++; return nil }); err != nil || n != 10 {
 		t.Fatalf("after waking: %d items, %v", n, err)
+	}
+}
+
+// A data dir others can read (made by hand, 0755) is made private on open,
+// and the store says so; a private one is left as it is.
+func TestOpen_MakesAnOpenDataDirPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(dir)
+	if !s.MadePrivate() || fi.Mode().Perm() != 0o700 {
+		t.Errorf("made private %v, mode %o", s.MadePrivate(), fi.Mode().Perm())
+	}
+	s.Close()
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.MadePrivate() {
+		t.Error("a private dir is said to be made private again")
 	}
 }

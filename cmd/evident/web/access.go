@@ -103,7 +103,10 @@ func (a Access) Guard(h http.Handler) http.Handler {
 				q.Del("token")
 				u.RawQuery = q.Encode()
 				u.Scheme, u.Host = "", ""
-				http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+				// Only a path on this server: "//evil.example/x" would be
+				// another host to the browser.
+				target := "/" + strings.TrimLeft(u.RequestURI(), "/\\")
+				http.Redirect(w, r, target, http.StatusSeeOther)
 				return
 			}
 		} else if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {

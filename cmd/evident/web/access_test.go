@@ -232,3 +232,17 @@ func BenchmarkSameSecret(b *testing.B) {
 		})
 	}
 }
+
+// The login redirect goes to a path on this server only: a token given on
+// "//evil.example/x" lands on /evil.example/x here, never on another host.
+func TestAccess_TheLoginRedirectStaysOnThisServer(t *testing.T) {
+	_, _, srv, host, dir := lanServer(t, false)
+	tok, _ := (&TokenFile{path: TokenPath(dir)}).Load()
+	for _, path := range []string{"//evil.example/x?token=" + tok, "/\\evil.example/x?token=" + tok} {
+		res := do(t, srv, host, req{method: "GET", path: path})
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") || !strings.HasPrefix(loc, "/") {
+			t.Errorf("%s: %d, Location %q", path, res.StatusCode, loc)
+		}
+	}
+}

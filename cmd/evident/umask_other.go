@@ -1,0 +1,6 @@
+//go:build !unix
+
+package main
+
+// privateFiles: file modes are the operating system's elsewhere.
+func privateFiles() {}
