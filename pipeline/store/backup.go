@@ -88,6 +88,9 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	in := &openReader{r: bufio.NewReader(r)}
 	switch head[len(backupMagic)] {
 	case plainMode:
+		if len(s.opts.EncryptionKey) > 0 {
+			return errors.New("this backup is not encrypted, and the store is: restore it into a store without encryption, or back up again from an encrypted store")
+		}
 	case sealedMode:
 		if len(s.opts.EncryptionKey) == 0 {
 			return errors.New("this backup is encrypted: configure the store's encryption key to restore it")
@@ -100,11 +103,66 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	default:
 		return errors.New("this evident backup uses a format this build does not know")
 	}
-	err := s.withDB(func(db *badger.DB) error { return db.Load(in, 256) })
+	err := s.withDB(func(db *badger.DB) (err error) {
+		// Whatever a crafted stream does inside Badger's loader, it is an
+		// error of the backup, never a crash.
+		defer func() {
+			if r := recover(); r != nil {
+				err = errors.New("the backup is corrupt")
+			}
+		}()
+		return db.Load(&kvStream{r: in}, 256)
+	})
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	return s.sync()
+}
+
+// maxKVList bounds one list of Badger's backup stream: a length prefix
+// past it is a corrupt or hostile backup, refused before Badger allocates
+// it (a 50 GiB prefix would exhaust memory).
+const maxKVList = 64 << 20
+
+// kvStream passes Badger's backup stream through, checking each list's
+// little-endian uint64 length prefix.
+type kvStream struct {
+	r       io.Reader
+	left    uint64 // bytes of the current list still to pass
+	pending []byte // a length prefix checked and not yet passed on
+}
+
+func (k *kvStream) Read(p []byte) (int, error) {
+	if len(k.pending) > 0 {
+		n := copy(p, k.pending)
+		k.pending = k.pending[n:]
+		return n, nil
+	}
+	if k.left == 0 {
+		var hdr [8]byte
+		n, err := io.ReadFull(k.r, hdr[:])
+		switch {
+		case n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF):
+			return 0, io.EOF
+		case err != nil:
+			return 0, errors.New("the backup is cut short")
+		}
+		size := binary.LittleEndian.Uint64(hdr[:])
+		if size > maxKVList {
+			return 0, errors.New("the backup is corrupt (a record list longer than any backup writes)")
+		}
+		k.left, k.pending = size, hdr[:]
+		return k.Read(p)
+	}
+	if uint64(len(p)) > k.left {
+		p = p[:k.left]
+	}
+	n, err := k.r.Read(p)
+	k.left -= uint64(n)
+	if err == io.EOF && k.left > 0 {
+		return n, errors.New("the backup is cut short")
+	}
+	return n, err
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

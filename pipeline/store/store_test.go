@@ -1,11 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -402,5 +405,49 @@ func TestOpen_MakesAnOpenDataDirPrivate(t *testing.T) {
 	defer s.Close()
 	if s.MadePrivate() {
 		t.Error("a private dir is said to be made private again")
+	}
+}
+
+// A hostile backup is refused in one sentence, never a panic or an
+// allocation of its length prefix; a plain backup does not restore into an
+// encrypted store.
+func TestRestore_AHostileBackupIsRefused(t *testing.T) {
+	frame := func(body []byte) []byte {
+		var b bytes.Buffer
+		b.WriteString(backupMagic)
+		b.WriteByte(plainMode)
+		var hdr [4]byte
+		binary.BigEndian.PutUint32(hdr[:], uint32(len(body)))
+		b.Write(hdr[:])
+		b.Write(body)
+		b.Write([]byte{0, 0, 0, 0})
+		return b.Bytes()
+	}
+	huge := make([]byte, 8)
+	binary.LittleEndian.PutUint64(huge, 50<<30)
+	short := make([]byte, 38)
+	binary.LittleEndian.PutUint64(short, 30)
+	for i := 8; i < len(short); i++ {
+		short[i] = 0xff
+	}
+	for name, body := range map[string][]byte{"a 50 GiB length prefix": huge, "38 bytes of garbage": short, "a cut length": {1, 2, 3}} {
+		s, err := Open(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Restore(context.Background(), bytes.NewReader(frame(body)))
+		if err == nil || strings.Contains(err.Error(), "goroutine") {
+			t.Errorf("%s: %v", name, err)
+		}
+		s.Close()
+	}
+	key := bytes.Repeat([]byte{7}, 32)
+	enc, err := Open(t.TempDir(), Options{EncryptionKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	if err := enc.Restore(context.Background(), bytes.NewReader(frame(nil))); err == nil || !strings.Contains(err.Error(), "not encrypted, and the store is") {
+		t.Errorf("a plain backup into an encrypted store: %v", err)
 	}
 }
