@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/config/credentials"
 )
 
 // Weekly runs Job once a week at When (local time). A run that fails is
@@ -121,6 +122,7 @@ func RunCommand(ctx context.Context, command string, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	cmd.Env = credentials.CommandEnv() // no store key, no tokens
 	cmd.Stdin = bytes.NewReader(body)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

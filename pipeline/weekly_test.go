@@ -117,3 +117,21 @@ func TestRunCommand_DigestOnStdinAndFailuresSaySo(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestRunCommand_DigestCommandDoesNotSeeTheStoreKey(t *testing.T) {
+	t.Setenv("EVIDENT_STORE_KEY", "store-key-canary")
+	out := filepath.Join(t.TempDir(), "env.txt")
+	if err := RunCommand(t.Context(), "env > "+out, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "store-key-canary") {
+		t.Error("the digest command inherited EVIDENT_STORE_KEY")
+	}
+	if !strings.Contains(string(b), "PATH=") {
+		t.Error("the digest command lost the rest of the environment (no PATH)")
+	}
+}

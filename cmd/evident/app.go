@@ -154,18 +154,28 @@ func (a *app) criteria() []classify.Criterion {
 	return a.crit
 }
 
-// warnHygiene warns when a config that runs commands (token_command) can be
-// changed by other users: they could make evident run anything.
+// warnHygiene withholds the config's secret variables from the commands
+// evident runs, and warns when a config that runs commands (token_command,
+// digest.command) can be changed by other users: they could make evident
+// run anything.
 func (a *app) warnHygiene(c *config.Config) {
-	runs := false
+	var runs []string
+	secrets := []string{c.Encryption.KeyEnv}
 	for _, t := range tokensBySource(c) {
-		runs = runs || t.tok.TokenCommand != ""
+		secrets = append(secrets, t.tok.TokenEnv)
+		if t.tok.TokenCommand != "" && len(runs) == 0 {
+			runs = append(runs, "a token_command")
+		}
 	}
-	if !runs || c.Path == "" {
+	credentials.Withhold(secrets...)
+	if c.Digest.Command != "" {
+		runs = append(runs, "digest.command")
+	}
+	if len(runs) == 0 || c.Path == "" {
 		return
 	}
 	if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o022 != 0 {
-		fmt.Fprintf(a.stderr, "evident: warning: %s names a token_command and is writable by others (mode %04o); run: chmod 600 %s\n", c.Path, fi.Mode().Perm(), c.Path)
+		fmt.Fprintf(a.stderr, "evident: warning: %s names %s and is writable by others (mode %04o); run: chmod 600 %s\n", c.Path, strings.Join(runs, " and "), fi.Mode().Perm(), c.Path)
 	}
 }
 

@@ -93,6 +93,7 @@ func (t TokenSource) Resolve(ctx context.Context) (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", t.Command)
+		cmd.Env = CommandEnv()
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		if err := cmd.Run(); err != nil {
