@@ -385,8 +385,12 @@ func describeCredential(c *config.Config, source string) string {
 		case t.tok.TokenCommand != "":
 			return fmt.Sprintf("token_command %q", t.tok.TokenCommand)
 		case t.tok.Token == config.Keyring:
-			if w := credentials.DefaultSecrets().Where(source); w != "" {
+			w, reachable := credentials.DefaultSecrets().Where(source)
+			switch {
+			case w != "":
 				return "keyring: " + w
+			case !reachable:
+				return "keyring: none reachable here, no token file (run evident auth)"
 			}
 			return "keyring: nothing stored (run evident auth)"
 		}

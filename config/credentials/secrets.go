@@ -73,13 +73,32 @@ func (s Secrets) Set(name, value string) (string, error) {
 // ErrNoSecret means no secret is stored under the name.
 var ErrNoSecret = errors.New("no stored secret")
 
+// NoKeyringError means no OS keyring could be reached (a headless Linux
+// has no D-Bus session or Secret Service) and no fallback file holds the
+// secret. It is an ErrNoSecret.
+type NoKeyringError struct {
+	File  string // the fallback file that does not exist
+	Cause error  // the keyring's own error
+}
+
+func (e *NoKeyringError) Error() string {
+	return fmt.Sprintf("no OS keyring can be reached here (%v), and %s does not exist", e.Cause, e.File)
+}
+
+// Is makes a NoKeyringError an ErrNoSecret.
+func (e *NoKeyringError) Is(target error) bool { return target == ErrNoSecret }
+
 // Get returns a stored secret.
 func (s Secrets) Get(name string) (string, error) {
-	if v, err := keyring.Get(KeyringService, name); err == nil {
+	v, kerr := keyring.Get(KeyringService, name)
+	if kerr == nil {
 		return v, nil
 	}
 	b, err := os.ReadFile(s.file(name))
 	if errors.Is(err, os.ErrNotExist) {
+		if !errors.Is(kerr, keyring.ErrNotFound) {
+			return "", &NoKeyringError{File: s.file(name), Cause: kerr}
+		}
 		return "", ErrNoSecret
 	}
 	if err != nil {
@@ -91,13 +110,16 @@ func (s Secrets) Get(name string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// Where says where a stored secret lives, without reading it out.
-func (s Secrets) Where(name string) string {
-	if _, err := keyring.Get(KeyringService, name); err == nil {
-		return "the OS keyring"
+// Where says where a stored secret lives, without reading it out: "" when
+// nothing is stored. reachable is false when no OS keyring answered.
+func (s Secrets) Where(name string) (where string, reachable bool) {
+	_, err := keyring.Get(KeyringService, name)
+	if err == nil {
+		return "the OS keyring", true
 	}
+	reachable = errors.Is(err, keyring.ErrNotFound)
 	if _, err := os.Stat(s.file(name)); err == nil {
-		return s.file(name)
+		return s.file(name), reachable
 	}
-	return ""
+	return "", reachable
 }

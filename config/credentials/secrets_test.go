@@ -67,3 +67,28 @@ func TestTokenSource_NamesThePlaceNeverTheSecret(t *testing.T) {
 		t.Errorf("a failing command's output must not reach the error: %v", err)
 	}
 }
+
+func TestTokenSource_NoKeyringSaysSoWithTheAlternatives(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
+	_, err := TokenSource{Keyring: "jira", Auth: "evident auth jira --source jira"}.Resolve(t.Context())
+	if err == nil {
+		t.Fatal("no keyring and no file gave a token")
+	}
+	var ae *connectors.AuthError
+	if !errors.As(err, &ae) || !ae.Missing {
+		t.Errorf("want a missing-credential AuthError, got %T %v", err, err)
+	}
+	for _, want := range []string{"no OS keyring can be reached here", "evident auth jira --source jira", "token_env", "token_command"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q: %v", want, err)
+		}
+	}
+	if strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("not one sentence: %q", err)
+	}
+	if where, reachable := DefaultSecrets().Where("jira"); where != "" || reachable {
+		t.Errorf("Where = %q, %v; want nothing, unreachable", where, reachable)
+	}
+}

@@ -53,7 +53,14 @@ func (t TokenSource) Check() error {
 }
 
 func (t TokenSource) keyringError(err error) error {
+	var nk *NoKeyringError
 	switch {
+	case errors.As(err, &nk):
+		auth := t.Auth
+		if auth == "" {
+			auth = "evident auth"
+		}
+		return &connectors.AuthError{Msg: fmt.Sprintf("no token is stored for source %s: no OS keyring can be reached here (no D-Bus session or Secret Service), and there is no token file (run %s to store one in a file only you can read, or set token_env or token_command instead of token: keyring)", t.Keyring, auth), Missing: true}
 	case errors.Is(err, ErrNoSecret):
 		auth := t.Auth
 		if auth == "" {
