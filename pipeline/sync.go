@@ -257,6 +257,9 @@ func (s *Syncer) pass(ctx context.Context, src Source, st *Stats, progress func(
 	if err := src.Token.Check(); err != nil {
 		return err
 	}
+	if err := s.Store.CheckSpace(); err != nil {
+		return err
+	}
 	if _, err := s.Reclassify(ctx); err != nil {
 		return err
 	}

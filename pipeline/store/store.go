@@ -194,6 +194,9 @@ type Options struct {
 	// throughout: an idle daemon then holds no Badger memory and runs no
 	// Badger goroutines.
 	IdleClose time.Duration
+	// FreeSpace measures the free bytes of dir's file system; nil asks the
+	// file system. Tests set it to play a full disk.
+	FreeSpace func(dir string) (free uint64, ok bool)
 
 	// uncompressed turns block compression off, so that tests can look for
 	// plain text on disk and see it when it is there.
@@ -208,6 +211,7 @@ type Store struct {
 	idle time.Duration
 	// madePrivate says Open found the dir open to others and closed it.
 	madePrivate bool
+	freeSpace   func(string) (uint64, bool)
 
 	mu    sync.Mutex
 	db    *badger.DB // nil while hibernating
@@ -244,7 +248,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, lock: lock, opts: badgerOptions(dir, o), idle: o.IdleClose, madePrivate: private}
+	s := &Store{dir: dir, lock: lock, opts: badgerOptions(dir, o), idle: o.IdleClose, madePrivate: private, freeSpace: o.FreeSpace}
 	if err := s.open(); err != nil {
 		lock.Close()
 		return nil, err

@@ -55,6 +55,9 @@ func (s *Store) CommitMarked(ctx context.Context, source string, page []Ingest, 
 			s.itemsChanged()
 		}
 	}()
+	if err := s.CheckSpace(); err != nil {
+		return total, err
+	}
 	now := time.Now().UTC()
 	err = s.batches(ctx, len(page), func(txn *badger.Txn, lo, hi int) (func(), error) {
 		var st CommitStats

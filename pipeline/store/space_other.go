@@ -1,0 +1,6 @@
+//go:build !unix
+
+package store
+
+// freeSpace cannot be measured here; the check is skipped.
+func freeSpace(string) (uint64, bool) { return 0, false }
