@@ -233,6 +233,22 @@ func Exists(dir string) bool {
 // Open opens (creating if needed) the store in dir. Only one process may
 // have a store open at a time; a second gets a *LockedError.
 func Open(dir string, o Options) (*Store, error) {
+	s, err := open(dir, o)
+	if errors.Is(err, syscall.EROFS) {
+		return nil, &ReadOnlyError{Dir: dir}
+	}
+	return s, err
+}
+
+// ReadOnlyError says the data dir is on a read-only file system (a
+// restored snapshot, a disk the kernel remounted read-only after errors).
+type ReadOnlyError struct{ Dir string }
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("%s is on a read-only file system and evident must write there, even to read (its lock and Badger's manifest): copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir)
+}
+
+func open(dir string, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
