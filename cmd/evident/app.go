@@ -39,6 +39,8 @@ type backend interface {
 	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
 	// Backup writes a backup of the store to w.
 	Backup(ctx context.Context, w io.Writer) error
+	// Verify reads the whole store and says what is damaged.
+	Verify(ctx context.Context) (store.VerifyReport, error)
 	// Forget drops one source's items, cursor and state.
 	Forget(ctx context.Context, source string) (int, error)
 	Close() error
@@ -91,7 +93,7 @@ confirming or dismissing candidates; at review time, export the packet.`,
 		a.inboxCmd(), a.listCmd(), a.showCmd(),
 		a.decideCmd("confirm", store.Confirmed), a.decideCmd("dismiss", store.Dismissed), a.decideCmd("reopen", store.Suggested),
 		a.editCmd(), a.addCmd(), a.reviewCmd(), a.mcpCmd(), a.exportCmd(), a.followupsCmd(), a.gapsCmd(), a.digestCmd(), a.statusCmd(), a.versionCmd(), a.syncCmd(), a.reportCmd(), a.demoCmd(),
-		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.forgetCmd(), a.authCmd(),
+		a.runCmd(), a.serveCmd(), a.backupCmd(), a.restoreCmd(), a.verifyCmd(), a.forgetCmd(), a.authCmd(),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

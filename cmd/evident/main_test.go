@@ -62,7 +62,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"seed": seedCmd, "seedyear": seedYearCmd, "freeport": freeportCmd, "http": httpCmd, "setenvfile": setenvfileCmd,
+			"seed": seedCmd, "seedyear": seedYearCmd, "freeport": freeportCmd, "http": httpCmd, "setenvfile": setenvfileCmd, "flipbyte": flipbyteCmd,
 		},
 		UpdateScripts: os.Getenv("EVIDENT_UPDATE_GOLDEN") != "",
 	})
@@ -206,5 +206,27 @@ func TestRepository_RefersToNothingOutsideIt(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// flipbyteCmd flips one byte a third of the way into the first table of a
+// store: damage as a failing disk or a bad copy would leave it.
+//
+//	flipbyte DATA_DIR
+func flipbyteCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: flipbyte DATA_DIR")
+	}
+	tables, _ := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), "*.sst"))
+	if len(tables) == 0 {
+		ts.Fatalf("no table in %s", args[0])
+	}
+	b, err := os.ReadFile(tables[0])
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	b[len(b)/3] ^= 0xff
+	if err := os.WriteFile(tables[0], b, 0o600); err != nil {
+		ts.Fatalf("%v", err)
 	}
 }

@@ -17,6 +17,14 @@ type statusJSON struct {
 	Sources []sourceStatus `json:"sources"`
 	// Digest is the weekly digest's schedule, when digest.when is set.
 	Digest *digestStatus `json:"digest,omitempty"`
+	// Verify is the last evident verify, once one has run.
+	Verify *verifyStatus `json:"verify,omitempty"`
+}
+
+type verifyStatus struct {
+	LastRun   *string `json:"last_run"`
+	LastSound *string `json:"last_sound"`
+	Damage    string  `json:"damage"`
 }
 
 type digestStatus struct {
@@ -90,9 +98,13 @@ func (a *app) statusCmd() *cobra.Command {
 					out.Digest = &digestStatus{When: c.Digest.When, LastSent: store.RFC3339(d.LastSuccess), LastAttempt: store.RFC3339(d.LastAttempt),
 						LastError: d.LastError, NextRun: store.RFC3339(d.NextRun)}
 				}
+				if v, ok := states[store.VerifyState]; ok {
+					out.Verify = &verifyStatus{LastRun: store.RFC3339(v.LastAttempt), LastSound: store.RFC3339(v.LastSuccess), Damage: v.LastError}
+				}
 				if asJSON {
 					return printJSON(a.stdout, out)
 				}
+				defer a.printVerifyStatus(out.Verify)
 				defer a.printDigestStatus(out.Digest)
 				if len(out.Sources) == 0 {
 					fmt.Fprintln(a.stdout, "No sources configured. Add some under sources: in the config (evident init writes an example).")
@@ -183,4 +195,16 @@ func backfillWords(s sourceStatus) string {
 		return "complete"
 	}
 	return "not started"
+}
+
+// printVerifyStatus says when evident verify last ran and what it found.
+func (a *app) printVerifyStatus(v *verifyStatus) {
+	if v == nil {
+		return
+	}
+	if v.Damage != "" {
+		fmt.Fprintf(a.stdout, "\nLast verify (%s) found damage: %s. Run evident verify for what to do.\n", ago(v.LastRun), oneLine(v.Damage, 200))
+		return
+	}
+	fmt.Fprintf(a.stdout, "\nLast verify: %s, the store was sound.\n", ago(v.LastRun))
 }

@@ -287,6 +287,13 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
+// Verify asks the daemon to read its whole store (store.Verify).
+func (c *Client) Verify(ctx context.Context) (store.VerifyReport, error) {
+	var out store.VerifyReport
+	err := c.call(ctx, http.MethodPost, "/v1/verify", nil, &out)
+	return out, err
+}
+
 // Forget asks the daemon to drop one source's data.
 func (c *Client) Forget(ctx context.Context, source string) (int, error) {
 	var out ForgetResponse

@@ -94,6 +94,14 @@ func (s *Server) Handler() http.Handler {
 			s.log().Error("local API: backup", "error", err.Error())
 		}
 	})
+	mux.HandleFunc("POST /v1/verify", func(w http.ResponseWriter, r *http.Request) {
+		rep, err := s.Store.Verify(r.Context())
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		WriteJSON(w, 200, rep)
+	})
 	mux.HandleFunc("POST /v1/forget", func(w http.ResponseWriter, r *http.Request) {
 		var req ForgetRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Source == "" {

@@ -326,7 +326,47 @@ func (s *Store) withDB(fn func(db *badger.DB) error) error {
 		}
 		s.mu.Unlock()
 	}()
-	return fn(db)
+	return guard(s.dir, func() error { return fn(db) })
+}
+
+// DamagedError says a table of the store could not be read: Badger
+// panicked on it. The command fails in one sentence; nothing is served
+// from the damaged table.
+type DamagedError struct {
+	Dir   string
+	Cause string
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("the store in %s is damaged (%s): run evident verify to see how much, then evident restore BACKUP (notes and decisions live only in the store and its backups; source data comes back with a sync)", e.Dir, e.Cause)
+}
+
+// guard runs fn, turning a panic raised inside Badger (a table it cannot
+// read) into a *DamagedError. Any other panic, a caller's callback's,
+// passes through.
+func guard(dir string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if !raisedInBadger(debug.Stack()) {
+				panic(r)
+			}
+			cause := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(fmt.Sprint(r)), "==== Recovered===="))
+			err = &DamagedError{Dir: dir, Cause: oneLine(cause)}
+		}
+	}()
+	return fn()
+}
+
+// raisedInBadger reports whether the function that called panic, in a
+// stack printed by debug.Stack from a deferred recover, is Badger's.
+func raisedInBadger(stack []byte) bool {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") && i+2 < len(lines) {
+			return strings.HasPrefix(lines[i+2], "github.com/dgraph-io/badger/")
+		}
+	}
+	return false
 }
 
 // hibernate closes an idle database unless it was used since gen.
