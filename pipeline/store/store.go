@@ -212,6 +212,8 @@ type Store struct {
 	// madePrivate says Open found the dir open to others and closed it.
 	madePrivate bool
 	freeSpace   func(string) (uint64, bool)
+	// synced, in tests, is called each time writes were made durable.
+	synced func()
 
 	mu    sync.Mutex
 	db    *badger.DB // nil while hibernating

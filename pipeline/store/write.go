@@ -454,9 +454,16 @@ func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
 	return out, s.sync()
 }
 
+// sync makes every write so far durable (Badger's value log and memtable
+// WAL fsynced): a decision, an edit or an entry survives a power cut once
+// its command reports success. Sync pages are not synced one by one; they
+// can be fetched again.
 func (s *Store) sync() error {
 	if err := s.withDB(func(db *badger.DB) error { return db.Sync() }); err != nil {
 		return fmt.Errorf("sync store to disk: %w", err)
+	}
+	if s.synced != nil {
+		s.synced()
 	}
 	return nil
 }
