@@ -413,9 +413,13 @@ func (r *recReader) float() float64 {
 
 // count reads a list's length, bounded by what is left (each element takes
 // at least a byte), so a damaged record cannot ask for a huge allocation.
-func (r *recReader) count() int {
+// count reads how many elements follow, each taking at least per bytes of
+// the record: a count the bytes left cannot hold is truncation, so a
+// damaged record never makes the decoder allocate more than its size
+// allows.
+func (r *recReader) count(per int) int {
 	n := r.uvarint()
-	if r.err == nil && n > uint64(len(r.s)-r.off) {
+	if r.err == nil && n > uint64((len(r.s)-r.off)/per) {
 		r.err = errTruncated
 		return 0
 	}
@@ -423,7 +427,7 @@ func (r *recReader) count() int {
 }
 
 func readStrs[S ~string](r *recReader) []S {
-	n := r.count()
+	n := r.count(1) // a string is at least its length byte
 	out := make([]S, n)
 	for i := range out {
 		out[i] = S(r.str())
@@ -473,7 +477,7 @@ func decodeFields(rec string, it *Item) error {
 		case tRoles:
 			a.Roles = readStrs[connectors.Role](&r)
 		case tCounterparts:
-			a.Counterparts = make([]connectors.Identity, r.count())
+			a.Counterparts = make([]connectors.Identity, r.count(3)) // three strings
 			for i := range a.Counterparts {
 				p := &a.Counterparts[i]
 				p.System, p.ID, p.Role = r.str(), r.str(), connectors.Role(r.str())
@@ -493,7 +497,7 @@ func decodeFields(rec string, it *Item) error {
 			a.UpdatedAt = r.time()
 
 		case tRounds:
-			x.Rounds = make([]connectors.Round, r.count())
+			x.Rounds = make([]connectors.Round, r.count(3)) // a time, a string, an int
 			for i := range x.Rounds {
 				p := &x.Rounds[i]
 				if at := r.varint(); at != 0 {

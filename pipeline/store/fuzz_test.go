@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/evident-sync/evident/connectors"
+)
+
+// The record decoder reads what is on disk, which a failing disk or a
+// hostile backup can make anything: it returns an item or an error, never
+// a panic. Seeds are real records of every state.
+func FuzzDecodeValue_NeverPanics(f *testing.F) {
+	ctx := context.Background()
+	s := openTemp(f, f.TempDir())
+	if _, err := s.Commit(ctx, "github", page(3, 1), connectors.Cursor("c1")); err != nil {
+		f.Fatal(err)
+	}
+	id := IDFor(artifact(1, 0).Artifact.Key)
+	if _, err := s.Decide(ctx, []string{id}, Decision{State: Confirmed, Note: ptr("led it"), FollowUp: ptr("2027-01-04")}); err != nil {
+		f.Fatal(err)
+	}
+	s.view(func(txn *badger.Txn) error {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte(prefixItem)
+		it := txn.NewIterator(o)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, _ := it.Item().ValueCopy(nil)
+			f.Add(v)
+		}
+		return nil
+	})
+	s.Close()
+	f.Add([]byte{'c'})
+	f.Add([]byte{'s', 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var it Item
+		decodeValue(b, &it)
+	})
+}
