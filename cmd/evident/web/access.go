@@ -10,12 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Access says who may use a web server: which Host names it answers to and,
@@ -39,7 +43,18 @@ type Access struct {
 	PublicHealth bool
 	// TLS is set when the server speaks HTTPS (the session cookie is Secure).
 	TLS bool
+	// Log, when set, receives one warning per refused login (the address
+	// it came from, never what was sent).
+	Log *slog.Logger
 }
+
+// Wrong login tokens are throttled: a burst of loginBurst, then one every
+// loginEvery; past that a request is answered 429 before the token is even
+// compared, so guessing is slower than the token is long.
+const (
+	loginBurst = 10
+	loginEvery = 2 * time.Second
+)
 
 // Loopback reports whether host (an address's host part) is this machine
 // only.
@@ -76,6 +91,13 @@ func bearer(r *http.Request) bool {
 // Guard wraps h with the Host check and, when a login is required, the
 // token check. A refused request reaches nothing behind it.
 func (a Access) Guard(h http.Handler) http.Handler {
+	wrong := rate.NewLimiter(rate.Every(loginEvery), loginBurst)
+	refuse := func(w http.ResponseWriter, r *http.Request) {
+		if a.Log != nil {
+			a.Log.Warn("web: refused a request with a wrong or missing login token", "from", r.RemoteAddr, "path", r.URL.Path)
+		}
+		a.unauthorized(w)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.hostAllowed(r.Host) {
 			http.Error(w, fmt.Sprintf("refused: Host %q is not this server (DNS rebinding protection; name it with --host)", r.Host), http.StatusMisdirectedRequest)
@@ -85,6 +107,11 @@ func (a Access) Guard(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		if wrong.Tokens() < 1 {
+			w.Header().Set("Retry-After", "2")
+			http.Error(w, "evident: too many wrong login tokens; wait a few seconds", http.StatusTooManyRequests)
+			return
+		}
 		tok, err := a.Token.Load()
 		if err != nil {
 			http.Error(w, "evident: the login token cannot be read", http.StatusInternalServerError)
@@ -92,7 +119,8 @@ func (a Access) Guard(h http.Handler) http.Handler {
 		}
 		if given := r.URL.Query().Get("token"); given != "" {
 			if !sameSecret(given, tok) {
-				a.unauthorized(w)
+				wrong.Allow()
+				refuse(w, r)
 				return
 			}
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -111,11 +139,15 @@ func (a Access) Guard(h http.Handler) http.Handler {
 			}
 		} else if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			if !sameSecret(strings.TrimSpace(v), tok) {
-				a.unauthorized(w)
+				wrong.Allow()
+				refuse(w, r)
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), authKey{}, true))
 		} else if c, err := r.Cookie(sessionCookie); err != nil || !sameSecret(c.Value, session(tok)) {
+			if err == nil {
+				wrong.Allow() // a forged cookie is a guess too; no cookie at all is not
+			}
 			a.unauthorized(w)
 			return
 		}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -82,15 +84,16 @@ func TestAccess_OffLoopbackEveryRouteNeedsTheToken(t *testing.T) {
 	} {
 		for _, r := range everyRoute {
 			r.hdr = auth
-			if res := do(t, srv, host, r); res.StatusCode != http.StatusUnauthorized {
-				t.Errorf("%s %s with %v: %d, want 401", r.method, r.path, auth, res.StatusCode)
+			// 429 once wrong tokens are throttled: refused all the same.
+			if res := do(t, srv, host, r); res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusTooManyRequests {
+				t.Errorf("%s %s with %v: %d, want 401 (or 429)", r.method, r.path, auth, res.StatusCode)
 			} else if res.Header.Get("Set-Cookie") != "" {
 				t.Errorf("%s %s: a refused request got a cookie", r.method, r.path)
 			}
 		}
 	}
 	r := req{method: "GET", path: "/inbox?token=wrong"}
-	if res := do(t, srv, host, r); res.StatusCode != http.StatusUnauthorized || res.Header.Get("Set-Cookie") != "" {
+	if res := do(t, srv, host, r); res.StatusCode < 400 || res.Header.Get("Set-Cookie") != "" {
 		t.Errorf("a wrong ?token: %d %q", res.StatusCode, res.Header.Get("Set-Cookie"))
 	}
 	n := 0
@@ -244,5 +247,54 @@ func TestAccess_TheLoginRedirectStaysOnThisServer(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") || !strings.HasPrefix(loc, "/") {
 			t.Errorf("%s: %d, Location %q", path, res.StatusCode, loc)
 		}
+	}
+}
+
+// Wrong login tokens are throttled and logged: after a burst of guesses
+// even a request with the right token waits, and each refusal is logged
+// with where it came from, never with what was sent.
+func TestAccess_WrongTokensAreThrottledAndLogged(t *testing.T) {
+	var logs strings.Builder
+	st, c := fixture(t)
+	dir := t.TempDir()
+	tf, err := OpenToken(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := tf.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+	host := "192.0.2.10:" + port
+	s, err := New(Options{Backend: st, Config: c, Now: func() time.Time { return now },
+		Log:    slog.New(slog.NewTextHandler(&logs, nil)),
+		Access: Access{Addr: host, Token: tf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = s
+	srv.Start()
+	t.Cleanup(srv.Close)
+	right := req{method: "GET", path: "/api/items", hdr: map[string]string{"Authorization": "Bearer " + tok}}
+	if res := do(t, srv, host, right); res.StatusCode != http.StatusOK {
+		t.Fatalf("the right token before any guess: %d", res.StatusCode)
+	}
+	for i := range loginBurst {
+		guess := req{method: "GET", path: "/api/items", hdr: map[string]string{"Authorization": "Bearer guess-canary-" + fmt.Sprint(i)}}
+		if res := do(t, srv, host, guess); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d, want 401", i, res.StatusCode)
+		}
+	}
+	res := do(t, srv, host, right)
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("after %d wrong tokens: %d (Retry-After %q), want 429", loginBurst, res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if n := strings.Count(logs.String(), "wrong or missing login token"); n != loginBurst {
+		t.Errorf("%d refusals logged, want %d:\n%s", n, loginBurst, logs.String())
+	}
+	if strings.Contains(logs.String(), "guess-canary") || strings.Contains(logs.String(), tok) {
+		t.Error("the log holds what was sent")
 	}
 }

@@ -121,6 +121,9 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
 	mux.HandleFunc("POST /api/dismiss", s.apiDismissMany)
 	s.mux = mux
+	if o.Access.Log == nil {
+		o.Access.Log = o.Log
+	}
 	s.guard = o.Access.Guard(http.HandlerFunc(s.serve))
 	return s, nil
 }
