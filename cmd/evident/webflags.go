@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/evident-sync/evident/cmd/evident/web"
 )
@@ -99,7 +101,13 @@ func (a *app) announceWeb(wl *webListener, prefix string) {
 		fmt.Fprintf(a.stderr, "%sweb UI on %s (Ctrl-C to stop)\n", prefix, wl.url)
 		return
 	}
-	fmt.Fprintf(a.stderr, "%sweb UI on %s?token=%s\n", prefix, wl.url, wl.token)
+	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(a.stderr, "%sweb UI on %s?token=%s\n", prefix, wl.url, wl.token)
+	} else {
+		// Off a terminal this line lands in a log (the journal, a file):
+		// the token stays out of it.
+		fmt.Fprintf(a.stderr, "%sweb UI on %s (it needs its login token: evident auth web-token prints the sign-in URL)\n", prefix, wl.url)
+	}
 	if wl.tls != nil {
 		fmt.Fprintf(a.stderr, "evident: the web UI is reachable from the network on %s over HTTPS; only that token opens it (evident auth web-token --rotate replaces it)\n", wl.access.Addr)
 		return
