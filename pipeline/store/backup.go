@@ -6,7 +6,9 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -21,14 +23,30 @@ import (
 // Backups are Badger's backup stream behind a small header, cut into
 // frames of at most 64 KiB with an end mark, so a backup cut short is
 // refused rather than half restored. When the store is encrypted, so is
-// each frame, with the store's key: AES-256-GCM authenticated with the
-// frame's index and whether it is the last.
+// each frame: AES-256-GCM under a key of its own for each backup, derived
+// from the store's key with HKDF-SHA256 and a random 16-byte backup ID
+// written after the mode, each frame authenticated with that ID, its index
+// and whether it is the last. A frame therefore opens only in its own
+// backup at its own place. Backups written before (mode 'e': the store's
+// key itself, no ID) still restore.
 const (
-	backupMagic = "evident-backup/1\n"
-	plainMode   = 'p'
-	sealedMode  = 'e'
-	chunkSize   = 64 << 10
+	backupMagic  = "evident-backup/1\n"
+	plainMode    = 'p'
+	sealedMode   = 'e' // read only: the store's key, no backup ID
+	derivedMode  = 'k'
+	chunkSize    = 64 << 10
+	backupIDSize = 16
+	backupInfo   = "evident backup frames v1"
 )
+
+// backupAEAD derives a backup's own key from the store's key and its ID.
+func backupAEAD(storeKey, id []byte) (cipher.AEAD, error) {
+	k, err := hkdf.Key(sha256.New, storeKey, id, backupInfo, 32)
+	if err != nil {
+		return nil, err
+	}
+	return newAEAD(k)
+}
 
 // ErrNotEmpty is returned by Restore into a store that holds items.
 var ErrNotEmpty = errors.New("the store is not empty")
@@ -38,7 +56,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	key := s.opts.EncryptionKey
 	mode := byte(plainMode)
 	if len(key) > 0 {
-		mode = sealedMode
+		mode = derivedMode
 	}
 	if _, err := io.WriteString(w, backupMagic); err != nil {
 		return err
@@ -47,12 +65,19 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	sw := &sealWriter{w: w}
-	if mode == sealedMode {
-		aead, err := newAEAD(key)
+	if mode == derivedMode {
+		id := make([]byte, backupIDSize)
+		if _, err := rand.Read(id); err != nil {
+			return err
+		}
+		if _, err := w.Write(id); err != nil {
+			return err
+		}
+		aead, err := backupAEAD(key, id)
 		if err != nil {
 			return err
 		}
-		sw.aead = aead
+		sw.aead, sw.id = aead, id
 	}
 	bw := bufio.NewWriterSize(sw, chunkSize)
 	err := s.withDB(func(db *badger.DB) error {
@@ -91,11 +116,21 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 		if len(s.opts.EncryptionKey) > 0 {
 			return errors.New("this backup is not encrypted, and the store is: restore it into a store without encryption, or back up again from an encrypted store")
 		}
-	case sealedMode:
+	case sealedMode, derivedMode:
 		if len(s.opts.EncryptionKey) == 0 {
 			return errors.New("this backup is encrypted: configure the store's encryption key to restore it")
 		}
-		aead, err := newAEAD(s.opts.EncryptionKey)
+		var aead cipher.AEAD
+		var err error
+		if head[len(backupMagic)] == derivedMode {
+			in.id = make([]byte, backupIDSize)
+			if _, rerr := io.ReadFull(in.r, in.id); rerr != nil {
+				return errors.New("the encrypted backup is cut short")
+			}
+			aead, err = backupAEAD(s.opts.EncryptionKey, in.id)
+		} else {
+			aead, err = newAEAD(s.opts.EncryptionKey)
+		}
 		if err != nil {
 			return err
 		}
@@ -144,8 +179,10 @@ func (k *kvStream) Read(p []byte) (int, error) {
 		switch {
 		case n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF):
 			return 0, io.EOF
-		case err != nil:
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
 			return 0, errors.New("the backup is cut short")
+		case err != nil:
+			return 0, err // the frames' own word: altered, wrong key
 		}
 		size := binary.LittleEndian.Uint64(hdr[:])
 		if size > maxKVList {
@@ -173,13 +210,16 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-func chunkAAD(i uint64, last bool) []byte {
-	var b [9]byte
-	binary.BigEndian.PutUint64(b[:8], i)
+// chunkAAD is what a frame is authenticated with: its backup's ID (none in
+// the older format), its index, and whether it is the last.
+func chunkAAD(id []byte, i uint64, last bool) []byte {
+	b := make([]byte, len(id)+9)
+	copy(b, id)
+	binary.BigEndian.PutUint64(b[len(id):], i)
 	if last {
-		b[8] = 1
+		b[len(b)-1] = 1
 	}
-	return b[:]
+	return b
 }
 
 // sealWriter frames whatever is written, sealing each frame when it has an
@@ -187,6 +227,7 @@ func chunkAAD(i uint64, last bool) []byte {
 type sealWriter struct {
 	w    io.Writer
 	aead cipher.AEAD // nil: frames in the clear
+	id   []byte      // the backup's ID, in every frame's AAD
 	n    uint64
 }
 
@@ -197,7 +238,7 @@ func (s *sealWriter) seal(p []byte, last bool) error {
 		if _, err := rand.Read(nonce); err != nil {
 			return err
 		}
-		body = s.aead.Seal(nil, nonce, p, chunkAAD(s.n, last))
+		body = s.aead.Seal(nil, nonce, p, chunkAAD(s.id, s.n, last))
 	} else {
 		body = p
 	}
@@ -231,6 +272,7 @@ func (s *sealWriter) close() error { return s.seal(nil, true) }
 type openReader struct {
 	r    *bufio.Reader
 	aead cipher.AEAD // nil: frames in the clear
+	id   []byte      // the backup's ID; nil in the older format
 	n    uint64
 	buf  bytes.Buffer
 	done bool
@@ -270,9 +312,9 @@ func (o *openReader) Read(p []byte) (int, error) {
 		if _, err := io.ReadFull(o.r, ct); err != nil {
 			return 0, errors.New("the encrypted backup is cut short")
 		}
-		pt, err := o.aead.Open(nil, nonce, ct, chunkAAD(o.n, false))
+		pt, err := o.aead.Open(nil, nonce, ct, chunkAAD(o.id, o.n, false))
 		if err != nil {
-			if pt, err = o.aead.Open(nil, nonce, ct, chunkAAD(o.n, true)); err != nil {
+			if pt, err = o.aead.Open(nil, nonce, ct, chunkAAD(o.id, o.n, true)); err != nil {
 				return 0, errors.New("the backup cannot be decrypted with this key, or it was altered")
 			}
 			o.done = true
