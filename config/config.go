@@ -29,7 +29,20 @@ type Config struct {
 	// measure the confirmed evidence against.
 	Criteria []Criterion `yaml:"criteria"`
 	Digest   Digest      `yaml:"digest"`
+	Backup   Backup      `yaml:"backup"`
 }
+
+// Backup is the daemon's scheduled backup: every Every, a full backup
+// (encrypted when the store is) into Dir, keeping the newest Keep.
+type Backup struct {
+	Every Duration `yaml:"every"`
+	Keep  int      `yaml:"keep"`
+	Dir   string   `yaml:"dir"`
+}
+
+// DefaultBackupKeep is how many scheduled backups are kept when keep is
+// not set.
+const DefaultBackupKeep = 8
 
 // Criterion is one level criterion: what the next level asks for, in the
 // user's words, and the promotion domain it belongs to. A confirmed item

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -13,8 +15,14 @@ type Duration struct{ D time.Duration }
 // UnmarshalYAML reads a Go duration string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok && err != nil {
+		// Whole days, as people write a backup schedule: 7d.
+		if k, cerr := strconv.Atoi(days); cerr == nil && k < 1<<16 {
+			v, err = time.Duration(k)*24*time.Hour, nil
+		}
+	}
 	if err != nil || n.Kind != yaml.ScalarNode {
-		return typeError(n, fmt.Sprintf("%q is not a duration (write it like 15m, 1h or 90s)", n.Value))
+		return typeError(n, fmt.Sprintf("%q is not a duration (write it like 15m, 1h, 90s or 7d)", n.Value))
 	}
 	if v <= 0 {
 		return typeError(n, fmt.Sprintf("duration %q must be positive", n.Value))

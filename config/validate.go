@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 type validator struct {
@@ -49,6 +50,7 @@ func (v *validator) check() {
 	v.checkCriteria()
 	v.checkDigest()
 	c.DataDir = v.resolvePath(c.DataDir)
+	v.checkBackup()
 	v.names = map[string]string{}
 	for i := range c.Sources.GitHub {
 		v.checkGitHub(fmt.Sprintf("sources.github[%d]", i), &c.Sources.GitHub[i])
@@ -408,6 +410,37 @@ func (v *validator) checkCriteria() {
 				v.add(fmt.Sprintf("%s.keywords[%d]", p, j), "an empty keyword matches everything; remove it")
 			}
 		}
+	}
+}
+
+// minBackupEvery is the shortest backup schedule: a backup reads the
+// whole store.
+const minBackupEvery = time.Hour
+
+func (v *validator) checkBackup() {
+	b := &v.c.Backup
+	if b.Every.D == 0 {
+		if b.Keep != 0 || b.Dir != "" {
+			v.add("backup.every", "backup needs every (for example 7d) to schedule backups")
+		}
+		return
+	}
+	if b.Every.D < minBackupEvery {
+		v.add("backup.every", "backups run at most once an hour; use 1h or more (7d is usual)")
+	}
+	switch {
+	case b.Keep < 0:
+		v.add("backup.keep", "keep is how many backups to keep: 1 or more")
+	case b.Keep == 0:
+		b.Keep = DefaultBackupKeep
+	}
+	if b.Dir == "" {
+		b.Dir = v.c.DataDir + "-backups" // beside the store, not inside it
+	} else {
+		b.Dir = v.resolvePath(b.Dir)
+	}
+	if filepath.Clean(b.Dir) == filepath.Clean(v.c.DataDir) {
+		v.add("backup.dir", "backups cannot go into the data dir itself; name another folder (best on another disk)")
 	}
 }
 

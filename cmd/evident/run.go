@@ -134,6 +134,10 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	if digest != nil {
 		digest.Start(ctx)
 	}
+	backups := backupSchedule(ctx, c, st, log)
+	if backups != nil {
+		backups.Start(ctx)
+	}
 	// One start-up line: the log's. Off loopback the login URL is printed
 	// too, outside the log, so the token never reaches a journal.
 	log.Info("evident is running; web UI on "+wl.url, "data_dir", c.DataDir, "sources", len(srcs))
@@ -150,6 +154,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	runner.Stop()
 	if digest != nil {
 		digest.Stop()
+	}
+	if backups != nil {
+		backups.Stop()
 	}
 	stopServers()
 	if failure == nil {

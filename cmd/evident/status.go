@@ -17,8 +17,19 @@ type statusJSON struct {
 	Sources []sourceStatus `json:"sources"`
 	// Digest is the weekly digest's schedule, when digest.when is set.
 	Digest *digestStatus `json:"digest,omitempty"`
+	// Backup is the daemon's scheduled backup, when backup.every is set.
+	Backup *backupStatus `json:"backup,omitempty"`
 	// Verify is the last evident verify, once one has run.
 	Verify *verifyStatus `json:"verify,omitempty"`
+}
+
+type backupStatus struct {
+	Every     string  `json:"every"`
+	Dir       string  `json:"dir"`
+	Keep      int     `json:"keep"`
+	LastRun   *string `json:"last_run"`
+	LastError string  `json:"last_error"`
+	NextRun   *string `json:"next_run"`
 }
 
 type verifyStatus struct {
@@ -98,6 +109,14 @@ func (a *app) statusCmd() *cobra.Command {
 					out.Digest = &digestStatus{When: c.Digest.When, LastSent: store.RFC3339(d.LastSuccess), LastAttempt: store.RFC3339(d.LastAttempt),
 						LastError: d.LastError, NextRun: store.RFC3339(d.NextRun)}
 				}
+				if c.Backup.Every.D > 0 {
+					b := states[backupState]
+					if !daemon {
+						b.NextRun = time.Time{}
+					}
+					out.Backup = &backupStatus{Every: days(c.Backup.Every.D), Dir: c.Backup.Dir, Keep: c.Backup.Keep,
+						LastRun: store.RFC3339(b.LastSuccess), LastError: b.LastError, NextRun: store.RFC3339(b.NextRun)}
+				}
 				if v, ok := states[store.VerifyState]; ok {
 					out.Verify = &verifyStatus{LastRun: store.RFC3339(v.LastAttempt), LastSound: store.RFC3339(v.LastSuccess), Damage: v.LastError}
 				}
@@ -105,6 +124,7 @@ func (a *app) statusCmd() *cobra.Command {
 					return printJSON(a.stdout, out)
 				}
 				defer a.printVerifyStatus(out.Verify)
+				defer a.printBackupStatus(out.Backup)
 				defer a.printDigestStatus(out.Digest)
 				if len(out.Sources) == 0 {
 					fmt.Fprintln(a.stdout, "No sources configured. Add some under sources: in the config (evident init writes an example).")
@@ -207,4 +227,23 @@ func (a *app) printVerifyStatus(v *verifyStatus) {
 		return
 	}
 	fmt.Fprintf(a.stdout, "\nLast verify: %s, the store was sound.\n", ago(v.LastRun))
+}
+
+// printBackupStatus says when the scheduled backup last ran and where.
+func (a *app) printBackupStatus(b *backupStatus) {
+	if b == nil {
+		return
+	}
+	fmt.Fprintf(a.stdout, "\nBackups: every %s into %s, keeping %d; last %s, next %s.\n", b.Every, b.Dir, b.Keep, ago(b.LastRun), ago(b.NextRun))
+	if b.LastError != "" {
+		fmt.Fprintf(a.stdout, "The last backup failed: %s\n", oneLine(b.LastError, 200))
+	}
+}
+
+// days writes a duration of whole days as people do ("7d").
+func days(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }
