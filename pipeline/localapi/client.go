@@ -152,7 +152,16 @@ func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) 
 		return c.scanJSON(ctx, q, fn)
 	}
 	defer resp.Body.Close()
-	br := bufio.NewReaderSize(resp.Body, 64<<10)
+	return readRecords(resp.Body, fn)
+}
+
+// readRecords reads the daemon's record stream (records.go): each record
+// behind its uvarint length, a zero length at the end. A stream cut short,
+// a length past maxRecord or a record the decoder refuses is an error in
+// one sentence; nothing in it can make the reader allocate more than
+// maxRecord at once.
+func readRecords(r io.Reader, fn func(*store.Item) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
 	var rec []byte
 	var it store.Item
 	for {
@@ -183,7 +192,9 @@ func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) 
 	}
 }
 
-// maxRecord bounds one record of the stream; items are a few kilobytes.
+// maxRecord bounds one record of the stream. Items are a few kilobytes,
+// but nothing bounds a note the user pastes, so the cap stays well above
+// any real one.
 const maxRecord = 16 << 20
 
 // scanJSON is Scan over the JSON list, which every daemon serves.
