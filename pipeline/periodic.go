@@ -2,9 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -79,12 +77,6 @@ func (p *Periodic) loop(ctx context.Context) {
 	}
 }
 
-func (p *Periodic) run(ctx context.Context) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p.Log.Error("scheduled job panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			err = fmt.Errorf("panicked: %v", r)
-		}
-	}()
-	return p.Job(ctx)
+func (p *Periodic) run(ctx context.Context) error {
+	return runJob(ctx, p.Log, "scheduled job", p.Job)
 }

@@ -102,14 +102,18 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func (w *Weekly) run(ctx context.Context) (err error) {
+func (w *Weekly) run(ctx context.Context) error { return runJob(ctx, w.Log, "weekly job", w.Job) }
+
+// runJob runs a scheduled job, a panic in it becoming that run's error
+// (logged with its stack) so the schedule goes on.
+func runJob(ctx context.Context, log *slog.Logger, what string, job func(context.Context) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			w.Log.Error("weekly job panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = fmt.Errorf("weekly job panicked: %v", p)
+			log.Error(what+" panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%s panicked: %v", what, p)
 		}
 	}()
-	return w.Job(ctx)
+	return job(ctx)
 }
 
 // commandTimeout bounds a digest command.
