@@ -145,3 +145,20 @@ func TestClient_ErrorsAndAddThroughTheDaemon(t *testing.T) {
 		t.Errorf("the entry in the store: %+v, %v", got, err)
 	}
 }
+
+// evident verify through the daemon reads the daemon's store and reports
+// what the store itself would.
+func TestVerify_ThroughTheDaemonReportsTheStore(t *testing.T) {
+	st := storeOf(t, 40)
+	cl := serve(t, (&Server{Store: st}).Handler())
+	rep, err := cl.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Sound() || rep.Items != 40 || rep.Damages == nil {
+		t.Errorf("through the daemon: %+v", rep)
+	}
+	if at, result, _ := st.LastVerify(context.Background()); at.IsZero() || result != "sound" {
+		t.Errorf("the daemon's store does not remember the run: %v %q", at, result)
+	}
+}
