@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
@@ -114,7 +116,7 @@ func fixture(deployment string) ([]*confluencetest.Page, map[string][]connectors
 }
 
 type harness struct {
-	*connectorstest.Sink
+	*passtest.Sink
 	t     *testing.T
 	fake  *confluencetest.Server
 	clock *connectorstest.Clock
@@ -150,7 +152,7 @@ func newHarness(t *testing.T, deployment string, pages []*confluencetest.Page, t
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{Sink: connectorstest.NewSink(nil), t: t, fake: fake, clock: clock, conn: conn, cfg: cfg}
+	return &harness{Sink: passtest.NewSink(nil), t: t, fake: fake, clock: clock, conn: conn, cfg: cfg}
 }
 
 func (h *harness) pass() error { return h.Pass(h.t, h.conn, 1000) }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/connectorstest"
@@ -31,14 +33,14 @@ func yearOfReviews(n int) (prs []*githubtest.PR, end time.Time) {
 	return prs, end
 }
 
-func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*githubtest.PR, end time.Time) connectorstest.BackfillRun {
+func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*githubtest.PR, end time.Time) passtest.BackfillRun {
 	recent := map[string]bool{}
 	for _, p := range prs {
 		if p.UpdatedAt.After(end.Add(-14 * 24 * time.Hour)) {
 			recent[fmt.Sprintf("github:%s/%s#%d", p.Owner, p.Repo, p.Number)] = true
 		}
 	}
-	return connectorstest.RunBackfill(t, conn, func() int { return fake.Hits()["total"] }, recent)
+	return passtest.RunBackfill(t, conn, func() int { return fake.Hits()["total"] }, recent)
 }
 
 func newBackfillHarness(t testing.TB, prs []*githubtest.PR, end time.Time, latency time.Duration) (*Connector, *githubtest.Server) {

@@ -7,9 +7,12 @@ import (
 	"slices"
 	"strings"
 
-	gh "github.com/google/go-github/v60/github"
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"testing"
 	"time"
+
+	gh "github.com/google/go-github/v60/github"
 
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
@@ -20,7 +23,7 @@ import (
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
-	*connectorstest.Sink
+	*passtest.Sink
 	t     *testing.T
 	fake  *githubtest.Server
 	srv   *httptest.Server
@@ -46,7 +49,7 @@ func newHarness(t *testing.T, prs []*githubtest.PR, tweak func(*Config)) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{Sink: connectorstest.NewSink(nil), t: t, fake: fake, srv: srv, clock: clock, conn: conn}
+	return &harness{Sink: passtest.NewSink(nil), t: t, fake: fake, srv: srv, clock: clock, conn: conn}
 }
 
 // pass runs Fetch until the connector is caught up.

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evident-sync/evident/connectors/connectorstest"
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
 
@@ -21,7 +22,7 @@ func TestBackfill_TheLastTwoWeeksComeFirst(t *testing.T) {
 	start := end.AddDate(-1, 0, 0)
 	issues, recent := yearOfIssues(me, n, start, end)
 	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
-	run := connectorstest.RunBackfill(t, slowConn(t, h, time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
+	run := passtest.RunBackfill(t, slowConn(t, h, time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
 	got, recentAt, total := run.Got, run.RecentRequests, run.TotalRequests
 	if len(got) != n {
 		var missing []string
@@ -54,7 +55,7 @@ func TestBackfill_Figures(t *testing.T) {
 	start := end.AddDate(-1, 0, 0)
 	issues, recent := yearOfIssues(me, 400, start, end)
 	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
-	r := connectorstest.RunBackfill(t, slowConn(t, h, 30*time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
+	r := passtest.RunBackfill(t, slowConn(t, h, 30*time.Millisecond), func() int { return h.fake.Hits()["total"] }, recent)
 	t.Logf("400 issues, 30 ms round trip: last two weeks after %v (%d requests), whole year after %v (%d requests)",
 		r.RecentTime.Round(100*time.Millisecond), r.RecentRequests, r.TotalTime.Round(100*time.Millisecond), r.TotalRequests)
 }

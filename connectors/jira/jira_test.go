@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/connectorstest"
@@ -18,7 +20,7 @@ import (
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type harness struct {
-	*connectorstest.Sink
+	*passtest.Sink
 	t     *testing.T
 	fake  *jiratest.Server
 	clock *connectorstest.Clock
@@ -43,7 +45,7 @@ func newHarness(t *testing.T, deployment string, me string, issues []*jiratest.I
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{Sink: connectorstest.NewSink(nil), t: t, fake: fake, clock: clock, conn: conn}
+	return &harness{Sink: passtest.NewSink(nil), t: t, fake: fake, clock: clock, conn: conn}
 }
 
 // pass runs Fetch until the connector is caught up.

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/connectorstest"
 )
 
 // gitRepo is a git repository built in a test, commit by commit, with
@@ -278,7 +279,7 @@ func TestLocal_SkippedFilesAreSaidUntilTheyChange(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("just a thought, no heading\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "0042-quotas.md"), []byte("---\ntitle: Quotas\nauthors: [\"@alice\"]\n---\nBody\n"), 0o644)
 	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}})
-	s := connectorstest.NewSink(nil)
+	s := passtest.NewSink(nil)
 	pass := func() []string {
 		t.Helper()
 		s.Skipped = nil

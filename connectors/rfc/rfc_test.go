@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -206,7 +208,7 @@ var committed sync.Map // *Connector -> map[string][]byte
 
 func fetchAll(t *testing.T, c *Connector, cur connectors.Cursor) (map[string]connectors.Artifact, connectors.Cursor, []string) {
 	t.Helper()
-	s := connectorstest.NewSink(cur)
+	s := passtest.NewSink(cur)
 	if m, ok := committed.Load(c); ok && cur != nil {
 		s.Marks = m.(map[string][]byte)
 	}

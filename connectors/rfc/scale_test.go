@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors/passtest"
+
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/connectorstest"
 	"github.com/evident-sync/evident/connectors/github/githubtest"
@@ -35,7 +37,7 @@ func TestLocal_ResumeReadsOnlyWhatWasNotCommitted(t *testing.T) {
 	dir := t.TempDir()
 	writeDocs(t, dir, 7)
 	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}, PageSize: 3})
-	s := connectorstest.NewSink(nil)
+	s := passtest.NewSink(nil)
 	page, err := c.FetchMarked(context.Background(), nil, s)
 	if err != nil || len(page.Artifacts) != 3 || !page.More {
 		t.Fatalf("first page: %d artifacts, more %v, %v", len(page.Artifacts), page.More, err)
@@ -72,7 +74,7 @@ func TestLocal_VersionOneCursorUpgradesWithoutReReading(t *testing.T) {
 	}
 	v1, _ := json.Marshal(map[string]any{"v": 1, "files": old})
 	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}})
-	s := connectorstest.NewSink(v1)
+	s := passtest.NewSink(v1)
 	if err := s.Pass(t, c, 10); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestLocal_DeletedDocumentLosesItsMark(t *testing.T) {
 	dir := t.TempDir()
 	writeDocs(t, dir, 4)
 	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}})
-	s := connectorstest.NewSink(nil)
+	s := passtest.NewSink(nil)
 	s.Pass(t, c, 10)
 	os.Remove(filepath.Join(dir, "team01", "00001-design.md"))
 	s.Pass(t, c, 10)
@@ -125,7 +127,7 @@ func TestGitHub_QuietPollIsOneRequestAndAnEditReadsOneDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := connectorstest.NewSink(nil)
+	s := passtest.NewSink(nil)
 	if err := s.Pass(t, c, 10); err != nil || len(s.Got) != 12 {
 		t.Fatalf("first pass: %d documents, %v", len(s.Got), err)
 	}
@@ -156,7 +158,7 @@ func TestLocal_NewestDocumentsFirst(t *testing.T) {
 		os.Chtimes(filepath.Join(dir, name), at, at)
 	}
 	c, _ := New(Config{Name: "docs", Dir: dir, Me: Me{GitHub: "alice"}, PageSize: 1})
-	s := connectorstest.NewSink(nil)
+	s := passtest.NewSink(nil)
 	var order []string
 	for {
 		page, err := c.FetchMarked(context.Background(), s.Cursor, s)

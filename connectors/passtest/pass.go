@@ -1,4 +1,8 @@
-package connectorstest
+// Package passtest drives a connector through whole passes in tests: a
+// sink that plays the store (cursor, marks) and a backfill harness. It
+// imports testing, so only tests import it; the fakes the demo runs on
+// live in connectorstest and the *test packages, which do not.
+package passtest
 
 import (
 	"context"

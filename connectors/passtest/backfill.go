@@ -1,4 +1,4 @@
-package connectorstest
+package passtest
 
 import (
 	"context"
