@@ -37,21 +37,6 @@ func backupSchedule(ctx context.Context, c *config.Config, st *store.Store, log 
 			}
 			return err
 		},
-		OnRun: func(ctx context.Context, ran, next time.Time, err error) {
-			prev, _ := st.SourceStates(ctx)
-			s := prev[backupState]
-			s.Name, s.Type, s.NextRun = backupState, "backup", next
-			if !ran.IsZero() {
-				s.LastAttempt, s.LastError = ran, ""
-				if err != nil {
-					s.LastError = err.Error()
-				} else {
-					s.LastSuccess = ran
-				}
-			}
-			if perr := st.PutSourceState(ctx, s); perr != nil {
-				log.Error("record the backup's state", "error", perr.Error())
-			}
-		},
+		OnRun: recordRuns(st, backupState, "backup", log),
 	}
 }

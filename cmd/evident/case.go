@@ -251,21 +251,28 @@ func digestSchedule(c *config.Config, st *store.Store, log *slog.Logger) *pipeli
 			d.Markdown(&md)
 			return pipeline.RunCommand(ctx, c.Digest.Command, md.Bytes())
 		},
-		OnRun: func(ctx context.Context, ran, next time.Time, err error) {
-			prev, _ := st.SourceStates(ctx)
-			s := prev[digestState]
-			s.Name, s.Type, s.NextRun = digestState, "digest", next
-			if !ran.IsZero() {
-				s.LastAttempt, s.LastError = ran, ""
-				if err != nil {
-					s.LastError = err.Error()
-				} else {
-					s.LastSuccess = ran
-				}
+		OnRun: recordRuns(st, digestState, "digest", log),
+	}
+}
+
+// recordRuns is a schedule's OnRun that keeps how its runs went under name
+// among the sources' states, for evident status: the next due time, the
+// last attempt, the last success and the last error.
+func recordRuns(st *store.Store, name, kind string, log *slog.Logger) func(ctx context.Context, ran, next time.Time, err error) {
+	return func(ctx context.Context, ran, next time.Time, err error) {
+		prev, _ := st.SourceStates(ctx)
+		s := prev[name]
+		s.Name, s.Type, s.NextRun = name, kind, next
+		if !ran.IsZero() {
+			s.LastAttempt, s.LastError = ran, ""
+			if err != nil {
+				s.LastError = err.Error()
+			} else {
+				s.LastSuccess = ran
 			}
-			if perr := st.PutSourceState(ctx, s); perr != nil {
-				log.Error("record the digest's state", "error", perr.Error())
-			}
-		},
+		}
+		if perr := st.PutSourceState(ctx, s); perr != nil {
+			log.Error("record the "+kind+"'s state", "error", perr.Error())
+		}
 	}
 }
