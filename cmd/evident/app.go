@@ -186,8 +186,14 @@ func (a *app) warnHygiene(c *config.Config) {
 const lockWait = 5 * time.Second
 
 // open returns the backend over the configured data dir: the running
-// daemon when there is one (it owns the store), else the store itself.
-func (a *app) open(ctx context.Context) (backend, error) {
+// daemon when there is one (it owns the store), else the store itself,
+// opened for writing.
+func (a *app) open(ctx context.Context) (backend, error) { return a.openFor(ctx, false) }
+
+// openFor is open; readOnly opens the store itself for reading only, which
+// writes nothing (it works from a read-only disk) and shares the store
+// with other readers.
+func (a *app) openFor(ctx context.Context, readOnly bool) (backend, error) {
 	c, err := a.config()
 	if err != nil {
 		return nil, err
@@ -203,7 +209,7 @@ func (a *app) open(ctx context.Context) (backend, error) {
 	if !a.creates && !store.Exists(c.DataDir) {
 		return nil, runtimeErrors([]string{fmt.Sprintf("there is no evident store in %s: run evident sync to fill it (evident init writes a config first), or check data_dir and --data-dir", c.DataDir)})
 	}
-	st, err := a.openStore(ctx, c, store.Options{})
+	st, err := a.openStore(ctx, c, store.Options{ReadOnly: readOnly})
 	var le *store.LockedError
 	if errors.As(err, &le) {
 		// A daemon may have just started: its socket answers once it is up.
@@ -285,7 +291,17 @@ func openStoreWith(ctx context.Context, dir string, o store.Options) (*store.Sto
 // withBackend opens the backend, runs fn and closes it, reporting a close
 // failure only when fn succeeded.
 func (a *app) withBackend(ctx context.Context, fn func(b backend) error) error {
-	b, err := a.open(ctx)
+	return a.withBackendFor(ctx, false, fn)
+}
+
+// withReader is withBackend for a command that only reads: the store, when
+// no daemon serves it, is opened read-only.
+func (a *app) withReader(ctx context.Context, fn func(b backend) error) error {
+	return a.withBackendFor(ctx, true, fn)
+}
+
+func (a *app) withBackendFor(ctx context.Context, readOnly bool, fn func(b backend) error) error {
+	b, err := a.openFor(ctx, readOnly)
 	if err != nil {
 		return err
 	}

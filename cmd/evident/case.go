@@ -43,7 +43,7 @@ back and record what the work led to, with evident edit ID --outcome TEXT.`,
 			if _, err := a.config(); err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				due, err := followUpsDue(ctx, b, today())
 				if err != nil {
 					return err
@@ -110,7 +110,7 @@ strongest first. The period is all stored work unless --period or
 				fmt.Fprintf(a.stdout, "No level criteria in %s: add them under criteria: (evident init writes a staff-level template).\n", c.Path)
 				return nil
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				gaps, err := report.ReadGaps(ctx, b, a.criteria(), p)
 				if err != nil {
 					return err
@@ -186,7 +186,7 @@ does each week at digest.when.`,
 			if send && c.Digest.Command == "" {
 				return usagef("digest --send needs digest.command in %s (it gets the digest on standard input)", c.Path)
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				d, err := report.ReadDigest(ctx, b, digestOptions(c, p))
 				if err != nil {
 					return err

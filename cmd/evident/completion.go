@@ -123,7 +123,7 @@ func (a *app) completeIDs(states []store.State) cobra.CompletionFunc {
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 		defer cancel()
-		b, err := a.open(ctx)
+		b, err := a.openFor(ctx, true)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -59,7 +59,7 @@ markdown and all for json.`,
 			if err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				// Both formats stream from the store to the output: the JSON
 				// item by item, the packet keeping only what it lists.
 				err := writeOut(out, a.stdout, func(w io.Writer) error {

@@ -39,7 +39,7 @@ func (a *app) reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				r, err := crossTeam(ctx, b, c, f.Since, f.Until)
 				if err != nil {
 					return err

@@ -39,7 +39,7 @@ domains with fewer than two selected items.`,
 			if err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				r, err := report.ReadReview(ctx, b, report.ReviewOptions{Period: p, Today: today(), Criteria: a.criteria()})
 				if err != nil {
 					return err

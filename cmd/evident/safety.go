@@ -32,7 +32,7 @@ func (a *app) backupCmd() *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				if err := writeOut(out, a.stdout, func(w io.Writer) error { return b.Backup(ctx, w) }); err != nil {
 					return err
 				}

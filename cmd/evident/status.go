@@ -76,7 +76,7 @@ func (a *app) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				counts, err := b.Counts(ctx)
 				if err != nil {
 					return err

@@ -34,7 +34,7 @@ func (a *app) inboxCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := store.Filter{States: []store.State{store.Suggested}}
-			return a.withBackend(cmd.Context(), func(b backend) error {
+			return a.withReader(cmd.Context(), func(b backend) error {
 				// The table ranks each week strongest first; the JSON keeps the
 				// contract's newest-first order and fields for scripts (list
 				// --sort strength ranks JSON).
@@ -94,7 +94,7 @@ func (a *app) listCmd() *cobra.Command {
 			if order != orderDate && order != orderStrength {
 				return usagef("--sort %q is not date or strength", order)
 			}
-			return a.withBackend(cmd.Context(), func(b backend) error {
+			return a.withReader(cmd.Context(), func(b backend) error {
 				if err := a.knownSource(cmd.Context(), b, source, true); err != nil {
 					return err
 				}
@@ -284,7 +284,7 @@ func (a *app) showCmd() *cobra.Command {
 		Args:  exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return a.withBackend(ctx, func(b backend) error {
+			return a.withReader(ctx, func(b backend) error {
 				ids, err := resolve(ctx, b, args)
 				if err != nil {
 					return err

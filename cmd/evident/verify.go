@@ -26,7 +26,7 @@ it last ran.`,
 			if err != nil {
 				return err
 			}
-			return a.withBackend(ctx, func(b backend) error {
+			check := func(b backend) error {
 				rep, err := b.Verify(ctx)
 				var dmg *store.DamagedError
 				if errors.As(err, &dmg) {
@@ -48,7 +48,14 @@ it last ran.`,
 					return nil
 				}
 				return runtimeErrors([]string{damageSentence(c.DataDir, rep)})
-			})
+			}
+			// Verify keeps its result for status; on a read-only disk it
+			// still checks, and keeps nothing.
+			err = a.withBackend(ctx, check)
+			if ro := (*store.ReadOnlyError)(nil); errors.As(err, &ro) && ro.Write {
+				err = a.withReader(ctx, check)
+			}
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (exit 1 still says damaged)")

@@ -98,6 +98,9 @@ var ErrNotBackup = errors.New("this is not an evident backup")
 
 // Restore loads a backup into this store, which must be empty.
 func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	defer s.itemsChanged()
 	empty := true
 	s.view(func(txn *badger.Txn) error {
@@ -337,6 +340,9 @@ func IsBackup(r io.Reader) bool {
 // entries, its cursor and its state — and compacts the store so that no old
 // version of them stays on disk. It returns how many items it dropped.
 func (s *Store) Forget(ctx context.Context, source string) (int, error) {
+	if s.readOnly {
+		return 0, ErrReadOnly
+	}
 	defer s.itemsChanged()
 	var ids []string
 	p := sourcePrefix(source)
@@ -464,6 +470,9 @@ func (s *Store) dropPrefix(p []byte) error {
 // one. It reports whether it compacted. The daemon calls it hourly, and
 // sync after a run that wrote.
 func (s *Store) Tidy(ctx context.Context) (bool, error) {
+	if s.readOnly {
+		return false, nil // a reader leaves compaction to writers
+	}
 	var due bool
 	if err := s.withDB(func(db *badger.DB) error { due = untidy(db.Tables()); return nil }); err != nil {
 		return false, err

@@ -418,6 +418,9 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]SourceState, error
 
 // PutSourceState records a source's state.
 func (s *Store) PutSourceState(ctx context.Context, st SourceState) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -444,6 +447,9 @@ func (s *Store) Meta(ctx context.Context, name string) ([]byte, error) {
 
 // SetMeta stores a small named value for the pipeline.
 func (s *Store) SetMeta(ctx context.Context, name string, v []byte) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set([]byte(prefixMeta+"p/"+name), v) })
 }
 

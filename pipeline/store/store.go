@@ -197,6 +197,12 @@ type Options struct {
 	// FreeSpace measures the free bytes of dir's file system; nil asks the
 	// file system. Tests set it to play a full disk.
 	FreeSpace func(dir string) (free uint64, ok bool)
+	// ReadOnly opens the store for reading: no lock or pid file written, no
+	// memtable made, no compaction started, and other readers share it (a
+	// writer does not). It works from a read-only mount. A store that must
+	// be written before it can be read (not closed cleanly, or from an older
+	// evident) is opened for writing instead when its folder allows it.
+	ReadOnly bool
 
 	// uncompressed turns block compression off, so that tests can look for
 	// plain text on disk and see it when it is there.
@@ -214,6 +220,8 @@ type Store struct {
 	freeSpace   func(string) (uint64, bool)
 	// synced, in tests, is called each time writes were made durable.
 	synced func()
+	// readOnly says the store was opened with Options.ReadOnly.
+	readOnly bool
 
 	mu    sync.Mutex
 	db    *badger.DB // nil while hibernating
@@ -235,20 +243,149 @@ func Exists(dir string) bool {
 // Open opens (creating if needed) the store in dir. Only one process may
 // have a store open at a time; a second gets a *LockedError.
 func Open(dir string, o Options) (*Store, error) {
+	if o.ReadOnly {
+		s, err := openReadOnly(dir, o)
+		var nw *needsWriteError
+		if !errors.As(err, &nw) {
+			return s, err
+		}
+		s, err = open(dir, o)
+		if errors.Is(err, syscall.EROFS) {
+			return nil, &ReadOnlyError{Dir: dir, Why: nw.why}
+		}
+		return s, err
+	}
 	s, err := open(dir, o)
 	if errors.Is(err, syscall.EROFS) {
-		return nil, &ReadOnlyError{Dir: dir}
+		return nil, &ReadOnlyError{Dir: dir, Write: true}
 	}
 	return s, err
 }
 
 // ReadOnlyError says the data dir is on a read-only file system (a
-// restored snapshot, a disk the kernel remounted read-only after errors).
-type ReadOnlyError struct{ Dir string }
+// restored snapshot, a disk the kernel remounted read-only after errors)
+// and the command must write there.
+type ReadOnlyError struct {
+	Dir string
+	// Write says the command itself writes; else the store must be
+	// written once before it can be read, for Why.
+	Write bool
+	Why   string
+}
 
 func (e *ReadOnlyError) Error() string {
-	return fmt.Sprintf("%s is on a read-only file system and evident must write there, even to read (its lock and Badger's manifest): copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir)
+	if e.Write {
+		return fmt.Sprintf("%s is on a read-only file system, so this command cannot write there (reading commands still work): copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir)
+	}
+	return fmt.Sprintf("%s is on a read-only file system and the store in it %s, which needs one write before it can be read: copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir, e.Why)
 }
+
+// needsWriteError says a read-only open cannot serve the store as it is
+// on disk: it must be opened for writing once (why says the reason).
+type needsWriteError struct{ why string }
+
+func (e *needsWriteError) Error() string { return "the store " + e.why }
+
+// openReadOnly opens the store for reading only (Options.ReadOnly).
+func openReadOnly(dir string, o Options) (*Store, error) {
+	if !Exists(dir) {
+		return nil, fmt.Errorf("there is no evident store in %s", dir)
+	}
+	lock, err := shareLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	// A clean close flushes the memtable and removes its log; a log left
+	// behind must be replayed, which a reader cannot do (and Badger, failing
+	// a read-only open on one, leaves the log's file open).
+	if logs, _ := filepath.Glob(filepath.Join(dir, "*.mem")); len(logs) > 0 {
+		lock.Close()
+		return nil, &needsWriteError{why: "was not closed cleanly"}
+	}
+	opts := badgerOptions(dir, o).WithReadOnly(true)
+	s := &Store{dir: dir, lock: lock, opts: opts, readOnly: true, freeSpace: o.FreeSpace}
+	if err := s.open(); err != nil {
+		s.Close()
+		// Badger's wrapping keeps the words, not the error.
+		if errors.Is(err, badger.ErrTruncateNeeded) || strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+			return nil, &needsWriteError{why: "was not closed cleanly"}
+		}
+		return nil, err
+	}
+	v, err := s.schema()
+	switch {
+	case err != nil:
+		s.Close()
+		return nil, err
+	case v == 0:
+		s.Close()
+		return nil, &needsWriteError{why: "was never opened by evident"}
+	case v < SchemaVersion:
+		s.Close()
+		return nil, &needsWriteError{why: "was written by an older evident"}
+	case v > SchemaVersion:
+		s.Close()
+		return nil, newerSchemaError(dir, v)
+	}
+	s.withDB(func(db *badger.DB) error { s.items.Store(db.MaxVersion()); return nil })
+	return s, nil
+}
+
+// shareLock takes a shared lock on the data dir's lock file, so that no
+// writer (sync, the daemon) opens the store while it is read. A lock file
+// that is not there (a copied folder on a read-only disk) is no lock to
+// take: Badger's own shared lock on the folder still keeps a writer out.
+func shareLock(dir string) (*os.File, error) {
+	f, err := os.Open(filepath.Join(dir, "evident.lock"))
+	if errors.Is(err, os.ErrNotExist) {
+		return os.Open(dir) // held, not locked: it marks the store open
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &LockedError{Dir: dir}
+		}
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	return f, nil
+}
+
+// schema reads the store's schema version: 0 for a store evident never
+// wrote to.
+func (s *Store) schema() (uint32, error) {
+	var v uint32
+	err := s.view(func(txn *badger.Txn) error {
+		it, err := txn.Get([]byte(keySchema))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return it.Value(func(b []byte) error {
+			if len(b) != 4 {
+				return fmt.Errorf("schema version record has %d bytes", len(b))
+			}
+			v = binary.BigEndian.Uint32(b)
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
+
+func newerSchemaError(dir string, v uint32) error {
+	return fmt.Errorf("the store in %s was written by a newer evident (schema %d; this build knows %d)", dir, v, SchemaVersion)
+}
+
+// ErrReadOnly is returned by a write on a store opened with
+// Options.ReadOnly.
+var ErrReadOnly = errors.New("the store was opened for reading only")
 
 func open(dir string, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -469,6 +606,9 @@ func (s *Store) Close() error {
 // calls it periodically; it returns when there is nothing left to reclaim or
 // ctx is done.
 func (s *Store) CollectGarbage(ctx context.Context) error {
+	if s.readOnly {
+		return nil
+	}
 	for ctx.Err() == nil {
 		err := s.withDB(func(db *badger.DB) error { return db.RunValueLogGC(0.5) })
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
@@ -483,25 +623,9 @@ func (s *Store) CollectGarbage(ctx context.Context) error {
 
 func (s *Store) migrate() error {
 	for {
-		var v uint32
-		err := s.view(func(txn *badger.Txn) error {
-			it, err := txn.Get([]byte(keySchema))
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			return it.Value(func(b []byte) error {
-				if len(b) != 4 {
-					return fmt.Errorf("schema version record has %d bytes", len(b))
-				}
-				v = binary.BigEndian.Uint32(b)
-				return nil
-			})
-		})
+		v, err := s.schema()
 		if err != nil {
-			return fmt.Errorf("read schema version: %w", err)
+			return err
 		}
 		switch {
 		case v == 0:
@@ -511,7 +635,7 @@ func (s *Store) migrate() error {
 		case v == SchemaVersion:
 			return nil
 		case v > SchemaVersion:
-			return fmt.Errorf("the store in %s was written by a newer evident (schema %d; this build knows %d)", s.dir, v, SchemaVersion)
+			return newerSchemaError(s.dir, v)
 		}
 		step := migrations[v-1]
 		if err := s.withDB(func(db *badger.DB) error {

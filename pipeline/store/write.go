@@ -50,6 +50,9 @@ func (s *Store) Commit(ctx context.Context, source string, page []Ingest, cursor
 // CommitMarked is Commit that also writes the source's marks (a nil value
 // deletes one) in the transaction of the cursor.
 func (s *Store) CommitMarked(ctx context.Context, source string, page []Ingest, cursor connectors.Cursor, marks map[string][]byte) (total CommitStats, err error) {
+	if s.readOnly {
+		return total, ErrReadOnly
+	}
 	defer func() {
 		if err != nil || total.New+total.Updated > 0 {
 			s.itemsChanged()
@@ -296,6 +299,9 @@ type Decision struct {
 // acknowledged is a decision kept, even if the process is killed right
 // after. It returns the items as they now are.
 func (s *Store) Decide(ctx context.Context, ids []string, d Decision) ([]Item, error) {
+	if s.readOnly {
+		return nil, ErrReadOnly
+	}
 	defer s.itemsChanged()
 	now := time.Now().UTC()
 	var out []Item
@@ -413,6 +419,9 @@ func NewEntryID() string {
 // artifact), already selected, and syncs it to disk before returning. Sync
 // never writes it: no source yields its key. An existing ID is an error.
 func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
+	if s.readOnly {
+		return Item{}, ErrReadOnly
+	}
 	defer s.itemsChanged()
 	if it.ID == "" || it.Artifact.Key == "" {
 		return Item{}, errors.New("add item: an entry needs its ID and key")
@@ -436,6 +445,9 @@ func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
 
 // Edit applies e to one item and syncs it to disk before returning.
 func (s *Store) Edit(ctx context.Context, id string, e Edit) (Item, error) {
+	if s.readOnly {
+		return Item{}, ErrReadOnly
+	}
 	defer s.itemsChanged()
 	var out Item
 	err := s.update(ctx, func(txn *badger.Txn) error {
@@ -473,6 +485,9 @@ func (s *Store) sync() error {
 // the user saw when deciding; user edits are separate fields and untouched.
 // It returns how many items changed.
 func (s *Store) Reclassify(ctx context.Context, fn func(*connectors.Artifact) classify.Result) (n int, err error) {
+	if s.readOnly {
+		return 0, ErrReadOnly
+	}
 	defer func() {
 		if n > 0 || err != nil {
 			s.itemsChanged()

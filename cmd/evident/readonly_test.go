@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/evident-sync/evident/pipeline/store"
+)
+
+// The reading commands work from a store on a read-only mount (a restored
+// snapshot, a disk remounted read-only after errors) and change nothing; a
+// writing command says in one sentence that it cannot write there. Mounting
+// needs root; elsewhere the test is skipped with the reason.
+func TestReadCommands_WorkFromAReadOnlyMount(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a read-only tmpfs needs root")
+	}
+	_, _, _, cfg := forgetApp(t, "")
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount (a file left open?): %v %s", err, out)
+		}
+	})
+	data := filepath.Join(mnt, "data")
+	if out, err := exec.Command("cp", "-a", filepath.Join(filepath.Dir(cfg), "data"), data).CombinedOutput(); err != nil {
+		t.Fatalf("copy the store: %v %s", err, out)
+	}
+	if out, err := exec.Command("mount", "-o", "remount,ro", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot remount read-only here: %v %s", err, out)
+	}
+	run := func(args ...string) (string, error) {
+		var out, errs bytes.Buffer
+		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errs, tty: func() bool { return false }}
+		root := a.rootCmd()
+		root.SetArgs(append([]string{"--config", cfg, "--data-dir", data}, args...))
+		err := root.Execute()
+		return out.String() + errs.String(), err
+	}
+	for _, args := range [][]string{
+		{"list", "--state", "all"},
+		{"show", store.IDFor("github:a/b#1")},
+		{"inbox", "--json"},
+		{"status"},
+		{"export", "--format", "json"},
+		{"report", "cross-team", "--json"},
+		{"verify"},
+		{"backup", "-o", filepath.Join(t.TempDir(), "b.evident")},
+	} {
+		if out, err := run(args...); err != nil {
+			t.Errorf("%s on a read-only mount: %v\n%s", args[0], err, out)
+		}
+	}
+	if out, _ := run("show", store.IDFor("github:a/b#1")); !strings.Contains(out, "mine") {
+		t.Errorf("show did not read the note:\n%s", out)
+	}
+	_, err := run("confirm", store.IDFor("github:a/b#2"))
+	if err == nil || exitCode(err) != exitRuntime || strings.Count(err.Error(), "\n") > 0 ||
+		!strings.Contains(err.Error(), "read-only file system") || !strings.Contains(err.Error(), data) {
+		t.Errorf("confirm on a read-only mount: want one sentence naming %s, got %v", data, err)
+	}
+}
