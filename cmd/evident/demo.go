@@ -53,6 +53,7 @@ then DIR/demo.yaml is written too, and evident --config DIR/demo.yaml inbox
 				if wl, err = a.listenWeb(wf, dir); err != nil {
 					return err
 				}
+				wl.sample = true
 				defer wl.ln.Close()
 			}
 			env, err := demo.Start(dir, time.Now())

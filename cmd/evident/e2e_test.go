@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/cmd/evident/web"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/github/githubtest"
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
@@ -463,7 +464,22 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 		"/metrics": {`evident_syncs_total{result="ok",source="github"}`, `evident_api_requests_total{source="jira"}`,
 			`evident_rate_limit_remaining{source="github"}`, `evident_items{scope="cross-team",state="suggested"}`},
 	} {
-		res, err := http.Get("http://" + addr + path)
+		// /healthz answers anyone on loopback; /metrics wants the login
+		// token, as a Prometheus scrape config sends it.
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		if path == "/metrics" {
+			tok, err := os.ReadFile(web.TokenPath(dataDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+			if res, err := http.Get("http://" + addr + path); err != nil {
+				t.Error(err)
+			} else if res.Body.Close(); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("/metrics without the token: %s", res.Status)
+			}
+		}
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -138,10 +138,11 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 	if backups != nil {
 		backups.Start(ctx)
 	}
-	// One start-up line: the log's. Off loopback the login URL is printed
-	// too, outside the log, so the token never reaches a journal.
+	// One start-up line: the log's. On a terminal the sign-in URL is
+	// printed too, outside the log, so the token never reaches a journal;
+	// beyond loopback the network warning is.
 	log.Info("evident is running; web UI on "+wl.url, "data_dir", c.DataDir, "sources", len(srcs))
-	if wl.token != "" {
+	if wl.reachable || wl.open || a.stderrIsTerminal() {
 		a.announceWeb(wl, "evident: ")
 	}
 

@@ -22,24 +22,27 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Access says who may use a web server: which Host names it answers to and,
-// for a server reachable from other machines, the login token every request
-// must carry.
+// Access says who may use a web server: which Host names it answers to and
+// the login token every request must carry.
 //
-// A loopback bind (127.0.0.0/8, ::1, localhost) needs no login: the Host
-// check (DNS rebinding) and the CSRF token (cross-site requests) are its
-// protection. Any other bind is reachable from the network, and then every
-// route answers 401 without the token: given once as ?token= (exchanged for
-// an HttpOnly, SameSite=Strict session cookie and dropped from the URL), or
-// as Authorization: Bearer for scripts.
+// A loopback bind (127.0.0.0/8, ::1, localhost) needs the login too, as
+// Jupyter's does: another user of the same machine reaches loopback as
+// well, and the data dir's 0700 mode and the socket's 0600 would mean
+// nothing if the UI served them. Every route answers 401 without the token:
+// given once as ?token= (exchanged for an HttpOnly, SameSite=Strict session
+// cookie and dropped from the URL), or as Authorization: Bearer for
+// scripts. The Host check (DNS rebinding) and the CSRF token (cross-site
+// requests) hold on top of it.
 type Access struct {
 	// Addr is the address the server listens on (host:port).
 	Addr string
 	// Hosts are further names the user reaches the server by (--host).
 	Hosts []string
-	// Token is the login token's file; nil on a loopback bind.
+	// Token is the login token's file. Nil lets every request in: only
+	// tests of the pages behind the guard leave it out.
 	Token *TokenFile
-	// PublicHealth lets /healthz answer without the token.
+	// PublicHealth lets /healthz (which says only {"status":"ok"}) answer
+	// without the token.
 	PublicHealth bool
 	// TLS is set when the server speaks HTTPS (the session cookie is Secure).
 	TLS bool
@@ -67,9 +70,9 @@ func Loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// NeedsLogin reports whether a server bound to addr is reachable from other
-// machines, and so must require the login token.
-func NeedsLogin(addr string) bool {
+// Reachable reports whether a server bound to addr is reachable from other
+// machines, not only from this one.
+func Reachable(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	return err != nil || !Loopback(host)
 }

@@ -201,8 +201,8 @@ func TestAccess_HostCheckOffLoopbackAcceptsOnlyTheBindAndListedNames(t *testing.
 func TestAccess_LoopbackNeedsNoLogin(t *testing.T) {
 	for addr, want := range map[string]bool{"127.0.0.1:7788": false, "127.1.2.3:1": false, "[::1]:7788": false, "localhost:7788": false,
 		"0.0.0.0:7788": true, ":7788": true, "192.168.1.5:7788": true, "[::]:7788": true, "myhost:7788": true} {
-		if got := NeedsLogin(addr); got != want {
-			t.Errorf("NeedsLogin(%s) = %v, want %v", addr, got, want)
+		if got := Reachable(addr); got != want {
+			t.Errorf("Reachable(%s) = %v, want %v", addr, got, want)
 		}
 	}
 	_, _, srv := newServer(t)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +31,19 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// newSignedInServer is newServer behind the login, as evident serves it:
+// a browser signs in once with the token in the URL and keeps the session
+// cookie for every page and API call after.
+func newSignedInServer(t *testing.T) (*store.Store, *httptest.Server, string) {
+	tf, err := OpenToken(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := tf.Load()
+	_, st, srv := newServerWith(t, tf)
+	return st, srv, tok
+}
+
 // browser starts a headless Chromium for one test.
 func browser(t *testing.T) context.Context {
 	bin := chromium(t)
@@ -53,7 +67,7 @@ func browser(t *testing.T) context.Context {
 // inbox and the report go to $EVIDENT_SCREENSHOTS when set.
 func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 	ctx := browser(t)
-	_, st, srv := newServer(t)
+	st, srv, tok := newSignedInServer(t)
 
 	first := store.IDFor("github:acme/payments-api#1") // the week's strongest: selected on load
 	second := store.IDFor("github:acme/platform-ci#4") // routine: folded until shown
@@ -64,7 +78,7 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox"), chromedp.WaitVisible(`article.item.sel`)))
+	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox?token="+tok), chromedp.WaitVisible(`article.item.sel`)))
 	inboxPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	step("screenshot the inbox", err)
 	step("confirm with c", chromedp.Do(ctx, chromedp.KeyEvent("c"), chromedp.WaitVisible(`article.item.done[data-id="`+first+`"]`)))
@@ -145,7 +159,7 @@ func TestBrowser_TriageByKeyboardAndClickThenTheReport(t *testing.T) {
 // a follow-up due, the cross-team numbers and a criterion without evidence.
 func TestBrowser_ThisWeek(t *testing.T) {
 	ctx := browser(t)
-	_, st, srv := newServer(t)
+	st, srv, tok := newSignedInServer(t)
 	bg := context.Background()
 	older := store.IDFor("github:acme/payments-api#2") // last week's: confirmed, follow-up due
 	day := "2026-03-16"
@@ -159,7 +173,7 @@ func TestBrowser_ThisWeek(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox"), chromedp.WaitVisible(`p.followups-due`)))
+	step("open the inbox", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox?token="+tok), chromedp.WaitVisible(`p.followups-due`)))
 	due, err := chromedp.Run(ctx, chromedp.Text(`p.followups-due`))
 	step("read the follow-ups line", err)
 	if !strings.HasPrefix(strings.TrimSpace(due), "1 follow-up due") {
@@ -203,7 +217,7 @@ func TestBrowser_ThisWeek(t *testing.T) {
 // find both in the store.
 func TestBrowser_AddWhatLeftNoTraceAndRecordAnOutcome(t *testing.T) {
 	ctx := browser(t)
-	_, st, srv := newServer(t)
+	st, srv, tok := newSignedInServer(t)
 	bg := context.Background()
 	id := store.IDFor("github:acme/payments-api#1")
 	if _, err := st.Decide(bg, []string{id}, store.Decision{State: store.Confirmed}); err != nil {
@@ -215,7 +229,7 @@ func TestBrowser_AddWhatLeftNoTraceAndRecordAnOutcome(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	step("open This week", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/week"), chromedp.WaitVisible(`form.entry-form input[name="title"]`)))
+	step("open This week", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/week?token="+tok), chromedp.WaitVisible(`form.entry-form input[name="title"]`)))
 	step("fill in the form", chromedp.Do(ctx,
 		chromedp.SendKeys(`form.entry-form input[name="title"]`, "Mentored Dana through her first design review"),
 		chromedp.SetValue(`form.entry-form input[name="date"]`, now.Format(time.DateOnly)),

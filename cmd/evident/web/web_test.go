@@ -72,9 +72,14 @@ func fixture(t testing.TB) (*store.Store, *config.Config) {
 }
 
 func newServer(t testing.TB) (*Server, *store.Store, *httptest.Server) {
+	return newServerWith(t, nil)
+}
+
+// newServerWith is newServer behind the login token of tf (nil: none).
+func newServerWith(t testing.TB, tf *TokenFile) (*Server, *store.Store, *httptest.Server) {
 	st, c := fixture(t)
 	srv := httptest.NewUnstartedServer(nil)
-	s, err := New(Options{Backend: st, Config: c, Access: Access{Addr: srv.Listener.Addr().String()}, Now: func() time.Time { return now }})
+	s, err := New(Options{Backend: st, Config: c, Access: Access{Addr: srv.Listener.Addr().String(), Token: tf}, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
