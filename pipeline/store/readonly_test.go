@@ -195,7 +195,7 @@ func TestOpen_ReadOnlyMountReadsAndRefusesWritesInOneSentence(t *testing.T) {
 	if !errors.As(err, &ro) || !ro.Write {
 		t.Fatalf("a write open: want a ReadOnlyError, got %v", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, dir) || !strings.Contains(msg, "--data-dir") || strings.Contains(msg, "\n") {
+	if msg := err.Error(); !strings.Contains(msg, dir) || !strings.Contains(msg, "mounted on "+mnt) || !strings.Contains(msg, "--data-dir") || strings.Contains(msg, "\n") {
 		t.Errorf("message: %q", msg)
 	}
 	_, err = Open(crashed, Options{ReadOnly: true})

@@ -2,7 +2,10 @@
 
 package store
 
-import "syscall"
+import (
+	"path/filepath"
+	"syscall"
+)
 
 // freeSpace is the space an unprivileged user may still write in dir's
 // file system.
@@ -12,4 +15,25 @@ func freeSpace(dir string) (uint64, bool) {
 		return 0, false
 	}
 	return uint64(st.Bavail) * uint64(st.Bsize), true
+}
+
+// mountPoint is the folder dir's file system is mounted on: the highest
+// ancestor of dir on the same device ("" when it cannot be told).
+func mountPoint(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(abs, &st) != nil {
+		return ""
+	}
+	for {
+		parent := filepath.Dir(abs)
+		var pst syscall.Stat_t
+		if parent == abs || syscall.Stat(parent, &pst) != nil || pst.Dev != st.Dev {
+			return abs
+		}
+		abs = parent
+	}
 }

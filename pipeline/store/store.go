@@ -274,10 +274,14 @@ type ReadOnlyError struct {
 }
 
 func (e *ReadOnlyError) Error() string {
-	if e.Write {
-		return fmt.Sprintf("%s is on a read-only file system, so this command cannot write there (reading commands still work): copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir)
+	fs, remount := "a read-only file system", "remount it read-write"
+	if m := mountPoint(e.Dir); m != "" {
+		fs, remount = "the read-only file system mounted on "+m, "remount "+m+" read-write"
 	}
-	return fmt.Sprintf("%s is on a read-only file system and the store in it %s, which needs one write before it can be read: copy the folder to a writable disk and name the copy with --data-dir, or remount it read-write", e.Dir, e.Why)
+	if e.Write {
+		return fmt.Sprintf("%s is on %s, so this command cannot write there (reading commands still work): copy the folder to a writable disk and name the copy with --data-dir, or %s", e.Dir, fs, remount)
+	}
+	return fmt.Sprintf("%s is on %s and the store in it %s, which needs one write before it can be read: copy the folder to a writable disk and name the copy with --data-dir, or %s", e.Dir, fs, e.Why, remount)
 }
 
 // needsWriteError says a read-only open cannot serve the store as it is
