@@ -262,27 +262,31 @@ func scanRecords(ctx context.Context, txn *badger.Txn, f Filter, release func(),
 			}
 		}
 		seen := 0
-		readErr = walk(ctx, txn, []byte(prefixItem), f, func(id string, bi *badger.Item) (bool, error) {
-			if seen++; seen%releaseEvery == 0 {
-				release()
-			}
-			var rec string
-			if err := bi.Value(func(v []byte) error {
-				if len(tags) == 0 || (len(v) > 0 && bytes.IndexByte(tags, v[0]) >= 0) {
-					rec = string(v)
+		// This goroutine reads the tables: a damaged one is an error
+		// here, handed to the caller, never a crash.
+		readErr = shield(func() error {
+			return walk(ctx, txn, []byte(prefixItem), f, func(id string, bi *badger.Item) (bool, error) {
+				if seen++; seen%releaseEvery == 0 {
+					release()
 				}
-				return nil
-			}); err != nil {
-				return false, err
-			}
-			if rec == "" {
+				var rec string
+				if err := bi.Value(func(v []byte) error {
+					if len(tags) == 0 || (len(v) > 0 && bytes.IndexByte(tags, v[0]) >= 0) {
+						rec = string(v)
+					}
+					return nil
+				}); err != nil {
+					return false, err
+				}
+				if rec == "" {
+					return false, nil
+				}
+				b.ids, b.recs = append(b.ids, id), append(b.recs, rec)
+				if len(b.recs) == scanBatch && !send() {
+					return true, nil
+				}
 				return false, nil
-			}
-			b.ids, b.recs = append(b.ids, id), append(b.recs, rec)
-			if len(b.recs) == scanBatch && !send() {
-				return true, nil
-			}
-			return false, nil
+			})
 		})
 		if readErr == nil && len(b.recs) > 0 {
 			send()

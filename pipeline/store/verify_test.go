@@ -127,3 +127,40 @@ func TestVerify_FlippedByteInATableIsNamedNotServed(t *testing.T) {
 		t.Errorf("a read over a damaged table: %v", err)
 	}
 }
+
+// A table cut short under a running process (another program, a failing
+// disk) makes a read of its mapped pages fault (SIGBUS). The scan that
+// reads it, on its own goroutine, returns a DamagedError naming the store
+// instead of ending the process with a stack dump.
+func TestScan_ATableCutShortUnderTheStoreIsAnErrorNotACrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTemp(t, dir)
+	if _, err := s.Commit(ctx, "github", page(5000, 1), connectors.Cursor("c1")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tables, _ := filepath.Glob(filepath.Join(dir, "*.sst"))
+	if len(tables) == 0 {
+		t.Fatal("no table was written")
+	}
+	for _, tb := range tables {
+		if err := os.Truncate(tb, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	err = s.Scan(ctx, Filter{}, func(*Item) error { n++; return nil })
+	var dmg *DamagedError
+	if !errors.As(err, &dmg) || !strings.Contains(err.Error(), dir) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("scan over a cut table: want a DamagedError naming %s, got %v (%d items)", dir, err, n)
+	}
+	if _, err := s.Get(ctx, IDFor(artifact(4321, 0).Artifact.Key)); !errors.As(err, &dmg) {
+		t.Errorf("get over a cut table: want a DamagedError, got %v", err)
+	}
+}
