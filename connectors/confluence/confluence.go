@@ -214,7 +214,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			return a, problem, err
 		}})
 	}
-	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { seenAsRead(); return window.Encode(cur) })
+	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, 0, &page, func() connectors.Cursor { seenAsRead(); return window.Encode(cur) })
 	if err != nil {
 		return page, err
 	}

@@ -232,3 +232,46 @@ func TestBackfill_BothFrontiersResumeAfterACrash(t *testing.T) {
 		t.Errorf("the forward poll moved the backward frontier: %v -> %v", done.Low, after.Low)
 	}
 }
+
+// A busy fortnight (more PRs than a search page holds) reaches the inbox
+// in steps: the first window's PRs are handed over every firstReads
+// rather than after a whole page of a hundred, and each is read once.
+func TestBackfill_ABusyFortnightIsHandedOverInSteps(t *testing.T) {
+	end := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	var prs []*githubtest.PR
+	for i := range 150 {
+		at := end.Add(-time.Duration(i+1) * 2 * time.Hour)
+		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: "svc", Number: i + 1, Title: fmt.Sprintf("Change %d", i), Author: "carol",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at, Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	}
+	conn, _ := newBackfillHarness(t, prs, end, 0)
+	got := map[string]int{}
+	var cur connectors.Cursor
+	for pages := 0; ; pages++ {
+		page, err := conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages == 0 && len(page.Artifacts) != firstReads {
+			t.Errorf("the first page handed over %d PRs, want %d", len(page.Artifacts), firstReads)
+		}
+		for _, a := range page.Artifacts {
+			got[a.Key]++
+		}
+		cur = page.Cursor
+		if !page.More {
+			break
+		}
+		if pages > 100 {
+			t.Fatal("the pass does not end")
+		}
+	}
+	if len(got) != len(prs) {
+		t.Errorf("%d of %d PRs arrived", len(got), len(prs))
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", k, n)
+		}
+	}
+}

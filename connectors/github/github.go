@@ -99,6 +99,11 @@ func New(cfg Config) (*Connector, error) {
 // The three searches of a pass, in order.
 var queries = []string{"reviewed-by", "commenter", "author"}
 
+// firstReads is how many PRs of a source's first window are read before
+// they are committed: the first inbox fills in steps of this many, for
+// one more search request per step.
+const firstReads = 20
+
 // cursor is the connector's position; it is stored as JSON.
 type cursor struct {
 	V int `json:"v"`
@@ -249,8 +254,15 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			return c.readPR(ctx, owner, repo, it.GetNumber())
 		}}
 	}
-	sc, err := window.Scan(ctx, read, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { b, _ := c.encode(cur); return b })
-	if err != nil {
+	// A source's very first window is the last two weeks, which the user
+	// triages first: its PRs are committed every firstReads, not after a
+	// whole page of a hundred (three requests each).
+	limit := 0
+	if !cur.Back && cur.HW[q].IsZero() {
+		limit = firstReads
+	}
+	sc, err := window.Scan(ctx, read, cur.From, cur.Recent, c.tr.ClampFuture, limit, &page, func() connectors.Cursor { b, _ := c.encode(cur); return b })
+	if err != nil || sc.Partial {
 		return page, err
 	}
 	newest, fresh := sc.Newest, sc.Fresh

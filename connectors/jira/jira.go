@@ -202,7 +202,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 			return a, "", err
 		}}
 	}
-	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, &page, func() connectors.Cursor { return encode(cur) })
+	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, 0, &page, func() connectors.Cursor { return encode(cur) })
 	if err != nil {
 		return page, err
 	}

@@ -96,6 +96,9 @@ type Scanned struct {
 	Newest time.Time
 	// Fresh counts the items not read before at their updated time.
 	Fresh int
+	// Partial says the read limit stopped the page before its end: the
+	// page is returned as it is (its cursor set, More true).
+	Partial bool
 }
 
 // Scan reads a page's items in order: each updated time clamped to the
@@ -103,9 +106,21 @@ type Scanned struct {
 // page and marked seen. When a read fails, the page keeps the artifacts
 // read so far with the cursor save makes (which remembers them), More set,
 // and the error is returned: the next Fetch resumes after them.
-func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Clamp, page *connectors.Page, save func() connectors.Cursor) (Scanned, error) {
+//
+// limit, when above 0, is the most items read in one call: past it the
+// page stops the same way, without an error, and Scanned.Partial is set;
+// the caller returns the page as it is, and the next Fetch asks for the
+// same search page again and reads on past what the seen-set holds. It
+// costs one more search request, and the items read so far are committed
+// (and in the inbox) that much sooner.
+func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Clamp, limit int, page *connectors.Page, save func() connectors.Cursor) (Scanned, error) {
 	out := Scanned{Newest: from}
-	for _, it := range items {
+	for i, it := range items {
+		if limit > 0 && out.Fresh == limit && i < len(items) {
+			out.Partial = true
+			page.Cursor, page.More = save(), true
+			return out, nil
+		}
 		upd := it.Updated.UTC()
 		if clamp != nil {
 			var problem string

@@ -63,13 +63,13 @@ func TestScan_SkipsWhatWasSeenAndKeepsAPartialPageOnError(t *testing.T) {
 		item("b", t0.Add(time.Minute), false),   // fresh
 		item("c", t0.Add(2*time.Minute), true),  // fails the page
 		item("d", t0.Add(3*time.Minute), false), // not reached
-	}, t0, seen, nil, &page, func() connectors.Cursor { saved++; return connectors.Cursor(fmt.Sprint(len(seen))) })
+	}, t0, seen, nil, 0, &page, func() connectors.Cursor { saved++; return connectors.Cursor(fmt.Sprint(len(seen))) })
 	if err == nil || fmt.Sprint(read) != "[b]" || len(page.Artifacts) != 1 || !page.More || saved != 1 || string(page.Cursor) != "2" {
 		t.Errorf("err %v, read %v, page %+v, saved %d", err, read, page, saved)
 	}
 	// The next page, resumed: b is not read again; a newer a is.
 	read, page = nil, connectors.Page{}
-	sc, err = Scan(context.Background(), []Item{item("a", t0.Add(time.Hour), false), item("b", t0.Add(time.Minute), false)}, t0, seen, nil, &page, nil)
+	sc, err = Scan(context.Background(), []Item{item("a", t0.Add(time.Hour), false), item("b", t0.Add(time.Minute), false)}, t0, seen, nil, 0, &page, nil)
 	if err != nil || fmt.Sprint(read) != "[a]" || sc.Fresh != 1 || !sc.Newest.Equal(t0.Add(time.Hour)) {
 		t.Errorf("resumed: %v %v %+v", err, read, sc)
 	}
@@ -84,9 +84,52 @@ func TestScan_AFutureTimeIsClampedAndReported(t *testing.T) {
 	}
 	var page connectors.Page
 	sc, _ := Scan(context.Background(), []Item{{Key: "x", Updated: t0.AddDate(3, 0, 0), Read: func(context.Context) (*connectors.Artifact, string, error) { return nil, "", nil }}},
-		t0.Add(-time.Hour), Seen{}, clamp, &page, nil)
+		t0.Add(-time.Hour), Seen{}, clamp, 0, &page, nil)
 	if !sc.Newest.Equal(t0) || len(page.Problems) != 1 {
 		t.Errorf("newest %v problems %q", sc.Newest, page.Problems)
+	}
+}
+
+// With a read limit a page stops after that many fresh reads, its cursor
+// saved; asked again, the same items skip what the seen-set holds and read
+// on, so every item is read once and the page ends complete.
+func TestScan_AReadLimitStopsThePageAndTheNextCallReadsOn(t *testing.T) {
+	seen := Seen{}
+	reads := map[string]int{}
+	var items []Item
+	for i := range 7 {
+		key := fmt.Sprintf("k%d", i)
+		items = append(items, Item{Key: key, Updated: t0.Add(time.Duration(i) * time.Minute), Read: func(context.Context) (*connectors.Artifact, string, error) {
+			reads[key]++
+			return &connectors.Artifact{Key: key}, "", nil
+		}})
+	}
+	saves, calls := 0, 0
+	var got []string
+	for {
+		calls++
+		var page connectors.Page
+		sc, err := Scan(context.Background(), items, t0, seen, nil, 3, &page, func() connectors.Cursor { saves++; return connectors.Cursor("c") })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			got = append(got, a.Key)
+		}
+		if !sc.Partial {
+			break
+		}
+		if !page.More || len(page.Artifacts) != 3 || page.Cursor == nil {
+			t.Fatalf("a partial page: more %v, %d artifacts, cursor %q", page.More, len(page.Artifacts), page.Cursor)
+		}
+	}
+	if calls != 3 || saves != 2 || len(got) != 7 {
+		t.Errorf("%d calls, %d saves, read %v", calls, saves, got)
+	}
+	for k, n := range reads {
+		if n != 1 {
+			t.Errorf("%s read %d times", k, n)
+		}
 	}
 }
 
