@@ -212,7 +212,19 @@ func crashFixtureWithFake(t *testing.T) (*killer, string, []string, *githubtest.
 	k := &killer{h: fake.Handler()}
 	srv := httptest.NewServer(k)
 	t.Cleanup(srv.Close)
-	yaml := fmt.Sprintf(`me: {github: alice, teams: [platform]}
+	yaml := githubOnlyConfig(t, srv.URL, "CRASH_TOKEN", base.Add(-24*time.Hour))
+	var keys []string
+	for i := 0; i < crashPRs; i++ {
+		keys = append(keys, fmt.Sprintf("github:acme/payments-%d#%d", i%3, i+1))
+	}
+	slices.Sort(keys)
+	return k, writeConfig(t, yaml), keys, fake
+}
+
+// githubOnlyConfig is alice's config with one GitHub source at url, its
+// token in tokenEnv, backfilled since since, and a fresh data dir.
+func githubOnlyConfig(t *testing.T, url, tokenEnv string, since time.Time) string {
+	return fmt.Sprintf(`me: {github: alice, teams: [platform]}
 data_dir: %s
 org:
   teams:
@@ -220,14 +232,8 @@ org:
     - {id: payments, members: {github: [carol]}, repos: ["acme/payments-*"]}
 sources:
   github:
-    - {name: github, url: %q, token_env: CRASH_TOKEN, since: %s}
-`, filepath.Join(t.TempDir(), "data"), srv.URL+"/", base.Add(-24*time.Hour).Format(time.DateOnly))
-	var keys []string
-	for i := 0; i < crashPRs; i++ {
-		keys = append(keys, fmt.Sprintf("github:acme/payments-%d#%d", i%3, i+1))
-	}
-	slices.Sort(keys)
-	return k, writeConfig(t, yaml), keys, fake
+    - {name: github, url: %q, token_env: %s, since: %s}
+`, filepath.Join(t.TempDir(), "data"), url+"/", tokenEnv, since.Format(time.DateOnly))
 }
 
 // TestE2E_SIGKILLInAForwardPollResumesItAndKeepsTheBackfillComplete

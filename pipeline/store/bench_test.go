@@ -144,3 +144,45 @@ func BenchmarkRecord_Decode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpen_50k is what every command pays before it reads: opening
+// and closing a 50,000-item store, for reading only (the reading commands)
+// and for writing (the others).
+func BenchmarkOpen_50k(b *testing.B) {
+	s := fill50k(b)
+	dir := s.Dir()
+	if _, err := s.Tidy(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	for _, mode := range []struct {
+		name string
+		o    Options
+	}{{"read-only", Options{ReadOnly: true}}, {"read-write", Options{}}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				s, err := Open(dir, mode.o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGet_50k is show ID's read: one record of a 50,000-item store.
+func BenchmarkGet_50k(b *testing.B) {
+	ctx := context.Background()
+	s := fill50k(b)
+	defer s.Close()
+	id := IDFor(artifact(31_337, 0).Artifact.Key)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Get(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
