@@ -265,8 +265,17 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if err != nil || sc.Partial {
 		return page, err
 	}
-	newest, fresh := sc.Newest, sc.Fresh
+	c.step(cur, q, qs, res, etag, sc, &page)
+	page.Cursor, page.More = c.encode(cur)
+	page.Progress = c.progress(cur)
+	return page, nil
+}
 
+// step moves the cursor on after a page of search q (query string qs) was
+// read: to the next page or a narrower window of the same search, or, when
+// the search has returned everything, to the next search.
+func (c *Connector) step(cur *cursor, q int, qs string, res *gh.IssuesSearchResult, etag string, sc window.Scanned, page *connectors.Page) {
+	items, newest := res.Issues, sc.Newest
 	full := len(items) >= c.cfg.PerPage && res.GetTotal() > len(items)*cur.Page
 	sorted := sort.SliceIsSorted(items, func(i, j int) bool { return items[i].GetUpdatedAt().Before(items[j].GetUpdatedAt().Time) })
 	if !cur.Paged && full && !sorted {
@@ -275,10 +284,8 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		cur.Paged = true
 	}
 	if cur.Paged {
-		c.nextPage(cur, q, res.GetTotal(), len(items), newest, &page)
-		page.Cursor, page.More = c.encode(cur)
-		page.Progress = c.progress(cur)
-		return page, nil
+		c.nextPage(cur, q, res.GetTotal(), len(items), newest, page)
+		return
 	}
 	switch window.Next(full, cur.From, newest, time.Second, time.UTC) {
 	case window.Narrow:
@@ -287,7 +294,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	case window.NextPage:
 		// A whole page shares one updated time: page through it.
 		cur.Page++
-		if fresh == 0 && cur.Page > 1000/c.cfg.PerPage {
+		if sc.Fresh == 0 && cur.Page > 1000/c.cfg.PerPage {
 			page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests share the updated time %s; some may be missed", cur.From.Format(time.RFC3339)))
 			c.finishQuery(cur, q, newest)
 		}
@@ -299,9 +306,6 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		}
 		c.finishQuery(cur, q, newest)
 	}
-	page.Cursor, page.More = c.encode(cur)
-	page.Progress = c.progress(cur)
-	return page, nil
 }
 
 // nextPage moves a paged search on: the next page of the window; or, when

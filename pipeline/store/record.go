@@ -444,201 +444,262 @@ func DecodeRecord(rec []byte, it *Item) error { return decodeValue(rec, it) }
 // into it.
 func decodeFields(rec string, it *Item) error {
 	r := recReader{s: rec}
-	a, x, c, s, u := &it.Artifact, &it.Artifact.Activity, &it.Class, &it.Class.Signals, &it.User
 	for r.more() {
-		switch t := r.uvarint(); t {
-		case tID:
-			it.ID = r.str()
-		case tState:
-			it.State = State(r.str())
-		case tFirstSeen:
-			it.FirstSeen = r.time()
-		case tSyncedAt:
-			it.SyncedAt = r.time()
-		case tDecidedAt:
-			it.DecidedAt = r.time()
-		case tRelated:
-			it.Related = readStrs[string](&r)
-
-		case tSource:
-			a.Source = r.str()
-		case tSourceType:
-			a.SourceType = r.str()
-		case tKind:
-			a.Kind = connectors.Kind(r.str())
-		case tKey:
-			a.Key = r.str()
-		case tURL:
-			a.URL = r.str()
-		case tTitle:
-			a.Title = r.str()
-		case tContainer:
-			a.Container = r.str()
-		case tRoles:
-			a.Roles = readStrs[connectors.Role](&r)
-		case tCounterparts:
-			a.Counterparts = make([]connectors.Identity, r.count(3)) // three strings
-			for i := range a.Counterparts {
-				p := &a.Counterparts[i]
-				p.System, p.ID, p.Role = r.str(), r.str(), connectors.Role(r.str())
-			}
-		case tCounterpartNames:
-			names := readStrs[string](&r)
-			for i := range min(len(names), len(a.Counterparts)) {
-				a.Counterparts[i].Name = names[i]
-			}
-		case tDeclaredTeams:
-			a.DeclaredTeams = readStrs[string](&r)
-		case tOwningTeam:
-			a.OwningTeam = r.str()
-		case tOccurredAt:
-			a.OccurredAt = r.time()
-		case tUpdatedAt:
-			a.UpdatedAt = r.time()
-
-		case tRounds:
-			x.Rounds = make([]connectors.Round, r.count(3)) // a time, a string, an int
-			for i := range x.Rounds {
-				p := &x.Rounds[i]
-				if at := r.varint(); at != 0 {
-					p.At = time.UnixMicro(at).UTC()
-				}
-				p.State, p.Comments = r.str(), r.int()
-			}
-		case tActComments:
-			x.Comments = r.int()
-		case tActCommentsAddressed:
-			x.CommentsAddressed = r.int()
-		case tActRoundsReceived:
-			x.RoundsReceived = r.int()
-		case tActApproved:
-			x.Approved = true
-		case tActChangesRequested:
-			x.ChangesRequested = true
-		case tAdditions:
-			x.Additions = r.int()
-		case tDeletions:
-			x.Deletions = r.int()
-		case tChangedFiles:
-			x.ChangedFiles = r.int()
-		case tActMerged:
-			x.Merged = true
-		case tActState:
-			x.State = r.str()
-		case tResolution:
-			x.Resolution = r.str()
-		case tIssueType:
-			x.IssueType = r.str()
-		case tActPriority:
-			x.Priority = r.str()
-		case tActLinks:
-			x.Links = r.int()
-		case tStoryPoints:
-			x.StoryPoints = r.float()
-		case tResolvedAt:
-			x.ResolvedAt = r.time()
-		case tCreatedAt:
-			x.CreatedAt = r.time()
-		case tInitialAssignee:
-			x.InitialAssignee = r.str()
-		case tPaths:
-			x.Paths = readStrs[string](&r)
-		case tRefs:
-			x.Refs = readStrs[string](&r)
-		case tProblems:
-			x.Problems = readStrs[string](&r)
-
-		case tScope:
-			c.Scope = classify.Scope(r.str())
-		case tScopeReason:
-			c.ScopeReason = r.str()
-		case tTeams:
-			c.Teams = readStrs[string](&r)
-		case tDomain:
-			c.Domain = classify.Domain(r.str())
-		case tDomainReason:
-			c.DomainReason = r.str()
-		case tSummary:
-			c.Summary = r.str()
-		case tStrength:
-			c.Strength = classify.Strength(r.str())
-		case tStrengthReasons:
-			c.StrengthReasons = readStrs[string](&r)
-		case tForTeam:
-			c.ForTeam = r.str()
-		case tOrgWide:
-			c.OrgWide = true
-
-		case tSigKind:
-			s.Kind = connectors.Kind(r.str())
-		case tSigRounds:
-			s.Rounds = r.int()
-		case tSigComments:
-			s.Comments = r.int()
-		case tSigCommentsAddressed:
-			s.CommentsAddressed = r.int()
-		case tSigChangesRequested:
-			s.ChangesRequested = true
-		case tSigApprovedAfterChanges:
-			s.ApprovedAfterChanges = true
-		case tSigLines:
-			s.Lines = r.int()
-		case tSigFiles:
-			s.Files = r.int()
-		case tSigReviewers:
-			s.Reviewers = r.int()
-		case tSigReviewerTeams:
-			s.ReviewerTeams = r.int()
-		case tSigRoundsReceived:
-			s.RoundsReceived = r.int()
-		case tSigMerged:
-			s.Merged = true
-		case tSigRole:
-			s.Role = r.str()
-		case tSigStatus:
-			s.Status = r.str()
-		case tSigParticipants:
-			s.Participants = r.int()
-		case tSigTeamsDeclared:
-			s.TeamsDeclared = r.int()
-		case tSigType:
-			s.Type = r.str()
-		case tSigPriority:
-			s.Priority = r.str()
-		case tSigResolved:
-			s.Resolved = true
-		case tSigDaysToResolve:
-			s.DaysToResolve = r.int()
-		case tSigLinks:
-			s.Links = r.int()
-		case tSigReviewedBy:
-			s.ReviewedBy = readStrs[string](&r)
-
-		case tUserTitle:
-			u.Title = r.str()
-		case tUserNote:
-			u.Note = r.str()
-		case tUserScope:
-			u.Scope = classify.Scope(r.str())
-		case tUserDomain:
-			u.Domain = classify.Domain(r.str())
-		case tDismissReason:
-			u.DismissReason = r.str()
-		case tUserStrength:
-			u.Strength = classify.Strength(r.str())
-		case tUserCriteria:
-			u.Criteria = readStrs[string](&r)
-		case tUserNoCriteria:
-			u.NoCriteria = readStrs[string](&r)
-		case tFollowUp:
-			u.FollowUp = r.str()
-		case tOutcome:
-			u.Outcome = r.str()
+		t := r.uvarint()
+		var known bool
+		switch {
+		case t < tSource:
+			known = decodeItemField(&r, t, it)
+		case t < tRounds:
+			known = decodeArtifactField(&r, t, &it.Artifact)
+		case t < tScope:
+			known = decodeActivityField(&r, t, &it.Artifact.Activity)
+		case t < tSigKind:
+			known = decodeClassField(&r, t, &it.Class)
+		case t < tUserTitle:
+			known = decodeSignalField(&r, t, &it.Class.Signals)
 		default:
-			if r.err == nil {
-				return fmt.Errorf("record has field %d, which this build does not know", t)
-			}
+			known = decodeUserField(&r, t, &it.User)
+		}
+		if !known && r.err == nil {
+			return fmt.Errorf("record has field %d, which this build does not know", t)
 		}
 	}
 	return r.err
+}
+
+// decodeItemField reads field t of the item's own fields (tags 1–9); false when t is not one of them.
+func decodeItemField(r *recReader, t uint64, it *Item) bool {
+	switch t {
+	case tID:
+		it.ID = r.str()
+	case tState:
+		it.State = State(r.str())
+	case tFirstSeen:
+		it.FirstSeen = r.time()
+	case tSyncedAt:
+		it.SyncedAt = r.time()
+	case tDecidedAt:
+		it.DecidedAt = r.time()
+	case tRelated:
+		it.Related = readStrs[string](r)
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeArtifactField reads field t of the artifact's (10–29); false when t is not one of them.
+func decodeArtifactField(r *recReader, t uint64, a *connectors.Artifact) bool {
+	switch t {
+	case tSource:
+		a.Source = r.str()
+	case tSourceType:
+		a.SourceType = r.str()
+	case tKind:
+		a.Kind = connectors.Kind(r.str())
+	case tKey:
+		a.Key = r.str()
+	case tURL:
+		a.URL = r.str()
+	case tTitle:
+		a.Title = r.str()
+	case tContainer:
+		a.Container = r.str()
+	case tRoles:
+		a.Roles = readStrs[connectors.Role](r)
+	case tCounterparts:
+		a.Counterparts = make([]connectors.Identity, r.count(3)) // three strings
+		for i := range a.Counterparts {
+			p := &a.Counterparts[i]
+			p.System, p.ID, p.Role = r.str(), r.str(), connectors.Role(r.str())
+		}
+	case tCounterpartNames:
+		names := readStrs[string](r)
+		for i := range min(len(names), len(a.Counterparts)) {
+			a.Counterparts[i].Name = names[i]
+		}
+	case tDeclaredTeams:
+		a.DeclaredTeams = readStrs[string](r)
+	case tOwningTeam:
+		a.OwningTeam = r.str()
+	case tOccurredAt:
+		a.OccurredAt = r.time()
+	case tUpdatedAt:
+		a.UpdatedAt = r.time()
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeActivityField reads field t of its activity's (30–59); false when t is not one of them.
+func decodeActivityField(r *recReader, t uint64, x *connectors.Activity) bool {
+	switch t {
+	case tRounds:
+		x.Rounds = make([]connectors.Round, r.count(3)) // a time, a string, an int
+		for i := range x.Rounds {
+			p := &x.Rounds[i]
+			if at := r.varint(); at != 0 {
+				p.At = time.UnixMicro(at).UTC()
+			}
+			p.State, p.Comments = r.str(), r.int()
+		}
+	case tActComments:
+		x.Comments = r.int()
+	case tActCommentsAddressed:
+		x.CommentsAddressed = r.int()
+	case tActRoundsReceived:
+		x.RoundsReceived = r.int()
+	case tActApproved:
+		x.Approved = true
+	case tActChangesRequested:
+		x.ChangesRequested = true
+	case tAdditions:
+		x.Additions = r.int()
+	case tDeletions:
+		x.Deletions = r.int()
+	case tChangedFiles:
+		x.ChangedFiles = r.int()
+	case tActMerged:
+		x.Merged = true
+	case tActState:
+		x.State = r.str()
+	case tResolution:
+		x.Resolution = r.str()
+	case tIssueType:
+		x.IssueType = r.str()
+	case tActPriority:
+		x.Priority = r.str()
+	case tActLinks:
+		x.Links = r.int()
+	case tStoryPoints:
+		x.StoryPoints = r.float()
+	case tResolvedAt:
+		x.ResolvedAt = r.time()
+	case tCreatedAt:
+		x.CreatedAt = r.time()
+	case tInitialAssignee:
+		x.InitialAssignee = r.str()
+	case tPaths:
+		x.Paths = readStrs[string](r)
+	case tRefs:
+		x.Refs = readStrs[string](r)
+	case tProblems:
+		x.Problems = readStrs[string](r)
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeClassField reads field t of the classification's (60–79); false when t is not one of them.
+func decodeClassField(r *recReader, t uint64, c *classify.Result) bool {
+	switch t {
+	case tScope:
+		c.Scope = classify.Scope(r.str())
+	case tScopeReason:
+		c.ScopeReason = r.str()
+	case tTeams:
+		c.Teams = readStrs[string](r)
+	case tDomain:
+		c.Domain = classify.Domain(r.str())
+	case tDomainReason:
+		c.DomainReason = r.str()
+	case tSummary:
+		c.Summary = r.str()
+	case tStrength:
+		c.Strength = classify.Strength(r.str())
+	case tStrengthReasons:
+		c.StrengthReasons = readStrs[string](r)
+	case tForTeam:
+		c.ForTeam = r.str()
+	case tOrgWide:
+		c.OrgWide = true
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeSignalField reads field t of the signals' (80–109); false when t is not one of them.
+func decodeSignalField(r *recReader, t uint64, s *classify.Signals) bool {
+	switch t {
+	case tSigKind:
+		s.Kind = connectors.Kind(r.str())
+	case tSigRounds:
+		s.Rounds = r.int()
+	case tSigComments:
+		s.Comments = r.int()
+	case tSigCommentsAddressed:
+		s.CommentsAddressed = r.int()
+	case tSigChangesRequested:
+		s.ChangesRequested = true
+	case tSigApprovedAfterChanges:
+		s.ApprovedAfterChanges = true
+	case tSigLines:
+		s.Lines = r.int()
+	case tSigFiles:
+		s.Files = r.int()
+	case tSigReviewers:
+		s.Reviewers = r.int()
+	case tSigReviewerTeams:
+		s.ReviewerTeams = r.int()
+	case tSigRoundsReceived:
+		s.RoundsReceived = r.int()
+	case tSigMerged:
+		s.Merged = true
+	case tSigRole:
+		s.Role = r.str()
+	case tSigStatus:
+		s.Status = r.str()
+	case tSigParticipants:
+		s.Participants = r.int()
+	case tSigTeamsDeclared:
+		s.TeamsDeclared = r.int()
+	case tSigType:
+		s.Type = r.str()
+	case tSigPriority:
+		s.Priority = r.str()
+	case tSigResolved:
+		s.Resolved = true
+	case tSigDaysToResolve:
+		s.DaysToResolve = r.int()
+	case tSigLinks:
+		s.Links = r.int()
+	case tSigReviewedBy:
+		s.ReviewedBy = readStrs[string](r)
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeUserField reads field t of the user's (110 on); false when t is not one of them.
+func decodeUserField(r *recReader, t uint64, u *UserFields) bool {
+	switch t {
+	case tUserTitle:
+		u.Title = r.str()
+	case tUserNote:
+		u.Note = r.str()
+	case tUserScope:
+		u.Scope = classify.Scope(r.str())
+	case tUserDomain:
+		u.Domain = classify.Domain(r.str())
+	case tDismissReason:
+		u.DismissReason = r.str()
+	case tUserStrength:
+		u.Strength = classify.Strength(r.str())
+	case tUserCriteria:
+		u.Criteria = readStrs[string](r)
+	case tUserNoCriteria:
+		u.NoCriteria = readStrs[string](r)
+	case tFollowUp:
+		u.FollowUp = r.str()
+	case tOutcome:
+		u.Outcome = r.str()
+	default:
+		return false
+	}
+	return true
 }

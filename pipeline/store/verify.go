@@ -57,7 +57,8 @@ func (r VerifyReport) Summary() string {
 // and every index entry (state, source, follow-up, id) against the records.
 // A damaged table is reported, never a panic. Its error is for a store that
 // could not be read at all; damage found is in the report. The time and
-// result are kept for status (LastVerify).
+// result are kept for status (LastVerify), unless the store was opened
+// read-only.
 func (s *Store) Verify(ctx context.Context) (rep VerifyReport, err error) {
 	rep.At, rep.Damages = time.Now().UTC(), []Damage{}
 	defer func() {
@@ -67,27 +68,64 @@ func (s *Store) Verify(ctx context.Context) (rep VerifyReport, err error) {
 			err = nil
 		}
 		if err == nil {
-			prev, _ := s.SourceStates(context.WithoutCancel(ctx))
-			st := prev[VerifyState]
-			st.Name, st.Type, st.LastAttempt, st.LastError = VerifyState, "verify", rep.At, rep.Summary()
-			if rep.Sound() {
-				st.LastSuccess = rep.At
-			}
-			s.PutSourceState(context.WithoutCancel(ctx), st)
+			s.keepVerify(ctx, rep)
 		}
 	}()
 	if cerr := s.withDB(func(db *badger.DB) error { return db.VerifyChecksum() }); cerr != nil {
 		rep.Damages = append(rep.Damages, Damage{What: "table checksums do not match (" + oneLine(cerr.Error()) + ")"})
 	}
-	type rec struct {
-		t8       string
-		state    State
-		source   string
-		followUp string
+	items, badRecords, err := s.verifyRecords(ctx, &rep)
+	if err != nil {
+		return rep, err
 	}
-	items := map[string]rec{}
-	var badRecords, missingID, badState, badSource, badFollowUp, orphans int
-	err = s.view(func(txn *badger.Txn) error {
+	var c indexCounts
+	if err := s.view(func(txn *badger.Txn) error { c = checkIndexes(txn, items); return nil }); err != nil {
+		return rep, err
+	}
+	add := func(n int, what string, index bool) {
+		if n > 0 {
+			rep.Damages = append(rep.Damages, Damage{What: what, Items: n, Index: index})
+		}
+	}
+	add(badRecords, "item records that cannot be decoded", false)
+	add(c.missingID, "items missing from the id index", true)
+	add(c.badState, "items missing from the state index (inbox, list)", true)
+	add(c.badSource, "items missing from the source index", true)
+	add(c.badFollowUp, "follow-ups missing from the follow-up index", true)
+	add(c.orphans, "index entries that point at no record", true)
+	return rep, nil
+}
+
+// keepVerify keeps a verify's time and result for status; a reader (a
+// store opened read-only) keeps nothing.
+func (s *Store) keepVerify(ctx context.Context, rep VerifyReport) {
+	if s.readOnly {
+		return
+	}
+	prev, _ := s.SourceStates(context.WithoutCancel(ctx))
+	st := prev[VerifyState]
+	st.Name, st.Type, st.LastAttempt, st.LastError = VerifyState, "verify", rep.At, rep.Summary()
+	if rep.Sound() {
+		st.LastSuccess = rep.At
+	}
+	s.PutSourceState(context.WithoutCancel(ctx), st)
+}
+
+// verifiedRecord is what the index check needs of one item record.
+type verifiedRecord struct {
+	t8       string
+	state    State
+	source   string
+	followUp string
+}
+
+// verifyRecords reads every key and decodes every item record, counting
+// keys and items in rep; it returns the records by ID and how many could
+// not be decoded.
+func (s *Store) verifyRecords(ctx context.Context, rep *VerifyReport) (map[string]verifiedRecord, int, error) {
+	items := map[string]verifiedRecord{}
+	bad := 0
+	err := s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		it := txn.NewIterator(opts)
@@ -104,11 +142,11 @@ func (s *Store) Verify(ctx context.Context) (rep VerifyReport, err error) {
 			t8, id := string(k[len(prefixItem):len(prefixItem)+8]), string(k[len(prefixItem)+8:])
 			var item Item
 			if err := it.Item().Value(func(b []byte) error { return decodeValue(b, &item) }); err != nil {
-				badRecords++
+				bad++
 				continue
 			}
 			rep.Items++
-			r := rec{t8: t8, state: item.State, source: item.Artifact.Source}
+			r := verifiedRecord{t8: t8, state: item.State, source: item.Artifact.Source}
 			if fk := followUpKey(&item); fk != nil {
 				r.followUp = string(fk)
 			}
@@ -116,77 +154,70 @@ func (s *Store) Verify(ctx context.Context) (rep VerifyReport, err error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return rep, err
-	}
-	err = s.view(func(txn *badger.Txn) error {
-		has := func(k []byte) bool { _, err := txn.Get(k); return err == nil }
-		for id, r := range items {
-			if v, err := txn.Get(idKey(id)); err != nil {
-				missingID++
-			} else if b, _ := v.ValueCopy(nil); string(b) != r.t8 {
-				missingID++
-			}
-			if !has(stateKey(r.state, []byte(r.t8), id)) {
-				badState++
-			}
-			if !has(sourceKey(r.source, id)) {
-				badSource++
-			}
-			if r.followUp != "" && !has([]byte(r.followUp)) {
-				badFollowUp++
-			}
+	return items, bad, err
+}
+
+// indexCounts are the index damages Verify counts.
+type indexCounts struct{ missingID, badState, badSource, badFollowUp, orphans int }
+
+// checkIndexes checks each record's index entries, and each index entry
+// against the records.
+func checkIndexes(txn *badger.Txn, items map[string]verifiedRecord) (c indexCounts) {
+	has := func(k []byte) bool { _, err := txn.Get(k); return err == nil }
+	for id, r := range items {
+		if v, err := txn.Get(idKey(id)); err != nil {
+			c.missingID++
+		} else if b, _ := v.ValueCopy(nil); string(b) != r.t8 {
+			c.missingID++
 		}
-		// Index entries that point at no record.
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for _, p := range []string{prefixID, prefixState, prefixFollowUp} {
-			for it.Seek([]byte(p)); it.ValidForPrefix([]byte(p)); it.Next() {
-				k := string(it.Item().Key())
-				var id string
-				switch p {
-				case prefixID:
-					id = k[len(p):]
-				case prefixState:
-					rest := k[len(p):]
-					if i := strings.IndexByte(rest, '/'); i >= 0 && len(rest) >= i+1+8 {
-						id = rest[i+1+8:]
-					}
-				case prefixFollowUp:
-					if i := strings.LastIndexByte(k, '/'); i >= 0 {
-						id = k[i+1:]
-					}
-				}
-				r, ok := items[id]
-				switch {
-				case !ok:
-					orphans++
-				case p == prefixState && k != string(stateKey(r.state, []byte(r.t8), id)):
-					orphans++
-				case p == prefixFollowUp && k != r.followUp:
-					orphans++
-				}
-			}
+		if !has(stateKey(r.state, []byte(r.t8), id)) {
+			c.badState++
 		}
-		return nil
-	})
-	if err != nil {
-		return rep, err
-	}
-	add := func(n int, what string, index bool) {
-		if n > 0 {
-			rep.Damages = append(rep.Damages, Damage{What: what, Items: n, Index: index})
+		if !has(sourceKey(r.source, id)) {
+			c.badSource++
+		}
+		if r.followUp != "" && !has([]byte(r.followUp)) {
+			c.badFollowUp++
 		}
 	}
-	add(badRecords, "item records that cannot be decoded", false)
-	add(missingID, "items missing from the id index", true)
-	add(badState, "items missing from the state index (inbox, list)", true)
-	add(badSource, "items missing from the source index", true)
-	add(badFollowUp, "follow-ups missing from the follow-up index", true)
-	add(orphans, "index entries that point at no record", true)
-	return rep, nil
+	// Index entries that point at no record.
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for _, p := range []string{prefixID, prefixState, prefixFollowUp} {
+		for it.Seek([]byte(p)); it.ValidForPrefix([]byte(p)); it.Next() {
+			k := string(it.Item().Key())
+			r, ok := items[indexedID(p, k)]
+			switch {
+			case !ok:
+				c.orphans++
+			case p == prefixState && k != string(stateKey(r.state, []byte(r.t8), indexedID(p, k))):
+				c.orphans++
+			case p == prefixFollowUp && k != r.followUp:
+				c.orphans++
+			}
+		}
+	}
+	return c
+}
+
+// indexedID is the item ID an index key of prefix p points at.
+func indexedID(p, k string) string {
+	switch p {
+	case prefixID:
+		return k[len(p):]
+	case prefixState:
+		rest := k[len(p):]
+		if i := strings.IndexByte(rest, '/'); i >= 0 && len(rest) >= i+1+8 {
+			return rest[i+1+8:]
+		}
+	case prefixFollowUp:
+		if i := strings.LastIndexByte(k, '/'); i >= 0 {
+			return k[i+1:]
+		}
+	}
+	return ""
 }
 
 // LastVerify is when Verify last ran and what it found ("sound" or
