@@ -219,7 +219,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		return page, err
 	}
 	seenAsRead()
-	switch window.Next(res.more, cur.From, sc.Newest, time.Minute, time.UTC) {
+	switch sc.Next(res.more, cur.From, time.Minute, time.UTC) {
 	case window.Narrow:
 		cur.From, cur.Next, cur.Start = sc.Newest, "", 0
 	case window.NextPage:

@@ -275,3 +275,61 @@ func TestBackfill_ABusyFortnightIsHandedOverInSteps(t *testing.T) {
 		}
 	}
 }
+
+// A server whose clock runs ahead dates PRs in the future. They are read
+// as now, once: a search page full of them does not narrow to the present
+// again and again (which returned the same page forever while the clock
+// moved, re-reading every PR on it), and the pass ends with every PR of
+// the past read.
+func TestFetch_PRsDatedInTheFutureEndThePass(t *testing.T) {
+	prs, end := yearOfReviews(200)
+	for i := range 150 {
+		at := end.Add(time.Duration(i+1) * 24 * time.Hour)
+		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: "svc-ahead", Number: i + 1, Title: fmt.Sprintf("Ahead %d", i), Author: "carol",
+			CreatedAt: at.Add(-time.Hour), UpdatedAt: at, Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
+	}
+	clock := connectorstest.NewClock(end)
+	fake := githubtest.New(clock)
+	fake.Token = "ghp_test_token_value"
+	fake.Add(prs...)
+	h := fake.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clock.Advance(time.Second) // time passes with every request, as it does
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("EVIDENT_TEST_GH_TOKEN", "ghp_test_token_value")
+	conn, err := New(Config{Name: "github", BaseURL: srv.URL + "/", Token: credentials.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
+		Login: "alice", Since: end.AddDate(-1, 0, 0), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	var cur connectors.Cursor
+	for pages := 0; ; pages++ {
+		if pages > 300 {
+			t.Fatalf("the pass has not ended after %d pages and %d requests", pages, fake.Hits()["total"])
+		}
+		page, err := conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			got[a.Key]++
+		}
+		cur = page.Cursor
+		if !page.More {
+			break
+		}
+	}
+	for _, p := range prs[:200] {
+		if k := fmt.Sprintf("github:%s/%s#%d", p.Owner, p.Repo, p.Number); got[k] != 1 {
+			t.Errorf("%s read %d times", k, got[k])
+		}
+	}
+	for k, n := range got {
+		if n > 1 {
+			t.Errorf("%s read %d times in one pass", k, n)
+		}
+	}
+}

@@ -287,7 +287,7 @@ func (c *Connector) step(cur *cursor, q int, qs string, res *gh.IssuesSearchResu
 		c.nextPage(cur, q, res.GetTotal(), len(items), newest, page)
 		return
 	}
-	switch window.Next(full, cur.From, newest, time.Second, time.UTC) {
+	switch sc.Next(full, cur.From, time.Second, time.UTC) {
 	case window.Narrow:
 		// The next request starts at the newest time seen.
 		cur.From, cur.Page = newest, 1

@@ -206,7 +206,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if err != nil {
 		return page, err
 	}
-	switch window.Next(res.more, cur.From, sc.Newest, time.Minute, loc) {
+	switch sc.Next(res.more, cur.From, time.Minute, loc) {
 	case window.Narrow:
 		cur.From, cur.Token, cur.Start = sc.Newest, "", 0
 	case window.NextPage:

@@ -99,6 +99,22 @@ type Scanned struct {
 	// Partial says the read limit stopped the page before its end: the
 	// page is returned as it is (its cursor set, More true).
 	Partial bool
+	// Clamped says an item was dated in the future and read as now.
+	Clamped bool
+}
+
+// Next is the Step after a page Scan read (see Next). A full page that
+// reached items dated in the future is Done: narrowing to its newest time,
+// the present, would return the same future items again on every request,
+// as long as the server's clock runs ahead. What lies beyond them is read
+// by a later pass (the high-water mark is the present, so nothing later is
+// hidden).
+func (sc Scanned) Next(full bool, from time.Time, precision time.Duration, in *time.Location) Step {
+	st := Next(full, from, sc.Newest, precision, in)
+	if st == Narrow && sc.Clamped {
+		return Done
+	}
+	return st
 }
 
 // Scan reads a page's items in order: each updated time clamped to the
@@ -121,17 +137,21 @@ func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Cl
 			page.Cursor, page.More = save(), true
 			return out, nil
 		}
-		upd := it.Updated.UTC()
+		raw := it.Updated.UTC()
+		upd := raw
 		if clamp != nil {
 			var problem string
 			if upd, problem = clamp(it.Key, upd); problem != "" {
 				page.Problems = append(page.Problems, problem)
+				out.Clamped = true
 			}
 		}
 		if upd.After(out.Newest) {
 			out.Newest = upd
 		}
-		if it.Key == "" || !seen.Fresh(it.Key, upd) {
+		// The seen-set keeps the time the server gave: a future time read
+		// as now would look newer on every call as now moves on.
+		if it.Key == "" || !seen.Fresh(it.Key, raw) {
 			continue
 		}
 		out.Fresh++
@@ -142,7 +162,7 @@ func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Cl
 			}
 			return out, err
 		}
-		seen[it.Key] = upd
+		seen[it.Key] = raw
 		if problem != "" {
 			page.Problems = append(page.Problems, problem)
 		}

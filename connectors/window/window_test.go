@@ -133,6 +133,39 @@ func TestScan_AReadLimitStopsThePageAndTheNextCallReadsOn(t *testing.T) {
 	}
 }
 
+// A full page that reached items dated in the future is done rather than
+// narrowed to the present (which would return the same items forever), and
+// such an item is fresh once: its server time, not the moving present, is
+// what the seen-set keeps.
+func TestScan_FutureItemsEndTheSearchAndAreReadOnce(t *testing.T) {
+	now := t0
+	clamp := func(what string, at time.Time) (time.Time, string) {
+		if at.After(now) {
+			return now, what + " is in the future"
+		}
+		return at, ""
+	}
+	reads := 0
+	items := []Item{
+		{Key: "past", Updated: t0.Add(-time.Hour), Read: func(context.Context) (*connectors.Artifact, string, error) { reads++; return nil, "", nil }},
+		{Key: "ahead", Updated: t0.AddDate(0, 0, 3), Read: func(context.Context) (*connectors.Artifact, string, error) { reads++; return nil, "", nil }},
+	}
+	seen := Seen{}
+	var page connectors.Page
+	sc, _ := Scan(context.Background(), items, t0.Add(-2*time.Hour), seen, clamp, 0, &page, nil)
+	if !sc.Clamped || sc.Next(true, t0.Add(-2*time.Hour), time.Second, time.UTC) != Done {
+		t.Errorf("a full page ending in the future: clamped %v, step %v; want Done", sc.Clamped, sc.Next(true, t0.Add(-2*time.Hour), time.Second, time.UTC))
+	}
+	if Next(true, t0.Add(-2*time.Hour), sc.Newest, time.Second, time.UTC) != Narrow {
+		t.Error("without the future item the same page narrows")
+	}
+	now = t0.Add(time.Minute) // the present moves on; the item is not newer
+	Scan(context.Background(), items, t0.Add(-2*time.Hour), seen, clamp, 0, &page, nil)
+	if reads != 2 {
+		t.Errorf("%d reads; want each item once", reads)
+	}
+}
+
 func TestNext_NarrowsPagesOrFinishesAtTheSearchPrecision(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	for _, tc := range []struct {
