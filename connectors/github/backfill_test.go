@@ -44,13 +44,21 @@ func runBackfill(t testing.TB, conn *Connector, fake *githubtest.Server, prs []*
 }
 
 func newBackfillHarness(t testing.TB, prs []*githubtest.PR, end time.Time, latency time.Duration) (*Connector, *githubtest.Server) {
+	return backfillHarness(t, prs, end, func(*connectorstest.Clock) {
+		time.Sleep(latency) // the round trip of a real service
+	})
+}
+
+// backfillHarness is a connector over a fake holding prs, with the clock
+// at end; each runs before every request is served.
+func backfillHarness(t testing.TB, prs []*githubtest.PR, end time.Time, each func(*connectorstest.Clock)) (*Connector, *githubtest.Server) {
 	clock := connectorstest.NewClock(end)
 	fake := githubtest.New(clock)
 	fake.Token = "ghp_test_token_value"
 	fake.Add(prs...)
 	h := fake.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(latency) // the round trip of a real service
+		each(clock)
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
@@ -288,22 +296,10 @@ func TestFetch_PRsDatedInTheFutureEndThePass(t *testing.T) {
 		prs = append(prs, &githubtest.PR{Owner: "acme", Repo: "svc-ahead", Number: i + 1, Title: fmt.Sprintf("Ahead %d", i), Author: "carol",
 			CreatedAt: at.Add(-time.Hour), UpdatedAt: at, Reviews: []githubtest.Review{{User: "alice", State: "APPROVED", SubmittedAt: at}}})
 	}
-	clock := connectorstest.NewClock(end)
-	fake := githubtest.New(clock)
-	fake.Token = "ghp_test_token_value"
-	fake.Add(prs...)
-	h := fake.Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		clock.Advance(time.Second) // time passes with every request, as it does
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
 	t.Setenv("EVIDENT_TEST_GH_TOKEN", "ghp_test_token_value")
-	conn, err := New(Config{Name: "github", BaseURL: srv.URL + "/", Token: credentials.TokenSource{Env: "EVIDENT_TEST_GH_TOKEN"},
-		Login: "alice", Since: end.AddDate(-1, 0, 0), Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, fake := backfillHarness(t, prs, end, func(c *connectorstest.Clock) {
+		c.Advance(time.Second) // time passes with every request, as it does
+	})
 	got := map[string]int{}
 	var cur connectors.Cursor
 	for pages := 0; ; pages++ {
