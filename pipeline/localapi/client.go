@@ -136,7 +136,7 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any) e
 
 // Scan streams the items f selects, newest first.
 func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
-	q := f.Values()
+	q := filterQuery(f)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://evident/v1/records?"+q.Encode(), nil)
 	if err != nil {
 		return err

@@ -149,7 +149,7 @@ func badRequest(w http.ResponseWriter, msg string) {
 
 // items streams a JSON array of items, one per line.
 func (s *Server) items(w http.ResponseWriter, r *http.Request) {
-	f, err := store.FilterFromValues(r.URL.Query())
+	f, err := queryFilter(r.URL.Query())
 	if err != nil {
 		badRequest(w, err.Error())
 		return
@@ -184,7 +184,7 @@ const RecordsType = "application/x-evident-records"
 // client decodes several times faster than JSON: listings and reports
 // through the daemon cost what they cost on the store.
 func (s *Server) records(w http.ResponseWriter, r *http.Request) {
-	f, err := store.FilterFromValues(r.URL.Query())
+	f, err := queryFilter(r.URL.Query())
 	if err != nil {
 		badRequest(w, err.Error())
 		return

@@ -137,8 +137,4 @@ func TestScan_FollowUpsDueFromTheirIndex(t *testing.T) {
 	if got := due(); len(got) != 0 {
 		t.Errorf("after forget: %v", got)
 	}
-	f, err := FilterFromValues(Filter{FollowUpsDue: "2026-12-01"}.Values())
-	if err != nil || f.FollowUpsDue != "2026-12-01" {
-		t.Errorf("over the wire: %+v %v", f, err)
-	}
 }
