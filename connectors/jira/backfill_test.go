@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/passtest"
 
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
@@ -92,4 +94,62 @@ func yearOfIssues(me string, n int, start, end time.Time) ([]*jiratest.Issue, ma
 		}
 	}
 	return issues, recent
+}
+
+// A Jira whose clock runs ahead dates issues in the future: the pass still
+// ends, every issue of the past arrives, and none is read twice, however
+// far the present moves while it runs (a page full of future issues used
+// to narrow to the present on every request).
+func TestFetch_IssuesDatedInTheFutureEndThePass(t *testing.T) {
+	me := "alice"
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // the harness's clock
+	start := end.AddDate(-1, 0, 0)
+	issues, _ := yearOfIssues(me, 100, start, end)
+	past := len(issues)
+	for i := range 150 {
+		at := end.Add(time.Duration(i+1) * 24 * time.Hour)
+		key := fmt.Sprintf("AHEAD-%d", i+1)
+		issues = append(issues, &jiratest.Issue{Key: key, Project: "AHEAD", Type: "Task", Summary: "work " + key, Status: "Open",
+			Reporter: "carol", Assignee: me, Created: at.Add(-time.Hour), Updated: at})
+	}
+	h := newHarness(t, jiratest.Cloud, me, issues, func(c *Config) { c.Since = start })
+	moving := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.clock.Advance(time.Minute) // the present moves on with every request
+		h.fake.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(moving.Close)
+	cfg := h.conn.cfg
+	cfg.BaseURL = moving.URL
+	conn, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	var cur connectors.Cursor
+	for pages := 0; ; pages++ {
+		if pages > 300 {
+			t.Fatalf("the pass has not ended after %d pages and %d requests", pages, h.fake.Hits()["total"])
+		}
+		page, err := conn.Fetch(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range page.Artifacts {
+			got[a.Key]++
+		}
+		cur = page.Cursor
+		if !page.More {
+			break
+		}
+	}
+	for _, is := range issues[:past] {
+		if got["jira:"+is.Key] != 1 {
+			t.Errorf("%s read %d times", is.Key, got["jira:"+is.Key])
+		}
+	}
+	for k, n := range got {
+		if n > 1 {
+			t.Errorf("%s read %d times in one pass", k, n)
+		}
+	}
 }
