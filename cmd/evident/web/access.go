@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -99,7 +100,7 @@ func (a Access) Guard(h http.Handler) http.Handler {
 		if a.Log != nil {
 			a.Log.Warn("web: refused a request with a wrong or missing login token", "from", r.RemoteAddr, "path", r.URL.Path)
 		}
-		a.unauthorized(w)
+		a.unauthorized(w, r)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.hostAllowed(r.Host) {
@@ -151,19 +152,49 @@ func (a Access) Guard(h http.Handler) http.Handler {
 			if err == nil {
 				wrong.Allow() // a forged cookie is a guess too; no cookie at all is not
 			}
-			a.unauthorized(w)
+			a.unauthorized(w, r)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-func (a Access) unauthorized(w http.ResponseWriter) {
+// unauthorized answers 401: a browser asking for a page gets a sign-in
+// form (the token it takes goes through the ?token= exchange, as the
+// printed URL does); anything else the one-line help.
+func (a Access) unauthorized(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="evident"`)
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusUnauthorized)
+		loginPage.Execute(w, r.URL.Path)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	fmt.Fprint(w, loginHelp)
 }
+
+// loginPage is the sign-in form. It carries nothing of the store, and no
+// style or script (the CSP allows none inline, and the assets are behind
+// the login too).
+var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in — evident</title></head>
+<body>
+<main>
+<h1>Sign in to evident</h1>
+<p>This page shows your evidence and your notes, so it opens only with its login token.
+On the machine evident runs on, <code>evident auth web-token</code> prints the sign-in URL;
+open it, or paste the token here.</p>
+<form method="get" action="{{.}}">
+<label for="token">Login token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button>
+</form>
+</main>
+</body></html>
+`))
 
 // sameSecret compares in constant time: both sides are hashed first, so
 // neither the length nor the content of a guess changes the time taken.

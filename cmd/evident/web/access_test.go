@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -198,16 +199,51 @@ func TestAccess_HostCheckOffLoopbackAcceptsOnlyTheBindAndListedNames(t *testing.
 	}
 }
 
-func TestAccess_LoopbackNeedsNoLogin(t *testing.T) {
+func TestReachable_OnlyLoopbackAddressesAreThisMachineAlone(t *testing.T) {
 	for addr, want := range map[string]bool{"127.0.0.1:7788": false, "127.1.2.3:1": false, "[::1]:7788": false, "localhost:7788": false,
 		"0.0.0.0:7788": true, ":7788": true, "192.168.1.5:7788": true, "[::]:7788": true, "myhost:7788": true} {
 		if got := Reachable(addr); got != want {
 			t.Errorf("Reachable(%s) = %v, want %v", addr, got, want)
 		}
 	}
-	_, _, srv := newServer(t)
-	if code, _ := get(t, srv.Client(), srv.URL+"/api/items", ""); code != 200 {
-		t.Errorf("loopback without a token: %d", code)
+}
+
+// On loopback too every route needs the token (another user of the machine
+// reaches loopback). A browser asking for a page gets a sign-in form whose
+// token goes through the same exchange as the printed URL; a script gets
+// the one-line help.
+func TestAccess_OnLoopbackABrowserGetsASignInForm(t *testing.T) {
+	tf, err := OpenToken(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := tf.Load()
+	_, _, srv := newServerWith(t, tf)
+	host := srv.Listener.Addr().String()
+	if res := do(t, srv, host, req{method: "GET", path: "/api/items"}); res.StatusCode != 401 {
+		t.Errorf("/api/items on loopback without the token: %d", res.StatusCode)
+	}
+	hr, _ := http.NewRequest("GET", srv.URL+"/evidence", nil)
+	hr.Header.Set("Accept", "text/html,application/xhtml+xml")
+	res, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := string(b)
+	if res.StatusCode != 401 || !strings.Contains(res.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(page, `<form method="get" action="/evidence">`) || !strings.Contains(page, `name="token" type="password"`) ||
+		!strings.Contains(page, "evident auth web-token") {
+		t.Fatalf("a browser without the token: %d %s\n%s", res.StatusCode, res.Header.Get("Content-Type"), page)
+	}
+	if strings.Contains(page, "Add idempotency keys") || strings.Contains(page, "<script") || strings.Contains(page, "style=") {
+		t.Errorf("the sign-in page carries evidence, a script or an inline style:\n%s", page)
+	}
+	// What the form sends: the exchange for a session cookie, back to the page.
+	res = do(t, srv, host, req{method: "GET", path: "/evidence?token=" + tok})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/evidence" || len(res.Cookies()) != 1 {
+		t.Errorf("the form's token: %d %q %v", res.StatusCode, res.Header.Get("Location"), res.Cookies())
 	}
 }
 

@@ -262,3 +262,23 @@ func TestBrowser_AddWhatLeftNoTraceAndRecordAnOutcome(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "evidence.png"), shot, 0o644)
 	}
 }
+
+// A browser that comes without the token (a bookmark, a new profile) gets
+// the sign-in form; typing the token there opens the page it asked for.
+func TestBrowser_SignInWithTheForm(t *testing.T) {
+	ctx := browser(t)
+	_, srv, tok := newSignedInServer(t)
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	step("open the inbox without the token", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/inbox"), chromedp.WaitVisible(`input#token`)))
+	step("type the token", chromedp.Do(ctx, chromedp.SendKeys(`input#token`, tok+kb.Enter), chromedp.WaitVisible(`article.item.sel`)))
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	step("read the address", err)
+	if !strings.HasSuffix(url, "/inbox") {
+		t.Errorf("after signing in the address is %s: the token should be gone from it", url)
+	}
+}
