@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -22,7 +23,7 @@ func (a *app) completeValues(root *cobra.Command) {
 		"log-level":  {"debug", "info", "warn", "error"},
 		"sort":       {"date", "strength"},
 	}
-	for _, k := range store.Kinds {
+	for _, k := range input.Kinds {
 		fixed["kind"] = append(fixed["kind"], string(k))
 	}
 	for _, s := range classify.Strengths {

@@ -9,6 +9,7 @@ import (
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -110,7 +111,7 @@ func newEntry(c *config.Config, in entryFlags) (store.Item, error) {
 		}
 	}
 	if in.followUp != "" {
-		if e.FollowUp, err = store.ParseFollowUp(in.followUp, time.Now()); err != nil {
+		if e.FollowUp, err = input.FollowUp(in.followUp, time.Now()); err != nil {
 			return store.Item{}, fmt.Errorf("--follow-up: %v", err)
 		}
 	}

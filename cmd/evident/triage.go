@@ -22,6 +22,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -87,7 +88,7 @@ func (a *app) listCmd() *cobra.Command {
 				f.Strength = st
 			}
 			if kind != "" {
-				if f.Kind, err = store.ParseKind(kind); err != nil {
+				if f.Kind, err = input.Kind(kind); err != nil {
 					return usageError{err}
 				}
 			}
@@ -122,8 +123,8 @@ func (a *app) listCmd() *cobra.Command {
 // parseFilter turns the list flags into a store filter. Dates are whole
 // days in local time; until is inclusive.
 func parseFilter(state, scope, source, since, until string) (store.Filter, error) {
-	f, err := store.FilterInput{State: state, Scope: scope, Source: source, Since: since, Until: until}.Parse()
-	var fe *store.FieldError
+	f, err := input.Filter{State: state, Scope: scope, Source: source, Since: since, Until: until}.Parse()
+	var fe *input.FieldError
 	if errors.As(err, &fe) {
 		if fe.Field == "since" || fe.Field == "until" {
 			return f, usagef("--%s %v", fe.Field, fe.Err) // --since "2026-13-01" is not a date…
@@ -443,7 +444,7 @@ func (a *app) decideCmd(verb string, to store.State) *cobra.Command {
 				d.Reason = &reason
 			}
 			if cmd.Flags().Changed("follow-up") {
-				day, err := store.ParseFollowUp(followUp, time.Now())
+				day, err := input.FollowUp(followUp, time.Now())
 				if err != nil {
 					return usagef("--follow-up: %v", err)
 				}
@@ -522,7 +523,7 @@ win over the automatic match; repeat them for several).`,
 		Args: exactArgs(1, "one ID (a unique prefix of at least 4 characters)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			in := store.EditInput{Now: time.Now()}
+			in := input.Edit{Now: time.Now()}
 			fl := cmd.Flags()
 			for name, p := range map[string]**string{"title": &in.Title, "note": &in.Note, "scope": &in.Scope, "domain": &in.Domain,
 				"strength": &in.Strength, "follow-up": &in.FollowUp, "outcome": &in.Outcome} {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -22,7 +23,7 @@ func PeriodOf(named, since, until string) (Period, error) {
 		}
 		return ParsePeriod(named, time.Local)
 	}
-	f, err := store.FilterInput{Since: since, Until: until}.Parse()
+	f, err := input.Filter{Since: since, Until: until}.Parse()
 	if err != nil {
 		return Period{}, err
 	}

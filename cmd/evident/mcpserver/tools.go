@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -115,12 +116,12 @@ func (s *server) search(ctx context.Context, _ *mcp.CallToolRequest, in searchIn
 	if in.State == "" {
 		in.State = "all"
 	}
-	f, err := store.FilterInput{State: in.State, Scope: in.Scope, Source: in.Source, Strength: in.Strength, Since: in.Since, Until: in.Until}.Parse()
+	f, err := input.Filter{State: in.State, Scope: in.Scope, Source: in.Source, Strength: in.Strength, Since: in.Since, Until: in.Until}.Parse()
 	if err != nil {
 		return nil, nil, err
 	}
 	if in.Kind != "" {
-		if f.Kind, err = store.ParseKind(in.Kind); err != nil {
+		if f.Kind, err = input.Kind(in.Kind); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -281,7 +282,7 @@ func (s *server) confirm(ctx context.Context, _ *mcp.CallToolRequest, in confirm
 		d.Note = &in.Note
 	}
 	if in.FollowUp != "" {
-		day, err := store.ParseFollowUp(in.FollowUp, s.o.Now())
+		day, err := input.FollowUp(in.FollowUp, s.o.Now())
 		if err != nil {
 			return nil, nil, fmt.Errorf("follow_up: %w", err)
 		}
@@ -299,7 +300,7 @@ func (s *server) dismiss(ctx context.Context, _ *mcp.CallToolRequest, in dismiss
 }
 
 func (s *server) edit(ctx context.Context, _ *mcp.CallToolRequest, in editIn) (*mcp.CallToolResult, any, error) {
-	ei := store.EditInput{Note: in.Note, Outcome: in.Outcome, Strength: in.Strength, Scope: in.Scope, Domain: in.Domain, FollowUp: in.FollowUp,
+	ei := input.Edit{Note: in.Note, Outcome: in.Outcome, Strength: in.Strength, Scope: in.Scope, Domain: in.Domain, FollowUp: in.FollowUp,
 		Criterion: in.Criteria, Now: s.o.Now()}
 	e, err := ei.Parse()
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/report"
-	"github.com/evident-sync/evident/pipeline/store"
 )
 
 // apiAddEntry writes down work that left no trace (the page's "Add what
@@ -71,7 +71,7 @@ func (s *Server) entryInput(title, date, domain, scope, strength, followUp strin
 		}
 	}
 	if followUp != "" {
-		if in.FollowUp, err = store.ParseFollowUp(followUp, now); err != nil {
+		if in.FollowUp, err = input.FollowUp(followUp, now); err != nil {
 			return in, err
 		}
 	}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/report"
 	"github.com/evident-sync/evident/pipeline/store"
@@ -498,7 +499,7 @@ func scopeRank(s string) int { return classify.Scope(s).Rank() }
 
 // filterFrom reads the page's filters; dates are whole local days, until inclusive.
 func filterFrom(state store.State, scope, since, until string) (store.Filter, error) {
-	return store.FilterInput{State: string(state), Scope: scope, Since: since, Until: until}.Parse()
+	return input.Filter{State: string(state), Scope: scope, Since: since, Until: until}.Parse()
 }
 
 func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, error) {
@@ -506,7 +507,7 @@ func (s *Server) crossTeam(r *http.Request) (*report.Report, string, string, err
 	// The same default period as evident report cross-team: all stored
 	// work, said in the headline.
 	since, until := q.Get("since"), q.Get("until")
-	f, err := store.FilterInput{Since: since, Until: until}.Parse()
+	f, err := input.Filter{Since: since, Until: until}.Parse()
 	if err != nil {
 		return nil, "", "", err
 	}
@@ -674,7 +675,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
 		return
 	}
-	e, err := store.EditInput{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength,
+	e, err := input.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength,
 		Outcome: req.Outcome, FollowUp: req.FollowUp, Now: s.o.Now()}.Parse()
 	if err != nil {
 		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})

@@ -1,4 +1,9 @@
-package store
+// Package input reads what a person writes — on the command line, in the
+// web UI's forms, in an assistant's tool call — into the store's filters
+// and edits: state, scope and strength names, whole local days, follow-ups
+// as days or times from now ("6w", "90d"). Each error names the field it
+// is about (FieldError), so every edge says it in its own terms.
+package input
 
 import (
 	"fmt"
@@ -10,11 +15,12 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store"
 )
 
-// FilterInput is a filter as a person writes it, on the command line or in
+// Filter is a filter as a person writes it, on the command line or in
 // the web UI: a state name (or "all"), a scope, a source, and whole days.
-type FilterInput struct {
+type Filter struct {
 	State, Scope, Source, Strength string
 	Since, Until                   string // YYYY-MM-DD, local days; Until inclusive
 }
@@ -31,14 +37,14 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 // Parse checks the input and makes the Filter: dates are whole days in
 // local time, Until inclusive.
-func (in FilterInput) Parse() (Filter, error) {
-	var f Filter
+func (in Filter) Parse() (store.Filter, error) {
+	var f store.Filter
 	if in.State != "" && in.State != "all" {
-		st, err := ParseState(in.State)
+		st, err := store.ParseState(in.State)
 		if err != nil {
 			return f, &FieldError{"state", err}
 		}
-		f.States = []State{st}
+		f.States = []store.State{st}
 	}
 	if in.Scope != "" {
 		sc, err := classify.ParseScope(in.Scope)
@@ -56,10 +62,10 @@ func (in FilterInput) Parse() (Filter, error) {
 		f.Strength = st
 	}
 	var err error
-	if f.Since, err = ParseDay(in.Since); err != nil {
+	if f.Since, err = Day(in.Since); err != nil {
 		return f, &FieldError{"since", err}
 	}
-	if f.Until, err = ParseDay(in.Until); err != nil {
+	if f.Until, err = Day(in.Until); err != nil {
 		return f, &FieldError{"until", err}
 	}
 	if !f.Until.IsZero() {
@@ -74,8 +80,8 @@ func (in FilterInput) Parse() (Filter, error) {
 // Kinds lists every item kind, as --kind takes them.
 var Kinds = []connectors.Kind{connectors.KindReview, connectors.KindPR, connectors.KindRFC, connectors.KindJiraIssue, connectors.KindEntry}
 
-// ParseKind reads an item kind.
-func ParseKind(s string) (connectors.Kind, error) {
+// Kind reads an item kind.
+func Kind(s string) (connectors.Kind, error) {
 	for _, k := range Kinds {
 		if string(k) == s {
 			return k, nil
@@ -84,9 +90,9 @@ func ParseKind(s string) (connectors.Kind, error) {
 	return "", fmt.Errorf("unknown kind %q (want review, pr, rfc, jira_issue or entry)", s)
 }
 
-// ParseDay reads a YYYY-MM-DD day as its start in local time; "" is the
+// Day reads a YYYY-MM-DD day as its start in local time; "" is the
 // zero time.
-func ParseDay(s string) (time.Time, error) {
+func Day(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -97,9 +103,9 @@ func ParseDay(s string) (time.Time, error) {
 	return t, nil
 }
 
-// EditInput is an edit as a person writes it: nil leaves a field alone, ""
+// Edit is an edit as a person writes it: nil leaves a field alone, ""
 // removes the user's edit of it.
-type EditInput struct {
+type Edit struct {
 	Title, Note, Scope, Domain, Strength *string
 	// FollowUp is a day (YYYY-MM-DD) or a time from Now ("6w", "90d");
 	// "" removes it.
@@ -110,8 +116,8 @@ type EditInput struct {
 
 // Parse checks the scope and domain names and the follow-up and makes the
 // Edit. Criterion IDs are the caller's to check against the config.
-func (in EditInput) Parse() (Edit, error) {
-	e := Edit{Title: in.Title, Note: in.Note, Outcome: in.Outcome, AddCriteria: in.Criterion, RemoveCriteria: in.NoCriterion}
+func (in Edit) Parse() (store.Edit, error) {
+	e := store.Edit{Title: in.Title, Note: in.Note, Outcome: in.Outcome, AddCriteria: in.Criterion, RemoveCriteria: in.NoCriterion}
 	if in.FollowUp != nil {
 		day := ""
 		if *in.FollowUp != "" {
@@ -120,7 +126,7 @@ func (in EditInput) Parse() (Edit, error) {
 				now = time.Now()
 			}
 			var err error
-			if day, err = ParseFollowUp(*in.FollowUp, now); err != nil {
+			if day, err = FollowUp(*in.FollowUp, now); err != nil {
 				return e, &FieldError{"follow-up", err}
 			}
 		}
@@ -166,9 +172,9 @@ func (in EditInput) Parse() (Edit, error) {
 
 var followUpRE = regexp.MustCompile(`^(\d{1,4})([dw])$`)
 
-// ParseFollowUp reads a follow-up as a day (YYYY-MM-DD) or as days or
+// FollowUp reads a follow-up as a day (YYYY-MM-DD) or as days or
 // weeks from now ("90d", "6w") and returns the day, in now's location.
-func ParseFollowUp(s string, now time.Time) (string, error) {
+func FollowUp(s string, now time.Time) (string, error) {
 	if m := followUpRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s))); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		if m[2] == "w" {
