@@ -137,37 +137,33 @@ func (in Edit) Parse() (store.Edit, error) {
 			return e, &FieldError{"criterion", fmt.Errorf("criterion %q is both added and removed", c)}
 		}
 	}
-	if in.Scope != nil {
-		sc := classify.Scope("")
-		if *in.Scope != "" {
-			var err error
-			if sc, err = classify.ParseScope(*in.Scope); err != nil {
-				return e, &FieldError{"scope", err}
-			}
-		}
-		e.Scope = &sc
+	var err error
+	if e.Scope, err = optional(in.Scope, "scope", classify.ParseScope); err != nil {
+		return e, err
 	}
-	if in.Domain != nil {
-		dm := classify.Domain("")
-		if *in.Domain != "" {
-			var err error
-			if dm, err = classify.ParseDomain(*in.Domain); err != nil {
-				return e, &FieldError{"domain", err}
-			}
-		}
-		e.Domain = &dm
+	if e.Domain, err = optional(in.Domain, "domain", classify.ParseDomain); err != nil {
+		return e, err
 	}
-	if in.Strength != nil {
-		st := classify.Strength("")
-		if *in.Strength != "" {
-			var err error
-			if st, err = classify.ParseStrength(*in.Strength); err != nil {
-				return e, &FieldError{"strength", err}
-			}
-		}
-		e.Strength = &st
+	if e.Strength, err = optional(in.Strength, "strength", classify.ParseStrength); err != nil {
+		return e, err
 	}
 	return e, nil
+}
+
+// optional reads an edited name: nil leaves the field alone (nil), ""
+// removes the user's edit (the zero value), anything else must parse.
+func optional[T ~string](s *string, field string, parse func(string) (T, error)) (*T, error) {
+	if s == nil {
+		return nil, nil
+	}
+	var v T
+	if *s != "" {
+		var err error
+		if v, err = parse(*s); err != nil {
+			return nil, &FieldError{field, err}
+		}
+	}
+	return &v, nil
 }
 
 var followUpRE = regexp.MustCompile(`^(\d{1,4})([dw])$`)
