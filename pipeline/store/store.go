@@ -11,14 +11,12 @@ package store
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -27,7 +25,6 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
-	"github.com/dgraph-io/badger/v4/options"
 )
 
 // SchemaVersion is the key-layout version this build reads and writes.
@@ -472,124 +469,8 @@ func (s *Store) withDB(fn func(db *badger.DB) error) error {
 	return guard(s.dir, func() error { return fn(db) })
 }
 
-// DamagedError says a table of the store could not be read: Badger
-// panicked on it. The command fails in one sentence; nothing is served
-// from the damaged table.
-type DamagedError struct {
-	Dir   string
-	Cause string
-}
-
-func (e *DamagedError) Error() string {
-	return fmt.Sprintf("the store in %s is damaged (%s): run evident verify to see how much, then evident restore BACKUP (notes and decisions live only in the store and its backups; source data comes back with a sync)", e.Dir, e.Cause)
-}
-
-// guard runs fn, turning a table Badger cannot read (shield) into a
-// *DamagedError naming the store. Any other panic, a caller's callback's,
-// passes through.
-func guard(dir string, fn func() error) error {
-	err := shield(fn)
-	var te *tableError
-	if errors.As(err, &te) {
-		return &DamagedError{Dir: dir, Cause: te.cause}
-	}
-	return err
-}
-
-// tableError is a table Badger could not read: it panicked on it, or a
-// read of its mapped file faulted (a file cut short under a running
-// process, a disk error).
-type tableError struct{ cause string }
-
-func (e *tableError) Error() string { return "a table cannot be read: " + e.cause }
-
-// shield runs fn with memory faults made panics (debug.SetPanicOnFault)
-// and returns a *tableError for a panic Badger raised or a fault on a
-// mapped file. It must wrap every goroutine that reads Badger's tables:
-// a fault there would otherwise end the process with a stack dump. Any
-// other panic passes through.
-func shield(fn func() error) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			if !mappedFault(r) && !raisedInBadger(debug.Stack()) {
-				panic(r)
-			}
-			cause := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(fmt.Sprint(r)), "==== Recovered===="))
-			err = &tableError{cause: oneLine(cause)}
-		}
-	}()
-	return fn()
-}
-
-// mappedFault says a recovered value is a fault at an address no nil
-// dereference reaches: with SetPanicOnFault on, a read of a mapped file
-// the disk cannot back (SIGBUS).
-func mappedFault(r any) bool {
-	a, ok := r.(interface{ Addr() uintptr })
-	return ok && a.Addr() >= 1<<16
-}
-
-// raisedInBadger reports whether the function that called panic, in a
-// stack printed by debug.Stack from a deferred recover, is Badger's.
-func raisedInBadger(stack []byte) bool {
-	lines := strings.Split(string(stack), "\n")
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") && i+2 < len(lines) {
-			return strings.HasPrefix(lines[i+2], "github.com/dgraph-io/badger/")
-		}
-	}
-	return false
-}
-
-// hibernate closes an idle database unless it was used since gen.
-func (s *Store) hibernate(gen uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.db == nil || s.users > 0 || s.gen != gen {
-		return
-	}
-	s.db.Close()
-	s.db = nil
-	debug.FreeOSMemory()
-}
-
 func (s *Store) view(fn func(txn *badger.Txn) error) error {
 	return s.withDB(func(db *badger.DB) error { return db.View(fn) })
-}
-
-// badgerOptions are tuned for a background service on a laptop: small
-// memtables and caches, few compactors, no metrics, values inline in the LSM
-// tree (evidence records are small) and quiet logs. The block cache is
-// small because evident reads by scans, which pass each block once: a
-// bigger one only held decompressed blocks nobody read again (7 MiB of a
-// 50,000-item report's peak). Tables stay Snappy-compressed: uncompressed
-// tables made scans a fifth faster but doubled what compactions write, and
-// a first sync of 200,000 items fell from 26,000 to 15,000 artifacts/s.
-func badgerOptions(dir string, o Options) badger.Options {
-	opts := badger.DefaultOptions(dir).
-		WithMemTableSize(4 << 20).
-		WithNumMemtables(2).
-		WithNumLevelZeroTables(2).
-		WithNumLevelZeroTablesStall(8).
-		WithBaseTableSize(2 << 20).
-		WithBaseLevelSize(8 << 20).
-		WithValueLogFileSize(16 << 20).
-		WithValueThreshold(256 << 10).
-		WithBlockCacheSize(1 << 20).
-		WithIndexCacheSize(2 << 20).
-		WithNumCompactors(2).
-		WithNumGoroutines(2).
-		WithCompression(options.Snappy).
-		WithMetricsEnabled(false).
-		WithLogger(badgerLogger{o.Logger})
-	if len(o.EncryptionKey) > 0 {
-		opts = opts.WithEncryptionKey(o.EncryptionKey)
-	}
-	if o.uncompressed {
-		opts = opts.WithCompression(options.None)
-	}
-	return opts
 }
 
 func lockDir(dir string) (*os.File, error) {
@@ -634,25 +515,6 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
-}
-
-// CollectGarbage rewrites value-log files that are mostly stale. The daemon
-// calls it periodically; it returns when there is nothing left to reclaim or
-// ctx is done.
-func (s *Store) CollectGarbage(ctx context.Context) error {
-	if s.readOnly {
-		return nil
-	}
-	for ctx.Err() == nil {
-		err := s.withDB(func(db *badger.DB) error { return db.RunValueLogGC(0.5) })
-		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("value log gc: %w", err)
-		}
-	}
-	return ctx.Err()
 }
 
 func (s *Store) migrate() error {
