@@ -2,19 +2,17 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 
 	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/evident-sync/evident/pipeline/store/frames"
 )
 
 // Backups are Badger's backup stream behind a small header, cut into
@@ -31,19 +29,8 @@ const (
 	plainMode    = 'p'
 	sealedMode   = 'e' // read only: the store's key, no backup ID
 	derivedMode  = 'k'
-	chunkSize    = 64 << 10
 	backupIDSize = 16
-	backupInfo   = "evident backup frames v1"
 )
-
-// backupAEAD derives a backup's own key from the store's key and its ID.
-func backupAEAD(storeKey, id []byte) (cipher.AEAD, error) {
-	k, err := hkdf.Key(sha256.New, storeKey, id, backupInfo, 32)
-	if err != nil {
-		return nil, err
-	}
-	return newAEAD(k)
-}
 
 // ErrNotEmpty is returned by Restore into a store that holds items.
 var ErrNotEmpty = errors.New("the store is not empty")
@@ -61,22 +48,23 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if _, err := w.Write([]byte{mode}); err != nil {
 		return err
 	}
-	sw := &sealWriter{w: w}
+	var aead cipher.AEAD
+	var id []byte
 	if mode == derivedMode {
-		id := make([]byte, backupIDSize)
+		id = make([]byte, backupIDSize)
 		if _, err := rand.Read(id); err != nil {
 			return err
 		}
 		if _, err := w.Write(id); err != nil {
 			return err
 		}
-		aead, err := backupAEAD(key, id)
-		if err != nil {
+		var err error
+		if aead, err = frames.Derived(key, id); err != nil {
 			return err
 		}
-		sw.aead, sw.id = aead, id
 	}
-	bw := bufio.NewWriterSize(sw, chunkSize)
+	sw := frames.NewWriter(w, aead, id)
+	bw := bufio.NewWriterSize(sw, frames.Size)
 	err := s.withDB(func(db *badger.DB) error {
 		_, err := db.Backup(bw, 0)
 		return err
@@ -87,7 +75,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	return sw.close()
+	return sw.Close()
 }
 
 // ErrNotBackup is Restore's answer to a file that is not an evident backup.
@@ -110,7 +98,9 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(backupMagic)]) != backupMagic {
 		return ErrNotBackup
 	}
-	in := &openReader{r: bufio.NewReader(r)}
+	br := bufio.NewReader(r)
+	var aead cipher.AEAD
+	var id []byte
 	switch head[len(backupMagic)] {
 	case plainMode:
 		if len(s.opts.EncryptionKey) > 0 {
@@ -120,21 +110,19 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 		if len(s.opts.EncryptionKey) == 0 {
 			return errors.New("this backup is encrypted: configure the store's encryption key to restore it")
 		}
-		var aead cipher.AEAD
 		var err error
 		if head[len(backupMagic)] == derivedMode {
-			in.id = make([]byte, backupIDSize)
-			if _, rerr := io.ReadFull(in.r, in.id); rerr != nil {
+			id = make([]byte, backupIDSize)
+			if _, rerr := io.ReadFull(br, id); rerr != nil {
 				return errors.New("the encrypted backup is cut short")
 			}
-			aead, err = backupAEAD(s.opts.EncryptionKey, in.id)
+			aead, err = frames.Derived(s.opts.EncryptionKey, id)
 		} else {
-			aead, err = newAEAD(s.opts.EncryptionKey)
+			aead, err = frames.AEAD(s.opts.EncryptionKey)
 		}
 		if err != nil {
 			return err
 		}
-		in.aead = aead
 	default:
 		return errors.New("this evident backup uses a format this build does not know")
 	}
@@ -146,7 +134,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 				err = errors.New("the backup is corrupt")
 			}
 		}()
-		return db.Load(&kvStream{r: in}, 256)
+		return db.Load(&kvStream{r: frames.NewReader(br, aead, id)}, 256)
 	})
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
@@ -200,129 +188,6 @@ func (k *kvStream) Read(p []byte) (int, error) {
 		return n, errors.New("the backup is cut short")
 	}
 	return n, err
-}
-
-func newAEAD(key []byte) (cipher.AEAD, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
-}
-
-// chunkAAD is what a frame is authenticated with: its backup's ID (none in
-// the older format), its index, and whether it is the last.
-func chunkAAD(id []byte, i uint64, last bool) []byte {
-	b := make([]byte, len(id)+9)
-	copy(b, id)
-	binary.BigEndian.PutUint64(b[len(id):], i)
-	if last {
-		b[len(b)-1] = 1
-	}
-	return b
-}
-
-// sealWriter frames whatever is written, sealing each frame when it has an
-// AEAD; close writes the end mark.
-type sealWriter struct {
-	w    io.Writer
-	aead cipher.AEAD // nil: frames in the clear
-	id   []byte      // the backup's ID, in every frame's AAD
-	n    uint64
-}
-
-func (s *sealWriter) seal(p []byte, last bool) error {
-	var nonce, body []byte
-	if s.aead != nil {
-		nonce = make([]byte, s.aead.NonceSize())
-		if _, err := rand.Read(nonce); err != nil {
-			return err
-		}
-		body = s.aead.Seal(nil, nonce, p, chunkAAD(s.id, s.n, last))
-	} else {
-		body = p
-	}
-	s.n++
-	var hdr [4]byte
-	binary.BigEndian.PutUint32(hdr[:], uint32(len(body)))
-	for _, b := range [][]byte{hdr[:], nonce, body} {
-		if _, err := s.w.Write(b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *sealWriter) Write(p []byte) (int, error) {
-	n0 := len(p)
-	for len(p) > 0 {
-		n := min(len(p), chunkSize)
-		if err := s.seal(p[:n], false); err != nil {
-			return 0, err
-		}
-		p = p[n:]
-	}
-	return n0, nil
-}
-
-func (s *sealWriter) close() error { return s.seal(nil, true) }
-
-// openReader reads the frames (opening sealed ones) and refuses a stream
-// without its end mark.
-type openReader struct {
-	r    *bufio.Reader
-	aead cipher.AEAD // nil: frames in the clear
-	id   []byte      // the backup's ID; nil in the older format
-	n    uint64
-	buf  bytes.Buffer
-	done bool
-}
-
-func (o *openReader) Read(p []byte) (int, error) {
-	for o.buf.Len() == 0 {
-		if o.done {
-			return 0, io.EOF
-		}
-		var hdr [4]byte
-		if _, err := io.ReadFull(o.r, hdr[:]); err != nil {
-			return 0, errors.New("the backup is cut short")
-		}
-		size := binary.BigEndian.Uint32(hdr[:])
-		if o.aead == nil {
-			if size == 0 {
-				o.done = true
-				continue
-			}
-			if size > chunkSize {
-				return 0, errors.New("the backup is corrupt")
-			}
-			if _, err := io.CopyN(&o.buf, o.r, int64(size)); err != nil {
-				return 0, errors.New("the backup is cut short")
-			}
-			continue
-		}
-		if size > chunkSize+uint32(o.aead.Overhead()) {
-			return 0, errors.New("the encrypted backup is corrupt")
-		}
-		nonce := make([]byte, o.aead.NonceSize())
-		ct := make([]byte, size)
-		if _, err := io.ReadFull(o.r, nonce); err != nil {
-			return 0, errors.New("the encrypted backup is cut short")
-		}
-		if _, err := io.ReadFull(o.r, ct); err != nil {
-			return 0, errors.New("the encrypted backup is cut short")
-		}
-		pt, err := o.aead.Open(nil, nonce, ct, chunkAAD(o.id, o.n, false))
-		if err != nil {
-			if pt, err = o.aead.Open(nil, nonce, ct, chunkAAD(o.id, o.n, true)); err != nil {
-				return 0, errors.New("the backup cannot be decrypted with this key, or it was altered")
-			}
-			o.done = true
-		}
-		o.n++
-		o.buf.Write(pt)
-	}
-	return o.buf.Read(p)
 }
 
 // IsBackup reports whether r starts as an evident backup does: what a

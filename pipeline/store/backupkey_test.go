@@ -11,6 +11,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/store/frames"
 )
 
 // Each encrypted backup has a key of its own (HKDF from the store's key and
@@ -65,17 +66,17 @@ func TestRestore_AnOlderEncryptedBackupStillRestores(t *testing.T) {
 	var old bytes.Buffer
 	old.WriteString(backupMagic)
 	old.WriteByte(sealedMode)
-	aead, err := newAEAD(key32)
+	aead, err := frames.AEAD(key32)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw := &sealWriter{w: &old, aead: aead}
-	bw := bufio.NewWriterSize(sw, chunkSize)
+	sw := frames.NewWriter(&old, aead, nil)
+	bw := bufio.NewWriterSize(sw, frames.Size)
 	if err := src.withDB(func(db *badger.DB) error { _, err := db.Backup(bw, 0); return err }); err != nil {
 		t.Fatal(err)
 	}
 	bw.Flush()
-	sw.close()
+	sw.Close()
 	src.Close()
 	dst, _ := Open(t.TempDir(), Options{EncryptionKey: key32})
 	defer dst.Close()

@@ -1,0 +1,78 @@
+package frames
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, key, id []byte, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var w *Writer
+	if key == nil {
+		w = NewWriter(&buf, nil, nil)
+	} else {
+		aead, err := Derived(key, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = NewWriter(&buf, aead, id)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func read(key, id, stream []byte) ([]byte, error) {
+	var r *Reader
+	if key == nil {
+		r = NewReader(bytes.NewReader(stream), nil, nil)
+	} else {
+		aead, _ := Derived(key, id)
+		r = NewReader(bytes.NewReader(stream), aead, id)
+	}
+	return io.ReadAll(r)
+}
+
+// A stream reads back whole, in the clear and sealed; cut short (even at a
+// frame boundary) it is refused; sealed, it opens only with its key and
+// its ID, and a frame moved from another stream is refused.
+func TestFrames_ReadBackWholeOrNotAtAll(t *testing.T) {
+	data := bytes.Repeat([]byte("evidence "), 3*Size/9+5) // three frames and a bit
+	key := bytes.Repeat([]byte{7}, 32)
+	idA, idB := []byte("backup-A-0123456"), []byte("backup-B-0123456")
+	for _, c := range []struct {
+		name    string
+		key, id []byte
+	}{{"clear", nil, nil}, {"sealed", key, idA}} {
+		s := write(t, c.key, c.id, data)
+		if got, err := read(c.key, c.id, s); err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: read %d bytes, %v", c.name, len(got), err)
+		}
+		for _, cut := range []int{len(s) - 1, len(s) - 4, len(s) / 2} {
+			if _, err := read(c.key, c.id, s[:cut]); err == nil || !strings.Contains(err.Error(), "cut short") {
+				t.Errorf("%s cut at %d of %d: %v", c.name, cut, len(s), err)
+			}
+		}
+	}
+	a := write(t, key, idA, data)
+	if _, err := read(bytes.Repeat([]byte{8}, 32), idA, a); err == nil {
+		t.Error("a sealed stream opened with another key")
+	}
+	if _, err := read(key, idB, a); err == nil {
+		t.Error("a sealed stream opened with another stream's ID")
+	}
+	// Frame 0 of stream B in place of frame 0 of stream A.
+	b := write(t, key, idB, data)
+	frame := 4 + 12 + Size + 16 // length, nonce, sealed frame
+	spliced := append(append([]byte{}, b[:frame]...), a[frame:]...)
+	if _, err := read(key, idA, spliced); err == nil {
+		t.Error("a frame moved from another stream was accepted")
+	}
+}
