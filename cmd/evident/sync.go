@@ -105,17 +105,9 @@ func (a *app) syncWith(ctx context.Context, st *store.Store, c *config.Config, s
 // summary.
 func (a *app) syncViaDaemon(ctx context.Context, cl *localapi.Client, names []string) error {
 	fmt.Fprintln(a.stderr, "evident: the daemon is running; asking it to sync now")
-	res, err := cl.Sync(ctx, names)
+	results, err := cl.Sync(ctx, names)
 	if err != nil {
 		return err
-	}
-	var results []pipeline.Result
-	for _, r := range res {
-		pr := pipeline.Result{Stats: r.Stats()}
-		if r.Error != "" {
-			pr.Err = errors.New(r.Error)
-		}
-		results = append(results, pr)
 	}
 	return a.summarise(ctx, results)
 }

@@ -15,6 +15,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -58,7 +60,7 @@ func Dial(ctx context.Context, dataDir string) (*Client, error) {
 	}}}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	var ping PingResponse
+	var ping apitype.PingResponse
 	if err := c.call(ctx, http.MethodGet, "/v1/ping", nil, &ping); err != nil || !ping.Daemon {
 		if err == nil {
 			err = errors.New("the ping was not answered")
@@ -93,7 +95,7 @@ func (c *Client) do(ctx context.Context, method, path string, body any) (*http.R
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
-		var e ErrorResponse
+		var e apitype.ErrorResponse
 		if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
 			return nil, fmt.Errorf("evident daemon answered %s", resp.Status)
 		}
@@ -232,7 +234,7 @@ func (c *Client) Get(ctx context.Context, id string) (store.Item, error) {
 
 // Resolve turns what the user typed into a full ID.
 func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
-	var out ResolveResponse
+	var out apitype.ResolveResponse
 	err := c.call(ctx, http.MethodGet, "/v1/resolve?ref="+url.QueryEscape(ref), nil, &out)
 	return out.ID, err
 }
@@ -240,7 +242,7 @@ func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
 // Decide records a decision; the daemon syncs it to disk before answering.
 func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error) {
 	var out []store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/decide", DecideRequest{IDs: ids, State: d.State, Note: d.Note, Reason: d.Reason, FollowUp: d.FollowUp}, &out)
+	err := c.call(ctx, http.MethodPost, "/v1/decide", apitype.DecideRequest{IDs: ids, State: string(d.State), Note: d.Note, Reason: d.Reason, FollowUp: d.FollowUp}, &out)
 	return out, err
 }
 
@@ -267,22 +269,29 @@ func (c *Client) Counts(ctx context.Context) (map[string]int, error) {
 
 // SourceStates returns every source's state, next runs included.
 func (c *Client) SourceStates(ctx context.Context) (map[string]store.SourceState, error) {
-	var wire map[string]SourceState
+	var wire map[string]apitype.SourceState
 	if err := c.call(ctx, http.MethodGet, "/v1/sources", nil, &wire); err != nil {
 		return nil, err
 	}
 	out := map[string]store.SourceState{}
 	for k, v := range wire {
-		out[k] = v.store()
+		out[k] = storeStateOf(v)
 	}
 	return out, nil
 }
 
-// Sync asks the daemon to run the named sources (all when none) now.
-func (c *Client) Sync(ctx context.Context, sources []string) ([]SyncResult, error) {
-	var out []SyncResult
-	err := c.call(ctx, http.MethodPost, "/v1/sync", SyncRequest{Sources: sources}, &out)
-	return out, err
+// Sync asks the daemon to run the named sources (all when none) now and
+// returns each pass; an error of a pass keeps only its words.
+func (c *Client) Sync(ctx context.Context, sources []string) ([]pipeline.Result, error) {
+	var wire []apitype.SyncResult
+	if err := c.call(ctx, http.MethodPost, "/v1/sync", apitype.SyncRequest{Sources: sources}, &wire); err != nil {
+		return nil, err
+	}
+	out := make([]pipeline.Result, len(wire))
+	for i, r := range wire {
+		out[i] = resultOf(r)
+	}
+	return out, nil
 }
 
 // Backup streams the daemon's backup of the store to w.
@@ -307,7 +316,7 @@ func (c *Client) Verify(ctx context.Context) (store.VerifyReport, error) {
 
 // Forget asks the daemon to drop one source's data.
 func (c *Client) Forget(ctx context.Context, source string) (int, error) {
-	var out ForgetResponse
-	err := c.call(ctx, http.MethodPost, "/v1/forget", ForgetRequest{Source: source}, &out)
+	var out apitype.ForgetResponse
+	err := c.call(ctx, http.MethodPost, "/v1/forget", apitype.ForgetRequest{Source: source}, &out)
 	return out.Items, err
 }

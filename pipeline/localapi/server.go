@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -103,7 +104,7 @@ func (s *Server) Handler() http.Handler {
 		WriteJSON(w, 200, rep)
 	})
 	mux.HandleFunc("POST /v1/forget", func(w http.ResponseWriter, r *http.Request) {
-		var req ForgetRequest
+		var req apitype.ForgetRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Source == "" {
 			badRequest(w, "malformed forget request")
 			return
@@ -113,9 +114,9 @@ func (s *Server) Handler() http.Handler {
 			fail(w, err)
 			return
 		}
-		WriteJSON(w, 200, ForgetResponse{Items: n})
+		WriteJSON(w, 200, apitype.ForgetResponse{Items: n})
 	})
-	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, PingResponse{Daemon: true}) })
+	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, apitype.PingResponse{Daemon: true}) })
 	return mux
 }
 
@@ -133,18 +134,18 @@ func fail(w http.ResponseWriter, err error) {
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		WriteJSON(w, http.StatusNotFound, ErrorResponse{Error: err.Error(), Kind: "not_found"})
+		WriteJSON(w, http.StatusNotFound, apitype.ErrorResponse{Error: err.Error(), Kind: "not_found"})
 	case errors.As(err, &amb):
-		WriteJSON(w, http.StatusConflict, ErrorResponse{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
+		WriteJSON(w, http.StatusConflict, apitype.ErrorResponse{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
 	case errors.Is(err, store.ErrTooShort):
-		WriteJSON(w, http.StatusBadRequest, ErrorResponse{Error: err.Error(), Kind: "too_short"})
+		WriteJSON(w, http.StatusBadRequest, apitype.ErrorResponse{Error: err.Error(), Kind: "too_short"})
 	default:
-		WriteJSON(w, http.StatusInternalServerError, ErrorResponse{Error: err.Error(), Kind: "runtime"})
+		WriteJSON(w, http.StatusInternalServerError, apitype.ErrorResponse{Error: err.Error(), Kind: "runtime"})
 	}
 }
 
 func badRequest(w http.ResponseWriter, msg string) {
-	WriteJSON(w, http.StatusBadRequest, ErrorResponse{Error: msg, Kind: "bad_request"})
+	WriteJSON(w, http.StatusBadRequest, apitype.ErrorResponse{Error: msg, Kind: "bad_request"})
 }
 
 // items streams a JSON array of items, one per line.
@@ -230,20 +231,21 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	WriteJSON(w, 200, ResolveResponse{ID: id})
+	WriteJSON(w, 200, apitype.ResolveResponse{ID: id})
 }
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
-	var req DecideRequest
+	var req apitype.DecideRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed decision: "+err.Error())
 		return
 	}
-	if _, err := store.ParseState(string(req.State)); err != nil {
+	state, err := store.ParseState(req.State)
+	if err != nil {
 		badRequest(w, err.Error())
 		return
 	}
-	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: req.State, Note: req.Note, Reason: req.Reason, FollowUp: req.FollowUp})
+	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: state, Note: req.Note, Reason: req.Reason, FollowUp: req.FollowUp})
 	if err != nil {
 		fail(w, err)
 		return
@@ -252,12 +254,12 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
-	var req EditRequest
+	var req apitype.EditRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed edit: "+err.Error())
 		return
 	}
-	it, err := s.Store.Edit(r.Context(), req.ID, req.edit())
+	it, err := s.Store.Edit(r.Context(), req.ID, editOf(req))
 	if err != nil {
 		fail(w, err)
 		return
@@ -308,7 +310,7 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 			states[src.Name] = st
 		}
 	}
-	out := map[string]SourceState{}
+	out := map[string]apitype.SourceState{}
 	for k, v := range states {
 		out[k] = sourceStateOf(v)
 	}
@@ -316,7 +318,7 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
-	var req SyncRequest
+	var req apitype.SyncRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		badRequest(w, "malformed sync request: "+err.Error())
 		return
@@ -325,7 +327,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "evident serve holds the store and runs no sources: sync with evident run (the web UI and the sources), or stop serve for a moment")
 		return
 	}
-	var out []SyncResult
+	var out []apitype.SyncResult
 	for _, res := range s.Runner.SyncNow(r.Context(), req.Sources) {
 		out = append(out, syncResultOf(res))
 	}
