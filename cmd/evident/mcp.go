@@ -41,7 +41,7 @@ asks for it.`,
 			srv := mcpserver.New(mcpserver.Options{Config: c, ReadOnly: readOnly, Version: version,
 				Open: func(ctx context.Context) (mcpserver.Backend, func(), error) {
 					mu.Lock()
-					b, err := a.open(ctx)
+					b, err := a.openFor(ctx, readOnly) // --read-only writes nothing, not even a lock
 					if err != nil {
 						mu.Unlock()
 						return nil, nil, err
