@@ -185,14 +185,11 @@ func (a *app) warnHygiene(c *config.Config) {
 // command to release the store.
 const lockWait = 5 * time.Second
 
-// open returns the backend over the configured data dir: the running
+// openFor returns the backend over the configured data dir: the running
 // daemon when there is one (it owns the store), else the store itself,
-// opened for writing.
-func (a *app) open(ctx context.Context) (backend, error) { return a.openFor(ctx, false) }
-
-// openFor is open; readOnly opens the store itself for reading only, which
-// writes nothing (it works from a read-only disk) and shares the store
-// with other readers.
+// opened for writing or, with readOnly, for reading only, which writes
+// nothing (it works from a read-only disk) and shares the store with other
+// readers.
 func (a *app) openFor(ctx context.Context, readOnly bool) (backend, error) {
 	c, err := a.config()
 	if err != nil {
