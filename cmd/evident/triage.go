@@ -203,23 +203,10 @@ func (a *app) printItemsIn(ctx context.Context, b backend, f store.Filter, order
 	var err error
 	if asJSON {
 		// One compact item per line: valid JSON, and friendly to grep.
-		var buf []byte
-		w.WriteString("[")
-		err = scanIn(ctx, b, f, order, func(it *store.Item) error {
-			v := it.View(a.criteria())
-			buf = append(buf[:0], ",\n"...)
-			buf = v.AppendJSON(buf)
-			if n == 0 {
-				buf = buf[1:]
-			}
-			n++
-			_, err := w.Write(buf)
-			return err
-		})
-		if n > 0 {
-			w.WriteString("\n")
-		}
-		w.WriteString("]\n")
+		arr := store.NewViewArray(w, a.criteria(), true)
+		err = scanIn(ctx, b, f, order, arr.Add)
+		n = arr.Len()
+		arr.Close()
 	} else {
 		var rows [][]string
 		err = scanIn(ctx, b, f, order, func(it *store.Item) error {

@@ -591,24 +591,11 @@ func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
 	// (the status is already sent); it is logged.
 	w.Header().Set("Content-Type", "application/json")
 	bw := bufio.NewWriterSize(w, 32<<10)
-	buf := []byte{'['}
-	n := 0
-	err := s.o.Backend.Scan(r.Context(), f, func(it *store.Item) error {
-		if n > 0 {
-			buf = append(buf, ',')
-		}
-		n++
-		v := it.View(s.criteria)
-		buf = v.AppendJSON(buf)
-		_, err := bw.Write(buf)
-		buf = buf[:0]
-		return err
-	})
-	if err != nil {
+	arr := store.NewViewArray(bw, s.criteria, false)
+	if err := s.o.Backend.Scan(r.Context(), f, arr.Add); err != nil {
 		s.o.Log.Error("web: items", "error", err.Error())
 	}
-	buf = append(buf, "]\n"...)
-	bw.Write(buf)
+	arr.Close()
 	bw.Flush()
 }
 
