@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -86,40 +87,7 @@ func (a *app) statusCmd() *cobra.Command {
 					return err
 				}
 				_, daemon := b.(*localapi.Client)
-				out := statusJSON{Daemon: daemon, Sources: []sourceStatus{}}
-				for _, s := range c.AllSources() {
-					st := states[s.Name]
-					if !daemon {
-						st.NextRun = time.Time{} // nothing is scheduled without the daemon
-					}
-					ss := sourceStatus{
-						Name: s.Name, Type: s.Type, LastSuccess: store.RFC3339(st.LastSuccess),
-						LastError: st.LastError, Items: counts[s.Name], NextRun: store.RFC3339(st.NextRun),
-						RateLimitRemaining: st.RateLimitRemaining,
-					}
-					ss.BackfilledTo, ss.BackfillProgress = backfillOf(st)
-					ss.SkippedCount, ss.Skipped = st.SkippedCount, st.Skipped
-					out.Sources = append(out.Sources, ss)
-				}
-				if c.Digest.When != "" {
-					d := states[digestState]
-					if !daemon {
-						d.NextRun = time.Time{}
-					}
-					out.Digest = &digestStatus{When: c.Digest.When, LastSent: store.RFC3339(d.LastSuccess), LastAttempt: store.RFC3339(d.LastAttempt),
-						LastError: d.LastError, NextRun: store.RFC3339(d.NextRun)}
-				}
-				if c.Backup.Every.D > 0 {
-					b := states[backupState]
-					if !daemon {
-						b.NextRun = time.Time{}
-					}
-					out.Backup = &backupStatus{Every: days(c.Backup.Every.D), Dir: c.Backup.Dir, Keep: c.Backup.Keep,
-						LastRun: store.RFC3339(b.LastSuccess), LastError: b.LastError, NextRun: store.RFC3339(b.NextRun)}
-				}
-				if v, ok := states[store.VerifyState]; ok {
-					out.Verify = &verifyStatus{LastRun: store.RFC3339(v.LastAttempt), LastSound: store.RFC3339(v.LastSuccess), Damage: v.LastError}
-				}
+				out := statusOf(c, counts, states, daemon)
 				if asJSON {
 					return printJSON(a.stdout, out)
 				}
@@ -246,4 +214,45 @@ func days(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
+}
+
+// statusOf is what status says: each configured source with its items and
+// state, and the digest, backup and verify schedules that are configured.
+// Without the daemon nothing is scheduled, so no next run is given.
+func statusOf(c *config.Config, counts map[string]int, states map[string]store.SourceState, daemon bool) statusJSON {
+	out := statusJSON{Daemon: daemon, Sources: []sourceStatus{}}
+	for _, s := range c.AllSources() {
+		st := states[s.Name]
+		if !daemon {
+			st.NextRun = time.Time{} // nothing is scheduled without the daemon
+		}
+		ss := sourceStatus{
+			Name: s.Name, Type: s.Type, LastSuccess: store.RFC3339(st.LastSuccess),
+			LastError: st.LastError, Items: counts[s.Name], NextRun: store.RFC3339(st.NextRun),
+			RateLimitRemaining: st.RateLimitRemaining,
+		}
+		ss.BackfilledTo, ss.BackfillProgress = backfillOf(st)
+		ss.SkippedCount, ss.Skipped = st.SkippedCount, st.Skipped
+		out.Sources = append(out.Sources, ss)
+	}
+	if c.Digest.When != "" {
+		d := states[digestState]
+		if !daemon {
+			d.NextRun = time.Time{}
+		}
+		out.Digest = &digestStatus{When: c.Digest.When, LastSent: store.RFC3339(d.LastSuccess), LastAttempt: store.RFC3339(d.LastAttempt),
+			LastError: d.LastError, NextRun: store.RFC3339(d.NextRun)}
+	}
+	if c.Backup.Every.D > 0 {
+		b := states[backupState]
+		if !daemon {
+			b.NextRun = time.Time{}
+		}
+		out.Backup = &backupStatus{Every: days(c.Backup.Every.D), Dir: c.Backup.Dir, Keep: c.Backup.Keep,
+			LastRun: store.RFC3339(b.LastSuccess), LastError: b.LastError, NextRun: store.RFC3339(b.NextRun)}
+	}
+	if v, ok := states[store.VerifyState]; ok {
+		out.Verify = &verifyStatus{LastRun: store.RFC3339(v.LastAttempt), LastSound: store.RFC3339(v.LastSuccess), Damage: v.LastError}
+	}
+	return out
 }
