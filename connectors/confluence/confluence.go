@@ -176,7 +176,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		c.startSearch(cur, searchPages)
 	}
 	res, err := c.search(ctx, cur)
-	var qe *queryError
+	var qe *transport.QueryError
 	if errors.As(err, &qe) && cur.Search == searchPages && !cur.NoMention {
 		cur.NoMention = true
 		page.Problems = append(page.Problems, "this Confluence refused CQL's mention field; pages where you are only named (a DACI approver) may be missed")
@@ -578,29 +578,17 @@ func (c *Connector) failure(resp *http.Response, body []byte, doing string) erro
 		msg = msg[:200]
 	}
 	service, credential := transport.Atlassian("Confluence", "Data Center", c.cfg.Deployment == Cloud, c.cfg.Token)
+	if err := transport.Refusal(resp.StatusCode, service, credential, msg, c.auth.Forget); err != nil {
+		return err
+	}
 	switch resp.StatusCode {
-	case http.StatusUnauthorized:
-		c.auth.Forget()
-		return connectors.Refused(service, credential, resp.StatusCode, msg)
-	case http.StatusForbidden:
-		return connectors.Refused(service, credential, resp.StatusCode, msg)
 	case http.StatusBadRequest:
-		return &queryError{fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)}
+		return &transport.QueryError{Err: fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)}
 	case http.StatusNotFound:
-		return &notFoundError{fmt.Errorf("%s: %s has no such resource (404); check the url (Cloud: https://SITE.atlassian.net/wiki/)", doing, service)}
+		return &transport.NotFoundError{Err: fmt.Errorf("%s: %s has no such resource (404); check the url (Cloud: https://SITE.atlassian.net/wiki/)", doing, service)}
 	}
 	return fmt.Errorf("%s: %s answered %d %s", doing, service, resp.StatusCode, strings.TrimSpace(msg))
 }
-
-type queryError struct{ err error }
-
-func (e *queryError) Error() string { return e.err.Error() }
-func (e *queryError) Unwrap() error { return e.err }
-
-type notFoundError struct{ err error }
-
-func (e *notFoundError) Error() string { return e.err.Error() }
-func (e *notFoundError) Unwrap() error { return e.err }
 
 // labelled reports whether a page carries one of the configured labels.
 func (c *Connector) labelled(p *content) bool {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
 )
 
 // pageExpand is what a page is read with: Confluence sends only what
@@ -26,7 +27,7 @@ const pageExpand = "history,history.lastUpdated,version,space,metadata.labels,bo
 func (c *Connector) readPage(ctx context.Context, cur *cursor, id string) (*connectors.Artifact, string, error) {
 	var p content
 	_, err := c.get(ctx, "rest/api/content/"+url.PathEscape(id)+"?expand="+url.QueryEscape(pageExpand), &p, "read Confluence page "+id)
-	var nf *notFoundError
+	var nf *transport.NotFoundError
 	if errors.As(err, &nf) {
 		return nil, "", nil // deleted or no longer visible since the search
 	}
@@ -78,7 +79,7 @@ func (c *Connector) resolveUserKeys(ctx context.Context, cur *cursor, p *content
 				c.userKeys = map[string]string{}
 			}
 			c.userKeys[d.userKey] = name // "" for unknown: asked once
-			if err != nil && !errors.As(err, new(*notFoundError)) {
+			if err != nil && !errors.As(err, new(*transport.NotFoundError)) {
 				delete(c.userKeys, d.userKey) // a failure, not an answer: ask again next time
 			}
 		}

@@ -85,12 +85,11 @@ func (c *Client) Explain(err error, doing string) error {
 		return fmt.Errorf("%s: GitHub secondary rate limit persisted after retries", doing)
 	case errors.As(err, &er) && er.Response != nil:
 		code := er.Response.StatusCode
+		// A rejected token is resolved again next time: it may have been rotated.
+		if err := transport.Refusal(code, "GitHub", "the token from "+c.token.Describe(), er.Message, c.auth.Forget); err != nil {
+			return err
+		}
 		switch code {
-		case http.StatusUnauthorized:
-			c.auth.Forget() // resolve the token again next time: it may have been rotated
-			return connectors.Refused("GitHub", "the token from "+c.token.Describe(), code, er.Message)
-		case http.StatusForbidden:
-			return connectors.Refused("GitHub", "the token from "+c.token.Describe(), code, er.Message)
 		case http.StatusTooManyRequests:
 			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
 		case http.StatusNotFound:

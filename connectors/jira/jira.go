@@ -161,7 +161,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 	if !cur.InPass {
 		// Each pass re-reads the profile time zone: JQL dates are read in it.
 		if err := c.readProfile(ctx, cur); err != nil {
-			var nf *notFoundError
+			var nf *transport.NotFoundError
 			if !errors.As(err, &nf) {
 				return page, err
 			}
@@ -181,7 +181,7 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 		loc = time.UTC
 	}
 	res, err := c.search(ctx, c.jql(cur.From, loc, cur), cur)
-	var qe *queryError
+	var qe *transport.QueryError
 	if errors.As(err, &qe) && !cur.ByTime && !cur.NoUpdatedBy && c.cfg.Deployment != "server" {
 		cur.NoUpdatedBy = true
 		page.Problems = append(page.Problems, "this Jira refused the updatedBy() JQL function; issues you only commented on without watching them may be missed")
@@ -298,7 +298,7 @@ func (c *Connector) readProfile(ctx context.Context, cur *cursor) error {
 	var me jira.User
 	if resp, err := c.do(req, &me, "read your Jira profile"); err != nil {
 		if resp != nil && resp.StatusCode == http.StatusNotFound {
-			return &notFoundError{err}
+			return &transport.NotFoundError{Err: err}
 		}
 		return err
 	}
@@ -387,7 +387,7 @@ func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searc
 			return &searchResult{more: true}, nil
 		}
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
-			return nil, &queryError{err}
+			return nil, &transport.QueryError{Err: err}
 		}
 		return nil, err
 	}
@@ -453,12 +453,10 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 	}
 	msg := jiraMessage(hr)
 	service, credential := transport.Atlassian("Jira", "Server/Data Center", c.cfg.Deployment != "server", c.cfg.Token)
+	if err := transport.Refusal(hr.StatusCode, service, credential, msg, c.auth.Forget); err != nil {
+		return hr, err
+	}
 	switch hr.StatusCode {
-	case http.StatusUnauthorized:
-		c.auth.Forget()
-		return hr, connectors.Refused(service, credential, hr.StatusCode, msg)
-	case http.StatusForbidden:
-		return hr, connectors.Refused(service, credential, hr.StatusCode, msg)
 	case http.StatusGone:
 		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
 	case http.StatusNotFound:
@@ -528,15 +526,3 @@ func (c *Connector) Check(ctx context.Context) (string, error) {
 	}
 	return idOf(&me), nil
 }
-
-// queryError is Jira refusing the JQL (400).
-type queryError struct{ err error }
-
-func (e *queryError) Error() string { return e.err.Error() }
-func (e *queryError) Unwrap() error { return e.err }
-
-// notFoundError is a 404 for an endpoint this Jira lacks.
-type notFoundError struct{ err error }
-
-func (e *notFoundError) Error() string { return e.err.Error() }
-func (e *notFoundError) Unwrap() error { return e.err }

@@ -106,3 +106,34 @@ func AtlassianChain(base http.RoundTripper, clock connectors.Clock, tok credenti
 	}
 	return tr, auth
 }
+
+// Refusal is the sentence for a 401 or 403 from service (nil for any other
+// status): which credential it refused, never the secret. A 401 calls
+// forget first, so that a cached token is read again (a token_command
+// runs again) on the next request.
+func Refusal(status int, service, credential, msg string, forget func()) error {
+	switch status {
+	case http.StatusUnauthorized:
+		if forget != nil {
+			forget()
+		}
+	case http.StatusForbidden:
+	default:
+		return nil
+	}
+	return connectors.Refused(service, credential, status, msg)
+}
+
+// QueryError is a request the service refused as malformed (400): a
+// search function or field this deployment does not have. A connector may
+// ask again without it.
+type QueryError struct{ Err error }
+
+func (e *QueryError) Error() string { return e.Err.Error() }
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// NotFoundError is a 404: an endpoint or resource this deployment lacks.
+type NotFoundError struct{ Err error }
+
+func (e *NotFoundError) Error() string { return e.Err.Error() }
+func (e *NotFoundError) Unwrap() error { return e.Err }
