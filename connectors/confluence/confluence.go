@@ -247,26 +247,15 @@ func (c *Connector) key(pageID string) string { return "rfc:" + c.cfg.Name + ":"
 // backward window.
 func (c *Connector) startSearch(cur *cursor, s int) {
 	cur.Search, cur.Next, cur.Start = s, "", 0
-	if cur.Back {
-		cur.From = cur.BackFrom
-		return
-	}
-	cur.From = window.Start(cur.HW[s], cur.Floor(c.cfg.Since), c.cfg.Overlap)
+	cur.From = cur.Frontiers.From(cur.HW[s], c.cfg.Since, c.cfg.Overlap)
 }
 
 // finishSearch ends a search whose newest result was newest: on to the
 // next search, the next backward window (or the forward searches again
 // when due), or the end of the pass.
 func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
-	if !cur.Back && newest.After(cur.HW[cur.Search]) {
-		cur.HW[cur.Search] = newest
-	}
-	if cur.Search+1 < nSearches {
-		c.startSearch(cur, cur.Search+1)
-		return
-	}
-	if cur.Frontiers.Next(c.cfg.Since, c.cfg.Clock.Now()) {
-		c.startSearch(cur, searchPages)
+	if next, more := cur.Finish(cur.Search, nSearches, &cur.HW[cur.Search], newest, c.cfg.Since, c.cfg.Clock.Now()); more {
+		c.startSearch(cur, next)
 		return
 	}
 	cur.InPass, cur.Next, cur.Start = false, "", 0

@@ -172,11 +172,10 @@ func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
 func (c *Connector) startQuery(cur *cursor, q int) {
 	cur.Query, cur.Page = q, 1
 	cur.Paged, cur.To, cur.Windows, cur.Newest = false, time.Time{}, nil, time.Time{}
+	cur.From = cur.Frontiers.From(cur.HW[q], c.cfg.Since, c.cfg.Overlap)
 	if cur.Back {
-		cur.From, cur.To = cur.BackFrom, cur.Low
-		return
+		cur.To = cur.Low
 	}
-	cur.From = window.Start(cur.HW[q], cur.Floor(c.cfg.Since), c.cfg.Overlap)
 }
 
 func (c *Connector) queryString(q int, from, to time.Time) string {
@@ -357,15 +356,8 @@ func (c *Connector) progress(cur *cursor) float64 {
 // after the last, to the next backward window (or, when the forward
 // frontier is due, the forward searches again), or ends the pass.
 func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
-	if !cur.Back && hw.After(cur.HW[q]) {
-		cur.HW[q] = hw
-	}
-	if q+1 < len(queries) {
-		c.startQuery(cur, q+1)
-		return
-	}
-	if cur.Next(c.cfg.Since, c.clock.Now()) {
-		c.startQuery(cur, 0)
+	if next, more := cur.Finish(q, len(queries), &cur.HW[q], hw, c.cfg.Since, c.clock.Now()); more {
+		c.startQuery(cur, next)
 		return
 	}
 	cur.InPass, cur.Refused = false, nil

@@ -229,21 +229,14 @@ func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page conn
 // backward window.
 func (c *Connector) startSearch(cur *cursor) {
 	cur.Token, cur.Start = "", 0
-	if cur.Back {
-		cur.From = cur.BackFrom
-		return
-	}
-	cur.From = window.Start(cur.HW, cur.Floor(c.cfg.Since), c.cfg.Overlap)
+	cur.From = cur.Frontiers.From(cur.HW, c.cfg.Since, c.cfg.Overlap)
 }
 
 // finishSearch ends a search whose newest update was newest: on to the
 // next backward window (or the forward search again when it is due), or
 // the end of the pass.
 func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
-	if !cur.Back && newest.After(cur.HW) {
-		cur.HW = newest
-	}
-	if cur.Next(c.cfg.Since, c.cfg.Clock.Now()) {
+	if _, more := cur.Finish(0, 1, &cur.HW, newest, c.cfg.Since, c.cfg.Clock.Now()); more {
 		c.startSearch(cur)
 		return
 	}

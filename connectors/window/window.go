@@ -322,6 +322,34 @@ func (f *Frontiers) Next(since, now time.Time) bool {
 	return true
 }
 
+// From is where a search whose high-water mark is hw starts in this
+// pass: the backward window's start while the pass walks back, else the
+// high-water mark less the overlap, never before the backward frontier.
+func (f *Frontiers) From(hw, since time.Time, overlap time.Duration) time.Time {
+	if f.Back {
+		return f.BackFrom
+	}
+	return Start(hw, f.Floor(since), overlap)
+}
+
+// Finish ends search q of n, whose newest item was newest: a forward
+// search raises its high-water mark hw. It says what the pass does next:
+// search q+1, or (a round of searches done) search 0 of the next window,
+// or, when the backfill has reached since and new activity is taken, the
+// end of the pass (inPass false).
+func (f *Frontiers) Finish(q, n int, hw *time.Time, newest, since, now time.Time) (next int, inPass bool) {
+	if !f.Back && newest.After(*hw) {
+		*hw = newest
+	}
+	if q+1 < n {
+		return q + 1, true
+	}
+	if f.Next(since, now) {
+		return 0, true
+	}
+	return 0, false
+}
+
 // Report is the backfill for status.
 func (f *Frontiers) Report(since, now time.Time) *connectors.Backfill {
 	return BackfillOf(f.Low, since, now)

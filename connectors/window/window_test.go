@@ -236,3 +236,41 @@ func TestFrontiers_NewestFirstThenBackToSince(t *testing.T) {
 		t.Errorf("the forward frontier was not taken when due: %+v", g)
 	}
 }
+
+// A pass's searches step through the frontiers the same way for every
+// source: a forward search raises its high-water mark and a backward one
+// does not; the next search follows, then the next window; the pass ends
+// when the backfill has reached since.
+func TestFrontiers_FinishStepsThroughSearchesAndWindows(t *testing.T) {
+	since := t0.AddDate(0, -3, 0)
+	var f Frontiers
+	f.Begin(since, t0)
+	hw := time.Time{}
+	if got := f.From(hw, since, time.Hour); !got.Equal(f.Low) {
+		t.Errorf("a first forward search starts at %v, want the frontier %v", got, f.Low)
+	}
+	newest := t0.Add(-time.Hour)
+	if next, more := f.Finish(0, 2, &hw, newest, since, t0); next != 1 || !more || !hw.Equal(newest) {
+		t.Errorf("after search 0 of 2: next %d, more %v, hw %v", next, more, hw)
+	}
+	next, more := f.Finish(1, 2, &hw, newest, since, t0)
+	if next != 0 || !more || !f.Back {
+		t.Fatalf("after the round: next %d, more %v, back %v; want the first backward window", next, more, f.Back)
+	}
+	if got := f.From(hw, since, time.Hour); !got.Equal(f.BackFrom) {
+		t.Errorf("a backward search starts at %v, want %v", got, f.BackFrom)
+	}
+	before := hw
+	for rounds := 0; more; rounds++ {
+		if rounds > 20 {
+			t.Fatal("the pass does not end")
+		}
+		_, more = f.Finish(1, 2, &hw, t0, since, t0)
+	}
+	if !hw.Equal(before) {
+		t.Errorf("a backward search moved the high-water mark to %v", hw)
+	}
+	if !f.Low.Equal(since) {
+		t.Errorf("the pass ended with the frontier at %v, want since %v", f.Low, since)
+	}
+}
