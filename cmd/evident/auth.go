@@ -265,10 +265,10 @@ func (a *app) authWebTokenCmd() *cobra.Command {
 	var addr string
 	cmd := &cobra.Command{
 		Use:   "web-token [--rotate]",
-		Short: "Print the web UI's login token (needed off loopback), or replace it",
-		Long: `web-token prints the token that opens the web UI when it is served on an
-address other than loopback (serve or run with --addr). It is kept in the
-data dir, mode 0600, and made on first use. --rotate replaces it: every
+		Short: "Print the web UI's login token (and its sign-in URL), or replace it",
+		Long: `web-token prints the token that opens the web UI (serve, run), on loopback
+as on any other address; its sign-in URL goes to standard error. It is kept
+in the data dir, mode 0600, and made on first use. --rotate replaces it: every
 browser signed in with the old one is signed out, and a running server takes
 the new one at its next request.`,
 		Args: noArgs,

@@ -2,9 +2,9 @@
 // inbox (one key or one click per decision), the confirmed evidence with
 // the promotion packet, and the cross-team report with its chart. Pages are
 // server-rendered with html/template; a small embedded script adds the
-// keyboard. It binds loopback by default, refuses requests whose Host is
-// not this server (DNS rebinding) and state changes without the page's
-// CSRF token, and never renders a secret.
+// keyboard. It binds loopback by default, asks for its login token there
+// too, refuses requests whose Host is not this server (DNS rebinding) and
+// state changes without the page's CSRF token, and never renders a secret.
 package web
 
 import (
@@ -53,8 +53,7 @@ type Backend interface {
 type Options struct {
 	Backend Backend
 	Config  *config.Config
-	// Access is who may use the server: its Host names and, off loopback,
-	// the login token.
+	// Access is who may use the server: its Host names and the login token.
 	Access Access
 	Log    *slog.Logger
 	Now    func() time.Time
