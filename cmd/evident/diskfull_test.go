@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,18 +15,7 @@ import (
 // what it finds. The data dir is on a real 64 MiB tmpfs filled to about
 // 256 KiB, which needs root; elsewhere the test is skipped with the reason.
 func TestSync_OnAFullDiskStopsInOneSentenceAndResumes(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs root")
-	}
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
-			t.Errorf("umount (a file left open?): %v %s", err, out)
-		}
-	})
+	mnt := tmpfs(t)
 	dir := t.TempDir()
 	docs := filepath.Join(dir, "docs")
 	os.MkdirAll(docs, 0o755)
@@ -38,14 +26,7 @@ func TestSync_OnAFullDiskStopsInOneSentenceAndResumes(t *testing.T) {
 	cfg := filepath.Join(dir, "config.yaml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf("me: {github: alice, teams: [platform]}\ndata_dir: %s\norg: {teams: [{id: platform, name: Platform}]}\nsources:\n  rfc:\n    - {name: docs, dir: %s, owner_team: platform}\n",
 		filepath.Join(mnt, "data"), docs)), 0o600)
-	run := func(args ...string) (string, error) {
-		var out, errs bytes.Buffer
-		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errs, tty: func() bool { return false }}
-		root := a.rootCmd()
-		root.SetArgs(append([]string{"--config", cfg}, args...))
-		err := root.Execute()
-		return out.String() + errs.String(), err
-	}
+	run := func(args ...string) (string, error) { return runIn(append([]string{"--config", cfg}, args...)...) }
 	if out, err := run("sync"); err != nil {
 		t.Fatalf("the first sync: %v\n%s", err, out)
 	}

@@ -16,19 +16,8 @@ import (
 // writing command says in one sentence that it cannot write there. Mounting
 // needs root; elsewhere the test is skipped with the reason.
 func TestReadCommands_WorkFromAReadOnlyMount(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a read-only tmpfs needs root")
-	}
+	mnt := tmpfs(t)
 	_, _, _, cfg := forgetApp(t, "")
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
-			t.Errorf("umount (a file left open?): %v %s", err, out)
-		}
-	})
 	data := filepath.Join(mnt, "data")
 	if out, err := exec.Command("cp", "-a", filepath.Join(filepath.Dir(cfg), "data"), data).CombinedOutput(); err != nil {
 		t.Fatalf("copy the store: %v %s", err, out)
@@ -37,12 +26,7 @@ func TestReadCommands_WorkFromAReadOnlyMount(t *testing.T) {
 		t.Skipf("cannot remount read-only here: %v %s", err, out)
 	}
 	run := func(args ...string) (string, error) {
-		var out, errs bytes.Buffer
-		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errs, tty: func() bool { return false }}
-		root := a.rootCmd()
-		root.SetArgs(append([]string{"--config", cfg, "--data-dir", data}, args...))
-		err := root.Execute()
-		return out.String() + errs.String(), err
+		return runIn(append([]string{"--config", cfg, "--data-dir", data}, args...)...)
 	}
 	for _, args := range [][]string{
 		{"list", "--state", "all"},
@@ -66,4 +50,35 @@ func TestReadCommands_WorkFromAReadOnlyMount(t *testing.T) {
 		!strings.Contains(err.Error(), "read-only file system") || !strings.Contains(err.Error(), data) {
 		t.Errorf("confirm on a read-only mount: want one sentence naming %s, got %v", data, err)
 	}
+}
+
+// tmpfs mounts a 64 MiB tmpfs for the test and unmounts it after, failing
+// the test if a file was left open on it. It needs root; elsewhere the test
+// is skipped with the reason.
+func tmpfs(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount (a file left open?): %v %s", err, out)
+		}
+	})
+	return mnt
+}
+
+// runIn runs evident in this process with args, off a terminal, and
+// returns what it printed and its error.
+func runIn(args ...string) (string, error) {
+	var out, errs bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errs, tty: func() bool { return false }}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String() + errs.String(), err
 }
