@@ -76,6 +76,16 @@ type Config struct {
 	Base     http.RoundTripper
 }
 
+// What this connector can do, checked by the compiler: the pipeline
+// reads it (connectors.Connector), and evident auth status asks whose
+// its credential is (Check).
+var (
+	_ connectors.Connector = (*Connector)(nil)
+	_ interface {
+		Check(context.Context) (string, error)
+	} = (*Connector)(nil)
+)
+
 // Connector reads one Confluence source. It is safe for one Fetch at a time.
 type Connector struct {
 	cfg  Config

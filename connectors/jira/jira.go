@@ -66,6 +66,16 @@ type Config struct {
 	RemoteLinks bool
 }
 
+// What this connector can do, checked by the compiler: the pipeline
+// reads it (connectors.Connector), and evident auth status asks whose
+// its credential is (Check).
+var (
+	_ connectors.Connector = (*Connector)(nil)
+	_ interface {
+		Check(context.Context) (string, error)
+	} = (*Connector)(nil)
+)
+
 // Connector reads one Jira source. It is safe for one Fetch at a time.
 type Connector struct {
 	cfg    Config

@@ -60,6 +60,16 @@ type Config struct {
 	Base     http.RoundTripper
 }
 
+// What this connector can do, checked by the compiler: the pipeline
+// reads it (connectors.MarkedConnector), and evident auth status asks whose
+// its credential is (Check).
+var (
+	_ connectors.MarkedConnector = (*Connector)(nil)
+	_ interface {
+		Check(context.Context) (string, error)
+	} = (*Connector)(nil)
+)
+
 // Connector reads one RFC source.
 type Connector struct {
 	cfg Config
