@@ -5,10 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -50,6 +53,7 @@ type webListener struct {
 	// reachable says other machines reach it (not bound to loopback).
 	reachable bool
 	open      bool // --open
+	dataDir   string
 	// sample says it serves the demo's sample data: its URL carries the
 	// token everywhere, so the demo signs in by itself.
 	sample bool
@@ -69,7 +73,7 @@ func (a *app) listenWeb(f webFlags, dataDir string) (*webListener, error) {
 		return nil, usagef("--addr %q: the port must be a number from 1 to 65535 (0 picks a free one)", f.addr)
 	}
 	reachable := web.Reachable(f.addr)
-	wl := &webListener{reachable: reachable, open: f.open,
+	wl := &webListener{reachable: reachable, open: f.open, dataDir: dataDir,
 		access: web.Access{Hosts: f.hosts, PublicHealth: f.publicHealth || !reachable, TLS: f.tlsCert != ""}}
 	if f.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
@@ -120,7 +124,7 @@ func (a *app) announceWeb(wl *webListener, prefix string) {
 		fmt.Fprintf(a.stderr, "%sweb UI on %s (it needs its login token: evident auth web-token prints the sign-in URL)\n", prefix, wl.url)
 	}
 	if wl.open {
-		if err := openBrowser(signIn); err != nil {
+		if err := openSignedIn(wl.dataDir, signIn); err != nil {
 			fmt.Fprintf(a.stderr, "evident: cannot open a browser (%v): evident auth web-token prints the sign-in URL\n", err)
 		}
 	}
@@ -142,11 +146,29 @@ func (a *app) stderrIsTerminal() bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// openSignedIn opens the sign-in URL in the user's browser without
+// putting the token on a command line, where another user of the machine
+// would read it (ps, /proc): the browser is given a page in the data dir,
+// mode 0600, that forwards to the URL, as Jupyter does.
+func openSignedIn(dataDir, signIn string) error {
+	page := filepath.Join(dataDir, "web-open.html")
+	abs, err := filepath.Abs(page)
+	if err != nil {
+		return err
+	}
+	u := html.EscapeString(signIn)
+	body := `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=` + u + `"><title>evident</title><a href="` + u + `">Open evident</a>` + "\n"
+	if err := os.WriteFile(abs, []byte(body), 0o600); err != nil {
+		return err
+	}
+	return openBrowser((&url.URL{Scheme: "file", Path: abs}).String())
+}
+
 // openBrowser opens url in the user's browser: $BROWSER when set (the
 // convention xdg-utils and Python's webbrowser share), else xdg-open, or
-// open on macOS. The URL goes as an argument, never through a shell.
-func openBrowser(url string) error {
-	argv := []string{"xdg-open", url}
+// open on macOS. The target goes as an argument, never through a shell.
+func openBrowser(target string) error {
+	argv := []string{"xdg-open", target}
 	if runtime.GOOS == "darwin" {
 		argv[0] = "open"
 	}
@@ -155,10 +177,10 @@ func openBrowser(url string) error {
 	if first, _, _ := strings.Cut(os.Getenv("BROWSER"), ":"); strings.TrimSpace(first) != "" {
 		argv = strings.Fields(first)
 		if !strings.Contains(first, "%s") {
-			argv = append(argv, url)
+			argv = append(argv, target)
 		}
 		for i := range argv {
-			argv[i] = strings.ReplaceAll(argv[i], "%s", url)
+			argv[i] = strings.ReplaceAll(argv[i], "%s", target)
 		}
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
