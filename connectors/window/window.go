@@ -131,8 +131,8 @@ func (sc Scanned) Next(full bool, from time.Time, precision time.Duration, in *t
 // (and in the inbox) that much sooner.
 func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Clamp, limit int, page *connectors.Page, save func() connectors.Cursor) (Scanned, error) {
 	out := Scanned{Newest: from}
-	for i, it := range items {
-		if limit > 0 && out.Fresh == limit && i < len(items) {
+	for _, it := range items {
+		if limit > 0 && out.Fresh == limit { // and at least this item is left
 			out.Partial = true
 			page.Cursor, page.More = save(), true
 			return out, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -27,7 +28,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		if err != nil {
 			return err
 		}
-		out[d.Name()] = fi.ModTime().Format(time.RFC3339Nano) + " " + fi.Mode().String() + " " + string(rune('0'+fi.Size()%10))
+		out[d.Name()] = fmt.Sprint(fi.ModTime().Format(time.RFC3339Nano), " ", fi.Mode(), " ", fi.Size())
 		return nil
 	})
 	return out

@@ -237,8 +237,10 @@ func Exists(dir string) bool {
 	return err == nil
 }
 
-// Open opens (creating if needed) the store in dir. Only one process may
-// have a store open at a time; a second gets a *LockedError.
+// Open opens (creating if needed) the store in dir. One process at a time
+// may have it open for writing, and then no other may open it; readers
+// (Options.ReadOnly) share it with each other. Anyone else gets a
+// *LockedError.
 func Open(dir string, o Options) (*Store, error) {
 	if o.ReadOnly {
 		s, err := openReadOnly(dir, o)
