@@ -82,3 +82,29 @@ func runIn(args ...string) (string, error) {
 	err := root.Execute()
 	return out.String() + errs.String(), err
 }
+
+// mcp --read-only reads as the reading commands do: beside another reader
+// of the store (here the test, holding it open read-only) it answers at
+// once, where opening for writing would wait for the reader and fail.
+func TestMCPReadOnly_SharesTheStoreWithOtherReaders(t *testing.T) {
+	_, _, _, cfg := forgetApp(t, "")
+	held, err := store.Open(filepath.Join(filepath.Dir(cfg), "data"), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	session := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_evidence","arguments":{"text":"a/b"}}}
+`
+	var out, errs bytes.Buffer
+	a := &app{stdin: strings.NewReader(session), stdout: &out, stderr: &errs, tty: func() bool { return false }}
+	root := a.rootCmd()
+	root.SetArgs([]string{"--config", cfg, "mcp", "--read-only"})
+	if err := root.Execute(); err != nil {
+		t.Fatalf("mcp --read-only: %v\n%s", err, errs.String())
+	}
+	if got := out.String(); !strings.Contains(got, `"id":2,"result"`) || strings.Contains(got, `"isError":true`) || !strings.Contains(got, "github:a/b#1") {
+		t.Errorf("search beside another reader:\n%s", got)
+	}
+}
