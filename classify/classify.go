@@ -1,11 +1,13 @@
 package classify
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 )
 
@@ -62,22 +64,38 @@ func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 				f.missing = append(f.missing, fmt.Sprintf("no team owns %s (add it to a team's repos)", a.Container))
 			}
 		}
-	case "confluence":
-		sp := strings.ToUpper(a.Container)
-		f.wide = o.wideSpace[sp]
-		if ids := o.spaces[sp]; len(ids) > 0 {
-			f.touches = append(f.touches, touch{ids, fmt.Sprintf("Confluence space %s belongs to %s", a.Container, o.names(ids))})
-		} else if !f.wide {
-			f.missing = append(f.missing, fmt.Sprintf("no team owns Confluence space %s (add it to a team's confluence_spaces)", a.Container))
-		}
-	case "jira":
-		f.wide = o.wideProjs[a.Container]
-		if ids := o.projects[a.Container]; len(ids) > 0 {
-			f.touches = append(f.touches, touch{ids, fmt.Sprintf("Jira project %s belongs to %s", a.Container, o.names(ids))})
-		} else {
-			f.missing = append(f.missing, fmt.Sprintf("no team owns Jira project %s (add it to a team's jira_projects)", a.Container))
-		}
+	default:
+		o.ownersOf(a, f)
 	}
+}
+
+// containerNouns name a container of each source type for the
+// sentences that say who owns it.
+var containerNouns = map[string]string{"jira": "Jira project", "confluence": "Confluence space", "gdocs": "Drive folder"}
+
+// ownersOf: rule 1 for a container the config lists under a team's key
+// of its source type (a Jira project, a Confluence space, a Drive
+// folder).
+func (o *Org) ownersOf(a *connectors.Artifact, f *facts) {
+	k := containerKey(a.SourceType, a.Container)
+	if k == "" {
+		return
+	}
+	f.wide = o.wide[a.SourceType][k]
+	noun := cmp.Or(containerNouns[a.SourceType], "container")
+	if ids := o.owners[a.SourceType][k]; len(ids) > 0 {
+		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s belongs to %s", noun, a.Container, o.names(ids))})
+	} else if !f.wide {
+		f.missing = append(f.missing, fmt.Sprintf("no team owns %s %s (add it to a team's %s)", noun, a.Container, orgKeyOf(a.SourceType)))
+	}
+}
+
+// orgKeyOf is the key teams list containers of source type typ under.
+func orgKeyOf(typ string) string {
+	if t, ok := config.TypeOf(typ); ok && t.OrgKey != "" {
+		return t.OrgKey
+	}
+	return typ
 }
 
 // localRFCOwners: rule 1 for a document of a local folder (its container

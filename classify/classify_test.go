@@ -330,11 +330,13 @@ func TestClassify_LocalRFCFolderOwners(t *testing.T) {
 	c := &config.Config{
 		Me: config.Me{Name: "Guido", Teams: []string{"lang"}},
 		Org: config.Org{OrgThreshold: 3, Teams: []config.Team{
-			{ID: "lang", Name: "Lang", RFCSources: []string{"peps"}},
-			{ID: "typing", Name: "Typing", RFCSources: []string{"peps/typing"}},
+			{ID: "lang", Name: "Lang", Containers: config.Containers{"rfc": {"peps"}}},
+			{ID: "typing", Name: "Typing", Containers: config.Containers{"rfc": {"peps/typing"}}},
 			{ID: "pay", Name: "Payments"},
 		}},
-		Sources: config.Sources{RFC: []config.RFCSource{{Name: "peps", Dir: "/x"}, {Name: "docs", Dir: "/y", OwnerTeam: "Payments"}, {Name: "notes", Dir: "/z"}}},
+	}
+	for _, s := range []config.RFCSource{{Name: "peps", Dir: "/x"}, {Name: "docs", Dir: "/y", OwnerTeam: "Payments"}, {Name: "notes", Dir: "/z"}} {
+		c.Sources.Add("rfc", &s)
 	}
 	o := NewOrg(c)
 	doc := func(source, p string) *connectors.Artifact {

@@ -48,13 +48,14 @@ type Org struct {
 	byName    map[string]string              // lower-case id, name or alias -> team id
 	repoGlobs []ownerGlob
 	repoDesc  []describedGlob
-	rfcGlobs  []ownerGlob         // local RFC folders: "source", "source/sub", "source/*.md"
-	rfcOwner  map[string]string   // a local RFC source's owner_team
-	projects  map[string][]string // Jira project key -> team ids
-	spaces    map[string][]string // Confluence space key -> team ids
+	rfcGlobs  []ownerGlob       // local RFC folders: "source", "source/sub", "source/*.md"
+	rfcOwner  map[string]string // a local RFC source's owner_team
+	// owners are, by source type, the teams owning each container the
+	// config names under the type's key (a Jira project, a Confluence
+	// space, a Drive folder), keyed as containerKey has it.
+	owners    map[string]map[string][]string
 	wideRepos []string
-	wideProjs map[string]bool
-	wideSpace map[string]bool
+	wide      map[string]map[string]bool // by source type, org_wide's containers
 	threshold int
 
 	// Optional enrichments, filled by the pipeline when configured.
@@ -94,10 +95,8 @@ func NewOrg(c *config.Config) *Org {
 		teams:     map[string]*team{},
 		byMember:  map[string]map[string][]string{},
 		byName:    map[string]string{},
-		projects:  map[string][]string{},
-		spaces:    map[string][]string{},
-		wideProjs: map[string]bool{},
-		wideSpace: map[string]bool{},
+		owners:    map[string]map[string][]string{},
+		wide:      map[string]map[string]bool{},
 		threshold: c.Org.OrgThreshold,
 	}
 	if o.threshold < 2 {
@@ -145,18 +144,24 @@ func NewOrg(c *config.Config) *Org {
 				o.repoDesc = append(o.repoDesc, describedGlob{strings.ToLower(g.Glob), g.Description})
 			}
 		}
-		for _, p := range t.JiraProjects {
-			o.projects[p] = append(o.projects[p], t.ID)
-		}
-		for _, r := range t.RFCSources {
-			o.rfcGlobs = append(o.rfcGlobs, ownerGlob{strings.Trim(r, "/"), t.ID})
-		}
-		for _, sp := range t.ConfluenceSpaces {
-			o.spaces[strings.ToUpper(sp)] = append(o.spaces[strings.ToUpper(sp)], t.ID)
+		for typ, cs := range t.Containers {
+			if typ == "rfc" {
+				for _, r := range cs {
+					o.rfcGlobs = append(o.rfcGlobs, ownerGlob{strings.Trim(r, "/"), t.ID})
+				}
+				continue
+			}
+			if o.owners[typ] == nil {
+				o.owners[typ] = map[string][]string{}
+			}
+			for _, k := range cs {
+				k = containerKey(typ, k)
+				o.owners[typ][k] = append(o.owners[typ][k], t.ID)
+			}
 		}
 	}
 	o.rfcOwner = map[string]string{}
-	for _, s := range c.Sources.RFC {
+	for _, s := range c.Sources.RFC() {
 		if id, ok := o.TeamFor(s.OwnerTeam); ok && s.OwnerTeam != "" {
 			o.rfcOwner[s.Name] = id
 		}
@@ -164,13 +169,22 @@ func NewOrg(c *config.Config) *Org {
 	for _, g := range c.Org.OrgWide.Repos {
 		o.wideRepos = append(o.wideRepos, strings.ToLower(g))
 	}
-	for _, p := range c.Org.OrgWide.JiraProjects {
-		o.wideProjs[p] = true
-	}
-	for _, sp := range c.Org.OrgWide.ConfluenceSpaces {
-		o.wideSpace[strings.ToUpper(sp)] = true
+	for typ, cs := range c.Org.OrgWide.Containers {
+		o.wide[typ] = map[string]bool{}
+		for _, k := range cs {
+			o.wide[typ][containerKey(typ, k)] = true
+		}
 	}
 	return o
+}
+
+// containerKey is how a container of type typ is matched: Confluence
+// space keys in any case, other containers as written.
+func containerKey(typ, k string) string {
+	if typ == "confluence" {
+		return strings.ToUpper(k)
+	}
+	return k
 }
 
 // WithCodeOwners returns a copy of o that also knows each repository's

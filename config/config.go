@@ -105,24 +105,28 @@ type Org struct {
 
 // OrgWide names containers whose work is org-scoped by nature.
 type OrgWide struct {
-	Repos            []string `yaml:"repos"`
-	JiraProjects     []string `yaml:"jira_projects"`
-	ConfluenceSpaces []string `yaml:"confluence_spaces"`
+	Repos []string `yaml:"repos"`
+	// Containers are the containers of other source types, by type, each
+	// under its type's key (jira_projects, confluence_spaces…).
+	Containers Containers `yaml:"-"`
 }
 
 // Team is one team of the organisation.
 type Team struct {
-	ID           string     `yaml:"id"`
-	Name         string     `yaml:"name"`
-	Aliases      []string   `yaml:"aliases"`
-	Members      Members    `yaml:"members"`
-	Repos        []RepoGlob `yaml:"repos"` // globs over owner/name
-	JiraProjects []string   `yaml:"jira_projects"`
-	// RFCSources are the local RFC folders (by source name) the team owns,
-	// or a part of one: "design-docs/payments" (a sub-folder) or
-	// "design-docs/payments/*.md" (a glob over the document's path).
-	RFCSources       []string `yaml:"rfc_sources"`
-	ConfluenceSpaces []string `yaml:"confluence_spaces"`
+	ID      string     `yaml:"id"`
+	Name    string     `yaml:"name"`
+	Aliases []string   `yaml:"aliases"`
+	Members Members    `yaml:"members"`
+	Repos   []RepoGlob `yaml:"repos"` // globs over owner/name
+	// Containers are what the team owns in each other source type, by
+	// type, each under its type's key: jira_projects, confluence_spaces,
+	// gdocs_folders, and rfc_sources — the local RFC folders (by source
+	// name) the team owns, or a part of one: "design-docs/payments" (a
+	// sub-folder) or "design-docs/payments/*.md" (a glob over the
+	// document's path).
+	Containers Containers `yaml:"-"`
+	// problems are what reading the team found, as yaml.v3 says them.
+	problems []string
 }
 
 // RepoGlob is one of a team's repositories: a glob over owner/name, written
@@ -173,31 +177,6 @@ type Members struct {
 	Names      []string `yaml:"names"`
 }
 
-// Sources lists the configured sources by type.
-type Sources struct {
-	GitHub     []GitHubSource     `yaml:"github"`
-	Jira       []JiraSource       `yaml:"jira"`
-	RFC        []RFCSource        `yaml:"rfc"`
-	Confluence []ConfluenceSource `yaml:"confluence"`
-}
-
-// ConfluenceSource is a Confluence Cloud site or Data Center instance whose
-// pages are design documents.
-type ConfluenceSource struct {
-	Name       string `yaml:"name"`
-	URL        string `yaml:"url"`        // Cloud: https://acme.atlassian.net/wiki/
-	Deployment string `yaml:"deployment"` // cloud | server (Server and Data Center)
-	Email      string `yaml:"email"`
-	Token      `yaml:",inline"`
-	Spaces     []string `yaml:"spaces"`
-	Labels     []string `yaml:"labels"`
-	Since      Date     `yaml:"since"`
-	Poll       Duration `yaml:"poll"`
-	// BrowseURL is where people open pages, when it differs from URL;
-	// items link there.
-	BrowseURL string `yaml:"browse_url"`
-}
-
 // Token says where a source's secret comes from. Exactly one of the ways
 // is set when the source needs a token.
 type Token struct {
@@ -209,51 +188,6 @@ type Token struct {
 
 // Keyring is the value of token that means "the stored token".
 const Keyring = "keyring"
-
-// GitHubSource is a GitHub or GitHub Enterprise Server account to read.
-type GitHubSource struct {
-	Name   string `yaml:"name"`
-	URL    string `yaml:"url"`
-	Token  `yaml:",inline"`
-	Owners []string `yaml:"owners"`
-	Since  Date     `yaml:"since"`
-	Poll   Duration `yaml:"poll"`
-	// ClientID is the OAuth app `evident auth github` signs in with.
-	ClientID string `yaml:"client_id"`
-}
-
-// JiraSource is a Jira Cloud site or Server/Data Center instance to read.
-type JiraSource struct {
-	Name       string `yaml:"name"`
-	URL        string `yaml:"url"`
-	Deployment string `yaml:"deployment"` // cloud | server
-	Email      string `yaml:"email"`
-	Token      `yaml:",inline"`
-	Projects   []string `yaml:"projects"`
-	Since      Date     `yaml:"since"`
-	Poll       Duration `yaml:"poll"`
-	// RemoteLinks also reads each issue's remote links (one more request
-	// per issue), to link the pull requests and documents they point to.
-	RemoteLinks bool `yaml:"remote_links"`
-	// BrowseURL is where people open issues, when it differs from URL (an
-	// API behind a proxy); items link there.
-	BrowseURL string `yaml:"browse_url"`
-}
-
-// RFCSource is a collection of design documents: a path in a GitHub
-// repository (Repo, Path) or a local folder (Dir).
-type RFCSource struct {
-	Name  string `yaml:"name"`
-	URL   string `yaml:"url"`
-	Token `yaml:",inline"`
-	Repo  string   `yaml:"repo"`
-	Path  string   `yaml:"path"`
-	Dir   string   `yaml:"dir"`
-	Poll  Duration `yaml:"poll"`
-	// OwnerTeam is the team (id, name or alias) that owns every document
-	// of a local folder no team's rfc_sources names more closely.
-	OwnerTeam string `yaml:"owner_team"`
-}
 
 // Deployments of Jira.
 const (
@@ -280,20 +214,11 @@ type SourceRef struct {
 	Poll time.Duration
 }
 
-// AllSources lists every configured source in config order by type.
+// AllSources lists every configured source, by type, then in file order.
 func (c *Config) AllSources() []SourceRef {
 	var out []SourceRef
-	for _, s := range c.Sources.GitHub {
-		out = append(out, SourceRef{s.Name, "github", s.Poll.D})
-	}
-	for _, s := range c.Sources.Jira {
-		out = append(out, SourceRef{s.Name, "jira", s.Poll.D})
-	}
-	for _, s := range c.Sources.RFC {
-		out = append(out, SourceRef{s.Name, "rfc", s.Poll.D})
-	}
-	for _, s := range c.Sources.Confluence {
-		out = append(out, SourceRef{s.Name, "confluence", s.Poll.D})
+	for _, e := range c.Sources.All() {
+		out = append(out, SourceRef{e.Source.SourceName(), e.Type, e.Source.PollEvery()})
 	}
 	return out
 }
@@ -326,50 +251,16 @@ func DefaultDataDir() string {
 // only, no sources.
 func Default() *Config {
 	c := &Config{}
-	c.applyDefaults(time.Now())
+	c.applyDefaults()
 	return c
 }
 
-func (c *Config) applyDefaults(now time.Time) {
+func (c *Config) applyDefaults() {
 	if c.DataDir == "" {
 		c.DataDir = DefaultDataDir()
 	}
 	if c.Org.OrgThreshold == 0 {
 		c.Org.OrgThreshold = DefaultOrgThreshold
-	}
-	since := Date{now.Add(-DefaultHistory).UTC().Truncate(24 * time.Hour)}
-	// A source's poll and since, when the config leaves them out.
-	schedule := func(poll *Duration, from *Date, every time.Duration) {
-		if poll.D == 0 {
-			poll.D = every
-		}
-		if from.IsZero() {
-			*from = since
-		}
-	}
-	for i := range c.Sources.GitHub {
-		s := &c.Sources.GitHub[i]
-		if s.URL == "" {
-			s.URL = DefaultGitHubURL
-		}
-		schedule(&s.Poll, &s.Since, DefaultGitHubPoll)
-	}
-	for i := range c.Sources.Jira {
-		s := &c.Sources.Jira[i]
-		schedule(&s.Poll, &s.Since, DefaultJiraPoll)
-	}
-	for i := range c.Sources.Confluence {
-		s := &c.Sources.Confluence[i]
-		schedule(&s.Poll, &s.Since, DefaultConfluencePoll)
-	}
-	for i := range c.Sources.RFC {
-		s := &c.Sources.RFC[i]
-		if s.Repo != "" && s.URL == "" {
-			s.URL = DefaultGitHubURL
-		}
-		if s.Poll.D == 0 {
-			s.Poll.D = DefaultRFCPoll
-		}
 	}
 }
 

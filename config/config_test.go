@@ -24,7 +24,7 @@ func TestParse_ContractExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("contract example rejected:\n%v", err)
 	}
-	if c.Sources.GitHub[0].Poll.D != 15*time.Minute || c.Sources.Jira[0].Since.Format(time.DateOnly) != "2026-01-01" {
+	if c.Sources.GitHub()[0].Poll.D != 15*time.Minute || c.Sources.Jira()[0].Since.Format(time.DateOnly) != "2026-01-01" {
 		t.Errorf("durations or dates not read: %+v", c.Sources)
 	}
 	got := c.AllSources()
@@ -32,8 +32,8 @@ func TestParse_ContractExampleIsValid(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("sources (-want +got):\n%s", d)
 	}
-	if abs, _ := filepath.Abs("testdata"); c.Sources.RFC[1].Dir != abs {
-		t.Errorf("dir %q not resolved against the config's folder %q", c.Sources.RFC[1].Dir, abs)
+	if abs, _ := filepath.Abs("testdata"); c.Sources.RFC()[1].Dir != abs {
+		t.Errorf("dir %q not resolved against the config's folder %q", c.Sources.RFC()[1].Dir, abs)
 	}
 }
 
@@ -43,7 +43,7 @@ func TestParse_Defaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gh := c.Sources.GitHub[0]
+	gh := c.Sources.GitHub()[0]
 	if c.DataDir != "/xdg/data/evident" || c.Org.OrgThreshold != 3 || gh.Poll.D != 15*time.Minute ||
 		gh.URL != "https://api.github.com/" || gh.Since.Format(time.DateOnly) != "2025-11-21" {
 		t.Errorf("defaults: data_dir %q threshold %d poll %v url %q since %v", c.DataDir, c.Org.OrgThreshold, gh.Poll.D, gh.URL, gh.Since)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -74,10 +75,15 @@ func Parse(path string, data []byte, now time.Time) (*Config, error) {
 			}
 		}
 	}
+	for _, t := range c.Org.Teams {
+		for _, e := range t.problems {
+			problems = append(problems, typeProblem(e))
+		}
+	}
 	c.Path = path
-	c.applyDefaults(now)
+	c.applyDefaults()
 	abs, _ := filepath.Abs(path)
-	v := validator{c: c, lines: lines, dir: filepath.Dir(abs)}
+	v := validator{c: c, lines: lines, dir: filepath.Dir(abs), now: now}
 	v.check()
 	problems = append(problems, v.problems...)
 	if len(problems) > 0 {
@@ -115,13 +121,15 @@ func syntaxProblem(data []byte, err error) Problem {
 var (
 	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
 	cannotRE       = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
-	typesByName    = map[string]reflect.Type{}
+	// typesByName are the types of the file, by Go name, for the keys an
+	// "unknown key" message lists (RegisterSource adds each source type's).
+	typesByName sync.Map
 )
 
 func init() {
-	for _, v := range []any{Config{}, Encryption{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Sources{}, GitHubSource{}, JiraSource{}, RFCSource{}} {
+	for _, v := range []any{Config{}, Encryption{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Backup{}, Digest{}, Criterion{}} {
 		t := reflect.TypeOf(v)
-		typesByName[t.String()] = t
+		typesByName.Store(t.String(), t)
 	}
 }
 
@@ -135,8 +143,8 @@ func typeProblem(e string) Problem {
 	msg := m[2]
 	if f := unknownFieldRE.FindStringSubmatch(msg); f != nil {
 		msg = fmt.Sprintf("unknown key %q", f[1])
-		if t, ok := typesByName[f[2]]; ok {
-			msg += " (known keys here: " + strings.Join(yamlKeys(t), ", ") + ")"
+		if t, ok := typesByName.Load(f[2]); ok {
+			msg += " (known keys here: " + strings.Join(knownKeys(t.(reflect.Type)), ", ") + ")"
 		}
 	} else if f := cannotRE.FindStringSubmatch(msg); f != nil {
 		got := map[string]string{"seq": "a list", "map": "a mapping", "str": "a string", "int": "a number", "bool": "true/false", "float": "a number", "null": "nothing"}[f[1]]
@@ -162,6 +170,19 @@ func wantWords(goType string) string {
 		return "a mapping of keys"
 	}
 	return goType
+}
+
+// knownKeys are the keys a mapping of type t takes: its fields', and for
+// Sources the registered types, for a team its containers' keys.
+func knownKeys(t reflect.Type) []string {
+	if t == reflect.TypeFor[Sources]() {
+		var out []string
+		for _, st := range SourceTypes() {
+			out = append(out, st.Name)
+		}
+		return out
+	}
+	return append(yamlKeys(t), orgKeysOf(t)...)
 }
 
 func yamlKeys(t reflect.Type) []string {

@@ -18,6 +18,7 @@ type validator struct {
 	lines    map[string]int
 	dir      string            // the config file's folder, for relative paths
 	names    map[string]string // source name -> path of its first use
+	now      time.Time         // for the default since date
 	problems []Problem
 }
 
@@ -52,66 +53,55 @@ func (v *validator) check() {
 	c.DataDir = v.resolvePath(c.DataDir)
 	v.checkBackup()
 	v.names = map[string]string{}
-	for i := range c.Sources.GitHub {
-		v.checkGitHub(fmt.Sprintf("sources.github[%d]", i), &c.Sources.GitHub[i])
+	ch := &Checker{v: v, now: v.now}
+	for _, e := range v.sourcePaths() {
+		v.sourceName(e.path, e.Source.SourceName())
+		e.Source.Check(ch, e.path)
 	}
-	for i := range c.Sources.Jira {
-		v.checkJira(fmt.Sprintf("sources.jira[%d]", i), &c.Sources.Jira[i])
+	v.checkContainers()
+}
+
+// sourcePath is a source with its path in the file.
+type sourcePath struct {
+	Entry
+	path string
+}
+
+// sourcePaths lists the sources in file order, each with its path
+// ("sources.gdocs[0]").
+func (v *validator) sourcePaths() []sourcePath {
+	var out []sourcePath
+	n := map[string]int{}
+	for _, e := range v.c.Sources.entries {
+		out = append(out, sourcePath{e, fmt.Sprintf("sources.%s[%d]", e.Type, n[e.Type])})
+		n[e.Type]++
 	}
-	for i := range c.Sources.RFC {
-		v.checkRFC(fmt.Sprintf("sources.rfc[%d]", i), &c.Sources.RFC[i])
-	}
-	for i := range c.Sources.Confluence {
-		v.checkConfluence(fmt.Sprintf("sources.confluence[%d]", i), &c.Sources.Confluence[i])
+	return out
+}
+
+// checkContainers checks the containers each team and org_wide name, by
+// their types' rules.
+func (v *validator) checkContainers() {
+	for _, t := range SourceTypes() {
+		if t.CheckContainer == nil {
+			continue
+		}
+		for i, team := range v.c.Org.Teams {
+			for j, k := range team.Containers[t.Name] {
+				if msg := t.CheckContainer(v.c, k); msg != "" {
+					v.add(fmt.Sprintf("org.teams[%d].%s[%d]", i, t.OrgKey, j), "%s", msg)
+				}
+			}
+		}
+		for j, k := range v.c.Org.OrgWide.Containers[t.Name] {
+			if msg := t.CheckContainer(v.c, k); msg != "" {
+				v.add(fmt.Sprintf("org.org_wide.%s[%d]", t.OrgKey, j), "%s", msg)
+			}
+		}
 	}
 }
 
 var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-
-func (v *validator) checkConfluence(p string, s *ConfluenceSource) {
-	if s.BrowseURL != "" {
-		v.checkURL(p+".browse_url", s.BrowseURL)
-	}
-	v.sourceName(p, s.Name)
-	v.checkAtlassian(p, "Confluence", "https://acme.atlassian.net/wiki/, or your Data Center's base URL", s.URL, s.Deployment, s.Email)
-	if u, err := url.Parse(s.URL); err == nil && s.Deployment == JiraCloud && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
-		v.add(p+".url", "Confluence Cloud lives under /wiki: write %s/wiki/", strings.TrimSuffix(s.URL, "/"))
-	}
-	v.checkToken(p, s.Token, "a Confluence source")
-	for j, k := range s.Spaces {
-		if !spaceRE.MatchString(k) {
-			v.add(fmt.Sprintf("%s.spaces[%d]", p, j), "%q is not a Confluence space key", k)
-		}
-	}
-	for j, l := range s.Labels {
-		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, " \t,") {
-			v.add(fmt.Sprintf("%s.labels[%d]", p, j), "%q is not a Confluence label (one word, no spaces or commas)", l)
-		}
-	}
-}
-
-// checkAtlassian checks what Jira and Confluence sources share: the url,
-// the deployment, and on Cloud the account email the API token goes with.
-func (v *validator) checkAtlassian(p, product, urlHint, rawURL, deployment, email string) {
-	if rawURL == "" {
-		v.add(p, "a %s source needs url (%s)", product, urlHint)
-	} else {
-		v.checkURL(p+".url", rawURL)
-	}
-	switch deployment {
-	case JiraCloud:
-		if email == "" {
-			v.add(p, "a %s Cloud source needs email: the API token is used with your Atlassian account email", product)
-		} else if _, err := mail.ParseAddress(email); err != nil {
-			v.add(p+".email", "%q is not an email address", email)
-		}
-	case JiraServer:
-	case "":
-		v.add(p, "a %s source needs deployment: cloud or server (Server and Data Center)", product)
-	default:
-		v.add(p+".deployment", "deployment %q is not cloud or server", deployment)
-	}
-}
 
 func (v *validator) checkEncryption() {
 	switch e := v.c.Encryption; {
@@ -137,82 +127,6 @@ func (v *validator) sourceName(p, name string) {
 	default:
 		v.names[name] = p
 	}
-}
-
-func (v *validator) checkGitHub(p string, s *GitHubSource) {
-	v.sourceName(p, s.Name)
-	v.checkURL(p+".url", s.URL)
-	v.checkToken(p, s.Token, "a GitHub source")
-	if v.c.Me.GitHub == "" {
-		v.add(p, "a GitHub source needs your GitHub login in me.github")
-	}
-	for j, o := range s.Owners {
-		if o == "" || strings.Contains(o, "/") {
-			v.add(fmt.Sprintf("%s.owners[%d]", p, j), "owner %q must be an organisation or user name", o)
-		}
-	}
-}
-
-func (v *validator) checkJira(p string, s *JiraSource) {
-	v.sourceName(p, s.Name)
-	if s.BrowseURL != "" {
-		v.checkURL(p+".browse_url", s.BrowseURL)
-	}
-	v.checkAtlassian(p, "Jira", "https://acme.atlassian.net, or your server's base URL", s.URL, s.Deployment, s.Email)
-	v.checkToken(p, s.Token, "a Jira source")
-	for j, k := range s.Projects {
-		if !projectRE.MatchString(k) {
-			v.add(fmt.Sprintf("%s.projects[%d]", p, j), "%q is not a Jira project key", k)
-		}
-	}
-}
-
-func (v *validator) checkRFC(p string, s *RFCSource) {
-	v.sourceName(p, s.Name)
-	switch {
-	case s.Dir == "" && s.Repo == "":
-		v.add(p, "an RFC source needs either dir (a local folder) or repo (owner/name on GitHub)")
-	case s.Dir != "" && s.Repo != "":
-		v.add(p+".dir", "an RFC source reads either dir or repo, not both")
-	case s.Repo != "" && s.OwnerTeam != "":
-		v.add(p+".owner_team", "owner_team is for a local folder; a repository's owners are the teams whose repos name it")
-	case s.Dir != "":
-		s.Dir = v.resolvePath(s.Dir)
-		if fi, err := os.Stat(s.Dir); err != nil {
-			v.add(p+".dir", "folder %s does not exist", s.Dir)
-		} else if !fi.IsDir() {
-			v.add(p+".dir", "%s is not a folder", s.Dir)
-		}
-		if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" || s.URL != "" || s.Path != "" {
-			v.add(p+".dir", "a local RFC folder takes no url, path or token")
-		}
-		if s.OwnerTeam != "" && !slices.ContainsFunc(v.c.Org.Teams, func(t Team) bool {
-			return strings.EqualFold(t.ID, s.OwnerTeam) || strings.EqualFold(t.Name, s.OwnerTeam) ||
-				slices.ContainsFunc(t.Aliases, func(a string) bool { return strings.EqualFold(a, s.OwnerTeam) })
-		}) {
-			v.add(p+".owner_team", "owner_team %q is no team in org.teams", s.OwnerTeam)
-		}
-	default:
-		if !repoRE.MatchString(s.Repo) {
-			v.add(p+".repo", "repo %q must be owner/name", s.Repo)
-		}
-		v.checkURL(p+".url", s.URL)
-		if s.TokenEnv != "" || s.TokenCommand != "" || s.Token.Token != "" {
-			v.checkToken(p, s.Token, "an RFC source")
-		}
-	}
-}
-
-// rfcSourceNamed reports whether an rfc_sources entry starts with the name
-// of a configured local RFC source.
-func (v *validator) rfcSourceNamed(r string) bool {
-	name, _, _ := strings.Cut(r, "/")
-	for _, s := range v.c.Sources.RFC {
-		if s.Name == name && s.Repo == "" {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -270,37 +184,12 @@ func (v *validator) checkOrg() {
 		for j, g := range t.Repos {
 			v.checkGlob(fmt.Sprintf("%s.repos[%d]", p, j), g.Glob)
 		}
-		for j, r := range t.RFCSources {
-			if !v.rfcSourceNamed(r) {
-				v.add(fmt.Sprintf("%s.rfc_sources[%d]", p, j), "%q names no local RFC source (write its source name, or NAME/sub-folder)", r)
-			}
-		}
-		for j, k := range t.JiraProjects {
-			if !projectRE.MatchString(k) {
-				v.add(fmt.Sprintf("%s.jira_projects[%d]", p, j), "%q is not a Jira project key", k)
-			}
-		}
-		for j, k := range t.ConfluenceSpaces {
-			if !spaceRE.MatchString(k) {
-				v.add(fmt.Sprintf("%s.confluence_spaces[%d]", p, j), "%q is not a Confluence space key", k)
-			}
-		}
 		for j, m := range t.Members.GitHub {
 			t.Members.GitHub[j] = strings.TrimPrefix(m, "@")
 		}
 	}
-	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.GitHub) == 0 {
+	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.GitHub()) == 0 {
 		v.add("org", "org.github_teams and org.codeowners read GitHub: add a GitHub source")
-	}
-	for i, k := range o.OrgWide.ConfluenceSpaces {
-		if !spaceRE.MatchString(k) {
-			v.add(fmt.Sprintf("org.org_wide.confluence_spaces[%d]", i), "%q is not a Confluence space key", k)
-		}
-	}
-	for i, k := range o.OrgWide.JiraProjects {
-		if !projectRE.MatchString(k) {
-			v.add(fmt.Sprintf("org.org_wide.jira_projects[%d]", i), "%q is not a Jira project key", k)
-		}
 	}
 }
 

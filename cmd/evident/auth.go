@@ -96,11 +96,11 @@ func (a *app) authAtlassianCmd(use, product string) *cobra.Command {
 			}
 			var sources [][2]string // name, deployment
 			if use == "jira" {
-				for _, s := range c.Sources.Jira {
+				for _, s := range c.Sources.Jira() {
 					sources = append(sources, [2]string{s.Name, s.Deployment})
 				}
 			} else {
-				for _, s := range c.Sources.Confluence {
+				for _, s := range c.Sources.Confluence() {
 					sources = append(sources, [2]string{s.Name, s.Deployment})
 				}
 			}
@@ -305,13 +305,13 @@ the new one at its next request.`,
 // githubSource picks the source `auth github` signs in for.
 func githubSource(c *config.Config, name string) (src, apiURL, clientID string, err error) {
 	var names []string
-	for _, s := range c.Sources.GitHub {
+	for _, s := range c.Sources.GitHub() {
 		names = append(names, s.Name)
-		if s.Name == name || (name == "" && len(c.Sources.GitHub) == 1) {
+		if s.Name == name || (name == "" && len(c.Sources.GitHub()) == 1) {
 			return s.Name, s.URL, s.ClientID, nil
 		}
 	}
-	for _, s := range c.Sources.RFC {
+	for _, s := range c.Sources.RFC() {
 		if s.Repo != "" && s.Name == name {
 			return s.Name, s.URL, "", nil
 		}
@@ -354,17 +354,11 @@ type namedToken struct {
 
 func tokensBySource(c *config.Config) []namedToken {
 	var out []namedToken
-	for _, s := range c.Sources.GitHub {
-		out = append(out, namedToken{s.Name, s.Token})
-	}
-	for _, s := range c.Sources.Jira {
-		out = append(out, namedToken{s.Name, s.Token})
-	}
-	for _, s := range c.Sources.RFC {
-		out = append(out, namedToken{s.Name, s.Token})
-	}
-	for _, s := range c.Sources.Confluence {
-		out = append(out, namedToken{s.Name, s.Token})
+	for _, e := range c.Sources.All() {
+		if cr, ok := e.Source.(config.Credentialed); ok {
+			t, _ := cr.Credential()
+			out = append(out, namedToken{e.Source.SourceName(), t})
+		}
 	}
 	return out
 }
