@@ -116,6 +116,11 @@ func (o *Org) counterpartTeams(a *connectors.Artifact, f *facts) map[connectors.
 	byRole := map[connectors.Role][]string{}
 	for _, c := range o.counterparts(a) {
 		ids := o.teamsOf(c.System, c.ID)
+		if len(ids) == 0 && c.System == "email" && c.Name != "" {
+			// A source that shows an address where the config lists only
+			// the person's name (members.names).
+			ids = o.teamsOf("name", c.Name)
+		}
 		label := counterpartLabel(a, c.Role)
 		if len(ids) == 0 {
 			who := c.Who()

@@ -24,6 +24,9 @@ func mapSignals(s Signals) []byte {
 		if s.Status != "" {
 			m["status"] = s.Status
 		}
+		if s.Comments > 0 || s.CommentsAddressed > 0 {
+			m["comments"], m["comments_resolved"] = s.Comments, s.CommentsAddressed
+		}
 	case connectors.KindJiraIssue:
 		m["type"], m["resolved"], m["comments"], m["links"] = s.Type, s.Resolved, s.Comments, s.Links
 		if s.Priority != "" {

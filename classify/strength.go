@@ -104,6 +104,12 @@ func (s Signals) AppendJSON(b []byte) []byte {
 		w.int("reviewers", s.Reviewers)
 		w.int("rounds_received", s.RoundsReceived)
 	case connectors.KindRFC:
+		// A document reviewed in comment threads (Google Docs) says how
+		// many comments were the user's and how many were resolved.
+		if s.Comments > 0 || s.CommentsAddressed > 0 {
+			w.int("comments", s.Comments)
+			w.int("comments_resolved", s.CommentsAddressed)
+		}
 		w.int("participants", s.Participants)
 		w.str("role", s.Role)
 		if s.Status != "" {
@@ -218,6 +224,7 @@ func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
 		}
 		s.Participants = len(people)
 		s.TeamsDeclared = len(a.DeclaredTeams)
+		s.Comments, s.CommentsAddressed = act.Comments, act.CommentsAddressed
 	case connectors.KindJiraIssue:
 		s.Type, s.Comments, s.Priority, s.Links = act.IssueType, act.Comments, act.Priority, act.Links
 		s.Resolved = !act.ResolvedAt.IsZero() || act.Resolution != ""
@@ -388,6 +395,26 @@ func rfcPoints(c *score, s Signals, scope Scope, wide bool) {
 	}
 	if s.TeamsDeclared >= 3 && !author {
 		c.add(1, fmt.Sprintf("%d teams declared", s.TeamsDeclared))
+	}
+	if !author {
+		threadPoints(c, s)
+	}
+}
+
+// threadPoints: a review given in a document's comment threads counts as
+// a code review's comments do, a resolved comment as an addressed one.
+func threadPoints(c *score, s Signals) {
+	switch {
+	case s.CommentsAddressed >= 3:
+		c.add(2, fmt.Sprintf("%d of %d comments resolved", s.CommentsAddressed, s.Comments))
+	case s.CommentsAddressed >= 1:
+		c.add(1, fmt.Sprintf("%d of %d comments resolved", s.CommentsAddressed, s.Comments))
+	}
+	switch {
+	case s.Comments >= 10:
+		c.add(2, fmt.Sprintf("%d comments", s.Comments))
+	case s.Comments >= 5:
+		c.add(1, fmt.Sprintf("%d comments", s.Comments))
 	}
 }
 

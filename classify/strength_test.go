@@ -162,3 +162,24 @@ func TestStrength_AYearOfAHeavyReviewerIsMostlyRoutine(t *testing.T) {
 		t.Errorf("routine share %.1f%%, want at least half", 100*routine)
 	}
 }
+
+// A review given in another team's design document, in comment threads:
+// comments resolved count as addressed ones, and enough of them make it
+// strong; the same comments on the user's own document add nothing.
+func TestStrength_ACommentThreadThatChangedAnotherTeamsDesign(t *testing.T) {
+	thread := Signals{Kind: connectors.KindRFC, Role: "reviewer", Status: "accepted", Comments: 11, CommentsAddressed: 4, Participants: 3}
+	got, why := strength(thread, ScopeCrossTeam, false)
+	if got != StrengthStrong || !slices.Contains(why, "4 of 11 comments resolved") || !slices.Contains(why, "11 comments") {
+		t.Errorf("a thread that changed another team's design: %s %v", got, why)
+	}
+	few := Signals{Kind: connectors.KindRFC, Role: "reviewer", Comments: 1}
+	if got, why := strength(few, ScopeTeam, false); got != StrengthRoutine {
+		t.Errorf("one comment on the team's own draft: %s %v", got, why)
+	}
+	own := thread
+	own.Role = "author"
+	_, why = strength(own, ScopeCrossTeam, false)
+	if slices.ContainsFunc(why, func(s string) bool { return strings.Contains(s, "resolved") }) {
+		t.Errorf("an author's replies are not a review: %v", why)
+	}
+}

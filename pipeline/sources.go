@@ -13,10 +13,24 @@ import (
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/confluence"
+	"github.com/evident-sync/evident/connectors/gdocs"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/connectors/rfc"
 )
+
+// sourceTypes are the source types that live with their connectors: each
+// brings its config section, its checks and its connector. A new source
+// is its folder and one line here.
+var sourceTypes = []config.SourceType{
+	gdocs.Type,
+}
+
+func init() {
+	for _, t := range sourceTypes {
+		config.RegisterSource(t)
+	}
+}
 
 // BuildOptions tune the connectors Build makes.
 type BuildOptions struct {

@@ -4,6 +4,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,9 +38,9 @@ func (e *RateLimitError) Error() string {
 //
 //   - it reads X-RateLimit-Remaining/Reset (per X-RateLimit-Resource) and,
 //     when a budget is spent, waits for its reset before the next request;
-//   - on 429 or 403 with Retry-After it waits as told; on GitHub's
-//     secondary-limit 403 without it, at least a minute, then exponentially
-//     longer; then it retries;
+//   - on 429 or 403 with Retry-After it waits as told; on a 429, GitHub's
+//     secondary-limit 403 or Google's rateLimitExceeded 403 without it,
+//     LimitWait, then exponentially longer; then it retries;
 //   - it paces requests to paths with a per-minute budget (GitHub's search
 //     API allows 30 a minute);
 //   - it retries 5xx and network errors a few times with exponential backoff;
@@ -64,6 +65,10 @@ type Transport struct {
 	// MaxWait bounds one wait for a limit to reset (default 70 minutes); a
 	// longer one fails the request with a *RateLimitError.
 	MaxWait time.Duration
+	// LimitWait is the first wait after a limit that says not how long
+	// (default a minute, as GitHub asks; Google's exponential backoff
+	// starts at a second). It doubles with each one, up to 16 times.
+	LimitWait time.Duration
 
 	mu        sync.Mutex
 	limits    map[string]limit // resource -> budget
@@ -438,17 +443,18 @@ func (t *Transport) retryAfter(resp *http.Response, res string, secondary *int) 
 		}
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || isSecondaryLimit(resp) {
-		// GitHub: without retry-after, wait at least a minute, then
+		// Without retry-after: LimitWait (GitHub: at least a minute), then
 		// exponentially longer.
-		d := time.Minute << min(*secondary, 4)
+		d := cmp.Or(t.LimitWait, time.Minute) << min(*secondary, 4)
 		*secondary++
 		return d, true
 	}
 	return 0, false
 }
 
-// isSecondaryLimit peeks at a 403 body for GitHub's documented message,
-// leaving the body readable.
+// isSecondaryLimit peeks at a 403 body for GitHub's documented message or
+// Google's rateLimitExceeded and userRateLimitExceeded reasons, leaving the
+// body readable.
 func isSecondaryLimit(resp *http.Response) bool {
 	if resp.StatusCode != http.StatusForbidden {
 		return false
@@ -457,5 +463,5 @@ func isSecondaryLimit(resp *http.Response) bool {
 	resp.Body.Close()
 	resp.Body = io.NopCloser(strings.NewReader(string(b)))
 	s := strings.ToLower(string(b))
-	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection")
+	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection") || strings.Contains(s, "ratelimitexceeded")
 }

@@ -1,0 +1,228 @@
+package gdocs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/connectors/transport"
+)
+
+// The Drive API v3, as much of it as evident reads: who the user is, the
+// folders under the configured ones, the Google Docs in them, and each
+// document's revisions and comments. Every request names the fields it
+// uses (comments.list refuses a request without fields; files.list
+// without them answers only id, name and mimeType), and every listing
+// pages through nextPageToken to its end.
+
+// The MIME types Drive gives folders and Google Docs.
+const (
+	mimeFolder = "application/vnd.google-apps.folder"
+	mimeDoc    = "application/vnd.google-apps.document"
+)
+
+// Page sizes: the most each listing allows.
+const (
+	filesPage     = 1000
+	commentsPage  = 100
+	revisionsPage = 1000
+)
+
+// person is a Drive user as a file, revision or comment shows them. Drive
+// leaves emailAddress out for people who hide it, and always for comment
+// authors; me says it is the user whose token this is.
+type person struct {
+	DisplayName  string `json:"displayName"`
+	EmailAddress string `json:"emailAddress"`
+	Me           bool   `json:"me"`
+}
+
+// file is a Drive file, as files.list answers with fileFields.
+type file struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	MimeType     string    `json:"mimeType"`
+	Parents      []string  `json:"parents"`
+	CreatedTime  time.Time `json:"createdTime"`
+	ModifiedTime time.Time `json:"modifiedTime"`
+	WebViewLink  string    `json:"webViewLink"`
+	Trashed      bool      `json:"trashed"`
+	// Owners is empty for a file in a shared drive: the drive owns it.
+	Owners  []person `json:"owners"`
+	DriveID string   `json:"driveId"`
+}
+
+const fileFields = "id,name,mimeType,parents,createdTime,modifiedTime,webViewLink,trashed,owners(displayName,emailAddress,me),driveId"
+
+type fileList struct {
+	Files         []file `json:"files"`
+	NextPageToken string `json:"nextPageToken"`
+}
+
+type revision struct {
+	ID                string    `json:"id"`
+	ModifiedTime      time.Time `json:"modifiedTime"`
+	LastModifyingUser person    `json:"lastModifyingUser"`
+}
+
+type revisionList struct {
+	Revisions     []revision `json:"revisions"`
+	NextPageToken string     `json:"nextPageToken"`
+}
+
+type reply struct {
+	CreatedTime time.Time `json:"createdTime"`
+	Author      person    `json:"author"`
+	Deleted     bool      `json:"deleted"`
+	// Action is "resolve" or "reopen" for a reply that changed the
+	// comment's state.
+	Action string `json:"action"`
+}
+
+type comment struct {
+	ID           string    `json:"id"`
+	CreatedTime  time.Time `json:"createdTime"`
+	ModifiedTime time.Time `json:"modifiedTime"`
+	Resolved     bool      `json:"resolved"`
+	Deleted      bool      `json:"deleted"`
+	Author       person    `json:"author"`
+	Replies      []reply   `json:"replies"`
+}
+
+type commentList struct {
+	Comments      []comment `json:"comments"`
+	NextPageToken string    `json:"nextPageToken"`
+}
+
+// drive is the Drive API at one root.
+type drive struct {
+	svc  *transport.Service
+	root string // https://www.googleapis.com/drive/v3/
+}
+
+// googleMessage reads the message of Google's error body:
+// {"error": {"code": 403, "message": "...", "errors": [{"reason": ...}]}}.
+func googleMessage(body []byte) string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	return e.Error.Message
+}
+
+// googleDenied reports a 403 that refuses one file to this user (a
+// reader asking for revisions), not the token.
+func googleDenied(body []byte) bool {
+	return strings.Contains(string(body), "insufficientFilePermissions")
+}
+
+func (d *drive) url(path string, q url.Values) string {
+	return d.root + path + "?" + q.Encode()
+}
+
+// about is the user whose token this is.
+func (d *drive) about(ctx context.Context) (person, error) {
+	var a struct {
+		User person `json:"user"`
+	}
+	err := d.svc.GetJSON(ctx, d.url("about", url.Values{"fields": {"user(displayName,emailAddress,me)"}}), &a, "find who you are on Google Drive")
+	return a.User, err
+}
+
+// folder reads one folder by id: that it exists, is shared with the user
+// and is a folder.
+func (d *drive) folder(ctx context.Context, id string) (file, error) {
+	var f file
+	q := url.Values{"fields": {"id,name,mimeType,trashed"}, "supportsAllDrives": {"true"}}
+	err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id), q), &f, "read folder "+id)
+	return f, err
+}
+
+// list pages through files.list for query q, calling fn with each page.
+func (d *drive) list(ctx context.Context, q, fields, orderBy, token string, doing string) (fileList, error) {
+	v := url.Values{
+		"q":                         {q},
+		"fields":                    {"nextPageToken,files(" + fields + ")"},
+		"pageSize":                  {fmt.Sprint(filesPage)},
+		"supportsAllDrives":         {"true"},
+		"includeItemsFromAllDrives": {"true"},
+		"corpora":                   {"allDrives"},
+	}
+	if orderBy != "" {
+		v.Set("orderBy", orderBy)
+	}
+	if token != "" {
+		v.Set("pageToken", token)
+	}
+	var l fileList
+	err := d.svc.GetJSON(ctx, d.url("files", v), &l, doing)
+	return l, err
+}
+
+// inParents is a query clause for files directly in any of folders.
+func inParents(folders []string) string {
+	var or []string
+	for _, f := range folders {
+		or = append(or, quote(f)+" in parents")
+	}
+	return "(" + strings.Join(or, " or ") + ")"
+}
+
+// quote is a string literal of Drive's query language.
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// driveTime is a time as Drive's query language takes it (RFC 3339, UTC).
+func driveTime(t time.Time) string { return quote(t.UTC().Format("2006-01-02T15:04:05.000Z")) }
+
+// revisions lists a document's revisions, oldest first.
+func (d *drive) revisions(ctx context.Context, id string) ([]revision, error) {
+	var out []revision
+	token := ""
+	for {
+		v := url.Values{"fields": {"nextPageToken,revisions(id,modifiedTime,lastModifyingUser(displayName,emailAddress,me))"}, "pageSize": {fmt.Sprint(revisionsPage)}}
+		if token != "" {
+			v.Set("pageToken", token)
+		}
+		var l revisionList
+		if err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id)+"/revisions", v), &l, "read the revisions of a document"); err != nil {
+			return nil, err
+		}
+		out = append(out, l.Revisions...)
+		if token = l.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
+}
+
+// comments lists a document's comments and their replies (deleted ones
+// left out).
+func (d *drive) comments(ctx context.Context, id string) ([]comment, error) {
+	var out []comment
+	token := ""
+	for {
+		v := url.Values{
+			"fields":   {"nextPageToken,comments(id,createdTime,modifiedTime,resolved,deleted,author(displayName,emailAddress,me),replies(createdTime,deleted,action,author(displayName,emailAddress,me)))"},
+			"pageSize": {fmt.Sprint(commentsPage)},
+		}
+		if token != "" {
+			v.Set("pageToken", token)
+		}
+		var l commentList
+		if err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id)+"/comments", v), &l, "read the comments of a document"); err != nil {
+			return nil, err
+		}
+		out = append(out, l.Comments...)
+		if token = l.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
+}

@@ -1,0 +1,266 @@
+// Package gdocs reads design documents written in Google Docs: every
+// Google Doc in the configured Drive folders and their subfolders (in My
+// Drive or a shared drive) that the user owns, revised or commented on.
+// It writes only its searches and its mapping; the window engine drives
+// the passes.
+package gdocs
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/evident-sync/evident/config/credentials"
+	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/transport"
+	"github.com/evident-sync/evident/connectors/window"
+)
+
+// Config is one Google Docs source.
+type Config struct {
+	Name    string
+	BaseURL string   // the API root: https://www.googleapis.com/ (drive/v3/ under it)
+	Folders []string // Drive folder ids, read with their subfolders
+	Token   credentials.TokenSource
+	Since   time.Time
+	Clock   connectors.Clock
+	Base    http.RoundTripper // under the rate-limit handling (tests)
+	// Overlap is how far before the last pass's newest change a pass reads
+	// again (default two minutes: Drive's listing lags its writes).
+	Overlap time.Duration
+}
+
+// Connector reads one Google Docs source.
+type Connector struct {
+	cfg    Config
+	tr     *transport.Transport
+	auth   *transport.AuthTransport
+	drive  *drive
+	engine *window.Engine
+}
+
+var (
+	_ connectors.Connector = (*Connector)(nil)
+	_ interface {
+		Check(context.Context) (string, error)
+	} = (*Connector)(nil)
+	_ window.Searcher = (*Connector)(nil)
+)
+
+// cursorVersion is the version of the cursors this connector writes.
+const cursorVersion = 1
+
+// folderBatch is how many folders one files.list query names: a query
+// with a clause per folder stays well under the length Drive accepts.
+const folderBatch = 40
+
+// New builds the connector; it makes no request.
+func New(cfg Config) (*Connector, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = connectors.RealClock
+	}
+	if cfg.Overlap == 0 {
+		cfg.Overlap = 2 * time.Minute
+	}
+	base, err := url.Parse(cmp.Or(cfg.BaseURL, DefaultURL))
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("gdocs: url %q is not a URL", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	// Google's exponential backoff starts at a second.
+	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, LimitWait: time.Second}
+	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token, Origin: transport.OriginOf(base)}
+	svc := &transport.Service{
+		Name: "Google Drive", Credential: cfg.Token.Describe(),
+		Client: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin},
+		Forget: auth.Forget, Message: googleMessage, Denied: googleDenied,
+	}
+	c := &Connector{cfg: cfg, tr: tr, auth: auth, drive: &drive{svc: svc, root: base.String() + "drive/v3/"}}
+	c.engine = &window.Engine{
+		Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap,
+		Precision: time.Millisecond, Clock: cfg.Clock, Clamp: tr.ClampFuture,
+	}
+	return c, nil
+}
+
+// Fetch reads one page of the pass.
+func (c *Connector) Fetch(ctx context.Context, cursor connectors.Cursor) (page connectors.Page, err error) {
+	defer c.tr.Meter(&page)()
+	err = c.engine.Fetch(ctx, cursor, c, &page)
+	return page, err
+}
+
+// Check asks Drive who the token belongs to; it makes one request.
+func (c *Connector) Check(ctx context.Context) (string, error) {
+	me, err := c.drive.about(ctx)
+	if err != nil {
+		return "", err
+	}
+	if me.EmailAddress != "" {
+		return fmt.Sprintf("%s (%s)", me.DisplayName, me.EmailAddress), nil
+	}
+	return me.DisplayName, nil
+}
+
+// state is what the connector keeps in its cursor between passes.
+type state struct {
+	// Roots are the configured folders the tree was read for, sorted.
+	Roots []string `json:"roots"`
+	// Root maps each folder of the tree to the configured folder it is
+	// under (itself for a configured one).
+	Root map[string]string `json:"root"`
+	// Batches are the folders each search names.
+	Batches [][]string `json:"batches"`
+}
+
+// Begin reads the folder tree under the configured folders, one level
+// (and one files.list per folderBatch folders) at a time.
+func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connectors.Page) (window.Plan, error) {
+	var old state
+	_ = json.Unmarshal(raw, &old)
+	roots := slices.Sorted(slices.Values(c.cfg.Folders))
+	roots = slices.Compact(roots)
+	if !slices.Equal(roots, old.Roots) {
+		// New folders: say now which cannot be read, rather than find
+		// nothing in them.
+		for _, id := range roots {
+			f, err := c.drive.folder(ctx, id)
+			var nf *transport.NotFoundError
+			switch {
+			case errors.As(err, &nf):
+				page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s was not found, or is not shared with you; check the id in folders", id))
+			case err != nil:
+				return window.Plan{}, err
+			case f.MimeType != mimeFolder:
+				page.Problems = append(page.Problems, fmt.Sprintf("%s is a file, not a folder (%s); folders takes folder ids", id, connectors.Printable(f.Name)))
+			case f.Trashed:
+				page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s (%s) is in the trash", id, connectors.Printable(f.Name)))
+			}
+		}
+	}
+	st := state{Roots: roots, Root: map[string]string{}}
+	for _, r := range roots {
+		st.Root[r] = r
+	}
+	level := roots
+	for len(level) > 0 {
+		var next []string
+		for b := range slices.Chunk(level, folderBatch) {
+			q := inParents(b) + " and mimeType = " + quote(mimeFolder) + " and trashed = false"
+			for token := ""; ; {
+				l, err := c.drive.list(ctx, q, "id,parents", "", token, "list the subfolders")
+				if err != nil {
+					return window.Plan{}, err
+				}
+				for _, f := range l.Files {
+					if _, seen := st.Root[f.ID]; seen {
+						continue
+					}
+					for _, p := range f.Parents {
+						if r, ok := st.Root[p]; ok {
+							st.Root[f.ID] = r
+							next = append(next, f.ID)
+							break
+						}
+					}
+				}
+				if token = l.NextPageToken; token == "" {
+					break
+				}
+			}
+		}
+		level = next
+	}
+	all := slices.Sorted(func(yield func(string) bool) {
+		for id := range st.Root {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	st.Batches = slices.Collect(slices.Chunk(all, folderBatch))
+	b, err := json.Marshal(st)
+	if err != nil {
+		return window.Plan{}, err
+	}
+	reshaped := !slices.EqualFunc(st.Batches, old.Batches, slices.Equal)
+	return window.Plan{State: b, Searches: len(st.Batches), Reshaped: reshaped}, nil
+}
+
+// Search lists the Google Docs of one batch of folders modified in the
+// window, oldest first.
+func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
+	var st state
+	if err := json.Unmarshal(raw, &st); err != nil || q.Search >= len(st.Batches) {
+		return window.Found{}, nil
+	}
+	query := inParents(st.Batches[q.Search]) + " and mimeType = " + quote(mimeDoc) + " and trashed = false and modifiedTime >= " + driveTime(q.From)
+	if !q.To.IsZero() {
+		query += " and modifiedTime <= " + driveTime(q.To)
+	}
+	l, err := c.drive.list(ctx, query, fileFields, "modifiedTime", q.Token, "list the documents")
+	if err != nil {
+		return window.Found{}, err
+	}
+	found := window.Found{Next: l.NextPageToken}
+	for _, f := range l.Files {
+		if f.MimeType != mimeDoc || f.Trashed {
+			continue // what the query excludes, should a server not
+		}
+		root := ""
+		for _, p := range f.Parents {
+			if r, ok := st.Root[p]; ok {
+				root = r
+				break
+			}
+		}
+		found.Items = append(found.Items, window.Item{
+			Key: f.ID, Updated: f.ModifiedTime,
+			Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+				return c.read(ctx, f, root)
+			},
+		})
+	}
+	return found, nil
+}
+
+// read reads a document's revisions and comments and makes the user's
+// artifact: nil when the user has no part in it, or none since since. A
+// document deleted since the listing is skipped.
+func (c *Connector) read(ctx context.Context, f file, root string) (*connectors.Artifact, string, error) {
+	var nf *transport.NotFoundError
+	revs, err := c.drive.revisions(ctx, f.ID)
+	if errors.As(err, &nf) {
+		return nil, "", nil
+	}
+	var denied *transport.DeniedError
+	if errors.As(err, &denied) {
+		// Revisions need edit access; a commenter's view of someone else's
+		// document has none, and the comments still tell the user's part.
+		revs, err = nil, nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	comments, err := c.drive.comments(ctx, f.ID)
+	if errors.As(err, &nf) || errors.As(err, &denied) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	a := build(c.cfg.Name, f, root, revs, comments)
+	if a == nil || a.OccurredAt.Before(c.cfg.Since) {
+		return nil, "", nil
+	}
+	return a, "", nil
+}

@@ -1,0 +1,131 @@
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// Service is a JSON API a connector reads, and the one place its failures
+// become evident's errors: a refused credential (*connectors.AuthError,
+// the cached token forgotten after a 401), a malformed request
+// (*QueryError), a missing resource (*NotFoundError), a limit that would
+// wait too long (*RateLimitError), a server out of reach
+// (*UnreachableError), or a sentence with the status and the service's
+// own message. None of them carries a secret.
+type Service struct {
+	// Name names the service in sentences ("Google Drive").
+	Name string
+	// Credential names what was sent ("the token from $GOOGLE_TOKEN").
+	Credential string
+	Client     *http.Client
+	// Forget drops a cached token after a 401 (nil: nothing cached).
+	Forget func()
+	// Message reads the service's error message from a response body ("":
+	// none); nil uses the status text.
+	Message func(body []byte) string
+	// Denied reports a 403 body that refuses one resource to this user
+	// (Drive's insufficientFilePermissions), not the credential: it is a
+	// *DeniedError, and the source goes on.
+	Denied func(body []byte) bool
+}
+
+// DeniedError is a 403 for one resource the user may not read, while the
+// credential itself is good.
+type DeniedError struct{ Err error }
+
+func (e *DeniedError) Error() string { return e.Err.Error() }
+func (e *DeniedError) Unwrap() error { return e.Err }
+
+// maxErrorBody bounds how much of an error response is read for its
+// message.
+const maxErrorBody = 64 << 10
+
+// GetJSON sends GET u and decodes the JSON body into v. doing says what
+// the request was for ("list the documents"), and starts every sentence.
+func (s *Service) GetJSON(ctx context.Context, u string, v any, doing string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", doing, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		return s.explain(err, doing)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return s.status(resp, doing)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%s: %s sent a malformed response (%v)", doing, s.Name, err)
+	}
+	return nil
+}
+
+// explain turns a failure to get any response into its sentence.
+func (s *Service) explain(err error, doing string) error {
+	var ae *connectors.AuthError
+	var rle *RateLimitError
+	var unr *UnreachableError
+	var ue *url.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &rle):
+		return fmt.Errorf("%s: %s %w", doing, s.Name, rle)
+	case errors.As(err, &unr):
+		return unr
+	case errors.As(err, &ue):
+		return fmt.Errorf("%s: cannot reach %s: %v", doing, s.Name, ue.Err)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// status turns an error status into its sentence.
+func (s *Service) status(resp *http.Response, doing string) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	msg := ""
+	if s.Message != nil {
+		msg = s.Message(body)
+	}
+	if msg == "" {
+		msg = http.StatusText(resp.StatusCode)
+	}
+	if resp.StatusCode == http.StatusForbidden && s.Denied != nil && s.Denied(body) {
+		return &DeniedError{Err: fmt.Errorf("%s: %s refused it (%s)", doing, s.Name, msg)}
+	}
+	if err := Refusal(resp.StatusCode, s.Name, s.Credential, msg, s.Forget); err != nil {
+		if resp.StatusCode != http.StatusForbidden || !isLimitMessage(body) {
+			return err
+		}
+	}
+	err := fmt.Errorf("%s: %s answered %d %s", doing, s.Name, resp.StatusCode, msg)
+	switch resp.StatusCode {
+	case http.StatusBadRequest:
+		return &QueryError{Err: err}
+	case http.StatusNotFound:
+		return &NotFoundError{Err: err}
+	case http.StatusTooManyRequests, http.StatusForbidden:
+		return fmt.Errorf("%s: %s kept refusing for its rate limit (%d %s); evident tries again at the next poll", doing, s.Name, resp.StatusCode, msg)
+	}
+	return err
+}
+
+// isLimitMessage reports a 403 body that is a rate limit, not a refusal.
+func isLimitMessage(body []byte) bool {
+	s := strings.ToLower(string(body))
+	return strings.Contains(s, "ratelimitexceeded") || strings.Contains(s, "secondary rate limit")
+}

@@ -1,0 +1,194 @@
+package window
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/evident-sync/evident/connectors"
+)
+
+// A Searcher is what a source writes to have an Engine drive it: its
+// searches over updated time, and what it reads once a pass. Everything
+// else — the cursor, its version, the two frontiers of the newest-first
+// backfill, the overlap and the seen-set, a page kept when an item fails,
+// narrowing, progress — is the Engine's.
+type Searcher interface {
+	// Begin starts a pass: it reads what the source needs once a pass (who
+	// the user is, a folder tree), given the state the last pass kept (nil
+	// the first time), and says what to search. Per-item troubles go in
+	// page.Problems.
+	Begin(ctx context.Context, state json.RawMessage, page *connectors.Page) (Plan, error)
+	// Search reads one page of search q.Search: the items updated in
+	// [q.From, q.To] (To zero: up to now), oldest first, after the page
+	// token q.Token ("" for the first page), with state as Begin left it.
+	Search(ctx context.Context, q Query, state json.RawMessage) (Found, error)
+}
+
+// Plan is what a pass searches.
+type Plan struct {
+	// State is what the source keeps in the cursor from pass to pass
+	// (small: it is written with every page).
+	State json.RawMessage
+	// Searches is how many searches a window runs (at least 1).
+	Searches int
+	// Reshaped says the searches cover other things than last pass's (a
+	// folder added): every search starts from the earliest high-water
+	// mark, so nothing the new shape covers is skipped.
+	Reshaped bool
+}
+
+// Query is one page of one search.
+type Query struct {
+	Search   int
+	From, To time.Time
+	Token    string
+}
+
+// Found is a page of a search.
+type Found struct {
+	// Items are the page's items, oldest first.
+	Items []Item
+	// Next is the next page's token; "" on the search's last page.
+	Next string
+}
+
+// Engine drives a Searcher through newest-first backfills and forward
+// passes, one page per Fetch.
+type Engine struct {
+	// Version is the version of the cursors this source writes; a cursor
+	// of another version starts afresh (upserts make that free).
+	Version int
+	// Since is the source's since date; Overlap how far before its
+	// high-water mark a forward search starts again.
+	Since   time.Time
+	Overlap time.Duration
+	// Capped says a search returns at most a fixed number of results (a
+	// search API's cap): a full page then moves the window's start to its
+	// newest item rather than following the page token. Precision is what
+	// the search's times tell apart, counted in Zone (UTC when nil).
+	Capped    bool
+	Precision time.Duration
+	Zone      *time.Location
+	Clock     connectors.Clock
+	// Clamp keeps an item's time from passing the present (nil: none).
+	Clamp Clamp
+}
+
+// engineCursor is the position an Engine keeps for its source.
+type engineCursor struct {
+	V      int             `json:"v"`
+	InPass bool            `json:"in_pass,omitempty"`
+	Q      int             `json:"q,omitempty"`
+	N      int             `json:"n,omitempty"`
+	From   time.Time       `json:"from,omitzero"`
+	Token  string          `json:"token,omitempty"`
+	HW     []time.Time     `json:"hw,omitempty"`
+	Seen   Seen            `json:"seen,omitempty"`
+	State  json.RawMessage `json:"state,omitempty"`
+	Frontiers
+}
+
+// Fetch reads one page of the pass the cursor raw is in (starting one when
+// it is between passes) into page: its artifacts, problems, cursor, More,
+// Progress and Backfill. A failed item keeps what the page read before it,
+// with its cursor, and returns the error (see Scan).
+func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, page *connectors.Page) error {
+	cur := &engineCursor{V: e.Version}
+	if !Decode(raw, e.Version, cur) {
+		cur = &engineCursor{V: e.Version}
+	}
+	if cur.Seen == nil {
+		cur.Seen = Seen{}
+	}
+	now := e.Clock.Now()
+	defer func() { page.Backfill = cur.Report(e.Since, e.Clock.Now()) }()
+	if !cur.InPass {
+		if err := e.begin(ctx, cur, s, page, now); err != nil {
+			return err
+		}
+	}
+	q := Query{Search: cur.Q, From: cur.From, Token: cur.Token}
+	if cur.Back {
+		q.To = cur.Low
+	}
+	found, err := s.Search(ctx, q, cur.State)
+	if err != nil {
+		return err
+	}
+	sc, err := Scan(ctx, found.Items, cur.From, cur.Seen, e.Clamp, 0, page, func() connectors.Cursor { return Encode(cur) })
+	if err != nil {
+		return err
+	}
+	e.step(cur, sc, found)
+	page.Cursor, page.More = Encode(cur), cur.InPass
+	page.Progress = 1
+	if cur.InPass {
+		page.Progress = cur.Report(e.Since, e.Clock.Now()).Progress
+	}
+	return nil
+}
+
+// begin starts a pass: the source's Begin, the frontiers, the first
+// search of the first window.
+func (e *Engine) begin(ctx context.Context, cur *engineCursor, s Searcher, page *connectors.Page, now time.Time) error {
+	plan, err := s.Begin(ctx, cur.State, page)
+	if err != nil {
+		return err
+	}
+	cur.State, cur.N = plan.State, max(1, plan.Searches)
+	if plan.Reshaped || len(cur.HW) != cur.N {
+		var earliest time.Time
+		for i, hw := range cur.HW {
+			if i == 0 || hw.Before(earliest) {
+				earliest = hw
+			}
+		}
+		cur.HW = make([]time.Time, cur.N)
+		for i := range cur.HW {
+			cur.HW[i] = earliest
+		}
+	}
+	cur.Begin(e.Since, now)
+	cur.InPass = true
+	e.start(cur, 0)
+	return nil
+}
+
+// start positions the cursor at the first page of search q.
+func (e *Engine) start(cur *engineCursor, q int) {
+	cur.Q, cur.Token = q, ""
+	cur.From = cur.Frontiers.From(cur.HW[q], e.Since, e.Overlap)
+}
+
+// step moves the cursor on after a page Scan read.
+func (e *Engine) step(cur *engineCursor, sc Scanned, found Found) {
+	if found.Next != "" {
+		st := NextPage
+		if e.Capped {
+			st = sc.Next(true, cur.From, e.Precision, e.Zone)
+		}
+		switch st {
+		case Narrow:
+			cur.From, cur.Token = sc.Newest, ""
+			return
+		case NextPage:
+			cur.Token = found.Next
+			return
+		}
+		// Done: a full page of items dated in the future (see Scanned.Next).
+	}
+	next, inPass := cur.Finish(cur.Q, cur.N, &cur.HW[cur.Q], sc.Newest, e.Since, e.Clock.Now())
+	if inPass {
+		e.start(cur, next)
+		return
+	}
+	cur.InPass, cur.Token = false, ""
+	earliest := cur.HW[0]
+	for _, hw := range cur.HW {
+		if hw.Before(earliest) {
+			earliest = hw
+		}
+	}
+	cur.Seen.Prune(earliest.Add(-e.Overlap))
+}
