@@ -40,7 +40,7 @@ type person struct {
 	Me           bool   `json:"me"`
 }
 
-// file is a Drive file, as files.list answers with fileFields.
+// file is a Drive file, as files.list answers with docFields.
 type file struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name"`
@@ -53,9 +53,12 @@ type file struct {
 	// Owners is empty for a file in a shared drive: the drive owns it.
 	Owners  []person `json:"owners"`
 	DriveID string   `json:"driveId"`
+	// ViewedByMeTime is when the user last opened the file.
+	ViewedByMeTime time.Time `json:"viewedByMeTime"`
 }
 
-const fileFields = "id,name,mimeType,parents,createdTime,modifiedTime,webViewLink,trashed,owners(displayName,emailAddress,me),driveId"
+// docFields are the fields a listing of documents asks for.
+const docFields = "id,name,mimeType,parents,createdTime,modifiedTime,viewedByMeTime,webViewLink,trashed,owners(displayName,emailAddress,me),driveId"
 
 type fileList struct {
 	Files         []file `json:"files"`

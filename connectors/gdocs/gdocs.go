@@ -120,6 +120,9 @@ type state struct {
 	Root map[string]string `json:"root"`
 	// Batches are the folders each search names.
 	Batches [][]string `json:"batches"`
+	// NoViewed: this server refused viewedByMeTime in a query, so only
+	// modifiedTime finds what changed.
+	NoViewed bool `json:"no_viewed,omitempty"`
 }
 
 // Begin reads the folder tree under the configured folders, one level
@@ -147,7 +150,7 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 			}
 		}
 	}
-	st := state{Roots: roots, Root: map[string]string{}}
+	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed}
 	for _, r := range roots {
 		st.Root[r] = r
 	}
@@ -196,22 +199,29 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 	return window.Plan{State: b, Searches: len(st.Batches), Reshaped: reshaped}, nil
 }
 
-// Search lists the Google Docs of one batch of folders modified in the
-// window, oldest first.
+// Search lists the Google Docs of one batch of folders changed in the
+// window, oldest first. A document changed when it was edited
+// (modifiedTime) or when the user last opened it (viewedByMeTime): a
+// comment moves no edit time, but the user who wrote one had the document
+// open, so the user's own comments are found by the next pass.
 func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
 	var st state
 	if err := json.Unmarshal(raw, &st); err != nil || q.Search >= len(st.Batches) {
 		return window.Found{}, nil
 	}
-	query := inParents(st.Batches[q.Search]) + " and mimeType = " + quote(mimeDoc) + " and trashed = false and modifiedTime >= " + driveTime(q.From)
-	if !q.To.IsZero() {
-		query += " and modifiedTime <= " + driveTime(q.To)
+	var learnt json.RawMessage
+	l, err := c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, !st.NoViewed), docFields, "modifiedTime", q.Token, "list the documents")
+	var qe *transport.QueryError
+	if errors.As(err, &qe) && !st.NoViewed {
+		// A Drive (or proxy) without viewedByMeTime: edits alone.
+		st.NoViewed = true
+		learnt, _ = json.Marshal(st)
+		l, err = c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, false), docFields, "modifiedTime", q.Token, "list the documents")
 	}
-	l, err := c.drive.list(ctx, query, fileFields, "modifiedTime", q.Token, "list the documents")
 	if err != nil {
 		return window.Found{}, err
 	}
-	found := window.Found{Next: l.NextPageToken}
+	found := window.Found{Next: l.NextPageToken, State: learnt}
 	for _, f := range l.Files {
 		if f.MimeType != mimeDoc || f.Trashed {
 			continue // what the query excludes, should a server not
@@ -223,14 +233,35 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 				break
 			}
 		}
+		updated := f.ModifiedTime
+		if f.ViewedByMeTime.After(updated) {
+			updated = f.ViewedByMeTime
+		}
 		found.Items = append(found.Items, window.Item{
-			Key: f.ID, Updated: f.ModifiedTime,
+			Key: f.ID, Updated: updated,
 			Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
 				return c.read(ctx, f, root)
 			},
 		})
 	}
 	return found, nil
+}
+
+// docsQuery selects the Google Docs in folders changed in q's window:
+// edited, or (viewed) opened by the user.
+func docsQuery(folders []string, q window.Query, viewed bool) string {
+	in := func(field string) string {
+		s := field + " >= " + driveTime(q.From)
+		if !q.To.IsZero() {
+			s += " and " + field + " <= " + driveTime(q.To)
+		}
+		return s
+	}
+	changed := in("modifiedTime")
+	if viewed {
+		changed = "((" + changed + ") or (" + in("viewedByMeTime") + "))"
+	}
+	return inParents(folders) + " and mimeType = " + quote(mimeDoc) + " and trashed = false and " + changed
 }
 
 // read reads a document's revisions and comments and makes the user's

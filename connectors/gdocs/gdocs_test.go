@@ -141,37 +141,51 @@ func TestFetch_RolesDatesSignalsAndPeople(t *testing.T) {
 	}
 }
 
-// A comment added after a sync is found by the next sync, and a quiet
-// poll costs the folder tree (a request per level) and one listing.
+// A comment the user adds after a sync is found by the next sync (Drive
+// moves no edit time for a comment, but the user had the document open),
+// and a quiet poll costs the folder tree (a request per level) and one
+// listing, no comment read.
 func TestFetch_NextSyncFindsANewCommentAndAQuietPollIsCheap(t *testing.T) {
-	w := newWorld(t)
-	w.drive.BumpOnComment = true
-	t.Setenv("GDOCS_T", token)
-	clock := connectorstest.NewClock(w.now)
-	c := w.connector(t, clock, "GDOCS_T")
-	sink := passtest.NewSink(nil)
-	if err := sink.Pass(t, c, 50); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(time.Hour)
-	before := w.drive.Requests()
-	if err := sink.Pass(t, c, 50); err != nil {
-		t.Fatal(err)
-	}
-	after := w.drive.Requests()
-	// Two levels of folders (the configured ones, then the subfolder),
-	// the empty level below, and one listing of changed documents.
-	if got := after["total"] - before["total"]; got != 3 || after["comments.list"] != before["comments.list"] {
-		t.Errorf("a quiet poll made %d requests (%d comment listings); want 3 and none", got, after["comments.list"]-before["comments.list"])
-	}
-	w.drive.AddComment(w.untouched.ID, w.me, clock.Now(), false)
-	clock.Advance(time.Hour)
-	if err := sink.Pass(t, c, 50); err != nil {
-		t.Fatal(err)
-	}
-	got, ok := sink.Got["rfc:docs:"+w.untouched.ID]
-	if !ok || !got.HasRole(connectors.RoleReviewer) {
-		t.Fatalf("the new comment was not found: %+v", got)
+	for _, tc := range []struct {
+		name string
+		old  bool // a server that refuses viewedByMeTime and moves the edit time
+	}{{"drive", false}, {"without viewedByMeTime", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.drive.NoViewedQuery, w.drive.BumpOnComment = tc.old, tc.old
+			t.Setenv("GDOCS_T", token)
+			clock := connectorstest.NewClock(w.now)
+			c := w.connector(t, clock, "GDOCS_T")
+			sink := passtest.NewSink(nil)
+			if err := sink.Pass(t, c, 50); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Hour)
+			before := w.drive.Requests()
+			if err := sink.Pass(t, c, 50); err != nil {
+				t.Fatal(err)
+			}
+			after := w.drive.Requests()
+			// Two levels of folders (the configured ones, then the
+			// subfolder), the empty level below, one listing of documents.
+			if got := after["total"] - before["total"]; got != 3 || after["comments.list"] != before["comments.list"] {
+				t.Errorf("a quiet poll made %d requests (%d comment listings); want 3 and none", got, after["comments.list"]-before["comments.list"])
+			}
+			w.drive.AddComment(w.untouched.ID, w.me, clock.Now(), false)
+			clock.Advance(time.Hour)
+			before = w.drive.Requests()
+			if err := sink.Pass(t, c, 50); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := sink.Got["rfc:docs:"+w.untouched.ID]
+			if !ok || !got.HasRole(connectors.RoleReviewer) || !got.OccurredAt.Equal(clock.Now().Add(-time.Hour)) {
+				t.Fatalf("the new comment was not found: %+v", got)
+			}
+			// Only the document that changed is read again.
+			if n := w.drive.Requests()["comments.list"] - before["comments.list"]; n != 1 {
+				t.Errorf("%d comment listings for one changed document", n)
+			}
+		})
 	}
 }
 

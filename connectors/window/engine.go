@@ -51,6 +51,9 @@ type Found struct {
 	Items []Item
 	// Next is the next page's token; "" on the search's last page.
 	Next string
+	// State, when not nil, replaces the source's state: what the search
+	// learnt (a clause this server refuses).
+	State json.RawMessage
 }
 
 // Engine drives a Searcher through newest-first backfills and forward
@@ -115,6 +118,9 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	found, err := s.Search(ctx, q, cur.State)
 	if err != nil {
 		return err
+	}
+	if found.State != nil {
+		cur.State = found.State
 	}
 	sc, err := Scan(ctx, found.Items, cur.From, cur.Seen, e.Clamp, 0, page, func() connectors.Cursor { return Encode(cur) })
 	if err != nil {

@@ -38,7 +38,9 @@ type File struct {
 	Owner              *Person // nil in a shared drive
 	DriveID            string  // the shared drive it is in
 	Created, Modified  time.Time
-	Trashed            bool
+	// Viewed is when the user (Me) last opened the file.
+	Viewed  time.Time
+	Trashed bool
 	// Writers may edit (and list revisions); the owner may too.
 	Writers   []*Person
 	Revisions []Revision
@@ -88,6 +90,9 @@ type Drive struct {
 	// BumpOnComment moves a document's modifiedTime when a comment or
 	// reply is added (real Drive shows the last edit; off by default).
 	BumpOnComment bool
+	// NoViewedQuery refuses viewedByMeTime in q with a 400, as a server
+	// that knows only the terms of an older Drive would.
+	NoViewedQuery bool
 
 	mu       sync.Mutex
 	files    map[string]*File
@@ -152,11 +157,29 @@ func (d *Drive) AddComment(id string, p *Person, t time.Time, resolved bool) *Co
 	d.Update(id, func(f *File) {
 		c = &Comment{ID: fmt.Sprintf("AAAA%d", len(f.Comments)+1), By: p, At: t, Modified: t, Resolved: resolved}
 		f.Comments = append(f.Comments, c)
-		if d.BumpOnComment && t.After(f.Modified) {
-			f.Modified = t
-		}
+		d.touched(f, p, t)
 	})
 	return c
+}
+
+// AddReply adds a reply by p at t to a thread of a document.
+func (d *Drive) AddReply(id string, c *Comment, p *Person, t time.Time) {
+	d.Update(id, func(f *File) {
+		c.Replies = append(c.Replies, Reply{By: p, At: t})
+		c.Modified = t
+		d.touched(f, p, t)
+	})
+}
+
+// touched is what a comment or reply by p at t changes: the user who wrote
+// it had the document open.
+func (d *Drive) touched(f *File, p *Person, t time.Time) {
+	if p == d.Me && t.After(f.Viewed) {
+		f.Viewed = t
+	}
+	if d.BumpOnComment && t.After(f.Modified) {
+		f.Modified = t
+	}
 }
 
 func (d *Drive) serve(w http.ResponseWriter, r *http.Request) {
@@ -255,6 +278,9 @@ func (d *Drive) fileJSON(f *File) map[string]any {
 	if f.DriveID != "" {
 		m["driveId"] = f.DriveID
 	}
+	if !f.Viewed.IsZero() {
+		m["viewedByMeTime"] = stamp(f.Viewed)
+	}
 	if f.Owner != nil {
 		m["owners"] = []any{d.user(f.Owner, false)}
 	}
@@ -280,6 +306,9 @@ func (d *Drive) list(w http.ResponseWriter, q map[string][]string) {
 		size = n
 	}
 	match, err := parseQuery(get("q"))
+	if d.NoViewedQuery && strings.Contains(get("q"), "viewedByMeTime") {
+		err = fmt.Errorf("unknown term")
+	}
 	if err != nil {
 		googleError(w, 400, "Invalid Value", "invalid")
 		return

@@ -10,7 +10,8 @@ import (
 
 // parseQuery reads the part of Drive's query language evident uses:
 // clauses joined by and/or with parentheses — 'ID' in parents, mimeType =
-// or != 'TYPE', trashed = true|false, modifiedTime (or createdTime) with
+// or != 'TYPE', trashed = true|false, modifiedTime (createdTime,
+// viewedByMeTime) with
 // <, <=, =, >=, > 'RFC 3339'. Anything else is an error, as Drive answers
 // 400 Invalid Value.
 func parseQuery(q string) (func(*File) bool, error) {
@@ -102,7 +103,7 @@ func (p *qparser) term() (func(*File) bool, error) {
 			return nil, errors.New("bad trashed clause")
 		}
 		return func(f *File) bool { return f.Trashed == (b == "true") }, nil
-	case "modifiedTime", "createdTime":
+	case "modifiedTime", "createdTime", "viewedByMeTime":
 		t, err := time.Parse(time.RFC3339, lit(b))
 		if err != nil || !isLit(b) {
 			return nil, errors.New("bad time")
@@ -115,9 +116,9 @@ func (p *qparser) term() (func(*File) bool, error) {
 			return nil, errors.New("bad operator")
 		}
 		return func(f *File) bool {
-			at := f.Modified
-			if a == "createdTime" {
-				at = f.Created
+			at := map[string]time.Time{"modifiedTime": f.Modified, "createdTime": f.Created, "viewedByMeTime": f.Viewed}[a]
+			if at.IsZero() {
+				return false // never opened: no viewedByMeTime matches
 			}
 			return cmp(at.Compare(t))
 		}, nil
