@@ -61,7 +61,7 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 		{"confluence: cloud without /wiki or email, bad space and label", head + "sources:\n  confluence:\n    - name: wiki\n      url: https://acme.atlassian.net/\n      deployment: cloud\n      token_env: T\n      spaces: [\"E N G\"]\n      labels: [\"a,b\"]\n",
 			[]string{`9: a Confluence Cloud source needs email`, `10: Confluence Cloud lives under /wiki: write https://acme.atlassian.net/wiki/`, `13: "E N G" is not a Confluence space key`, `14: "a,b" is not a Confluence label`}},
 		{"confluence: no deployment", head + "sources:\n  confluence:\n    - {name: wiki, url: \"https://c.acme.example/\", token_env: T}\n", []string{`9: a Confluence source needs deployment: cloud or server`}},
-		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, rfc_sources, confluence_spaces)`}},
+		{"unknown nested key lists the known ones", head + "      nmae: Platform\n", []string{`7: unknown key "nmae" (known keys here: id, name, aliases, members, repos, jira_projects, rfc_sources, confluence_spaces, gdocs_folders)`}},
 		{"wrong type", head + "  org_threshold: many\n", []string{`7: expected a whole number, got "many"`}},
 		{"list expected", head + "      aliases: sig-platform\n", []string{`7: expected a list, got "sig-pla`}},
 		{"bad duration", head + "sources:\n  rfc:\n    - name: r\n      repo: a/b\n      poll: 15 minutes\n", []string{`11: "15 minutes" is not a duration`}},

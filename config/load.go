@@ -127,7 +127,7 @@ var (
 )
 
 func init() {
-	for _, v := range []any{Config{}, Encryption{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Backup{}, Digest{}, Criterion{}} {
+	for _, v := range []any{Config{}, Encryption{}, Me{}, Org{}, OrgWide{}, Team{}, Members{}, Sources{}, Backup{}, Digest{}, Criterion{}} {
 		t := reflect.TypeOf(v)
 		typesByName.Store(t.String(), t)
 	}

@@ -41,7 +41,6 @@ type Config struct {
 type Connector struct {
 	cfg    Config
 	tr     *transport.Transport
-	auth   *transport.AuthTransport
 	drive  *drive
 	engine *window.Engine
 }
@@ -78,13 +77,16 @@ func New(cfg Config) (*Connector, error) {
 	}
 	// Google's exponential backoff starts at a second.
 	tr := &transport.Transport{Base: cfg.Base, Clock: cfg.Clock, LimitWait: time.Second}
-	auth := &transport.AuthTransport{Base: tr, Token: cfg.Token, Origin: transport.OriginOf(base)}
+	// The token is an access token, or a Grant (evident auth google) that
+	// access tokens are refreshed from.
+	tokens := &accessTokens{src: cfg.Token, source: cfg.Name, client: &http.Client{Transport: cmp.Or[http.RoundTripper](cfg.Base, http.DefaultTransport), Timeout: 30 * time.Second}}
+	auth := &transport.AuthTransport{Base: tr, Origin: transport.OriginOf(base), Resolve: tokens.Token}
 	svc := &transport.Service{
 		Name: "Google Drive", Credential: cfg.Token.Describe(),
 		Client: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin},
-		Forget: auth.Forget, Message: googleMessage, Denied: googleDenied,
+		Forget: tokens.Forget, Message: googleMessage, Denied: googleDenied, RetryAuth: true,
 	}
-	c := &Connector{cfg: cfg, tr: tr, auth: auth, drive: &drive{svc: svc, root: base.String() + "drive/v3/"}}
+	c := &Connector{cfg: cfg, tr: tr, drive: &drive{svc: svc, root: base.String() + "drive/v3/"}}
 	c.engine = &window.Engine{
 		Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap,
 		Precision: time.Millisecond, Clock: cfg.Clock, Clamp: tr.ClampFuture,

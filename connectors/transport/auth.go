@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -24,6 +25,10 @@ type AuthTransport struct {
 	// Origin is the configured server's scheme://host[:port]: credentials
 	// go to it alone, never to another host a response points to.
 	Origin string
+	// Resolve, when set, gives the bearer for each request instead of
+	// Token (it keeps its own cache: an OAuth access token refreshed
+	// before it expires).
+	Resolve func(ctx context.Context) (string, error)
 
 	mu    sync.Mutex
 	value string
@@ -31,17 +36,25 @@ type AuthTransport struct {
 
 // RoundTrip adds the Authorization header.
 func (a *AuthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	a.mu.Lock()
-	if a.value == "" && (a.Token != credentials.TokenSource{}) {
-		v, err := a.Token.Resolve(req.Context())
-		if err != nil {
-			a.mu.Unlock()
+	var v string
+	if a.Resolve != nil {
+		var err error
+		if v, err = a.Resolve(req.Context()); err != nil {
 			return nil, err
 		}
-		a.value = v
+	} else {
+		a.mu.Lock()
+		if a.value == "" && (a.Token != credentials.TokenSource{}) {
+			v, err := a.Token.Resolve(req.Context())
+			if err != nil {
+				a.mu.Unlock()
+				return nil, err
+			}
+			a.value = v
+		}
+		v = a.value
+		a.mu.Unlock()
 	}
-	v := a.value
-	a.mu.Unlock()
 	r := req.Clone(req.Context())
 	switch {
 	case v == "", a.Origin != "" && OriginOf(req.URL) != a.Origin:

@@ -35,6 +35,10 @@ type Service struct {
 	// (Drive's insufficientFilePermissions), not the credential: it is a
 	// *DeniedError, and the source goes on.
 	Denied func(body []byte) bool
+	// RetryAuth sends a request refused with 401 once more after Forget:
+	// an access token that expired (an OAuth token lives an hour) is
+	// replaced without failing the pass.
+	RetryAuth bool
 }
 
 // DeniedError is a 403 for one resource the user may not read, while the
@@ -57,6 +61,11 @@ func (s *Service) GetJSON(ctx context.Context, u string, v any, doing string) er
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.Client.Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && s.RetryAuth && s.Forget != nil {
+		drainClose(resp)
+		s.Forget()
+		resp, err = s.Client.Do(req)
+	}
 	if err != nil {
 		return s.explain(err, doing)
 	}
@@ -122,6 +131,11 @@ func (s *Service) status(resp *http.Response, doing string) error {
 		return fmt.Errorf("%s: %s kept refusing for its rate limit (%d %s); evident tries again at the next poll", doing, s.Name, resp.StatusCode, msg)
 	}
 	return err
+}
+
+func drainClose(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
 }
 
 // isLimitMessage reports a 403 body that is a rate limit, not a refusal.

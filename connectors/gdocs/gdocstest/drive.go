@@ -144,6 +144,13 @@ func (d *Drive) Add(f *File) *File {
 	return f
 }
 
+// SetToken replaces the token the fake accepts (the old one expired).
+func (d *Drive) SetToken(tok string) {
+	d.mu.Lock()
+	d.Token = tok
+	d.mu.Unlock()
+}
+
 // Update changes a file under the lock (to add a comment between syncs).
 func (d *Drive) Update(id string, fn func(f *File)) {
 	d.mu.Lock()
