@@ -104,10 +104,10 @@ func (s SignIn) Run(ctx context.Context) (Grant, error) {
 	}
 	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, client), code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return Grant{}, fmt.Errorf("Google refused the sign-in: %v", oauthReason(err))
+		return Grant{}, fmt.Errorf("sign-in refused by Google: %v", oauthReason(err))
 	}
 	if tok.RefreshToken == "" {
-		return Grant{}, errors.New("Google sent no refresh token; remove evident's access at myaccount.google.com/permissions and sign in again")
+		return Grant{}, errors.New("no refresh token came from Google; remove evident's access at myaccount.google.com/permissions and sign in again")
 	}
 	return Grant{RefreshToken: tok.RefreshToken, ClientID: s.ClientID, ClientSecret: s.ClientSecret, TokenURL: conf.Endpoint.TokenURL}, nil
 }
@@ -133,7 +133,7 @@ func awaitCode(ctx context.Context, ln net.Listener, state string) (string, erro
 		case q.Get("state") != state:
 			res.err = errors.New("the sign-in came back with another state than evident sent; start again")
 		case q.Get("error") != "":
-			res.err = fmt.Errorf("Google did not sign you in: %s", q.Get("error"))
+			res.err = fmt.Errorf("not signed in by Google: %s", q.Get("error"))
 		default:
 			res.code = q.Get("code")
 		}
