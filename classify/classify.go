@@ -83,10 +83,15 @@ func (o *Org) ownersOf(a *connectors.Artifact, f *facts) {
 	}
 	f.wide = o.wide[a.SourceType][k]
 	noun := cmp.Or(containerNouns[a.SourceType], "container")
+	name, id := a.Container, a.Container
+	if a.ContainerName != "" {
+		// An id the config uses, and the name people know it by.
+		name, id = "“"+a.ContainerName+"”", "“"+a.ContainerName+"” ("+a.Container+")"
+	}
 	if ids := o.owners[a.SourceType][k]; len(ids) > 0 {
-		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s belongs to %s", noun, a.Container, o.names(ids))})
+		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s belongs to %s", noun, name, o.names(ids))})
 	} else if !f.wide {
-		f.missing = append(f.missing, fmt.Sprintf("no team owns %s %s (add it to a team's %s)", noun, a.Container, orgKeyOf(a.SourceType)))
+		f.missing = append(f.missing, fmt.Sprintf("no team owns %s %s (add it to a team's %s)", noun, id, orgKeyOf(a.SourceType)))
 	}
 }
 
@@ -219,7 +224,7 @@ func (o *Org) scope(a *connectors.Artifact, f *facts, all, foreign []string) (Sc
 		}
 		return ScopeUnknown, "no team found: " + strings.Join(missing, "; ")
 	case f.wide:
-		return ScopeOrg, join(append(clauses, fmt.Sprintf("%s is org-wide (org.org_wide)", a.Container)))
+		return ScopeOrg, join(append(clauses, fmt.Sprintf("%s is org-wide (org.org_wide)", cmp.Or(a.ContainerName, a.Container))))
 	case distinct >= o.threshold:
 		return ScopeOrg, join(append(clauses, you, fmt.Sprintf("%d teams are involved counting yours (org_threshold %d)", distinct, o.threshold)))
 	case len(foreign) == 0:

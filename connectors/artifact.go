@@ -110,15 +110,18 @@ type Activity struct {
 // Key is stable across syncs and built from the source's own identity:
 // "github:OWNER/REPO#NUMBER", "jira:ISSUEKEY", "rfc:SOURCE:PATH".
 type Artifact struct {
-	Source       string     `json:"source"`      // the configured source name
-	SourceType   string     `json:"source_type"` // github, jira or rfc
-	Kind         Kind       `json:"kind"`
-	Key          string     `json:"key"`
-	URL          string     `json:"url"`
-	Title        string     `json:"title"`
-	Container    string     `json:"container"` // repo, Jira project, RFC collection
-	Roles        []Role     `json:"roles"`
-	Counterparts []Identity `json:"counterparts,omitempty"`
+	Source     string `json:"source"`      // the configured source name
+	SourceType string `json:"source_type"` // github, jira or rfc
+	Kind       Kind   `json:"kind"`
+	Key        string `json:"key"`
+	URL        string `json:"url"`
+	Title      string `json:"title"`
+	Container  string `json:"container"` // repo, Jira project, RFC collection
+	// ContainerName is how people name the container where Container is
+	// an id the config uses (a Drive folder's name); "" when it is the same.
+	ContainerName string     `json:"container_name,omitempty"`
+	Roles         []Role     `json:"roles"`
+	Counterparts  []Identity `json:"counterparts,omitempty"`
 	// DeclaredTeams are team names the artifact states itself (an RFC's
 	// owning and participating teams), as written.
 	DeclaredTeams []string  `json:"declared_teams,omitempty"`

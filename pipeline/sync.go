@@ -316,7 +316,7 @@ func (s *Syncer) commit(ctx context.Context, src Source, page connectors.Page, s
 		a := &page.Artifacts[i]
 		// Titles come from other people's servers: no escape sequence
 		// reaches a terminal, a packet or a digest.
-		a.Title, a.Container = connectors.Printable(a.Title), connectors.Printable(a.Container)
+		a.Title, a.Container, a.ContainerName = connectors.Printable(a.Title), connectors.Printable(a.Container), connectors.Printable(a.ContainerName)
 		ins[i] = store.Ingest{Artifact: *a, Class: org.Classify(a)}
 	}
 	// The write in flight finishes even during shutdown: a page is

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,6 +20,7 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/gdocs"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/pipeline"
@@ -33,7 +36,7 @@ $XDG_CONFIG_HOME/evident/credentials). A source uses them with token: keyring.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
+	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authGoogleCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
 	return cmd
 }
 
@@ -65,6 +68,78 @@ func (a *app) authGitHubCmd() *cobra.Command {
 	cmd.Flags().StringVar(&source, "source", "", "the GitHub or RFC-repository source (default: the only GitHub source)")
 	cmd.Flags().StringVar(&clientID, "client-id", "", "the OAuth app's client ID (default: the source's client_id)")
 	return cmd
+}
+
+func (a *app) authGoogleCmd() *cobra.Command {
+	var source, clientID, clientSecret string
+	var noBrowser bool
+	cmd := &cobra.Command{
+		Use:   "google [--source NAME] [--client-id ID] [--client-secret S]",
+		Short: "Sign in to Google Drive (read-only) in the browser and store the grant",
+		Long: `google signs in with Google's installed-app flow: PKCE and a redirect to a
+one-time listener on 127.0.0.1. It asks for drive.readonly only, keeps the
+refresh token in the OS keyring, and the Google Docs source (token: keyring)
+refreshes access tokens from it. The OAuth client is yours (a Desktop app in
+the Google Cloud console): client_id and client_secret on the source, or the
+flags.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.config()
+			if err != nil {
+				return err
+			}
+			src, err := gdocsSource(c, source)
+			if err != nil {
+				return err
+			}
+			in := gdocs.SignIn{ClientID: cmp.Or(clientID, src.ClientID), ClientSecret: cmp.Or(clientSecret, src.ClientSecret),
+				Show: func(u string) {
+					fmt.Fprintf(a.stderr, "Open this address to sign in to Google (read-only access to Drive):\n\n  %s\n\nWaiting for Google to send you back (5 minutes)...\n", u)
+				}}
+			if !noBrowser {
+				in.Open = openBrowser
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
+			defer cancel()
+			grant, err := in.Run(ctx)
+			if errors.Is(err, context.DeadlineExceeded) {
+				return errors.New("no sign-in came back within 5 minutes; run evident auth google again")
+			}
+			if err != nil {
+				return err
+			}
+			b, err := json.Marshal(grant)
+			if err != nil {
+				return err
+			}
+			return a.keep(c, src.Name, string(b))
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "the Google Docs source (default: the only one)")
+	cmd.Flags().StringVar(&clientID, "client-id", "", "the OAuth client's ID (default: the source's client_id)")
+	cmd.Flags().StringVar(&clientSecret, "client-secret", "", "the OAuth client's secret (default: the source's client_secret)")
+	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the address only; open it yourself")
+	return cmd
+}
+
+// gdocsSource picks the source `auth google` signs in for.
+func gdocsSource(c *config.Config, name string) (*gdocs.Source, error) {
+	var names []string
+	all := c.Sources.Of(gdocs.Type.Name)
+	for _, s := range all {
+		g := s.(*gdocs.Source)
+		names = append(names, g.Name)
+		if g.Name == name || (name == "" && len(all) == 1) {
+			return g, nil
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return nil, usagef("no Google Docs source is configured (add one under sources.gdocs)")
+	case name == "":
+		return nil, usagef("say which Google Docs source with --source NAME (configured: %s)", strings.Join(names, ", "))
+	}
+	return nil, usagef("no Google Docs source is named %q (configured: %s)", name, strings.Join(names, ", "))
 }
 
 func (a *app) showDeviceCode(uri, code string, expires time.Time) {

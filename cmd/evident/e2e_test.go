@@ -127,8 +127,8 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 		}
 		keys[v.Key] = v
 	}
-	if by["github"] != env.Reviewed+env.Authored || by["jira"] != env.Issues || by["rfcs"]+by["design-docs"] != env.RFCs || by["wiki"] != env.WikiPages {
-		t.Errorf("items by source %v; want github %d, jira %d, rfcs %d, wiki %d", by, env.Reviewed+env.Authored, env.Issues, env.RFCs, env.WikiPages)
+	if by["github"] != env.Reviewed+env.Authored || by["jira"] != env.Issues || by["rfcs"]+by["design-docs"] != env.RFCs || by["wiki"] != env.WikiPages || by["docs"] != env.GoogleDocs {
+		t.Errorf("items by source %v; want github %d, jira %d, rfcs %d, wiki %d, docs %d", by, env.Reviewed+env.Authored, env.Issues, env.RFCs, env.WikiPages, env.GoogleDocs)
 	}
 	checks := []struct{ key, scope, reason string }{
 		{"github:oss-lab/fuzz-corpus#7", "unknown", "no team found: no team owns oss-lab/fuzz-corpus (add it to a team's repos); PR author mallory is in no team (add mallory to a team's members.github)"},
@@ -136,6 +136,16 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 		{"rfc:rfcs:0012-ledger-sharding.md", "org", "RFC author carol is in Payments"},
 		{"rfc:wiki:98306", "org", "co-author 712020:carol is in Payments; co-author 712020:erin is in Search; ARCH is org-wide"},
 		{"rfc:wiki:98307", "cross-team", "Confluence space SRCH belongs to Search"},
+		// Google Docs: the folder's team, the other authors, and (Alice
+		// wrote it) its commenters; a shared drive that is org-wide.
+		{"rfc:docs:1DemoRefundsIdempot1", "cross-team", "Drive folder “Payments design docs” belongs to Payments; RFC author Carol Diaz is in Payments"},
+		{"rfc:docs:1DemoEventBusMigrat1", "org", "reviewer Erin Wu is in Search; reviewer Frank Ito is in Identity; Architecture is org-wide (org.org_wide)"},
+		{"rfc:docs:1DemoRankingSignals3", "cross-team", "Drive folder “Search RFCs” belongs to Search"},
+	}
+	// The thread that changed Payments' design is strong, for its
+	// resolved comments.
+	if v := keys["rfc:docs:1DemoRefundsIdempot1"]; v.Strength != "strong" || !slices.Contains(v.StrengthReasons, "4 of 6 comments resolved") || !slices.Equal(v.Roles, []connectors.Role{connectors.RoleReviewer}) {
+		t.Errorf("the refunds thread: %s %v %v", v.Strength, v.StrengthReasons, v.Roles)
 	}
 	for _, ch := range checks {
 		v, ok := keys[ch.key]

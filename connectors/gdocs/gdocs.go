@@ -120,6 +120,8 @@ type state struct {
 	// Root maps each folder of the tree to the configured folder it is
 	// under (itself for a configured one).
 	Root map[string]string `json:"root"`
+	// Names are the configured folders' names, for a reader.
+	Names map[string]string `json:"names,omitempty"`
 	// Batches are the folders each search names.
 	Batches [][]string `json:"batches"`
 	// NoViewed: this server refused viewedByMeTime in a query, so only
@@ -134,11 +136,14 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 	_ = json.Unmarshal(raw, &old)
 	roots := slices.Sorted(slices.Values(c.cfg.Folders))
 	roots = slices.Compact(roots)
+	names := old.Names
 	if !slices.Equal(roots, old.Roots) {
 		// New folders: say now which cannot be read, rather than find
-		// nothing in them.
+		// nothing in them; keep their names for a reader.
+		names = map[string]string{}
 		for _, id := range roots {
 			f, err := c.drive.folder(ctx, id)
+			names[id] = f.Name
 			var nf *transport.NotFoundError
 			switch {
 			case errors.As(err, &nf):
@@ -152,7 +157,7 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 			}
 		}
 	}
-	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed}
+	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed, Names: names}
 	for _, r := range roots {
 		st.Root[r] = r
 	}
@@ -242,7 +247,7 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		found.Items = append(found.Items, window.Item{
 			Key: f.ID, Updated: updated,
 			Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
-				return c.read(ctx, f, root)
+				return c.read(ctx, f, root, st.Names[root])
 			},
 		})
 	}
@@ -269,7 +274,7 @@ func docsQuery(folders []string, q window.Query, viewed bool) string {
 // read reads a document's revisions and comments and makes the user's
 // artifact: nil when the user has no part in it, or none since since. A
 // document deleted since the listing is skipped.
-func (c *Connector) read(ctx context.Context, f file, root string) (*connectors.Artifact, string, error) {
+func (c *Connector) read(ctx context.Context, f file, root, rootName string) (*connectors.Artifact, string, error) {
 	var nf *transport.NotFoundError
 	revs, err := c.drive.revisions(ctx, f.ID)
 	if errors.As(err, &nf) {
@@ -292,6 +297,9 @@ func (c *Connector) read(ctx context.Context, f file, root string) (*connectors.
 		return nil, "", err
 	}
 	a := build(c.cfg.Name, f, root, revs, comments)
+	if a != nil {
+		a.ContainerName = rootName
+	}
 	if a == nil || a.OccurredAt.Before(c.cfg.Since) {
 		return nil, "", nil
 	}

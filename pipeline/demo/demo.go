@@ -18,6 +18,7 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/confluence/confluencetest"
+	"github.com/evident-sync/evident/connectors/gdocs/gdocstest"
 	"github.com/evident-sync/evident/connectors/github/githubtest"
 	"github.com/evident-sync/evident/connectors/jira/jiratest"
 )
@@ -27,6 +28,7 @@ const (
 	githubTokenEnv = "EVIDENT_DEMO_GITHUB_TOKEN"
 	jiraTokenEnv   = "EVIDENT_DEMO_JIRA_TOKEN"
 	wikiTokenEnv   = "EVIDENT_DEMO_CONFLUENCE_TOKEN"
+	googleTokenEnv = "EVIDENT_DEMO_GOOGLE_TOKEN"
 	demoToken      = "demo-token-not-a-secret"
 )
 
@@ -40,8 +42,9 @@ type Env struct {
 	GitHub *githubtest.Server
 	Jira   *jiratest.Server
 	Wiki   *confluencetest.Server
+	Drive  *gdocstest.Drive
 	// Counts of what the fakes hold for the user.
-	Reviewed, Authored, Issues, RFCs, WikiPages int
+	Reviewed, Authored, Issues, RFCs, WikiPages, GoogleDocs int
 
 	servers []*http.Server
 	dir     string
@@ -51,6 +54,9 @@ type Env struct {
 func (e *Env) Close() {
 	for _, s := range e.servers {
 		s.Close()
+	}
+	if e.Drive != nil {
+		e.Drive.Close()
 	}
 	os.RemoveAll(e.dir)
 }
@@ -76,6 +82,7 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	env.Wiki = confluencetest.New(confluencetest.Cloud, confluencetest.User{AccountID: "712020:alice", DisplayName: "Alice Chen"}, clock)
 	env.Wiki.Email, env.Wiki.Token = "alice@acme.example", demoToken
 	env.fillWiki(now)
+	env.fillDrive(now)
 	if err := env.writeDocs(now); err != nil {
 		env.Close()
 		return nil, err
@@ -98,9 +105,11 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	os.Setenv(githubTokenEnv, demoToken)
 	os.Setenv(jiraTokenEnv, demoToken)
 	os.Setenv(wikiTokenEnv, demoToken)
+	os.Setenv(googleTokenEnv, demoToken)
 	since := now.AddDate(0, -7, 0).Format(time.DateOnly)
 	yaml := fmt.Sprintf(orgYAML, dataDir, ghURL, githubTokenEnv, since, jiraURL, jiraTokenEnv, since, ghURL, githubTokenEnv, dir) +
-		fmt.Sprintf(wikiYAML, wikiURL+"wiki/", wikiTokenEnv, since)
+		fmt.Sprintf(wikiYAML, wikiURL+"wiki/", wikiTokenEnv, since) +
+		fmt.Sprintf(driveYAML, env.Drive.URL(), googleTokenEnv, since)
 	c, err := config.Parse(filepath.Join(dir, "demo.yaml"), []byte(yaml), now)
 	if err != nil {
 		env.Close()
@@ -108,7 +117,7 @@ func Start(dataDir string, now time.Time) (*Env, error) {
 	}
 	env.Config = c
 	env.YAML = yaml
-	env.Env = []string{githubTokenEnv + "=" + demoToken, jiraTokenEnv + "=" + demoToken, wikiTokenEnv + "=" + demoToken}
+	env.Env = []string{githubTokenEnv + "=" + demoToken, jiraTokenEnv + "=" + demoToken, wikiTokenEnv + "=" + demoToken, googleTokenEnv + "=" + demoToken}
 	return env, nil
 }
 
@@ -141,6 +150,7 @@ org:
     repos: [acme/architecture]
     jira_projects: [ARCH]
     confluence_spaces: [ARCH]
+    gdocs_folders: [0ADemoArchitectureDr]
   teams:
     - id: platform
       name: Platform
@@ -152,17 +162,19 @@ org:
     - id: payments
       name: Payments
       aliases: [sig-payments]
-      members: {github: [carol, dave], jira: ["712020:carol", "712020:dave"], emails: [carol@acme.example]}
+      members: {github: [carol, dave], jira: ["712020:carol", "712020:dave"], emails: [carol@acme.example], names: [Carol Diaz, Dave Okafor]}
       repos: ["acme/payments-*"]
       jira_projects: [PAY]
       confluence_spaces: [PAY]
+      gdocs_folders: [1DemoPaymentsDesign0]
     - id: search
       name: Search
       aliases: [sig-search]
-      members: {github: [erin], jira: ["712020:erin"]}
+      members: {github: [erin], jira: ["712020:erin"], names: [Erin Wu]}
       repos: ["acme/search-*"]
       jira_projects: [SRCH]
       confluence_spaces: [SRCH]
+      gdocs_folders: [1DemoSearchRfcs00000]
     - id: identity
       name: Identity
       aliases: [sig-auth, iam]
@@ -242,6 +254,61 @@ const wikiYAML = `  confluence:
       since: %s
       poll: 1h
 `
+
+// driveYAML is the demo's Google Docs source, after the others.
+const driveYAML = `  gdocs:
+    - name: docs
+      url: %s
+      folders: [1DemoPaymentsDesign0, 1DemoSearchRfcs00000, 0ADemoArchitectureDr]
+      token_env: %s
+      since: %s
+      poll: 1h
+`
+
+// fillDrive writes the design documents three teams keep in Google Docs:
+// Payments' refund design, where Alice's comment threads changed the
+// design (four of her six comments resolved); the event-bus migration
+// Alice drafts in the org-wide Architecture shared drive; Search's ranking
+// RFC she commented on once; and, never counted, a capacity spreadsheet
+// she commented on and a draft in the trash.
+func (e *Env) fillDrive(now time.Time) {
+	at := func(daysAgo, hour int) time.Time {
+		return now.AddDate(0, 0, -daysAgo).Truncate(24 * time.Hour).Add(time.Duration(hour) * time.Hour)
+	}
+	alice := &gdocstest.Person{Name: "Alice Chen", Email: "alice@acme.example"}
+	carol := &gdocstest.Person{Name: "Carol Diaz", Email: "carol@acme.example"}
+	dave := &gdocstest.Person{Name: "Dave Okafor", Email: "dave@acme.example", HideEmail: true}
+	erin := &gdocstest.Person{Name: "Erin Wu", Email: "erin@acme.example"}
+	frank := &gdocstest.Person{Name: "Frank Ito", Email: "frank@acme.example", HideEmail: true}
+	d := gdocstest.New(alice, demoToken)
+	e.Drive = d
+	type F = gdocstest.File
+	type R = gdocstest.Revision
+	pay := d.Add(&F{ID: "1DemoPaymentsDesign0", Name: "Payments design docs", MimeType: gdocstest.Folder, Owner: carol, Created: at(300, 9)})
+	y26 := d.Add(&F{ID: "1DemoPayments2026000", Name: "2026", MimeType: gdocstest.Folder, Parent: pay.ID, Owner: carol, Created: at(200, 9)})
+	search := d.Add(&F{ID: "1DemoSearchRfcs00000", Name: "Search RFCs", MimeType: gdocstest.Folder, Owner: erin, Created: at(300, 9)})
+	arch := d.Add(&F{ID: "0ADemoArchitectureDr", Name: "Architecture", MimeType: gdocstest.Folder, DriveID: "0ADemoArchitectureDr", Created: at(300, 9)})
+
+	refunds := d.Add(&F{ID: "1DemoRefundsIdempot1", Name: "Refunds: one idempotency key per attempt (Accepted)", MimeType: gdocstest.Doc, Parent: y26.ID, Owner: carol, Writers: []*gdocstest.Person{dave},
+		Created: at(33, 9), Modified: at(12, 16), Revisions: []R{{By: carol, At: at(33, 9)}, {By: dave, At: at(20, 11)}, {By: carol, At: at(12, 16)}}})
+	for i, resolved := range []bool{true, true, false, true, true, false} {
+		c := d.AddComment(refunds.ID, alice, at(28-i, 10+i), resolved)
+		if resolved {
+			d.AddReply(refunds.ID, c, carol, at(27-i, 9))
+		}
+	}
+	bus := d.Add(&F{ID: "1DemoEventBusMigrat1", Name: "[Draft] Event bus: migrating the last three queues", MimeType: gdocstest.Doc, Parent: arch.ID, DriveID: arch.ID,
+		Created: at(10, 9), Modified: at(4, 15), Revisions: []R{{By: alice, At: at(10, 9)}, {By: alice, At: at(4, 15)}}})
+	d.AddComment(bus.ID, erin, at(6, 11), false)
+	d.AddComment(bus.ID, frank, at(5, 14), true)
+	ranking := d.Add(&F{ID: "1DemoRankingSignals3", Name: "Ranking signals v3 [status: in review]", MimeType: gdocstest.Doc, Parent: search.ID, Owner: erin,
+		Created: at(8, 9), Modified: at(7, 9), Revisions: []R{{By: erin, At: at(8, 9)}}})
+	d.AddComment(ranking.ID, alice, at(7, 13), false)
+	sheet := d.Add(&F{Name: "Payments capacity 2027", MimeType: gdocstest.Spreadsheet, Parent: pay.ID, Owner: carol, Created: at(9, 9)})
+	d.AddComment(sheet.ID, alice, at(9, 10), false)
+	d.Add(&F{Name: "Old retry idea", MimeType: gdocstest.Doc, Parent: pay.ID, Owner: alice, Created: at(50, 9), Trashed: true})
+	e.GoogleDocs = 3
+}
 
 // fillWiki writes the team's Confluence design documents: an RFC Alice
 // co-wrote for Payments, a design she drives in the org-wide ARCH space,

@@ -234,6 +234,12 @@ func (w words) rfcFacts(it *store.Item) []string {
 		head = fmt.Sprintf("One of %s authors", numberWord(len(co)+1))
 	case role == "author":
 		head = fmt.Sprintf("One of %d authors", len(co)+1)
+	case (role == "reviewer" || role == "commenter" || role == "") && s.Comments > 0:
+		// A review given in the document's comment threads.
+		head = "Gave review feedback in " + count(s.Comments, "comment")
+		if s.CommentsAddressed > 0 {
+			head += fmt.Sprintf(", %d of them resolved", s.CommentsAddressed)
+		}
 	case role == "reviewer" || role == "commenter" || role == "":
 		head = "Gave review feedback"
 	default:

@@ -183,5 +183,8 @@ func (it *Item) Where() string {
 	case strings.HasPrefix(k, "jira:"):
 		return strings.TrimPrefix(k, "jira:")
 	}
+	if n := it.Artifact.ContainerName; n != "" {
+		return n
+	}
 	return it.Artifact.Container
 }

@@ -57,6 +57,7 @@ const (
 	tOccurredAt
 	tUpdatedAt
 	tCounterpartNames
+	tContainerName
 )
 
 const (
@@ -233,6 +234,7 @@ func (w *recWriter) artifact(a *connectors.Artifact) {
 	w.str(tURL, a.URL)
 	w.str(tTitle, a.Title)
 	w.str(tContainer, a.Container)
+	w.str(tContainerName, a.ContainerName)
 	strs(w, tRoles, a.Roles)
 	if len(a.Counterparts) > 0 {
 		w.tag(tCounterparts)
@@ -506,6 +508,8 @@ func decodeArtifactField(r *recReader, t uint64, a *connectors.Artifact) bool {
 		a.Title = r.str()
 	case tContainer:
 		a.Container = r.str()
+	case tContainerName:
+		a.ContainerName = r.str()
 	case tRoles:
 		a.Roles = readStrs[connectors.Role](r)
 	case tCounterparts:
