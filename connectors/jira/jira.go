@@ -74,6 +74,7 @@ var (
 	_ interface {
 		Check(context.Context) (string, error)
 	} = (*Connector)(nil)
+	_ window.Searcher = (*Connector)(nil)
 )
 
 // Connector reads one Jira source. It is safe for one Fetch at a time.
@@ -83,6 +84,7 @@ type Connector struct {
 	auth   *transport.AuthTransport
 	client *jira.Client
 	base   string
+	engine *window.Engine
 }
 
 // New returns a connector for cfg. It makes no request.
@@ -112,18 +114,20 @@ func New(cfg Config) (*Connector, error) {
 	if cfg.BrowseURL != "" {
 		link = strings.TrimSuffix(cfg.BrowseURL, "/")
 	}
-	return &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: link}, nil
+	c := &Connector{cfg: cfg, tr: tr, auth: auth, client: client, base: link}
+	c.engine = &window.Engine{
+		Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap, Clock: cfg.Clock, Clamp: tr.ClampFuture,
+		// A search page is capped: a full one moves the window to its
+		// newest minute, or pages through a minute it fills.
+		Capped: true, Precision: time.Minute, Upgrade: c.upgrade,
+	}
+	return c, nil
 }
 
-type cursor struct {
-	V      int         `json:"v"`
-	InPass bool        `json:"in_pass"`
-	From   time.Time   `json:"from"`
-	Token  string      `json:"token,omitempty"`    // Cloud: paging inside one minute
-	Start  int         `json:"start_at,omitempty"` // Server: paging inside one minute
-	HW     time.Time   `json:"hw"`
-	Recent window.Seen `json:"recent,omitempty"`
-	TZ     string      `json:"tz,omitempty"`
+// state is what the connector keeps in its cursor between passes, beside
+// the window engine's position.
+type state struct {
+	TZ string `json:"tz,omitempty"`
 	// ByTime: this Jira refused the involvement clauses (WAS, CHANGED BY,
 	// watcher), so candidates are selected by update time alone.
 	ByTime bool `json:"by_time,omitempty"`
@@ -131,133 +135,130 @@ type cursor struct {
 	// it; a site or proxy that does not is searched without it).
 	NoUpdatedBy bool   `json:"no_updated_by,omitempty"`
 	Points      string `json:"points_field,omitempty"` // "-" when the instance has none
-	// The newest-first backfill's frontiers.
+}
+
+// cursorVersion 3 is the window engine's cursor; 2 added the backward
+// frontier to the connector's own (Upgrade reads both).
+const cursorVersion = 3
+
+// oldCursor is the cursor of versions 1 and 2.
+type oldCursor struct {
+	V      int         `json:"v"`
+	InPass bool        `json:"in_pass"`
+	From   time.Time   `json:"from"`
+	Token  string      `json:"token,omitempty"`
+	Start  int         `json:"start_at,omitempty"`
+	HW     time.Time   `json:"hw"`
+	Recent window.Seen `json:"recent,omitempty"`
+	state
 	window.Frontiers
 }
 
-// cursorVersion 2 added the backward frontier.
-const cursorVersion = 2
-
-func (c *Connector) decode(b connectors.Cursor) *cursor {
-	cur := &cursor{V: cursorVersion}
-	if !window.Decode(b, cursorVersion, cur) {
-		old := &cursor{V: 1}
-		if window.Decode(b, 1, old) && !old.InPass {
-			// A finished oldest-first backfill: everything since since is read.
-			cur, cur.V, cur.Low = old, cursorVersion, c.cfg.Since
-		} else {
-			cur = &cursor{V: cursorVersion}
-		}
+// upgrade reads a version 1 or 2 cursor where it stood; a version 1
+// cursor between passes had finished an oldest-first backfill, so
+// everything since since is read.
+func (c *Connector) upgrade(raw connectors.Cursor) (window.Position, bool) {
+	old := &oldCursor{}
+	switch {
+	case window.Decode(raw, 2, old):
+	case window.Decode(raw, 1, old) && !old.InPass:
+		old.Low = c.cfg.Since
+	default:
+		return window.Position{}, false
 	}
-	if cur.Recent == nil {
-		cur.Recent = window.Seen{}
+	st, _ := json.Marshal(old.state)
+	token := old.Token
+	if c.cfg.Deployment == "server" && old.Start > 0 {
+		token = strconv.Itoa(old.Start)
 	}
-	return cur
+	return window.Position{InPass: old.InPass, From: old.From, Token: token, HW: []time.Time{old.HW}, Seen: old.Recent, State: st, Frontiers: old.Frontiers}, true
 }
 
-func encode(cur *cursor) connectors.Cursor { return window.Encode(cur) }
-
-// Fetch reads one page of the search and the issues on it.
+// Fetch reads one page of the search and the issues on it; the window
+// engine drives the pass.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
 	defer c.tr.Meter(&page)()
-	cur := c.decode(raw)
-	defer func() { page.Backfill = cur.Report(c.cfg.Since, c.cfg.Clock.Now()) }()
 	if c.cfg.User == "" {
 		// me.jira left out: the credentials say who the user is.
 		if err := c.findMe(ctx); err != nil {
 			return page, err
 		}
 	}
-	if !cur.InPass {
-		// Each pass re-reads the profile time zone: JQL dates are read in it.
-		if err := c.readProfile(ctx, cur); err != nil {
-			var nf *transport.NotFoundError
-			if !errors.As(err, &nf) {
-				return page, err
-			}
-			// No /myself here: read the cursor as UTC, as Jira's default.
-			cur.TZ = "UTC"
-			page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
+	err = c.engine.Fetch(ctx, raw, c, &page)
+	return page, err
+}
+
+// Begin reads, each pass, the profile's time zone (JQL dates are read in
+// it), and once the story-points field.
+func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connectors.Page) (window.Plan, error) {
+	var st state
+	_ = json.Unmarshal(raw, &st)
+	if err := c.readProfile(ctx, &st); err != nil {
+		var nf *transport.NotFoundError
+		if !errors.As(err, &nf) {
+			return window.Plan{}, err
 		}
-		cur.Begin(c.cfg.Since, c.cfg.Clock.Now())
-		cur.InPass = true
-		c.startSearch(cur)
+		// No /myself here: read the cursor as UTC, as Jira's default.
+		st.TZ = "UTC"
+		page.Problems = append(page.Problems, "this Jira has no /myself, so its time zone is unknown; JQL dates are sent as UTC")
 	}
-	if cur.Points == "" {
-		cur.Points = c.storyPointsField(ctx)
+	if st.Points == "" {
+		st.Points = c.storyPointsField(ctx)
 	}
-	loc, err := time.LoadLocation(cur.TZ)
+	b, err := json.Marshal(st)
+	return window.Plan{State: b, Searches: 1}, err
+}
+
+// Search reads one page of issues the user is involved in, updated in the
+// window; a Jira that refuses a clause is asked again without it.
+func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
+	var st state
+	_ = json.Unmarshal(raw, &st)
+	loc, err := time.LoadLocation(st.TZ)
 	if err != nil {
 		loc = time.UTC
 	}
-	res, err := c.search(ctx, c.jql(cur.From, loc, cur), cur)
+	var learnt json.RawMessage
+	res, err := c.search(ctx, c.jql(q, loc, &st), st.Points, q.Token)
 	var qe *transport.QueryError
-	if errors.As(err, &qe) && !cur.ByTime && !cur.NoUpdatedBy && c.cfg.Deployment != "server" {
-		cur.NoUpdatedBy = true
-		page.Problems = append(page.Problems, "this Jira refused the updatedBy() JQL function; issues you only commented on without watching them may be missed")
-		res, err = c.search(ctx, c.jql(cur.From, loc, cur), cur)
+	if errors.As(err, &qe) && !st.ByTime && !st.NoUpdatedBy && c.cfg.Deployment != "server" {
+		st.NoUpdatedBy = true
+		learnt, _ = json.Marshal(st)
+		res, err = c.search(ctx, c.jql(q, loc, &st), st.Points, q.Token)
 	}
-	if errors.As(err, &qe) && !cur.ByTime {
+	if errors.As(err, &qe) && !st.ByTime {
 		// Select by update time alone; roles still come from each issue.
-		cur.ByTime = true
-		res, err = c.search(ctx, c.jql(cur.From, loc, cur), cur)
+		st.ByTime = true
+		learnt, _ = json.Marshal(st)
+		res, err = c.search(ctx, c.jql(q, loc, &st), st.Points, q.Token)
 	}
 	if err != nil {
-		return page, err
+		return window.Found{}, err
 	}
-	items := make([]window.Item, len(res.issues))
-	for i, ri := range res.issues {
-		items[i] = window.Item{Key: ri.issue.Key, Updated: time.Time(ri.issue.Fields.Updated), Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
-			a, err := c.complete(ctx, ri, cur.Points)
+	found := window.Found{State: learnt, Zone: loc, Restart: res.expired}
+	if res.more {
+		// A whole page inside one minute is paged through: Cloud by its
+		// token, Server/DC by startAt.
+		found.Next = res.nextToken
+		if c.cfg.Deployment == "server" {
+			start, _ := strconv.Atoi(q.Token)
+			found.Next = strconv.Itoa(start + len(res.issues))
+		}
+	}
+	for _, ri := range res.issues {
+		found.Items = append(found.Items, window.Item{Key: ri.issue.Key, Updated: time.Time(ri.issue.Fields.Updated), Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+			a, err := c.complete(ctx, ri, st.Points)
 			return a, "", err
-		}}
+		}})
 	}
-	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, 0, &page, func() connectors.Cursor { return encode(cur) })
-	if err != nil {
-		return page, err
-	}
-	switch sc.Next(res.more, cur.From, time.Minute, loc) {
-	case window.Narrow:
-		cur.From, cur.Token, cur.Start = sc.Newest, "", 0
-	case window.NextPage:
-		// A whole page inside one minute: page through it.
-		cur.Token = res.nextToken
-		cur.Start += len(res.issues)
-	case window.Done:
-		c.finishSearch(cur, sc.Newest)
-	}
-	page.Cursor, page.More = encode(cur), cur.InPass
-	page.Progress = 1
-	if cur.InPass {
-		page.Progress = cur.Report(c.cfg.Since, c.cfg.Clock.Now()).Progress
-	}
-	return page, nil
-}
-
-// startSearch positions the cursor at the start of a search: from the
-// high-water mark on (never before the backward frontier), or over the
-// backward window.
-func (c *Connector) startSearch(cur *cursor) {
-	cur.Token, cur.Start = "", 0
-	cur.From = cur.Frontiers.From(cur.HW, c.cfg.Since, c.cfg.Overlap)
-}
-
-// finishSearch ends a search whose newest update was newest: on to the
-// next backward window (or the forward search again when it is due), or
-// the end of the pass.
-func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
-	if _, more := cur.Finish(0, 1, &cur.HW, newest, c.cfg.Since, c.cfg.Clock.Now()); more {
-		c.startSearch(cur)
-		return
-	}
-	cur.InPass, cur.Token, cur.Start = false, "", 0
-	cur.Recent.Prune(cur.HW.Add(-c.cfg.Overlap))
+	return found, nil
 }
 
 // jql selects the candidates: issues the user is involved in (or, byTime,
 // every issue), updated since from (in the profile's time zone, floored to
 // the minute).
-func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string {
+func (c *Connector) jql(w window.Query, loc *time.Location, cur *state) string {
+	from, back := w.From, !w.To.IsZero()
 	u := strconv.Quote(c.cfg.User)
 	involved := fmt.Sprintf("reporter = %s OR assignee = %s OR assignee WAS %s OR status CHANGED BY %s OR watcher = %s", u, u, u, u, u)
 	if c.cfg.Deployment != "server" && !cur.NoUpdatedBy {
@@ -268,7 +269,7 @@ func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string 
 		// user's comment may be older than the window that holds the
 		// issue's last update, made by others.
 		by := from
-		if cur.Back && !c.cfg.Since.IsZero() && c.cfg.Since.Before(by) {
+		if back && !c.cfg.Since.IsZero() && c.cfg.Since.Before(by) {
 			by = c.cfg.Since
 		}
 		involved += fmt.Sprintf(" OR issue in updatedBy(%s, %q)", u, by.In(loc).AddDate(0, 0, -1).Format("2006/01/02"))
@@ -278,10 +279,10 @@ func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string 
 		q = ""
 	}
 	q += fmt.Sprintf("updated >= %q", from.In(loc).Truncate(time.Minute).Format("2006/01/02 15:04"))
-	if cur.Back {
+	if back {
 		// The backward window ends at the frontier, inclusive at JQL's
 		// minute (the seen-set makes the shared minute free).
-		q += fmt.Sprintf(" AND updated <= %q", cur.Low.In(loc).Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
+		q += fmt.Sprintf(" AND updated <= %q", w.To.In(loc).Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
 	}
 	if len(c.cfg.Projects) > 0 {
 		var ps []string
@@ -293,7 +294,7 @@ func (c *Connector) jql(from time.Time, loc *time.Location, cur *cursor) string 
 	return q + " ORDER BY updated ASC"
 }
 
-func (c *Connector) readProfile(ctx context.Context, cur *cursor) error {
+func (c *Connector) readProfile(ctx context.Context, cur *state) error {
 	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/myself", nil)
 	if err != nil {
 		return err
@@ -350,14 +351,16 @@ type searchResult struct {
 	issues    []*rawIssue
 	more      bool
 	nextToken string
+	// expired: Jira refused the page token; the window starts over.
+	expired bool
 }
 
 var issueFields = []string{"summary", "status", "resolution", "resolutiondate", "issuetype", "project", "reporter", "assignee", "created", "updated", "comment", "priority", "issuelinks", "description"}
 
-func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searchResult, error) {
+func (c *Connector) search(ctx context.Context, jql, points, token string) (*searchResult, error) {
 	fields := slices.Clone(issueFields)
-	if cur.Points != "-" && cur.Points != "" {
-		fields = append(fields, cur.Points)
+	if points != "-" && points != "" {
+		fields = append(fields, points)
 	}
 	v := url.Values{}
 	v.Set("jql", jql)
@@ -367,9 +370,10 @@ func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searc
 	path := "rest/api/2/search/jql"
 	if c.cfg.Deployment == "server" {
 		path = "rest/api/2/search"
-		v.Set("startAt", strconv.Itoa(cur.Start))
-	} else if cur.Token != "" {
-		v.Set("nextPageToken", cur.Token)
+		start, _ := strconv.Atoi(token)
+		v.Set("startAt", strconv.Itoa(start))
+	} else if token != "" {
+		v.Set("nextPageToken", token)
 	}
 	req, err := c.client.NewRequestWithContext(ctx, http.MethodGet, path+"?"+v.Encode(), nil)
 	if err != nil {
@@ -384,10 +388,9 @@ func (c *Connector) search(ctx context.Context, jql string, cur *cursor) (*searc
 	}
 	resp, err := c.do(req, &body, "search Jira issues")
 	if err != nil {
-		if resp != nil && resp.StatusCode == http.StatusBadRequest && cur.Token != "" {
+		if resp != nil && resp.StatusCode == http.StatusBadRequest && token != "" && c.cfg.Deployment != "server" {
 			// An expired page token: start the minute over; seen issues are skipped.
-			cur.Token = ""
-			return &searchResult{more: true}, nil
+			return &searchResult{expired: true}, nil
 		}
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
 			return nil, &transport.QueryError{Err: err}

@@ -425,3 +425,27 @@ func TestFetch_ABackwardWindowFindsACommentOlderThanItself(t *testing.T) {
 		t.Errorf("the comment-only issue: found %v, %+v", ok, a)
 	}
 }
+
+// A cursor written before the window engine (version 2, between passes) is
+// read where it stood: the next pass starts at its high-water mark, not at
+// since, and reads nothing again.
+func TestFetch_AVersion2CursorResumesWhereItStood(t *testing.T) {
+	issues, _ := work("alice")
+	h := newHarness(t, jiratest.DataCenter, "alice", issues, nil)
+	now := h.clock.Now()
+	v2 := fmt.Sprintf(`{"v":2,"in_pass":false,"from":%q,"hw":%q,"tz":"UTC","points_field":"-","low":%q,"forward":%q}`,
+		now.Format(time.RFC3339), now.Format(time.RFC3339), t0.Format(time.RFC3339), now.Format(time.RFC3339))
+	h.Cursor = connectors.Cursor(v2)
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if h.Ingested != 0 {
+		t.Errorf("the upgraded cursor read %d issues again; want none (everything up to its high-water mark was read)", h.Ingested)
+	}
+	// A cursor of no known version starts over and reads everything.
+	h2 := newHarness(t, jiratest.DataCenter, "alice", issues, nil)
+	h2.Cursor = connectors.Cursor(`{"v":99}`)
+	if err := h2.pass(); err != nil || h2.Ingested == 0 {
+		t.Errorf("an unknown cursor: %v, %d issues", err, h2.Ingested)
+	}
+}

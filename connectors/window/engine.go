@@ -54,6 +54,12 @@ type Found struct {
 	// State, when not nil, replaces the source's state: what the search
 	// learnt (a clause this server refuses).
 	State json.RawMessage
+	// Restart says the page token expired: the search reads its window
+	// again from the first page (the seen-set makes that free).
+	Restart bool
+	// Zone is the zone the search's precision is counted in (nil:
+	// Engine.Zone), for a source whose zone is learnt (a Jira profile's).
+	Zone *time.Location
 }
 
 // Engine drives a Searcher through newest-first backfills and forward
@@ -76,6 +82,26 @@ type Engine struct {
 	Clock     connectors.Clock
 	// Clamp keeps an item's time from passing the present (nil: none).
 	Clamp Clamp
+	// Upgrade reads a cursor of an earlier version into a Position (false:
+	// start afresh); nil when there is none.
+	Upgrade func(raw connectors.Cursor) (Position, bool)
+}
+
+// Position is where an Engine's source is, as a cursor keeps it: for a
+// source whose earlier cursors Upgrade reads.
+type Position struct {
+	// InPass says a pass is under way: search Search, its window starting
+	// at From, at page Token.
+	InPass bool
+	Search int
+	From   time.Time
+	Token  string
+	// HW is each search's high-water mark; Seen the keys read at each
+	// updated time; State the source's own.
+	HW    []time.Time
+	Seen  Seen
+	State json.RawMessage
+	Frontiers
 }
 
 // engineCursor is the position an Engine keeps for its source.
@@ -100,6 +126,10 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	cur := &engineCursor{V: e.Version}
 	if !Decode(raw, e.Version, cur) {
 		cur = &engineCursor{V: e.Version}
+		if p, ok := e.upgrade(raw); ok {
+			cur = &engineCursor{V: e.Version, InPass: p.InPass, Q: p.Search, N: max(1, len(p.HW)), From: p.From, Token: p.Token,
+				HW: p.HW, Seen: p.Seen, State: p.State, Frontiers: p.Frontiers}
+		}
 	}
 	if cur.Seen == nil {
 		cur.Seen = Seen{}
@@ -122,17 +152,38 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	if found.State != nil {
 		cur.State = found.State
 	}
+	if found.Restart {
+		cur.Token = ""
+		page.Cursor, page.More = Encode(cur), true
+		page.Progress = cur.Report(e.Since, e.Clock.Now()).Progress
+		return nil
+	}
 	sc, err := Scan(ctx, found.Items, cur.From, cur.Seen, e.Clamp, 0, page, func() connectors.Cursor { return Encode(cur) })
 	if err != nil {
 		return err
 	}
-	e.step(cur, sc, found)
+	zone := e.Zone
+	if found.Zone != nil {
+		zone = found.Zone
+	}
+	e.step(cur, sc, found, zone)
 	page.Cursor, page.More = Encode(cur), cur.InPass
 	page.Progress = 1
 	if cur.InPass {
 		page.Progress = cur.Report(e.Since, e.Clock.Now()).Progress
 	}
 	return nil
+}
+
+func (e *Engine) upgrade(raw connectors.Cursor) (Position, bool) {
+	if e.Upgrade == nil || len(raw) == 0 {
+		return Position{}, false
+	}
+	p, ok := e.Upgrade(raw)
+	if !ok || len(p.HW) == 0 || p.Search >= len(p.HW) {
+		return Position{}, false
+	}
+	return p, true
 }
 
 // begin starts a pass: the source's Begin, the frontiers, the first
@@ -168,11 +219,11 @@ func (e *Engine) start(cur *engineCursor, q int) {
 }
 
 // step moves the cursor on after a page Scan read.
-func (e *Engine) step(cur *engineCursor, sc Scanned, found Found) {
+func (e *Engine) step(cur *engineCursor, sc Scanned, found Found, zone *time.Location) {
 	if found.Next != "" {
 		st := NextPage
 		if e.Capped {
-			st = sc.Next(true, cur.From, e.Precision, e.Zone)
+			st = sc.Next(true, cur.From, e.Precision, zone)
 		}
 		switch st {
 		case Narrow:
