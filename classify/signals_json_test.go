@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 )
 
@@ -59,6 +60,24 @@ func TestSignals_JSONKeepsItsSortedKeysPerKind(t *testing.T) {
 		}
 		if want := mapSignals(s); string(got) != string(want) {
 			t.Errorf("kind %q:\n got %s\nwant %s", s.Kind, got, want)
+		}
+	}
+}
+
+// A source type whose documents are reviewed in comment threads shows
+// comments and comments_resolved on every item, zeros too; others only
+// where there are some.
+func TestSignals_CommentThreadsAreFactsForTheSourceTypesThatHaveThem(t *testing.T) {
+	config.RegisterSource(config.SourceType{Name: "threads-test", New: func() config.Source { return &config.RFCSource{} }, Threads: true})
+	o := NewOrg(&config.Config{Me: config.Me{Name: "Alice"}})
+	for typ, want := range map[string]string{
+		"threads-test": `{"comments":0,"comments_resolved":0,"participants":0,"role":"author","teams_declared":0}`,
+		"confluence":   `{"participants":0,"role":"author","teams_declared":0}`,
+	} {
+		a := &connectors.Artifact{Kind: connectors.KindRFC, SourceType: typ, Roles: []connectors.Role{connectors.RoleAuthor}}
+		got, _ := json.Marshal(o.signalsOf(a, nil))
+		if string(got) != want {
+			t.Errorf("%s: %s, want %s", typ, got, want)
 		}
 	}
 }

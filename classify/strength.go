@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 )
 
@@ -64,6 +65,9 @@ type Signals struct {
 	RoundsReceived int      `json:"rounds_received,omitempty"`
 	Merged         bool     `json:"merged,omitempty"`
 	// rfc
+	// Threads says the document is reviewed in comment threads (its source
+	// type says so): comments and comments_resolved are facts, zeros too.
+	Threads       bool   `json:"-"`
 	Role          string `json:"role,omitempty"`
 	Status        string `json:"status,omitempty"`
 	Participants  int    `json:"participants,omitempty"`
@@ -106,7 +110,7 @@ func (s Signals) AppendJSON(b []byte) []byte {
 	case connectors.KindRFC:
 		// A document reviewed in comment threads (Google Docs) says how
 		// many comments were the user's and how many were resolved.
-		if s.Comments > 0 || s.CommentsAddressed > 0 {
+		if s.Threads || s.Comments > 0 || s.CommentsAddressed > 0 {
 			w.int("comments", s.Comments)
 			w.int("comments_resolved", s.CommentsAddressed)
 		}
@@ -225,6 +229,9 @@ func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
 		s.Participants = len(people)
 		s.TeamsDeclared = len(a.DeclaredTeams)
 		s.Comments, s.CommentsAddressed = act.Comments, act.CommentsAddressed
+		if t, ok := config.TypeOf(a.SourceType); ok {
+			s.Threads = t.Threads
+		}
 	case connectors.KindJiraIssue:
 		s.Type, s.Comments, s.Priority, s.Links = act.IssueType, act.Comments, act.Priority, act.Links
 		s.Resolved = !act.ResolvedAt.IsZero() || act.Resolution != ""

@@ -31,6 +31,9 @@ type SourceType struct {
 	// Auth is the command that stores a token for a source of this type
 	// ("evident auth google"), "" when it has none.
 	Auth string
+	// Threads says its documents are reviewed in comment threads: their
+	// items carry the comments and comments_resolved signals.
+	Threads bool
 }
 
 // Source is one entry of a sources list, of any type.
@@ -93,7 +96,9 @@ func SourceTypes() []SourceType {
 
 // TypeOf finds a registered type by name.
 func TypeOf(name string) (SourceType, bool) {
-	for _, t := range SourceTypes() {
+	typesMu.RLock()
+	defer typesMu.RUnlock()
+	for _, t := range sourceTypes {
 		if t.Name == name {
 			return t, true
 		}

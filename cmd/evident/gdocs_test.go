@@ -13,7 +13,7 @@ import (
 
 // Google Docs through the binary: the first sync finds the user's part in
 // each document; a decision survives the next sync, which also finds a
-// comment written since; a quiet sync costs two requests; status and
+// comment written since; a quiet sync costs three requests; status and
 // auth status name the source.
 func TestE2E_GoogleDocs_DecisionsKeptNewCommentsFoundQuietSyncsCheap(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
@@ -53,8 +53,8 @@ sources:
 	if _, errs, code := c.run("--config", cfg, "sync"); code != 0 {
 		t.Fatalf("quiet sync: %s", errs)
 	}
-	if n := d.Requests()["total"] - before; n != 2 {
-		t.Errorf("a quiet sync made %d requests, want 2 (the folder's subfolders, none; the documents changed, none)", n)
+	if n := d.Requests()["total"] - before; n != 3 {
+		t.Errorf("a quiet sync made %d requests, want 3 (who you are; the folder's subfolders, none; the documents changed, none)", n)
 	}
 	c2 := d.AddComment(design.ID, me, now, false)
 	d.AddReply(design.ID, c2, carol, now)

@@ -20,7 +20,7 @@ import (
 //
 // Its date is the user's own latest part: the creation of a document the
 // user owns, a revision's time, a comment's or reply's.
-func build(source string, f file, root string, revs []revision, comments []comment) *connectors.Artifact {
+func build(source string, f file, root string, revs []revision, comments []comment, me person) *connectors.Artifact {
 	a := &connectors.Artifact{
 		Source: source, SourceType: "gdocs", Kind: connectors.KindRFC,
 		Key: "rfc:" + source + ":" + f.ID, URL: f.WebViewLink, Title: f.Name,
@@ -37,7 +37,7 @@ func build(source string, f file, root string, revs []revision, comments []comme
 	people := newPeople(f, revs)
 	author := false
 	for _, o := range f.Owners {
-		if o.Me {
+		if me.is(o) {
 			author = true
 			mine(f.CreatedTime)
 		} else {
@@ -46,7 +46,7 @@ func build(source string, f file, root string, revs []revision, comments []comme
 	}
 	for i, r := range revs {
 		switch {
-		case r.LastModifyingUser.Me:
+		case me.is(r.LastModifyingUser):
 			author = true
 			mine(r.ModifiedTime)
 			if i == 0 && len(f.Owners) == 0 {
@@ -61,7 +61,7 @@ func build(source string, f file, root string, revs []revision, comments []comme
 		if c.Deleted {
 			continue
 		}
-		if c.Author.Me {
+		if me.is(c.Author) {
 			reviewer = true
 			a.Activity.Comments++
 			mine(c.CreatedTime)
@@ -74,7 +74,7 @@ func build(source string, f file, root string, revs []revision, comments []comme
 		for _, r := range c.Replies {
 			switch {
 			case r.Deleted:
-			case r.Author.Me:
+			case me.is(r.Author):
 				reviewer = true
 				a.Activity.Comments++
 				mine(r.CreatedTime)
@@ -94,6 +94,19 @@ func build(source string, f file, root string, revs []revision, comments []comme
 	}
 	a.OccurredAt = latest.UTC()
 	return a
+}
+
+// is reports whether p is the user me (as about.get names them): Drive's
+// own me flag, else the same address, else, where Drive shows no address
+// (a comment's author), the same name.
+func (me person) is(p person) bool {
+	switch {
+	case p.Me:
+		return true
+	case p.EmailAddress != "":
+		return me.EmailAddress != "" && strings.EqualFold(p.EmailAddress, me.EmailAddress)
+	}
+	return me.DisplayName != "" && p.DisplayName == me.DisplayName
 }
 
 // people names the other people of a document once each: by e-mail where

@@ -127,6 +127,8 @@ type state struct {
 	// NoViewed: this server refused viewedByMeTime in a query, so only
 	// modifiedTime finds what changed.
 	NoViewed bool `json:"no_viewed,omitempty"`
+	// Me is the user as about.get named them this pass.
+	Me person `json:"me"`
 }
 
 // Begin reads the folder tree under the configured folders, one level
@@ -134,6 +136,11 @@ type state struct {
 func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connectors.Page) (window.Plan, error) {
 	var old state
 	_ = json.Unmarshal(raw, &old)
+	// Who the user is, each pass (about.user: the one whose me is true).
+	me, err := c.drive.about(ctx)
+	if err != nil {
+		return window.Plan{}, err
+	}
 	roots := slices.Sorted(slices.Values(c.cfg.Folders))
 	roots = slices.Compact(roots)
 	names := old.Names
@@ -157,7 +164,7 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 			}
 		}
 	}
-	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed, Names: names}
+	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed, Names: names, Me: me}
 	for _, r := range roots {
 		st.Root[r] = r
 	}
@@ -247,7 +254,7 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		found.Items = append(found.Items, window.Item{
 			Key: f.ID, Updated: updated,
 			Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
-				return c.read(ctx, f, root, st.Names[root])
+				return c.read(ctx, f, root, st.Names[root], st.Me)
 			},
 		})
 	}
@@ -274,7 +281,7 @@ func docsQuery(folders []string, q window.Query, viewed bool) string {
 // read reads a document's revisions and comments and makes the user's
 // artifact: nil when the user has no part in it, or none since since. A
 // document deleted since the listing is skipped.
-func (c *Connector) read(ctx context.Context, f file, root, rootName string) (*connectors.Artifact, string, error) {
+func (c *Connector) read(ctx context.Context, f file, root, rootName string, me person) (*connectors.Artifact, string, error) {
 	var nf *transport.NotFoundError
 	revs, err := c.drive.revisions(ctx, f.ID)
 	if errors.As(err, &nf) {
@@ -296,7 +303,7 @@ func (c *Connector) read(ctx context.Context, f file, root, rootName string) (*c
 	if err != nil {
 		return nil, "", err
 	}
-	a := build(c.cfg.Name, f, root, revs, comments)
+	a := build(c.cfg.Name, f, root, revs, comments, me)
 	if a != nil {
 		a.ContainerName = rootName
 	}

@@ -3,6 +3,7 @@ package gdocs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,7 +85,16 @@ func (w *world) connector(t *testing.T, clock connectors.Clock, env string) *Con
 }
 
 func TestFetch_RolesDatesSignalsAndPeople(t *testing.T) {
+	for _, noMe := range []bool{false, true} {
+		t.Run(fmt.Sprintf("me flags %v", !noMe), func(t *testing.T) { testRoles(t, noMe) })
+	}
+}
+
+// testRoles: noMe leaves Drive's me flag out of every user but about's,
+// so the user is known by address, or by name where Drive shows none.
+func testRoles(t *testing.T, noMe bool) {
 	w := newWorld(t)
+	w.drive.NoMeFlags = noMe
 	t.Setenv("GDOCS_T", token)
 	sink := passtest.NewSink(nil)
 	if err := sink.Pass(t, w.connector(t, connectorstest.NewClock(w.now), "GDOCS_T"), 50); err != nil {
@@ -143,8 +153,8 @@ func TestFetch_RolesDatesSignalsAndPeople(t *testing.T) {
 
 // A comment the user adds after a sync is found by the next sync (Drive
 // moves no edit time for a comment, but the user had the document open),
-// and a quiet poll costs the folder tree (a request per level) and one
-// listing, no comment read.
+// and a quiet poll costs about.get, the folder tree (a request per level)
+// and one listing, no comment read.
 func TestFetch_NextSyncFindsANewCommentAndAQuietPollIsCheap(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -166,10 +176,11 @@ func TestFetch_NextSyncFindsANewCommentAndAQuietPollIsCheap(t *testing.T) {
 				t.Fatal(err)
 			}
 			after := w.drive.Requests()
-			// Two levels of folders (the configured ones, then the
-			// subfolder), the empty level below, one listing of documents.
-			if got := after["total"] - before["total"]; got != 3 || after["comments.list"] != before["comments.list"] {
-				t.Errorf("a quiet poll made %d requests (%d comment listings); want 3 and none", got, after["comments.list"]-before["comments.list"])
+			// Who the user is; two levels of folders (the configured ones,
+			// then the subfolder) and the empty level below; one listing of
+			// documents.
+			if got := after["total"] - before["total"]; got != 4 || after["comments.list"] != before["comments.list"] {
+				t.Errorf("a quiet poll made %d requests (%d comment listings); want 4 and none", got, after["comments.list"]-before["comments.list"])
 			}
 			w.drive.AddComment(w.untouched.ID, w.me, clock.Now(), false)
 			clock.Advance(time.Hour)

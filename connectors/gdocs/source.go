@@ -20,6 +20,7 @@ var Type = config.SourceType{
 	OrgWide:        true,
 	CheckContainer: checkFolder,
 	Auth:           "evident auth google",
+	Threads:        true,
 }
 
 // DefaultURL is the Drive API's root; drive/v3/ lives under it.

@@ -121,6 +121,7 @@ const (
 	tSigDaysToResolve
 	tSigLinks
 	tSigReviewedBy
+	tSigThreads
 )
 
 const (
@@ -333,6 +334,7 @@ func (w *recWriter) class(c *classify.Result) {
 	w.int(tSigDaysToResolve, s.DaysToResolve)
 	w.int(tSigLinks, s.Links)
 	strs(w, tSigReviewedBy, s.ReviewedBy)
+	w.bool(tSigThreads, s.Threads)
 }
 
 var errTruncated = errors.New("record truncated")
@@ -673,6 +675,8 @@ func decodeSignalField(r *recReader, t uint64, s *classify.Signals) bool {
 		s.Links = r.int()
 	case tSigReviewedBy:
 		s.ReviewedBy = readStrs[string](r)
+	case tSigThreads:
+		s.Threads = true
 	default:
 		return false
 	}

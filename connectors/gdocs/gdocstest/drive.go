@@ -93,6 +93,9 @@ type Drive struct {
 	// NoViewedQuery refuses viewedByMeTime in q with a 400, as a server
 	// that knows only the terms of an older Drive would.
 	NoViewedQuery bool
+	// NoMeFlags leaves me out of every user but about.user's: the user is
+	// then known by address or name alone.
+	NoMeFlags bool
 
 	mu       sync.Mutex
 	files    map[string]*File
@@ -246,7 +249,9 @@ func (d *Drive) route(w http.ResponseWriter, r *http.Request, method string) {
 			googleError(w, 400, "The 'fields' parameter is required for this method.", "required")
 			return
 		}
-		writeFields(w, map[string]any{"user": d.user(d.Me, false)}, q.Get("fields"), "")
+		me := d.user(d.Me, false)
+		me["me"] = true
+		writeFields(w, map[string]any{"user": me}, q.Get("fields"), "")
 	case "files.list":
 		d.list(w, q)
 	case "files.get":
@@ -266,7 +271,10 @@ func (d *Drive) route(w http.ResponseWriter, r *http.Request, method string) {
 }
 
 func (d *Drive) user(p *Person, comment bool) map[string]any {
-	u := map[string]any{"kind": "drive#user", "displayName": p.Name, "me": p == d.Me}
+	u := map[string]any{"kind": "drive#user", "displayName": p.Name}
+	if !d.NoMeFlags {
+		u["me"] = p == d.Me
+	}
 	if !comment && !p.HideEmail && p.Email != "" {
 		u["emailAddress"] = p.Email
 	}

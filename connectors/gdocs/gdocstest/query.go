@@ -44,35 +44,28 @@ func (p *qparser) peek() string {
 func (p *qparser) next() string { t := p.peek(); p.i++; return t }
 
 func (p *qparser) or() (func(*File) bool, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for strings.EqualFold(p.peek(), "or") {
-		p.next()
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l := left
-		left = func(f *File) bool { return l(f) || right(f) }
-	}
-	return left, nil
+	return p.joined("or", p.and, func(a, b bool) bool { return a || b })
 }
 
 func (p *qparser) and() (func(*File) bool, error) {
-	left, err := p.term()
+	return p.joined("and", p.term, func(a, b bool) bool { return a && b })
+}
+
+// joined reads operands (each by next) joined by the keyword op, and
+// combines their matches with join.
+func (p *qparser) joined(op string, next func() (func(*File) bool, error), join func(a, b bool) bool) (func(*File) bool, error) {
+	left, err := next()
 	if err != nil {
 		return nil, err
 	}
-	for strings.EqualFold(p.peek(), "and") {
+	for strings.EqualFold(p.peek(), op) {
 		p.next()
-		right, err := p.term()
+		right, err := next()
 		if err != nil {
 			return nil, err
 		}
 		l := left
-		left = func(f *File) bool { return l(f) && right(f) }
+		left = func(f *File) bool { return join(l(f), right(f)) }
 	}
 	return left, nil
 }
