@@ -63,6 +63,8 @@ const docFields = "id,name,mimeType,parents,createdTime,modifiedTime,viewedByMeT
 type fileList struct {
 	Files         []file `json:"files"`
 	NextPageToken string `json:"nextPageToken"`
+	// IncompleteSearch: Drive searched only some of the shared drives.
+	IncompleteSearch bool `json:"incompleteSearch"`
 }
 
 type revision struct {
@@ -152,7 +154,7 @@ func (d *drive) folder(ctx context.Context, id string) (file, error) {
 func (d *drive) list(ctx context.Context, q, fields, orderBy, token string, doing string) (fileList, error) {
 	v := url.Values{
 		"q":                         {q},
-		"fields":                    {"nextPageToken,files(" + fields + ")"},
+		"fields":                    {"nextPageToken,incompleteSearch,files(" + fields + ")"},
 		"pageSize":                  {fmt.Sprint(filesPage)},
 		"supportsAllDrives":         {"true"},
 		"includeItemsFromAllDrives": {"true"},

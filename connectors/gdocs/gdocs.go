@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -131,8 +132,9 @@ type state struct {
 	Me person `json:"me"`
 }
 
-// Begin reads the folder tree under the configured folders, one level
-// (and one files.list per folderBatch folders) at a time.
+// Begin asks who the user is and reads the folder tree under the
+// configured folders, one level (and one files.list per folderBatch
+// folders) at a time.
 func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connectors.Page) (window.Plan, error) {
 	var old state
 	_ = json.Unmarshal(raw, &old)
@@ -141,69 +143,18 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 	if err != nil {
 		return window.Plan{}, err
 	}
-	roots := slices.Sorted(slices.Values(c.cfg.Folders))
-	roots = slices.Compact(roots)
+	roots := slices.Compact(slices.Sorted(slices.Values(c.cfg.Folders)))
 	names := old.Names
 	if !slices.Equal(roots, old.Roots) {
-		// New folders: say now which cannot be read, rather than find
-		// nothing in them; keep their names for a reader.
-		names = map[string]string{}
-		for _, id := range roots {
-			f, err := c.drive.folder(ctx, id)
-			names[id] = f.Name
-			var nf *transport.NotFoundError
-			switch {
-			case errors.As(err, &nf):
-				page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s was not found, or is not shared with you; check the id in folders", id))
-			case err != nil:
-				return window.Plan{}, err
-			case f.MimeType != mimeFolder:
-				page.Problems = append(page.Problems, fmt.Sprintf("%s is a file, not a folder (%s); folders takes folder ids", id, connectors.Printable(f.Name)))
-			case f.Trashed:
-				page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s (%s) is in the trash", id, connectors.Printable(f.Name)))
-			}
+		if names, err = c.checkRoots(ctx, roots, page); err != nil {
+			return window.Plan{}, err
 		}
 	}
-	st := state{Roots: roots, Root: map[string]string{}, NoViewed: old.NoViewed, Names: names, Me: me}
-	for _, r := range roots {
-		st.Root[r] = r
+	st := state{Roots: roots, NoViewed: old.NoViewed, Names: names, Me: me}
+	if st.Root, err = c.tree(ctx, roots); err != nil {
+		return window.Plan{}, err
 	}
-	level := roots
-	for len(level) > 0 {
-		var next []string
-		for b := range slices.Chunk(level, folderBatch) {
-			q := inParents(b) + " and mimeType = " + quote(mimeFolder) + " and trashed = false"
-			for token := ""; ; {
-				l, err := c.drive.list(ctx, q, "id,parents", "", token, "list the subfolders")
-				if err != nil {
-					return window.Plan{}, err
-				}
-				for _, f := range l.Files {
-					if _, seen := st.Root[f.ID]; seen {
-						continue
-					}
-					for _, p := range f.Parents {
-						if r, ok := st.Root[p]; ok {
-							st.Root[f.ID] = r
-							next = append(next, f.ID)
-							break
-						}
-					}
-				}
-				if token = l.NextPageToken; token == "" {
-					break
-				}
-			}
-		}
-		level = next
-	}
-	all := slices.Sorted(func(yield func(string) bool) {
-		for id := range st.Root {
-			if !yield(id) {
-				return
-			}
-		}
-	})
+	all := slices.Sorted(maps.Keys(st.Root))
 	st.Batches = slices.Collect(slices.Chunk(all, folderBatch))
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -211,6 +162,85 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 	}
 	reshaped := !slices.EqualFunc(st.Batches, old.Batches, slices.Equal)
 	return window.Plan{State: b, Searches: len(st.Batches), Reshaped: reshaped}, nil
+}
+
+// checkRoots reads each configured folder when the list changed: it says
+// now which cannot be read, rather than find nothing in them, and returns
+// their names, for a reader.
+func (c *Connector) checkRoots(ctx context.Context, roots []string, page *connectors.Page) (map[string]string, error) {
+	names := map[string]string{}
+	for _, id := range roots {
+		f, err := c.drive.folder(ctx, id)
+		names[id] = f.Name
+		var nf *transport.NotFoundError
+		switch {
+		case errors.As(err, &nf):
+			page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s was not found, or is not shared with you; check the id in folders", id))
+		case err != nil:
+			return nil, err
+		case f.MimeType != mimeFolder:
+			page.Problems = append(page.Problems, fmt.Sprintf("%s is a file, not a folder (%s); folders takes folder ids", id, connectors.Printable(f.Name)))
+		case f.Trashed:
+			page.Problems = append(page.Problems, fmt.Sprintf("Drive folder %s (%s) is in the trash", id, connectors.Printable(f.Name)))
+		}
+	}
+	return names, nil
+}
+
+// tree maps every folder under roots (and each root) to the configured
+// folder it is under; a folder under two is the nearer one's.
+func (c *Connector) tree(ctx context.Context, roots []string) (map[string]string, error) {
+	root := map[string]string{}
+	for _, r := range roots {
+		root[r] = r
+	}
+	for level := roots; len(level) > 0; {
+		var next []string
+		for b := range slices.Chunk(level, folderBatch) {
+			found, err := c.subfolders(ctx, b)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range found {
+				if _, seen := root[f.ID]; seen {
+					continue
+				}
+				for _, p := range f.Parents {
+					if r, ok := root[p]; ok {
+						root[f.ID] = r
+						next = append(next, f.ID)
+						break
+					}
+				}
+			}
+		}
+		level = next
+	}
+	return root, nil
+}
+
+// subfolders lists the folders directly in folders, every page of them.
+func (c *Connector) subfolders(ctx context.Context, folders []string) ([]file, error) {
+	q := inParents(folders) + " and mimeType = " + quote(mimeFolder) + " and trashed = false"
+	var out []file
+	restarted := false
+	for token := ""; ; {
+		l, err := c.drive.list(ctx, q, "id,parents", "", token, "list the subfolders")
+		var qe *transport.QueryError
+		if errors.As(err, &qe) && token != "" && !restarted {
+			// An expired page token: the listing again (what it found
+			// twice is kept once).
+			out, token, restarted = nil, "", true
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Files...)
+		if token = l.NextPageToken; token == "" {
+			return out, nil
+		}
+	}
 }
 
 // Search lists the Google Docs of one batch of folders changed in the
@@ -226,6 +256,11 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 	var learnt json.RawMessage
 	l, err := c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, !st.NoViewed), docFields, "modifiedTime", q.Token, "list the documents")
 	var qe *transport.QueryError
+	if errors.As(err, &qe) && q.Token != "" {
+		// A page token Drive no longer takes: the window again from its
+		// first page (the seen-set makes that free).
+		return window.Found{Restart: true}, nil
+	}
 	if errors.As(err, &qe) && !st.NoViewed {
 		// A Drive (or proxy) without viewedByMeTime: edits alone.
 		st.NoViewed = true
@@ -236,6 +271,9 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		return window.Found{}, err
 	}
 	found := window.Found{Next: l.NextPageToken, State: learnt}
+	if l.IncompleteSearch {
+		found.Problems = append(found.Problems, "Google Drive searched only some of your shared drives for this page; documents there may come with a later sync")
+	}
 	for _, f := range l.Files {
 		if f.MimeType != mimeDoc || f.Trashed {
 			continue // what the query excludes, should a server not

@@ -266,3 +266,18 @@ func TestCheck_NamesTheUser(t *testing.T) {
 		t.Errorf("Check = %q, %v", got, err)
 	}
 }
+
+// Drive may hand back fewer files than a page asks for, and a page token
+// may expire between two Fetches: every document is still found, once.
+func TestFetch_ShortPagesAndAnExpiredPageToken(t *testing.T) {
+	w := newWorld(t)
+	w.drive.PageCap, w.drive.ExpireTokens = 1, 1
+	t.Setenv("GDOCS_T", token)
+	sink := passtest.NewSink(nil)
+	if err := sink.Pass(t, w.connector(t, connectorstest.NewClock(w.now), "GDOCS_T"), 100); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.Got) != 3 || sink.Ingested != 3 {
+		t.Errorf("%d documents, %d delivered; want 3 and 3", len(sink.Got), sink.Ingested)
+	}
+}

@@ -60,6 +60,9 @@ type Found struct {
 	// Zone is the zone the search's precision is counted in (nil:
 	// Engine.Zone), for a source whose zone is learnt (a Jira profile's).
 	Zone *time.Location
+	// Problems are troubles of the page that did not stop it, each one
+	// sentence.
+	Problems []string
 }
 
 // Engine drives a Searcher through newest-first backfills and forward
@@ -152,6 +155,7 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	if found.State != nil {
 		cur.State = found.State
 	}
+	page.Problems = append(page.Problems, found.Problems...)
 	if found.Restart {
 		cur.Token = ""
 		page.Cursor, page.More = Encode(cur), true

@@ -93,6 +93,12 @@ type Drive struct {
 	// NoViewedQuery refuses viewedByMeTime in q with a 400, as a server
 	// that knows only the terms of an older Drive would.
 	NoViewedQuery bool
+	// PageCap is the most files a listing page holds whatever pageSize
+	// asks (Drive may return fewer than asked); 0: no cap.
+	PageCap int
+	// ExpireTokens refuses that many of the next page tokens with a 400,
+	// as Drive does an expired one.
+	ExpireTokens int
 	// NoMeFlags leaves me out of every user but about.user's: the user is
 	// then known by address or name alone.
 	NoMeFlags bool
@@ -350,9 +356,16 @@ func (d *Drive) list(w http.ResponseWriter, q map[string][]string) {
 		return
 	}
 	start, ok := pageStart(get("pageToken"), get("q"))
+	if get("pageToken") != "" && d.ExpireTokens > 0 {
+		d.ExpireTokens--
+		ok = false
+	}
 	if !ok {
 		googleError(w, 400, "Invalid Value", "invalid")
 		return
+	}
+	if d.PageCap > 0 {
+		size = min(size, d.PageCap)
 	}
 	end := min(start+size, len(hits))
 	start = min(start, end)
