@@ -69,10 +69,6 @@ func (o *Org) containerOwners(a *connectors.Artifact, f *facts) {
 	}
 }
 
-// containerNouns name a container of each source type for the
-// sentences that say who owns it.
-var containerNouns = map[string]string{"jira": "Jira project", "confluence": "Confluence space", "gdocs": "Drive folder"}
-
 // ownersOf: rule 1 for a container the config lists under a team's key
 // of its source type (a Jira project, a Confluence space, a Drive
 // folder).
@@ -82,7 +78,8 @@ func (o *Org) ownersOf(a *connectors.Artifact, f *facts) {
 		return
 	}
 	f.wide = o.wide[a.SourceType][k]
-	noun := cmp.Or(containerNouns[a.SourceType], "container")
+	t, _ := config.TypeOf(a.SourceType)
+	noun := cmp.Or(t.ContainerNoun, "container")
 	name, id := a.Container, a.Container
 	if a.ContainerName != "" {
 		// An id the config uses, and the name people know it by.
@@ -91,16 +88,8 @@ func (o *Org) ownersOf(a *connectors.Artifact, f *facts) {
 	if ids := o.owners[a.SourceType][k]; len(ids) > 0 {
 		f.touches = append(f.touches, touch{ids, fmt.Sprintf("%s %s belongs to %s", noun, name, o.names(ids))})
 	} else if !f.wide {
-		f.missing = append(f.missing, fmt.Sprintf("no team owns %s %s (add it to a team's %s)", noun, id, orgKeyOf(a.SourceType)))
+		f.missing = append(f.missing, fmt.Sprintf("no team owns %s %s (add it to a team's %s)", noun, id, cmp.Or(t.OrgKey, a.SourceType)))
 	}
-}
-
-// orgKeyOf is the key teams list containers of source type typ under.
-func orgKeyOf(typ string) string {
-	if t, ok := config.TypeOf(typ); ok && t.OrgKey != "" {
-		return t.OrgKey
-	}
-	return typ
 }
 
 // localRFCOwners: rule 1 for a document of a local folder (its container

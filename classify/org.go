@@ -178,10 +178,10 @@ func NewOrg(c *config.Config) *Org {
 	return o
 }
 
-// containerKey is how a container of type typ is matched: Confluence
-// space keys in any case, other containers as written.
+// containerKey is how a container of type typ is matched: in any case
+// where the type says so (Confluence space keys), else as written.
 func containerKey(typ, k string) string {
-	if typ == "confluence" {
+	if t, ok := config.TypeOf(typ); ok && t.FoldCase {
 		return strings.ToUpper(k)
 	}
 	return k

@@ -15,11 +15,11 @@ import (
 func init() {
 	RegisterSource(SourceType{Name: "github", New: func() Source { return &GitHubSource{} }, Auth: "evident auth github"})
 	RegisterSource(SourceType{Name: "jira", New: func() Source { return &JiraSource{} }, Auth: "evident auth jira",
-		OrgKey: "jira_projects", OrgWide: true, CheckContainer: checkProject})
+		OrgKey: "jira_projects", OrgWide: true, CheckContainer: checkProject, ContainerNoun: "Jira project"})
 	RegisterSource(SourceType{Name: "rfc", New: func() Source { return &RFCSource{} }, Auth: "evident auth github",
 		OrgKey: "rfc_sources", CheckContainer: checkRFCFolder})
 	RegisterSource(SourceType{Name: "confluence", New: func() Source { return &ConfluenceSource{} }, Auth: "evident auth confluence",
-		OrgKey: "confluence_spaces", OrgWide: true, CheckContainer: checkSpace})
+		OrgKey: "confluence_spaces", OrgWide: true, CheckContainer: checkSpace, ContainerNoun: "Confluence space", FoldCase: true})
 }
 
 // GitHub, Jira, RFC and Confluence list the sources of each built-in type.

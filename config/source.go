@@ -25,6 +25,11 @@ type SourceType struct {
 	// ("gdocs_folders"); "" when teams name none.
 	OrgKey  string
 	OrgWide bool
+	// ContainerNoun names one container in a sentence ("Drive folder").
+	ContainerNoun string
+	// FoldCase says containers are matched in any case (Confluence space
+	// keys).
+	FoldCase bool
 	// CheckContainer says what is wrong with a container written under
 	// OrgKey, in a sentence ("" when it is fine); nil accepts any.
 	CheckContainer func(c *Config, container string) string

@@ -19,6 +19,7 @@ var Type = config.SourceType{
 	OrgKey:         "gdocs_folders",
 	OrgWide:        true,
 	CheckContainer: checkFolder,
+	ContainerNoun:  "Drive folder",
 	Auth:           "evident auth google",
 	Threads:        true,
 }
