@@ -3,7 +3,6 @@ package gdocs
 import (
 	"cmp"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -160,17 +159,51 @@ var (
 	labelStatus   = regexp.MustCompile(`(?i)\bstatus:\s*(` + statusAlt + `)\b`)
 )
 
+// statusLine is a status line at a document's top: "Status: Accepted",
+// "Status — in review", or a header table's row, which the text export
+// separates by a tab ("Status\tAccepted").
+var statusLine = regexp.MustCompile(`(?i)^\s*(?:rfc\s+|document\s+|design\s+)?status(?:\s*[:\-–—|]|\t)\s*(` + statusAlt + `)\b`)
+
+// statusOfText is the status the top of a document's text gives: a
+// status line among its first lines, or its first heading said as a title
+// would ("[Draft] …"); "" when it gives none.
+func statusOfText(text string) string {
+	n := 0
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+		if line == "" {
+			continue
+		}
+		if m := statusLine.FindStringSubmatch(line); m != nil {
+			return normalStatus(m[1])
+		}
+		if n == 0 {
+			if s := statusOf(line); s != "" {
+				return s
+			}
+		}
+		if n++; n == 30 {
+			break
+		}
+	}
+	return ""
+}
+
+func normalStatus(s string) string {
+	s = strings.ToLower(s)
+	if s == "under review" {
+		return "in review"
+	}
+	return s
+}
+
 // statusOf is the status a document's title gives ("[Draft] Ledger split",
 // "Ledger split (Accepted)", "ACCEPTED: Ledger split", "Ledger split —
 // rejected"), lower-cased; "" when it gives none.
 func statusOf(title string) string {
 	for _, re := range []*regexp.Regexp{bracketStatus, labelStatus, leadStatus, tailStatus} {
 		if m := re.FindStringSubmatch(title); m != nil {
-			s := strings.ToLower(m[1])
-			if slices.Contains([]string{"in review", "under review"}, s) {
-				return "in review"
-			}
-			return s
+			return normalStatus(m[1])
 		}
 	}
 	return ""

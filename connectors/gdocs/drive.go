@@ -231,3 +231,12 @@ func (d *drive) comments(ctx context.Context, id string) ([]comment, error) {
 		}
 	}
 }
+
+// headMax is how much of a document's text is read for its status: the
+// title block and the first heading are at its top.
+const headMax = 16 << 10
+
+// head is the start of a document's text (files.export as text/plain).
+func (d *drive) head(ctx context.Context, id string) (string, error) {
+	return d.svc.GetText(ctx, d.url("files/"+url.PathEscape(id)+"/export", url.Values{"mimeType": {"text/plain"}}), headMax, "read the start of a document")
+}

@@ -342,11 +342,21 @@ func (c *Connector) read(ctx context.Context, f file, root, rootName string, me 
 		return nil, "", err
 	}
 	a := build(c.cfg.Name, f, root, revs, comments, me)
-	if a != nil {
-		a.ContainerName = rootName
-	}
 	if a == nil || a.OccurredAt.Before(c.cfg.Since) {
-		return nil, "", nil
+		return nil, "", nil // not the user's work, or none of it since since
+	}
+	a.ContainerName = rootName
+	if a.Activity.State == "" {
+		// The title says no status: the top of the document may ("Status:
+		// Accepted" in its header table, or its first heading).
+		text, err := c.drive.head(ctx, f.ID)
+		switch {
+		case errors.As(err, &nf), errors.As(err, &denied):
+		case err != nil:
+			return nil, "", err
+		default:
+			a.Activity.State = statusOfText(text)
+		}
 	}
 	return a, "", nil
 }

@@ -60,6 +60,7 @@ func newWorld(t *testing.T) *world {
 		f.Comments = append(f.Comments, &gdocstest.Comment{ID: "gone", By: w.me, At: day(5), Modified: day(5), Deleted: true})
 	})
 	w.revised = d.Add(&gdocstest.File{Name: "Event bus", MimeType: gdocstest.Doc, Parent: w.arch.ID, DriveID: w.arch.ID, Created: day(60), Modified: day(2),
+		Body:      "Event bus: one for every service\r\n\r\nAuthors: Dave Okafor, Alice Ng\r\nStatus: Accepted\r\n\r\nContext\r\n",
 		Revisions: []gdocstest.Revision{{By: w.dave, At: day(60)}, {By: w.me, At: day(2)}}})
 	w.untouched = d.Add(&gdocstest.File{Name: "Someone else's plan", MimeType: gdocstest.Doc, Parent: w.pay.ID, Owner: w.carol, Created: day(5),
 		Revisions: []gdocstest.Revision{{By: w.carol, At: day(5)}}})
@@ -145,6 +146,10 @@ func testRoles(t *testing.T, noMe bool) {
 	sh := sink.Got["rfc:docs:"+w.revised.ID]
 	if !slices.Equal(sh.Roles, []connectors.Role{connectors.RoleAuthor}) || sh.Container != w.arch.ID || !sh.OccurredAt.Equal(w.now.AddDate(0, 0, -2)) {
 		t.Errorf("shared drive: roles %v container %s date %s", sh.Roles, sh.Container, sh.OccurredAt)
+	}
+	// Its title says no status; its header does.
+	if sh.Activity.State != "accepted" || sh.ContainerName != "Architecture" {
+		t.Errorf("shared drive: status %q (from the document's top), folder %q", sh.Activity.State, sh.ContainerName)
 	}
 	if len(sink.Problems) > 0 {
 		t.Errorf("problems: %v", sink.Problems)
@@ -254,6 +259,21 @@ func TestStatusOf_ReadsTheTitle(t *testing.T) {
 	} {
 		if got := statusOf(title); got != want {
 			t.Errorf("statusOf(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
+
+func TestStatusOfText_ReadsTheTopOfTheDocument(t *testing.T) {
+	for text, want := range map[string]string{
+		"\ufeffLedger split\r\n\r\nStatus: Accepted\r\n":                       "accepted",
+		"[Draft] Ledger split\nStatus: accepted\n":                             "draft",
+		"Ledger split\n| RFC status | In review |\nOwner: Carol\n":             "",
+		"Ledger split\nRFC status: under review\n":                             "in review",
+		"Ledger split\n" + strings.Repeat("text\n", 40) + "Status: Rejected\n": "",
+		"Ledger split\nWe accepted the risk.\n":                                "",
+	} {
+		if got := statusOfText(text); got != want {
+			t.Errorf("statusOfText(%q) = %q, want %q", text, got, want)
 		}
 	}
 }

@@ -55,24 +55,11 @@ const maxErrorBody = 64 << 10
 // GetJSON sends GET u and decodes the JSON body into v. doing says what
 // the request was for ("list the documents"), and starts every sentence.
 func (s *Service) GetJSON(ctx context.Context, u string, v any, doing string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := s.get(ctx, u, "application/json", doing)
 	if err != nil {
-		return fmt.Errorf("%s: %w", doing, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.Client.Do(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && s.RetryAuth && s.Forget != nil {
-		drainClose(resp)
-		s.Forget()
-		resp, err = s.Client.Do(req)
-	}
-	if err != nil {
-		return s.explain(err, doing)
+		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		return s.status(resp, doing)
-	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -80,6 +67,45 @@ func (s *Service) GetJSON(ctx context.Context, u string, v any, doing string) er
 		return fmt.Errorf("%s: %s sent a malformed response (%v)", doing, s.Name, err)
 	}
 	return nil
+}
+
+// GetText sends GET u and returns at most max bytes of the body as text
+// (the rest is not read).
+func (s *Service) GetText(ctx context.Context, u string, max int64, doing string) (string, error) {
+	resp, err := s.get(ctx, u, "text/plain", doing)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, max))
+	if err != nil {
+		return "", s.explain(err, doing)
+	}
+	return string(b), nil
+}
+
+// get sends GET u: a response with a 2xx status, or the error its failure
+// is. A 401 is sent once more after Forget when RetryAuth is set.
+func (s *Service) get(ctx context.Context, u, accept, doing string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doing, err)
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := s.Client.Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && s.RetryAuth && s.Forget != nil {
+		drainClose(resp)
+		s.Forget()
+		resp, err = s.Client.Do(req)
+	}
+	if err != nil {
+		return nil, s.explain(err, doing)
+	}
+	if resp.StatusCode >= 300 {
+		defer resp.Body.Close()
+		return nil, s.status(resp, doing)
+	}
+	return resp, nil
 }
 
 // explain turns a failure to get any response into its sentence.

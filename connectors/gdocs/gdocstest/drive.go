@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -45,6 +46,8 @@ type File struct {
 	Writers   []*Person
 	Revisions []Revision
 	Comments  []*Comment
+	// Body is a document's text, as export to text/plain gives it.
+	Body string
 }
 
 // Revision is one revision of a document.
@@ -242,6 +245,8 @@ func (d *Drive) method(r *http.Request) string {
 		return "comments.list"
 	case len(parts) == 3 && parts[2] == "revisions":
 		return "revisions.list"
+	case len(parts) == 3 && parts[2] == "export":
+		return "files.export"
 	}
 	return "unknown"
 }
@@ -271,6 +276,17 @@ func (d *Drive) route(w http.ResponseWriter, r *http.Request, method string) {
 		d.comments(w, q, parts[1])
 	case "revisions.list":
 		d.revisions(w, q, parts[1])
+	case "files.export":
+		f := d.files[parts[1]]
+		switch {
+		case f == nil:
+			googleError(w, 404, "File not found: "+parts[1]+".", "notFound")
+		case f.MimeType != Doc || q.Get("mimeType") != "text/plain":
+			googleError(w, 400, "Export only supports Docs Editors files.", "fileNotExportable")
+		default:
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, "\ufeff"+f.Body)
+		}
 	default:
 		googleError(w, 404, "Not Found", "notFound")
 	}
