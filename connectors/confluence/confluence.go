@@ -81,6 +81,7 @@ type Config struct {
 // its credential is (Check).
 var (
 	_ connectors.Connector = (*Connector)(nil)
+	_ window.Searcher      = (*Connector)(nil)
 	_ interface {
 		Check(context.Context) (string, error)
 	} = (*Connector)(nil)
@@ -96,6 +97,7 @@ type Connector struct {
 	// userKeys caches Data Center user keys' usernames ("" for a key
 	// Confluence does not know), filled as pages name them.
 	userKeys map[string]string
+	engine   *window.Engine
 }
 
 // New returns a connector for cfg. It makes no request.
@@ -119,7 +121,15 @@ func New(cfg Config) (*Connector, error) {
 	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == Cloud, cfg.Email)
 	// Timeouts live in the transport (response headers), not the client.
 	auth.Origin = transport.OriginOf(u)
-	return &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin}, base: u}, nil
+	c := &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin}, base: u}
+	c.engine = &window.Engine{
+		Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap, Clock: cfg.Clock, Clamp: tr.ClampFuture,
+		// A search page is capped (25 with expansions on Cloud): a full one
+		// moves the window to its newest minute, or pages through a minute
+		// it fills.
+		Capped: true, Precision: time.Minute, Zone: time.UTC, Upgrade: c.upgrade,
+	}
+	return c, nil
 }
 
 // The two searches of a window, in order.
@@ -129,118 +139,119 @@ const (
 	nSearches      = 2
 )
 
-type cursor struct {
-	V      int         `json:"v"`
-	InPass bool        `json:"in_pass"`
-	Search int         `json:"search"`
-	From   time.Time   `json:"from"`
-	Next   string      `json:"next,omitempty"`  // Cloud: the _links.next of the page under way
-	Start  int         `json:"start,omitempty"` // Data Center: paging inside one minute
-	HW     []time.Time `json:"hw"`
-	Recent window.Seen `json:"recent,omitempty"`
+// state is what the connector keeps in its cursor between passes, beside
+// the window engine's position.
+type state struct {
 	// User is the user's identity as this Confluence names it, learnt once.
 	User    string `json:"user,omitempty"`
 	UserKey string `json:"user_key,omitempty"` // Data Center: the user key beside the username
-	// The newest-first backfill's frontiers.
-	window.Frontiers
 	// NoMention: this Confluence refused CQL's mention field, so pages
 	// where the user is only named (a DACI approver) are not searched for.
 	NoMention bool `json:"no_mention,omitempty"`
 }
 
-const cursorVersion = 1
+// cursorVersion 2 is the window engine's cursor; Upgrade reads version 1.
+const cursorVersion = 2
 
-func decode(b connectors.Cursor) *cursor {
-	cur := &cursor{V: cursorVersion}
-	if !window.Decode(b, cursorVersion, cur) {
-		cur = &cursor{V: cursorVersion}
-	}
-	for len(cur.HW) < nSearches {
-		cur.HW = append(cur.HW, time.Time{})
-	}
-	if cur.Recent == nil {
-		cur.Recent = window.Seen{}
-	}
-	return cur
+// oldCursor is the cursor of version 1.
+type oldCursor struct {
+	V      int         `json:"v"`
+	InPass bool        `json:"in_pass"`
+	Search int         `json:"search"`
+	From   time.Time   `json:"from"`
+	Next   string      `json:"next,omitempty"`
+	Start  int         `json:"start,omitempty"`
+	HW     []time.Time `json:"hw"`
+	Recent window.Seen `json:"recent,omitempty"`
+	state
+	window.Frontiers
 }
 
-// Fetch reads one page of one search and the design pages on it.
+// upgrade reads a version 1 cursor where it stood.
+func (c *Connector) upgrade(raw connectors.Cursor) (window.Position, bool) {
+	old := &oldCursor{}
+	if !window.Decode(raw, 1, old) {
+		return window.Position{}, false
+	}
+	for len(old.HW) < nSearches {
+		old.HW = append(old.HW, time.Time{})
+	}
+	st, _ := json.Marshal(old.state)
+	token := old.Next
+	if c.cfg.Deployment == Server && old.Start > 0 {
+		token = strconv.Itoa(old.Start)
+	}
+	return window.Position{InPass: old.InPass, Search: old.Search, From: old.From, Token: token, HW: old.HW, Seen: old.Recent, State: st, Frontiers: old.Frontiers}, true
+}
+
+// Fetch reads one page of one search and the design pages on it; the
+// window engine drives the pass.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
 	defer c.tr.Meter(&page)()
-	cur := decode(raw)
-	defer func() {
-		page.Backfill = cur.Report(c.cfg.Since, c.cfg.Clock.Now())
-		if !page.Backfill.To.IsZero() {
-			page.Progress = page.Backfill.Progress
-		}
-	}()
-	if cur.User == "" {
-		if err := c.learnUser(ctx, cur); err != nil {
-			return page, err
+	err = c.engine.Fetch(ctx, raw, c, &page)
+	return page, err
+}
+
+// Begin learns, once, who the user is here; user keys are looked up
+// again each pass.
+func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, _ *connectors.Page) (window.Plan, error) {
+	var st state
+	_ = json.Unmarshal(raw, &st)
+	if st.User == "" {
+		if err := c.learnUser(ctx, &st); err != nil {
+			return window.Plan{}, err
 		}
 	}
-	if !cur.InPass {
-		cur.Begin(c.cfg.Since, c.cfg.Clock.Now())
-		cur.InPass = true
-		c.userKeys = nil // user keys are looked up again each pass
-		c.startSearch(cur, searchPages)
-	}
-	res, err := c.search(ctx, cur)
+	c.userKeys = nil
+	b, err := json.Marshal(st)
+	return window.Plan{State: b, Searches: nSearches}, err
+}
+
+// Search reads one page of one of the two searches: the user's pages, or
+// the user's comments (by the page they are on).
+func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
+	var st state
+	_ = json.Unmarshal(raw, &st)
+	var found window.Found
+	res, err := c.search(ctx, q, &st)
 	var qe *transport.QueryError
-	if errors.As(err, &qe) && cur.Search == searchPages && !cur.NoMention {
-		cur.NoMention = true
-		page.Problems = append(page.Problems, "this Confluence refused CQL's mention field; pages where you are only named (a DACI approver) may be missed")
-		res, err = c.search(ctx, cur)
+	if errors.As(err, &qe) && q.Search == searchPages && !st.NoMention {
+		st.NoMention = true
+		found.State, _ = json.Marshal(st)
+		found.Problems = append(found.Problems, "this Confluence refused CQL's mention field; pages where you are only named (a DACI approver) may be missed")
+		res, err = c.search(ctx, q, &st)
 	}
 	if err != nil {
-		return page, err
+		return window.Found{}, err
+	}
+	if res.more {
+		found.Next = res.next
+		if c.cfg.Deployment == Server {
+			start, _ := strconv.Atoi(q.Token)
+			found.Next = strconv.Itoa(start + len(res.hits))
+		}
 	}
 	// A page read is read whole, with every comment: it is seen as of the
 	// moment it was read, so a comment of the user's found later by the
 	// comment search (or twice on one page of it) does not read it again.
-	readAt := map[string]time.Time{}
-	seenAsRead := func() {
-		for k, t := range readAt {
-			if t.After(cur.Recent[k]) {
-				cur.Recent[k] = t
-			}
-		}
-	}
-	items := make([]window.Item, 0, len(res.hits))
 	at := map[string]int{}
 	for _, h := range res.hits {
 		id, key := h.pageID, c.key(h.pageID)
 		if i, ok := at[key]; ok {
-			items[i].Updated = maxTime(items[i].Updated, h.at)
+			found.Items[i].Updated = maxTime(found.Items[i].Updated, h.at)
 			continue
 		}
-		at[key] = len(items)
-		items = append(items, window.Item{Key: key, Updated: h.at, Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
-			now := c.tr.Now()
-			a, problem, err := c.readPage(ctx, cur, id)
-			if err == nil {
-				readAt[key] = now
-			}
-			return a, problem, err
-		}})
+		at[key] = len(found.Items)
+		var readAt time.Time
+		found.Items = append(found.Items, window.Item{Key: key, Updated: h.at,
+			Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+				readAt = c.tr.Now()
+				return c.readPage(ctx, &st, id)
+			},
+			SeenAt: func() time.Time { return readAt },
+		})
 	}
-	sc, err := window.Scan(ctx, items, cur.From, cur.Recent, c.tr.ClampFuture, 0, &page, func() connectors.Cursor { seenAsRead(); return window.Encode(cur) })
-	if err != nil {
-		return page, err
-	}
-	seenAsRead()
-	switch sc.Next(res.more, cur.From, time.Minute, time.UTC) {
-	case window.Narrow:
-		cur.From, cur.Next, cur.Start = sc.Newest, "", 0
-	case window.NextPage:
-		// A whole page inside one minute: page through it.
-		cur.Next, cur.Start = res.next, cur.Start+len(res.hits)
-	case window.Done:
-		c.finishSearch(cur, sc.Newest)
-	}
-	page.Cursor, page.More = window.Encode(cur), cur.InPass
-	page.Progress = 1
-	return page, nil
+	return found, nil
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -252,60 +263,34 @@ func maxTime(a, b time.Time) time.Time {
 
 func (c *Connector) key(pageID string) string { return "rfc:" + c.cfg.Name + ":" + pageID }
 
-// startSearch positions the cursor at the start of search s: from its
-// high-water mark on (never before the backward frontier), or over the
-// backward window.
-func (c *Connector) startSearch(cur *cursor, s int) {
-	cur.Search, cur.Next, cur.Start = s, "", 0
-	cur.From = cur.Frontiers.From(cur.HW[s], c.cfg.Since, c.cfg.Overlap)
-}
-
-// finishSearch ends a search whose newest result was newest: on to the
-// next search, the next backward window (or the forward searches again
-// when due), or the end of the pass.
-func (c *Connector) finishSearch(cur *cursor, newest time.Time) {
-	if next, more := cur.Finish(cur.Search, nSearches, &cur.HW[cur.Search], newest, c.cfg.Since, c.cfg.Clock.Now()); more {
-		c.startSearch(cur, next)
-		return
-	}
-	cur.InPass, cur.Next, cur.Start = false, "", 0
-	oldest := cur.HW[0]
-	for _, hw := range cur.HW {
-		if hw.Before(oldest) {
-			oldest = hw
-		}
-	}
-	cur.Recent.Prune(oldest.Add(-c.cfg.Overlap))
-}
-
-// cql is the search under way: the user's pages or comments, modified in
-// the window (CQL dates are minutes, in the server's zone: UTC here, with
-// the overlap covering the difference).
-func (c *Connector) cql(cur *cursor) string {
-	u := strconv.Quote(cur.User)
+// cql is one search over a window: the user's pages or comments,
+// modified in it (CQL dates are minutes, in the server's zone: UTC here,
+// with the overlap covering the difference).
+func (c *Connector) cql(q window.Query, st *state) string {
+	u := strconv.Quote(st.User)
 	field := "lastmodified"
-	var q string
-	if cur.Search == searchPages {
+	var cq string
+	if q.Search == searchPages {
 		// A DACI table names its people as user links: mentions.
-		q = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s OR mention = %s)", u, u, u)
-		if cur.NoMention {
-			q = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s)", u, u)
+		cq = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s OR mention = %s)", u, u, u)
+		if st.NoMention {
+			cq = fmt.Sprintf("type = page AND (creator = %s OR contributor = %s)", u, u)
 		}
 	} else {
-		q = fmt.Sprintf("type = comment AND creator = %s", u)
+		cq = fmt.Sprintf("type = comment AND creator = %s", u)
 		field = "created"
 	}
-	q += fmt.Sprintf(" AND %s >= %q", field, cur.From.UTC().Truncate(time.Minute).Format("2006/01/02 15:04"))
-	if cur.Back {
-		q += fmt.Sprintf(" AND %s <= %q", field, cur.Low.UTC().Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
+	cq += fmt.Sprintf(" AND %s >= %q", field, q.From.UTC().Truncate(time.Minute).Format("2006/01/02 15:04"))
+	if !q.To.IsZero() {
+		cq += fmt.Sprintf(" AND %s <= %q", field, q.To.UTC().Truncate(time.Minute).Add(time.Minute).Format("2006/01/02 15:04"))
 	}
 	if len(c.cfg.Spaces) > 0 {
-		q += " AND space IN (" + quoted(c.cfg.Spaces) + ")"
+		cq += " AND space IN (" + quoted(c.cfg.Spaces) + ")"
 	}
-	if len(c.cfg.Labels) > 0 && cur.Search == searchPages {
-		q += " AND label IN (" + quoted(c.cfg.Labels) + ")"
+	if len(c.cfg.Labels) > 0 && q.Search == searchPages {
+		cq += " AND label IN (" + quoted(c.cfg.Labels) + ")"
 	}
-	return q + " ORDER BY " + field + " ASC"
+	return cq + " ORDER BY " + field + " ASC"
 }
 
 func quoted(ss []string) string {
@@ -394,21 +379,21 @@ type results[T any] struct {
 	Links   map[string]string `json:"_links"`
 }
 
-func (c *Connector) search(ctx context.Context, cur *cursor) (*searchResult, error) {
+func (c *Connector) search(ctx context.Context, q window.Query, st *state) (*searchResult, error) {
 	var target string
-	if cur.Next != "" && c.cfg.Deployment == Cloud {
-		target = cur.Next
+	if q.Token != "" && c.cfg.Deployment == Cloud {
+		target = q.Token
 	} else {
 		v := url.Values{}
-		v.Set("cql", c.cql(cur))
+		v.Set("cql", c.cql(q, st))
 		v.Set("limit", strconv.Itoa(c.cfg.PageSize))
 		expand := "history.lastUpdated,version"
-		if cur.Search == searchComments {
+		if q.Search == searchComments {
 			expand = "version,container"
 		}
 		v.Set("expand", expand)
-		if c.cfg.Deployment == Server && cur.Start > 0 {
-			v.Set("start", strconv.Itoa(cur.Start))
+		if start, _ := strconv.Atoi(q.Token); c.cfg.Deployment == Server && start > 0 {
+			v.Set("start", strconv.Itoa(start))
 		}
 		target = "rest/api/content/search?" + v.Encode()
 	}
@@ -419,7 +404,7 @@ func (c *Connector) search(ctx context.Context, cur *cursor) (*searchResult, err
 	res := &searchResult{}
 	for _, r := range body.Results {
 		switch {
-		case cur.Search == searchPages:
+		case q.Search == searchPages:
 			if r.ID == "" {
 				return nil, errors.New("search Confluence: Confluence returned a page without an id")
 			}
@@ -467,7 +452,7 @@ func (r *content) modified() time.Time {
 
 // learnUser asks Confluence who the token belongs to, unless the config
 // says.
-func (c *Connector) learnUser(ctx context.Context, cur *cursor) error {
+func (c *Connector) learnUser(ctx context.Context, cur *state) error {
 	if c.cfg.User != "" && c.cfg.Deployment == Cloud {
 		cur.User = c.cfg.User // Cloud names everyone by account ID
 		return nil
@@ -494,7 +479,7 @@ func (c *Connector) learnUser(ctx context.Context, cur *cursor) error {
 }
 
 // isMe reports whether u is the user.
-func (c *Connector) isMe(cur *cursor, u user) bool {
+func (c *Connector) isMe(cur *state, u user) bool {
 	for _, id := range []string{u.AccountID, u.UserKey, u.Username} {
 		if id != "" && (strings.EqualFold(id, cur.User) || (cur.UserKey != "" && strings.EqualFold(id, cur.UserKey))) {
 			return true

@@ -418,3 +418,20 @@ func TestFetch_DataCenterUserKeysInADACITableAreLookedUpOnce(t *testing.T) {
 		t.Errorf("the unknown key is not said: %v", h.Problems)
 	}
 }
+
+// A version 1 cursor (before the window engine), between passes, is read
+// where it stood: the next pass starts at its high-water marks and reads
+// nothing again; the user it learnt is kept (no profile request).
+func TestFetch_AVersion1CursorResumesWhereItStood(t *testing.T) {
+	pages, _, u := fixture(confluencetest.DataCenter)
+	h := newHarness(t, confluencetest.DataCenter, pages, nil)
+	now := h.clock.Now().Format(time.RFC3339)
+	h.Cursor = connectors.Cursor(fmt.Sprintf(`{"v":1,"in_pass":false,"search":0,"from":%q,"hw":[%q,%q],"user":%q,"user_key":"key-%s","low":%q,"forward":%q}`,
+		now, now, now, u.alice, u.alice, since.Format(time.RFC3339), now))
+	if err := h.pass(); err != nil {
+		t.Fatal(err)
+	}
+	if hits := h.fake.Hits(); h.Ingested != 0 || hits["content"] != 0 || hits["user"] != 0 {
+		t.Errorf("the upgraded cursor read %d pages again (%v); want none, and no profile request", h.Ingested, hits)
+	}
+}

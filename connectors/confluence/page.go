@@ -24,7 +24,7 @@ const pageExpand = "history,history.lastUpdated,version,space,metadata.labels,bo
 // makes the user's artifact: nil when it is outside the configured spaces
 // or labels, when the user has no part in it, or when all the user's own
 // activity on it predates since.
-func (c *Connector) readPage(ctx context.Context, cur *cursor, id string) (*connectors.Artifact, string, error) {
+func (c *Connector) readPage(ctx context.Context, cur *state, id string) (*connectors.Artifact, string, error) {
 	var p content
 	_, err := c.get(ctx, "rest/api/content/"+url.PathEscape(id)+"?expand="+url.QueryEscape(pageExpand), &p, "read Confluence page "+id)
 	var nf *transport.NotFoundError
@@ -61,7 +61,7 @@ func (c *Connector) readPage(ctx context.Context, cur *cursor, id string) (*conn
 // names only by user key (Data Center storage does), once per user per
 // pass, so a Driver or Approver who appears nowhere else still maps to a
 // team. A key Confluence does not know is left as it is, and said.
-func (c *Connector) resolveUserKeys(ctx context.Context, cur *cursor, p *content) string {
+func (c *Connector) resolveUserKeys(ctx context.Context, cur *state, p *content) string {
 	if c.cfg.Deployment != Server {
 		return ""
 	}
@@ -144,7 +144,7 @@ func (c *Connector) comments(ctx context.Context, id string) ([]content, error) 
 }
 
 // build makes the artifact of a page for the user.
-func (c *Connector) build(cur *cursor, p *content, versions []version, comments []content) *connectors.Artifact {
+func (c *Connector) build(cur *state, p *content, versions []version, comments []content) *connectors.Artifact {
 	a := &connectors.Artifact{
 		SourceType: "confluence",
 		Kind:       connectors.KindRFC,

@@ -84,6 +84,11 @@ type Item struct {
 	// Read builds the artifact (nil: not the user's work) and may report a
 	// problem; an error fails the page.
 	Read func(ctx context.Context) (*connectors.Artifact, string, error)
+	// SeenAt, when set, is called after a successful Read: an item read
+	// whole (a page with every comment) is seen as of the time it says, so
+	// a later hit on it up to that time (a comment another search finds)
+	// does not read it again.
+	SeenAt func() time.Time
 }
 
 // Clamp keeps an updated time from passing the present (see the
@@ -163,6 +168,11 @@ func Scan(ctx context.Context, items []Item, from time.Time, seen Seen, clamp Cl
 			return out, err
 		}
 		seen[it.Key] = raw
+		if it.SeenAt != nil {
+			if at := it.SeenAt(); at.After(raw) {
+				seen[it.Key] = at
+			}
+		}
 		if problem != "" {
 			page.Problems = append(page.Problems, problem)
 		}
