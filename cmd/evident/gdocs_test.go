@@ -74,6 +74,10 @@ sources:
 	if i, ok := byKey["rfc:docs:"+other.ID]; !ok || items[i].State != "suggested" || !slices.Contains(items[i].Roles, "reviewer") {
 		t.Errorf("the new comment's document: %+v", items)
 	}
+	// A source type filters like a source's name.
+	if out, errs, code := c.run("--config", cfg, "list", "--source", "gdocs", "--json"); code != 0 || !strings.Contains(out, "rfc:docs:"+design.ID) {
+		t.Errorf("list --source gdocs: %d %s %s", code, out, errs)
+	}
 	out, _, _ := c.run("--config", cfg, "status")
 	if !strings.Contains(out, "docs") || !strings.Contains(out, "gdocs") {
 		t.Errorf("status does not name the source:\n%s", out)

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/report"
@@ -111,7 +112,7 @@ func (a *app) listCmd() *cobra.Command {
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array of items")
 	fl.StringVar(&state, "state", "all", "suggested, confirmed, dismissed or all")
 	fl.StringVar(&scope, "scope", "", "team, cross-team, org or unknown")
-	fl.StringVar(&source, "source", "", "a source name, or a type (github, jira, rfc, confluence, entry): every source of it")
+	fl.StringVar(&source, "source", "", "a source name, or a type (github, jira, rfc, confluence, gdocs, entry): every source of it")
 	fl.StringVar(&strength, "strength", "", "strong, notable or routine")
 	fl.StringVar(&kind, "kind", "", "review, pr, rfc, jira_issue or entry")
 	fl.StringVar(&order, "sort", orderDate, "date (newest first) or strength (strongest first, then newest)")
@@ -616,7 +617,7 @@ func (a *app) knownSource(ctx context.Context, b backend, name string, types boo
 		}
 		known = append(known, t.name)
 	}
-	if types && slices.Contains([]string{"github", "jira", "rfc", "confluence", "entry"}, name) {
+	if _, ok := config.TypeOf(name); types && (ok || name == "entry") {
 		return nil // a source type: every source of it
 	}
 	if counts, err := b.Counts(ctx); err == nil && counts[name] > 0 {
