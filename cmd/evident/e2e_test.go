@@ -455,7 +455,7 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 	// Wait for every source to have synced once.
 	waitFor(t, "the first syncs", 30*time.Second, func() bool {
 		out, _, _ := c.run("--config", cfg, "status", "--json")
-		return strings.Count(out, `"last_success": "`) == 4
+		return strings.Count(out, `"last_success": "`) == len(env.Config.AllSources())
 	})
 	out, e, code := c.run("--config", cfg, "inbox", "--json")
 	if code != 0 {
