@@ -51,14 +51,13 @@ type file struct {
 	WebViewLink  string    `json:"webViewLink"`
 	Trashed      bool      `json:"trashed"`
 	// Owners is empty for a file in a shared drive: the drive owns it.
-	Owners  []person `json:"owners"`
-	DriveID string   `json:"driveId"`
+	Owners []person `json:"owners"`
 	// ViewedByMeTime is when the user last opened the file.
 	ViewedByMeTime time.Time `json:"viewedByMeTime"`
 }
 
 // docFields are the fields a listing of documents asks for.
-const docFields = "id,name,mimeType,parents,createdTime,modifiedTime,viewedByMeTime,webViewLink,trashed,owners(displayName,emailAddress,me),driveId"
+const docFields = "id,name,mimeType,parents,createdTime,modifiedTime,viewedByMeTime,webViewLink,trashed,owners(displayName,emailAddress,me)"
 
 type fileList struct {
 	Files         []file `json:"files"`
@@ -68,7 +67,6 @@ type fileList struct {
 }
 
 type revision struct {
-	ID                string    `json:"id"`
 	ModifiedTime      time.Time `json:"modifiedTime"`
 	LastModifyingUser person    `json:"lastModifyingUser"`
 }
@@ -82,19 +80,14 @@ type reply struct {
 	CreatedTime time.Time `json:"createdTime"`
 	Author      person    `json:"author"`
 	Deleted     bool      `json:"deleted"`
-	// Action is "resolve" or "reopen" for a reply that changed the
-	// comment's state.
-	Action string `json:"action"`
 }
 
 type comment struct {
-	ID           string    `json:"id"`
-	CreatedTime  time.Time `json:"createdTime"`
-	ModifiedTime time.Time `json:"modifiedTime"`
-	Resolved     bool      `json:"resolved"`
-	Deleted      bool      `json:"deleted"`
-	Author       person    `json:"author"`
-	Replies      []reply   `json:"replies"`
+	CreatedTime time.Time `json:"createdTime"`
+	Resolved    bool      `json:"resolved"`
+	Deleted     bool      `json:"deleted"`
+	Author      person    `json:"author"`
+	Replies     []reply   `json:"replies"`
 }
 
 type commentList struct {
@@ -145,7 +138,7 @@ func (d *drive) about(ctx context.Context) (person, error) {
 // and is a folder.
 func (d *drive) folder(ctx context.Context, id string) (file, error) {
 	var f file
-	q := url.Values{"fields": {"id,name,mimeType,trashed"}, "supportsAllDrives": {"true"}}
+	q := url.Values{"fields": {"name,mimeType,trashed"}, "supportsAllDrives": {"true"}}
 	err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id), q), &f, "read folder "+id)
 	return f, err
 }
@@ -193,7 +186,7 @@ func (d *drive) revisions(ctx context.Context, id string) ([]revision, error) {
 	var out []revision
 	token := ""
 	for {
-		v := url.Values{"fields": {"nextPageToken,revisions(id,modifiedTime,lastModifyingUser(displayName,emailAddress,me))"}, "pageSize": {fmt.Sprint(revisionsPage)}}
+		v := url.Values{"fields": {"nextPageToken,revisions(modifiedTime,lastModifyingUser(displayName,emailAddress,me))"}, "pageSize": {fmt.Sprint(revisionsPage)}}
 		if token != "" {
 			v.Set("pageToken", token)
 		}
@@ -215,7 +208,7 @@ func (d *drive) comments(ctx context.Context, id string) ([]comment, error) {
 	token := ""
 	for {
 		v := url.Values{
-			"fields":   {"nextPageToken,comments(id,createdTime,modifiedTime,resolved,deleted,author(displayName,emailAddress,me),replies(createdTime,deleted,action,author(displayName,emailAddress,me)))"},
+			"fields":   {"nextPageToken,comments(createdTime,resolved,deleted,author(displayName,emailAddress,me),replies(createdTime,deleted,author(displayName,emailAddress,me)))"},
 			"pageSize": {fmt.Sprint(commentsPage)},
 		}
 		if token != "" {
