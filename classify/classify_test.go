@@ -14,6 +14,11 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/rfc"
+
+	// Every source type registers, as in the program: containers are named
+	// and matched as their types say.
+	_ "github.com/evident-sync/evident/connectors/all"
 )
 
 func sampleOrg(t testing.TB) *Org {
@@ -335,7 +340,7 @@ func TestClassify_LocalRFCFolderOwners(t *testing.T) {
 			{ID: "pay", Name: "Payments"},
 		}},
 	}
-	for _, s := range []config.RFCSource{{Name: "peps", Dir: "/x"}, {Name: "docs", Dir: "/y", OwnerTeam: "Payments"}, {Name: "notes", Dir: "/z"}} {
+	for _, s := range []rfc.Source{{Name: "peps", Dir: "/x"}, {Name: "docs", Dir: "/y", Owner: "Payments"}, {Name: "notes", Dir: "/z"}} {
 		c.Sources.Add("rfc", &s)
 	}
 	o := NewOrg(c)

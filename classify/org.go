@@ -161,9 +161,13 @@ func NewOrg(c *config.Config) *Org {
 		}
 	}
 	o.rfcOwner = map[string]string{}
-	for _, s := range c.Sources.RFC() {
-		if id, ok := o.TeamFor(s.OwnerTeam); ok && s.OwnerTeam != "" {
-			o.rfcOwner[s.Name] = id
+	for _, e := range c.Sources.All() {
+		// A source that names the team owning its documents (a local
+		// RFC folder's owner_team).
+		if ow, ok := e.Source.(interface{ OwnerTeam() string }); ok && ow.OwnerTeam() != "" {
+			if id, ok := o.TeamFor(ow.OwnerTeam()); ok {
+				o.rfcOwner[e.Source.SourceName()] = id
+			}
 		}
 	}
 	for _, g := range c.Org.OrgWide.Repos {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/rfc"
 )
 
 // mapSignals is how the signals were written before MarshalJSON appended
@@ -68,7 +69,7 @@ func TestSignals_JSONKeepsItsSortedKeysPerKind(t *testing.T) {
 // comments and comments_resolved on every item, zeros too; others only
 // where there are some.
 func TestSignals_CommentThreadsAreFactsForTheSourceTypesThatHaveThem(t *testing.T) {
-	config.RegisterSource(config.SourceType{Name: "threads-test", New: func() config.Source { return &config.RFCSource{} }, Threads: true})
+	config.RegisterSource(config.SourceType{Name: "threads-test", New: func() config.Source { return &rfc.Source{} }, Threads: true})
 	o := NewOrg(&config.Config{Me: config.Me{Name: "Alice"}})
 	for typ, want := range map[string]string{
 		"threads-test": `{"comments":0,"comments_resolved":0,"participants":0,"role":"author","teams_declared":0}`,

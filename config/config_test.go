@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"errors"
@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors/github"
+	"github.com/evident-sync/evident/connectors/jira"
+	"github.com/evident-sync/evident/connectors/rfc"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,30 +24,30 @@ func TestParse_ContractExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Parse(path, data, now)
+	c, err := config.Parse(path, data, now)
 	if err != nil {
 		t.Fatalf("contract example rejected:\n%v", err)
 	}
-	if c.Sources.GitHub()[0].Poll.D != 15*time.Minute || c.Sources.Jira()[0].Since.Format(time.DateOnly) != "2026-01-01" {
+	if c.Sources.Of("github")[0].(*github.Source).Poll.D != 15*time.Minute || c.Sources.Of("jira")[0].(*jira.Source).Since.Format(time.DateOnly) != "2026-01-01" {
 		t.Errorf("durations or dates not read: %+v", c.Sources)
 	}
 	got := c.AllSources()
-	want := []SourceRef{{"github", "github", 15 * time.Minute}, {"jira", "jira", 30 * time.Minute}, {"rfcs", "rfc", time.Hour}, {"keps", "rfc", time.Hour}}
+	want := []config.SourceRef{{"github", "github", 15 * time.Minute}, {"jira", "jira", 30 * time.Minute}, {"rfcs", "rfc", time.Hour}, {"keps", "rfc", time.Hour}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("sources (-want +got):\n%s", d)
 	}
-	if abs, _ := filepath.Abs("testdata"); c.Sources.RFC()[1].Dir != abs {
-		t.Errorf("dir %q not resolved against the config's folder %q", c.Sources.RFC()[1].Dir, abs)
+	if abs, _ := filepath.Abs("testdata"); c.Sources.Of("rfc")[1].(*rfc.Source).Dir != abs {
+		t.Errorf("dir %q not resolved against the config's folder %q", c.Sources.Of("rfc")[1].(*rfc.Source).Dir, abs)
 	}
 }
 
 func TestParse_Defaults(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/xdg/data")
-	c, err := Parse("c.yaml", []byte("me: {github: alice}\nsources:\n  github:\n    - {name: gh, token_env: T}\n"), now)
+	c, err := config.Parse("c.yaml", []byte("me: {github: alice}\nsources:\n  github:\n    - {name: gh, token_env: T}\n"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gh := c.Sources.GitHub()[0]
+	gh := c.Sources.Of("github")[0].(*github.Source)
 	if c.DataDir != "/xdg/data/evident" || c.Org.OrgThreshold != 3 || gh.Poll.D != 15*time.Minute ||
 		gh.URL != "https://api.github.com/" || gh.Since.Format(time.DateOnly) != "2025-11-21" {
 		t.Errorf("defaults: data_dir %q threshold %d poll %v url %q since %v", c.DataDir, c.Org.OrgThreshold, gh.Poll.D, gh.URL, gh.Since)
@@ -96,10 +100,10 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("evident.yaml", []byte(tt.yaml), now)
-			var ce *Error
+			_, err := config.Parse("evident.yaml", []byte(tt.yaml), now)
+			var ce *config.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("want *Error, got %v", err)
+				t.Fatalf("want *config.Error, got %v", err)
 			}
 			lines := strings.Split(ce.Error(), "\n")
 			if len(lines) != len(tt.want) {
@@ -115,7 +119,7 @@ func TestParse_EveryClassOfErrorWithItsLine(t *testing.T) {
 }
 
 func TestExample_IsValidAfterInit(t *testing.T) {
-	if _, err := Parse("config.yaml", Example, now); err != nil {
+	if _, err := config.Parse("config.yaml", config.Example, now); err != nil {
 		t.Fatalf("the init example must pass config check:\n%v", err)
 	}
 }
@@ -123,7 +127,7 @@ func TestExample_IsValidAfterInit(t *testing.T) {
 // The template evident init writes has staff-level criteria in each of the
 // four domains, so gaps and the packet's criteria work from the first day.
 func TestExample_CriteriaCoverTheFourDomains(t *testing.T) {
-	c, err := Parse("config.yaml", Example, now)
+	c, err := config.Parse("config.yaml", config.Example, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +135,7 @@ func TestExample_CriteriaCoverTheFourDomains(t *testing.T) {
 	for _, cr := range c.Criteria {
 		seen[cr.Domain] = true
 	}
-	for _, d := range Domains {
+	for _, d := range config.Domains {
 		if !seen[d] {
 			t.Errorf("no criterion for %s in the template", d)
 		}
@@ -140,7 +144,7 @@ func TestExample_CriteriaCoverTheFourDomains(t *testing.T) {
 
 // A team's repository is a glob, or a glob with the line a reader needs.
 func TestParse_RepoWithDescription(t *testing.T) {
-	c, err := Parse("c.yaml", []byte("me: {github: alice, teams: [payments]}\norg:\n  teams:\n    - id: payments\n      repos:\n        - acme/payments-*\n        - {repo: acme/ledger, description: the ledger every refund passes through}\n"), now)
+	c, err := config.Parse("c.yaml", []byte("me: {github: alice, teams: [payments]}\norg:\n  teams:\n    - id: payments\n      repos:\n        - acme/payments-*\n        - {repo: acme/ledger, description: the ledger every refund passes through}\n"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +153,7 @@ func TestParse_RepoWithDescription(t *testing.T) {
 		t.Errorf("repos %+v", got)
 	}
 	for _, bad := range []string{"{repo: acme/x, owner: bob}", "{description: what}", "[acme/x]"} {
-		_, err := Parse("c.yaml", []byte("me: {github: alice}\norg:\n  teams:\n    - id: payments\n      repos:\n        - "+bad+"\n"), now)
+		_, err := config.Parse("c.yaml", []byte("me: {github: alice}\norg:\n  teams:\n    - id: payments\n      repos:\n        - "+bad+"\n"), now)
 		if err == nil || !strings.Contains(err.Error(), "c.yaml:") {
 			t.Errorf("%s: %v, want an error naming the file and line", bad, err)
 		}
@@ -161,7 +165,7 @@ func TestParse_RepoWithDescription(t *testing.T) {
 func TestParse_LocalRFCOwners(t *testing.T) {
 	dir := t.TempDir()
 	base := "me: {name: G, teams: [lang]}\norg:\n  teams:\n    - id: lang\n      rfc_sources: [%s]\nsources:\n  rfc:\n    - {name: peps, dir: " + dir + "%s}\n    - {name: gh, repo: acme/rfcs%s}\n"
-	if _, err := Parse("c.yaml", []byte(fmt.Sprintf(base, "peps, peps/typing", ", owner_team: lang", "")), now); err != nil {
+	if _, err := config.Parse("c.yaml", []byte(fmt.Sprintf(base, "peps, peps/typing", ", owner_team: lang", "")), now); err != nil {
 		t.Fatalf("valid owners refused: %v", err)
 	}
 	for _, bad := range []struct{ rfc, owner, repoOwner, want string }{
@@ -170,7 +174,7 @@ func TestParse_LocalRFCOwners(t *testing.T) {
 		{"peps", ", owner_team: nobody", "", `owner_team "nobody" is no team in org.teams`},
 		{"peps", "", ", owner_team: lang", "owner_team is for a local folder"},
 	} {
-		_, err := Parse("c.yaml", []byte(fmt.Sprintf(base, bad.rfc, bad.owner, bad.repoOwner)), now)
+		_, err := config.Parse("c.yaml", []byte(fmt.Sprintf(base, bad.rfc, bad.owner, bad.repoOwner)), now)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%+v: %v, want %q", bad, err, bad.want)
 		}
@@ -181,7 +185,7 @@ func TestParse_LocalRFCOwners(t *testing.T) {
 // one with a space, or plain http to another machine (loopback is fine).
 func TestParse_WarnsOnAddressesATokenShouldNotTravelTo(t *testing.T) {
 	t.Setenv("T", "x")
-	c, err := Parse("c.yaml", []byte("me: {github: alice, jira: '712020:alice'}\nsources:\n  github:\n    - {name: a, url: 'http://ghe.acme.example/api/v3/', token_env: T}\n    - {name: b, url: 'http://127.0.0.1:8080/', token_env: T}\n  jira:\n    - {name: j, url: 'https://acme.atlassian.net/ ', deployment: cloud, email: a@acme.example, token_env: T}\n"), now)
+	c, err := config.Parse("c.yaml", []byte("me: {github: alice, jira: '712020:alice'}\nsources:\n  github:\n    - {name: a, url: 'http://ghe.acme.example/api/v3/', token_env: T}\n    - {name: b, url: 'http://127.0.0.1:8080/', token_env: T}\n  jira:\n    - {name: j, url: 'https://acme.atlassian.net/ ', deployment: cloud, email: a@acme.example, token_env: T}\n"), now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,15 @@
-package config
+package config_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/evident-sync/evident/config"
 )
 
-// A config is typed by hand: whatever it holds, Parse returns a config or
+// A config is typed by hand: whatever it holds, config.Parse returns a config or
 // an error, never a panic.
 func FuzzParse_NeverPanics(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.yaml")
@@ -21,6 +23,6 @@ func FuzzParse_NeverPanics(f *testing.F) {
 	f.Add([]byte("digest: {when: \"mon 25:99\"}\norg: {teams: [{id: x, repos: [\"[\"]}]}\n"))
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		Parse("c.yaml", data, now)
+		config.Parse("c.yaml", data, now)
 	})
 }

@@ -56,7 +56,7 @@ sources:
 		{"no folders", `sources: {gdocs: [{name: d, token_env: T}]}`, "evident.yaml:2: a Google Docs source needs folders"},
 		{"no token", `sources: {gdocs: [{name: d, folders: [1fPayRfcsFolder0000]}]}`, "evident.yaml:2: a Google Docs source needs a token"},
 		{"a misspelt key", `sources: {gdocs: [{name: d, token_env: T, folder: [x]}]}`,
-			`evident.yaml:2: unknown key "folder" (known keys here: name, url, folders, token_env, token_command, token, since, poll, client_id, client_secret)`},
+			`evident.yaml:2: unknown key "folder" (known keys here: name, url, token_env, token_command, token, since, poll, folders, client_id, client_secret)`},
 		{"a misspelt type", `sources: {gdoc: []}`, `evident.yaml:2: unknown key "gdoc" (known keys here: github, jira, rfc, confluence, gdocs)`},
 		{"a team's bad folder", "org: {teams: [{id: p, gdocs_folders: [\"a b\"]}]}", `evident.yaml:2: "a b" is not a Drive folder id`},
 		{"a name used twice", "sources:\n  jira: [{name: d, url: https://j.example, deployment: server, token_env: T}]\n  gdocs: [{name: d, token_env: T, folders: [1fPayRfcsFolder0000]}]",

@@ -11,12 +11,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/evident-sync/evident/config"
-	"github.com/evident-sync/evident/connectors/gdocs"
+	// Every source type registers, as in the program.
+	_ "github.com/evident-sync/evident/connectors/all"
 )
-
-// The source types that live with their connectors register as the
-// program does (pipeline's sourceTypes).
-func init() { config.RegisterSource(gdocs.Type) }
 
 // Each connector keeps a sample config beside its code (as a Telegraf
 // plugin does). Every sample is a valid config, and every key it shows is

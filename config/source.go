@@ -164,17 +164,6 @@ func (s Sources) Named(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// typed lists the sources of type typ as *T.
-func typed[T any](s Sources, typ string) []*T {
-	var out []*T
-	for _, src := range s.Of(typ) {
-		if v, ok := any(src).(*T); ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // MarshalYAML writes the lists back by type.
 func (s Sources) MarshalYAML() (any, error) {
 	out := map[string][]Source{}
@@ -332,3 +321,26 @@ func orgKeysOf(rt reflect.Type) []string {
 	}
 	return out
 }
+
+// Common is what most sources' entries share: a name, an API root, a
+// token, a since date and a poll. Embedded (yaml:",inline"), it gives the
+// entry SourceName, PollEvery, Credential and Endpoint.
+type Common struct {
+	Name  string `yaml:"name"`
+	URL   string `yaml:"url"`
+	Token `yaml:",inline"`
+	Since Date     `yaml:"since"`
+	Poll  Duration `yaml:"poll"`
+}
+
+// SourceName is the entry's name.
+func (c *Common) SourceName() string { return c.Name }
+
+// PollEvery is the entry's poll.
+func (c *Common) PollEvery() time.Duration { return c.Poll.D }
+
+// Credential is where the token comes from.
+func (c *Common) Credential() (Token, bool) { return c.Token, true }
+
+// Endpoint is the API root.
+func (c *Common) Endpoint() string { return c.URL }

@@ -1,10 +1,12 @@
-package config
+package config_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/evident-sync/evident/config"
 )
 
 func TestParse_SyntaxErrorsNameTheOffendingLine(t *testing.T) {
@@ -42,8 +44,8 @@ org:
 		{"an unclosed quote stays where yaml says", "me:\n  name: \"Alice\n  github: alice\n", 2, "YAML syntax"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("c.yaml", []byte(tc.yaml), time.Now())
-			var ce *Error
+			_, err := config.Parse("c.yaml", []byte(tc.yaml), time.Now())
+			var ce *config.Error
 			if !errors.As(err, &ce) || len(ce.Problems) != 1 {
 				t.Fatalf("want one problem, got %v", err)
 			}

@@ -101,8 +101,6 @@ func (v *validator) checkContainers() {
 	}
 }
 
-var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-
 func (v *validator) checkEncryption() {
 	switch e := v.c.Encryption; {
 	case e.KeyEnv != "" && e.Key != "":
@@ -128,11 +126,6 @@ func (v *validator) sourceName(p, name string) {
 		v.names[name] = p
 	}
 }
-
-var (
-	projectRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	repoRE    = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
-)
 
 func (v *validator) checkMe() {
 	me := &v.c.Me
@@ -188,7 +181,7 @@ func (v *validator) checkOrg() {
 			t.Members.GitHub[j] = strings.TrimPrefix(m, "@")
 		}
 	}
-	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.GitHub()) == 0 {
+	if (len(o.GitHubTeams) > 0 || o.CodeOwners) && len(v.c.Sources.Of("github")) == 0 {
 		v.add("org", "org.github_teams and org.codeowners read GitHub: add a GitHub source")
 	}
 }

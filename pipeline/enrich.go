@@ -42,10 +42,11 @@ func newEnricher(c *config.Config, st *store.Store, log *slog.Logger, o BuildOpt
 	if len(c.Org.GitHubTeams) == 0 && !c.Org.CodeOwners {
 		return nil, nil
 	}
-	if len(c.Sources.GitHub()) == 0 {
+	gh := c.Sources.Of(github.Type.Name)
+	if len(gh) == 0 {
 		return nil, fmt.Errorf("org.github_teams and org.codeowners need a GitHub source")
 	}
-	s := c.Sources.GitHub()[0]
+	s := gh[0].(*github.Source)
 	conn, err := github.New(github.Config{Name: s.Name + "-org", BaseURL: s.URL, Token: tokenOf(c, "github", s.Name, s.Token),
 		Login: c.Me.GitHub, Since: s.Since.Time, Clock: o.Clock, Base: o.Base})
 	if err != nil {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,25 +11,9 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/confluence"
-	"github.com/evident-sync/evident/connectors/gdocs"
-	"github.com/evident-sync/evident/connectors/github"
-	"github.com/evident-sync/evident/connectors/jira"
-	"github.com/evident-sync/evident/connectors/rfc"
+	// The source types: importing it registers their config sections.
+	_ "github.com/evident-sync/evident/connectors/all"
 )
-
-// sourceTypes are the source types that live with their connectors: each
-// brings its config section, its checks and its connector. A new source
-// is its folder and one line here.
-var sourceTypes = []config.SourceType{
-	gdocs.Type,
-}
-
-func init() {
-	for _, t := range sourceTypes {
-		config.RegisterSource(t)
-	}
-}
 
 // BuildOptions tune the connectors Build makes.
 type BuildOptions struct {
@@ -48,49 +31,14 @@ func hostOf(raw string) string {
 	return raw
 }
 
-// A connectable is the config entry of a source type that lives with its
-// connector (connectors/gdocs): it registered its section with
-// config.RegisterSource, and builds its connector itself.
+// A connectable is a source's config entry: each source type's entry
+// builds its own connector (see connectors/all for the types).
 type connectable interface {
 	config.Source
 	// Connector makes the source's connector; it makes no request.
-	Connector(me config.Me, tok credentials.TokenSource, clock connectors.Clock, base http.RoundTripper) (connectors.Connector, error)
+	Connector(c *config.Config, tok credentials.TokenSource, clock connectors.Clock, base http.RoundTripper) (connectors.Connector, error)
 	// Endpoint is the API root the source reaches ("" for none).
 	Endpoint() string
-}
-
-// builtins build the connectors of the four types config knows itself.
-var builtins = map[string]func(c *config.Config, s config.Source, o BuildOptions) (connectors.Connector, string, error){
-	"github": func(c *config.Config, src config.Source, o BuildOptions) (connectors.Connector, string, error) {
-		s := src.(*config.GitHubSource)
-		conn, err := github.New(github.Config{
-			Name: s.Name, BaseURL: s.URL, Token: tokenOf(c, "github", s.Name, s.Token),
-			Login: c.Me.GitHub, Owners: s.Owners, Since: s.Since.Time, Clock: o.Clock, Base: o.Base,
-			Files: c.Org.CodeOwners,
-		})
-		return conn, s.URL, err
-	},
-	"jira": func(c *config.Config, src config.Source, o BuildOptions) (connectors.Connector, string, error) {
-		s := src.(*config.JiraSource)
-		conn, err := newJira(c, s, o)
-		return conn, s.URL, err
-	},
-	"rfc": func(c *config.Config, src config.Source, o BuildOptions) (connectors.Connector, string, error) {
-		s := src.(*config.RFCSource)
-		conn, err := newRFC(c, s, o)
-		if s.Repo == "" {
-			return conn, "", err
-		}
-		return conn, cmp.Or(s.URL, "https://api.github.com/"), err
-	},
-	"confluence": func(c *config.Config, src config.Source, o BuildOptions) (connectors.Connector, string, error) {
-		s := src.(*config.ConfluenceSource)
-		conn, err := confluence.New(confluence.Config{
-			Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email, Token: tokenOf(c, "confluence", s.Name, s.Token),
-			User: cmp.Or(c.Me.Confluence, c.Me.Jira), Spaces: s.Spaces, Labels: s.Labels, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, BrowseURL: s.BrowseURL,
-		})
-		return conn, s.URL, err
-	},
 }
 
 // Build makes a Source for every configured source, by type and then in
@@ -111,10 +59,8 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 			endpoint string
 			err      error
 		)
-		if b, ok := builtins[e.Type]; ok {
-			src.Conn, endpoint, err = b(c, e.Source, o)
-		} else if b, ok := e.Source.(connectable); ok {
-			src.Conn, err = b.Connector(c.Me, tok, o.Clock, o.Base)
+		if b, ok := e.Source.(connectable); ok {
+			src.Conn, err = b.Connector(c, tok, o.Clock, o.Base)
 			endpoint = b.Endpoint()
 		} else {
 			err = fmt.Errorf("evident cannot read sources of type %s", e.Type)
@@ -128,22 +74,6 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 		out = append(out, src)
 	}
 	return out, nil
-}
-
-func newJira(c *config.Config, s *config.JiraSource, o BuildOptions) (connectors.Connector, error) {
-	return jira.New(jira.Config{
-		Name: s.Name, BaseURL: s.URL, Deployment: s.Deployment, Email: s.Email,
-		Token: tokenOf(c, "jira", s.Name, s.Token),
-		User:  c.Me.Jira, Projects: s.Projects, Since: s.Since.Time, Clock: o.Clock, Base: o.Base, RemoteLinks: s.RemoteLinks, BrowseURL: s.BrowseURL,
-	})
-}
-
-func newRFC(c *config.Config, s *config.RFCSource, o BuildOptions) (connectors.Connector, error) {
-	return rfc.New(rfc.Config{
-		Name: s.Name, Dir: s.Dir, BaseURL: s.URL, Token: tokenOf(c, "rfc", s.Name, s.Token),
-		Repo: s.Repo, Path: s.Path, Me: rfc.Me{GitHub: c.Me.GitHub, Name: c.Me.Name, Emails: c.Me.Emails},
-		Clock: o.Clock, Base: o.Base,
-	})
 }
 
 // tokenOf says where a source's token comes from, and which command

@@ -20,9 +20,11 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/connectors/confluence"
 	"github.com/evident-sync/evident/connectors/gdocs"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
+	"github.com/evident-sync/evident/connectors/rfc"
 	"github.com/evident-sync/evident/pipeline"
 )
 
@@ -170,12 +172,11 @@ func (a *app) authAtlassianCmd(use, product string) *cobra.Command {
 				return err
 			}
 			var sources [][2]string // name, deployment
-			if use == "jira" {
-				for _, s := range c.Sources.Jira() {
+			for _, src := range c.Sources.Of(use) {
+				switch s := src.(type) {
+				case *jira.Source:
 					sources = append(sources, [2]string{s.Name, s.Deployment})
-				}
-			} else {
-				for _, s := range c.Sources.Confluence() {
+				case *confluence.Source:
 					sources = append(sources, [2]string{s.Name, s.Deployment})
 				}
 			}
@@ -380,14 +381,16 @@ the new one at its next request.`,
 // githubSource picks the source `auth github` signs in for.
 func githubSource(c *config.Config, name string) (src, apiURL, clientID string, err error) {
 	var names []string
-	for _, s := range c.Sources.GitHub() {
+	gh := c.Sources.Of(github.Type.Name)
+	for _, src := range gh {
+		s := src.(*github.Source)
 		names = append(names, s.Name)
-		if s.Name == name || (name == "" && len(c.Sources.GitHub()) == 1) {
+		if s.Name == name || (name == "" && len(gh) == 1) {
 			return s.Name, s.URL, s.ClientID, nil
 		}
 	}
-	for _, s := range c.Sources.RFC() {
-		if s.Repo != "" && s.Name == name {
+	for _, src := range c.Sources.Of(rfc.Type.Name) {
+		if s := src.(*rfc.Source); s.Repo != "" && s.Name == name {
 			return s.Name, s.URL, "", nil
 		}
 	}

@@ -435,3 +435,7 @@ func TestFetch_AVersion1CursorResumesWhereItStood(t *testing.T) {
 		t.Errorf("the upgraded cursor read %d pages again (%v); want none, and no profile request", h.Ingested, hits)
 	}
 }
+
+// The type registers as connectors/all registers it in the program (which
+// this package's tests cannot import: all imports this package).
+func init() { config.RegisterSource(Type) }

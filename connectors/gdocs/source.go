@@ -39,12 +39,8 @@ const minPoll = 5 * time.Minute
 // subfolders, in My Drive or a shared drive) whose Google Docs are design
 // documents.
 type Source struct {
-	Name         string   `yaml:"name"`
-	URL          string   `yaml:"url"`
-	Folders      []string `yaml:"folders"`
-	config.Token `yaml:",inline"`
-	Since        config.Date     `yaml:"since"`
-	Poll         config.Duration `yaml:"poll"`
+	config.Common `yaml:",inline"`
+	Folders       []string `yaml:"folders"`
 	// ClientID and ClientSecret are the OAuth client `evident auth google`
 	// signs in with (an installed app's secret is not secret; Google
 	// issues one anyway).
@@ -106,6 +102,6 @@ func checkFolder(_ *config.Config, f string) string {
 var folderURLRE = regexp.MustCompile(`drive\.google\.com/.*folders/([A-Za-z0-9_-]+)`)
 
 // Connector makes the source's connector; it makes no request.
-func (s *Source) Connector(me config.Me, tok credentials.TokenSource, clock connectors.Clock, base http.RoundTripper) (connectors.Connector, error) {
+func (s *Source) Connector(_ *config.Config, tok credentials.TokenSource, clock connectors.Clock, base http.RoundTripper) (connectors.Connector, error) {
 	return New(Config{Name: s.Name, BaseURL: s.URL, Folders: s.Folders, Token: tok, Since: s.Since.Time, Clock: clock, Base: base})
 }
