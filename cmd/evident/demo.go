@@ -62,7 +62,7 @@ then DIR/demo.yaml is written too, and evident --config DIR/demo.yaml inbox
 			}
 			defer env.Close()
 			a.cfg = env.Config
-			fmt.Fprintf(a.stderr, "Sample organisation: 7 teams on fake GitHub and Jira at 127.0.0.1, design documents in a folder.\nSyncing through the real connectors into %s ...\n", dir)
+			fmt.Fprintf(a.stderr, "Sample organisation: 7 teams on fake GitHub, Jira, Confluence and Google Drive at 127.0.0.1, design documents in a folder.\nSyncing through the real connectors into %s ...\n", dir)
 			st, err := openStoreWith(ctx, dir, store.Options{})
 			if err != nil {
 				return err
