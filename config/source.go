@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -39,6 +40,24 @@ type SourceType struct {
 	// Threads says its documents are reviewed in comment threads: their
 	// items carry the comments and comments_resolved signals.
 	Threads bool
+	// SignIn, when set, is the sign-in `evident auth COMMAND` runs for a
+	// source of this type.
+	SignIn *SignIn
+}
+
+// SignIn is a source type's interactive sign-in: it returns the secret
+// to keep in the keyring for the source (token: keyring reads it back).
+type SignIn struct {
+	// Command is the subcommand of evident auth ("google"); Product names
+	// the service in sentences ("Google Drive").
+	Command, Product string
+	Short, Long      string
+	// Flags are its string flags besides --source: name and usage.
+	Flags [][2]string
+	// Run signs in for src, with the flags' values by name: show tells
+	// the user a URL, and open opens it in a browser (nil: there is
+	// none). It waits until ctx is done.
+	Run func(ctx context.Context, src Source, flags map[string]string, show func(url string), open func(url string) error) (secret string, err error)
 }
 
 // Source is one entry of a sources list, of any type.

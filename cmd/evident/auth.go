@@ -1,11 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,7 +19,6 @@ import (
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/connectors/confluence"
-	"github.com/evident-sync/evident/connectors/gdocs"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
 	"github.com/evident-sync/evident/connectors/rfc"
@@ -38,7 +35,8 @@ $XDG_CONFIG_HOME/evident/credentials). A source uses them with token: keyring.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authGoogleCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
+	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
+	cmd.AddCommand(a.signInCmds()...)
 	return cmd
 }
 
@@ -72,76 +70,87 @@ func (a *app) authGitHubCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) authGoogleCmd() *cobra.Command {
-	var source, clientID, clientSecret string
+// signInCmds are the sign-ins the source types declare (evident auth
+// google): each picks its source, runs, and keeps the secret.
+func (a *app) signInCmds() []*cobra.Command {
+	var out []*cobra.Command
+	for _, t := range config.SourceTypes() {
+		if t.SignIn != nil {
+			out = append(out, a.signInCmd(t))
+		}
+	}
+	return out
+}
+
+func (a *app) signInCmd(t config.SourceType) *cobra.Command {
+	si := t.SignIn
+	var source string
 	var noBrowser bool
+	flags := map[string]*string{}
+	use := si.Command + " [--source NAME]"
+	for _, f := range si.Flags {
+		use += " [--" + f[0] + " VALUE]"
+	}
 	cmd := &cobra.Command{
-		Use:   "google [--source NAME] [--client-id ID] [--client-secret S]",
-		Short: "Sign in to Google Drive (read-only) in the browser and store the grant",
-		Long: `google signs in with Google's installed-app flow: PKCE and a redirect to a
-one-time listener on 127.0.0.1. It asks for drive.readonly only, keeps the
-refresh token in the OS keyring, and the Google Docs source (token: keyring)
-refreshes access tokens from it. The OAuth client is yours (a Desktop app in
-the Google Cloud console): client_id and client_secret on the source, or the
-flags.`,
-		Args: noArgs,
+		Use: use, Short: si.Short, Long: si.Long, Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.config()
 			if err != nil {
 				return err
 			}
-			src, err := gdocsSource(c, source)
+			src, err := sourceOfType(c, t, source)
 			if err != nil {
 				return err
 			}
-			in := gdocs.SignIn{ClientID: cmp.Or(clientID, src.ClientID), ClientSecret: cmp.Or(clientSecret, src.ClientSecret),
-				Show: func(u string) {
-					fmt.Fprintf(a.stderr, "Open this address to sign in to Google (read-only access to Drive):\n\n  %s\n\nWaiting for Google to send you back (5 minutes)...\n", u)
-				}}
-			if !noBrowser {
-				in.Open = openBrowser
+			values := map[string]string{}
+			for name, v := range flags {
+				values[name] = *v
+			}
+			show := func(u string) {
+				fmt.Fprintf(a.stderr, "Open this address to sign in to %s:\n\n  %s\n\nWaiting for %s to send you back (5 minutes)...\n", si.Product, u, si.Product)
+			}
+			open := openBrowser
+			if noBrowser {
+				open = nil
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
 			defer cancel()
-			grant, err := in.Run(ctx)
+			secret, err := si.Run(ctx, src, values, show, open)
 			if errors.Is(err, context.DeadlineExceeded) {
-				return errors.New("no sign-in came back within 5 minutes; run evident auth google again")
+				return fmt.Errorf("no sign-in came back within 5 minutes; run evident auth %s again", si.Command)
 			}
 			if err != nil {
 				return err
 			}
-			b, err := json.Marshal(grant)
-			if err != nil {
-				return err
-			}
-			return a.keep(c, src.Name, string(b))
+			return a.keep(c, src.SourceName(), secret)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "the Google Docs source (default: the only one)")
-	cmd.Flags().StringVar(&clientID, "client-id", "", "the OAuth client's ID (default: the source's client_id)")
-	cmd.Flags().StringVar(&clientSecret, "client-secret", "", "the OAuth client's secret (default: the source's client_secret)")
+	cmd.Flags().StringVar(&source, "source", "", "the "+t.Name+" source (default: the only one)")
+	for _, f := range si.Flags {
+		flags[f[0]] = cmd.Flags().String(f[0], "", f[1])
+	}
 	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the address only; open it yourself")
 	return cmd
 }
 
-// gdocsSource picks the source `auth google` signs in for.
-func gdocsSource(c *config.Config, name string) (*gdocs.Source, error) {
+// sourceOfType picks the source of type t a command is for: the one
+// named, or the only one.
+func sourceOfType(c *config.Config, t config.SourceType, name string) (config.Source, error) {
 	var names []string
-	all := c.Sources.Of(gdocs.Type.Name)
+	all := c.Sources.Of(t.Name)
 	for _, s := range all {
-		g := s.(*gdocs.Source)
-		names = append(names, g.Name)
-		if g.Name == name || (name == "" && len(all) == 1) {
-			return g, nil
+		names = append(names, s.SourceName())
+		if s.SourceName() == name || (name == "" && len(all) == 1) {
+			return s, nil
 		}
 	}
 	switch {
 	case len(names) == 0:
-		return nil, usagef("no Google Docs source is configured (add one under sources.gdocs)")
+		return nil, usagef("no %s source is configured (add one under sources.%s)", t.Name, t.Name)
 	case name == "":
-		return nil, usagef("say which Google Docs source with --source NAME (configured: %s)", strings.Join(names, ", "))
+		return nil, usagef("say which %s source with --source NAME (configured: %s)", t.Name, strings.Join(names, ", "))
 	}
-	return nil, usagef("no Google Docs source is named %q (configured: %s)", name, strings.Join(names, ", "))
+	return nil, usagef("no %s source is named %q (configured: %s)", t.Name, name, strings.Join(names, ", "))
 }
 
 func (a *app) showDeviceCode(uri, code string, expires time.Time) {

@@ -1,6 +1,9 @@
 package gdocs
 
 import (
+	"cmp"
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -22,6 +25,34 @@ var Type = config.SourceType{
 	ContainerNoun:  "Drive folder",
 	Auth:           "evident auth google",
 	Threads:        true,
+	SignIn: &config.SignIn{
+		Command: "google", Product: "Google Drive",
+		Short: "Sign in to Google Drive (read-only) in the browser and store the grant",
+		Long: `google signs in with Google's installed-app flow: PKCE and a redirect to a
+one-time listener on 127.0.0.1. It asks for drive.readonly only, keeps the
+refresh token in the OS keyring, and the Google Docs source (token: keyring)
+refreshes access tokens from it. The OAuth client is yours (a Desktop app in
+the Google Cloud console): client_id and client_secret on the source, or the
+flags.`,
+		Flags: [][2]string{
+			{"client-id", "the OAuth client's ID (default: the source's client_id)"},
+			{"client-secret", "the OAuth client's secret (default: the source's client_secret)"},
+		},
+		Run: signIn,
+	},
+}
+
+// signIn is `evident auth google`: the installed-app flow with the
+// source's OAuth client (or the flags'), and the grant as the secret.
+func signIn(ctx context.Context, src config.Source, flags map[string]string, show func(string), open func(string) error) (string, error) {
+	s := src.(*Source)
+	in := SignIn{ClientID: cmp.Or(flags["client-id"], s.ClientID), ClientSecret: cmp.Or(flags["client-secret"], s.ClientSecret), Show: show, Open: open}
+	grant, err := in.Run(ctx)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(grant)
+	return string(b), err
 }
 
 // DefaultURL is the Drive API's root; drive/v3/ lives under it.
