@@ -143,8 +143,10 @@ func (d *drive) folder(ctx context.Context, id string) (file, error) {
 	return f, err
 }
 
-// list pages through files.list for query q, calling fn with each page.
-func (d *drive) list(ctx context.Context, q, fields, orderBy, token string, doing string) (fileList, error) {
+// list reads one page of files.list for query q after the page token
+// (in Drive's own order: the window engine takes the newest of a page,
+// wherever it is).
+func (d *drive) list(ctx context.Context, q, fields, token string, doing string) (fileList, error) {
 	v := url.Values{
 		"q":                         {q},
 		"fields":                    {"nextPageToken,incompleteSearch,files(" + fields + ")"},
@@ -152,9 +154,6 @@ func (d *drive) list(ctx context.Context, q, fields, orderBy, token string, doin
 		"supportsAllDrives":         {"true"},
 		"includeItemsFromAllDrives": {"true"},
 		"corpora":                   {"allDrives"},
-	}
-	if orderBy != "" {
-		v.Set("orderBy", orderBy)
 	}
 	if token != "" {
 		v.Set("pageToken", token)

@@ -225,7 +225,7 @@ func (c *Connector) subfolders(ctx context.Context, folders []string) ([]file, e
 	var out []file
 	restarted := false
 	for token := ""; ; {
-		l, err := c.drive.list(ctx, q, "id,parents", "", token, "list the subfolders")
+		l, err := c.drive.list(ctx, q, "id,parents", token, "list the subfolders")
 		var qe *transport.QueryError
 		if errors.As(err, &qe) && token != "" && !restarted {
 			// An expired page token: the listing again (what it found
@@ -254,7 +254,7 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		return window.Found{}, nil
 	}
 	var learnt json.RawMessage
-	l, err := c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, !st.NoViewed), docFields, "modifiedTime", q.Token, "list the documents")
+	l, err := c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, !st.NoViewed), docFields, q.Token, "list the documents")
 	var qe *transport.QueryError
 	if errors.As(err, &qe) && q.Token != "" {
 		// A page token Drive no longer takes: the window again from its
@@ -265,7 +265,7 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		// A Drive (or proxy) without viewedByMeTime: edits alone.
 		st.NoViewed = true
 		learnt, _ = json.Marshal(st)
-		l, err = c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, false), docFields, "modifiedTime", q.Token, "list the documents")
+		l, err = c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, false), docFields, q.Token, "list the documents")
 	}
 	if err != nil {
 		return window.Found{}, err
@@ -300,12 +300,14 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 }
 
 // docsQuery selects the Google Docs in folders changed in q's window:
-// edited, or (viewed) opened by the user.
+// edited, or (viewed) opened by the user. The bounds are strict, a
+// millisecond (Drive's precision) outside the window, as Drive's own
+// examples write them.
 func docsQuery(folders []string, q window.Query, viewed bool) string {
 	in := func(field string) string {
-		s := field + " >= " + driveTime(q.From)
+		s := field + " > " + driveTime(q.From.Add(-time.Millisecond))
 		if !q.To.IsZero() {
-			s += " and " + field + " <= " + driveTime(q.To)
+			s += " and " + field + " < " + driveTime(q.To.Add(time.Millisecond))
 		}
 		return s
 	}
