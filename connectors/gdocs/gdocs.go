@@ -353,12 +353,13 @@ func (c *Connector) read(ctx context.Context, f file, root, rootName string, me 
 		// Accepted" in its header table, or its first heading).
 		text, err := c.drive.head(ctx, f.ID)
 		switch {
-		case errors.As(err, &nf), errors.As(err, &denied):
-		case err != nil:
+		case err != nil && (errors.Is(err, connectors.ErrAuth) || ctx.Err() != nil):
 			return nil, "", err
-		default:
+		case err == nil:
 			a.Activity.State = statusOfText(text)
 		}
+		// Any other failure leaves the status unknown: it is a nicety,
+		// and the document's part is read.
 	}
 	return a, "", nil
 }
