@@ -323,22 +323,20 @@ func docsQuery(folders []string, q window.Query, viewed bool) string {
 // document deleted since the listing is skipped.
 func (c *Connector) read(ctx context.Context, f file, root, rootName string, me person) (*connectors.Artifact, string, error) {
 	var nf *transport.NotFoundError
-	revs, err := c.drive.revisions(ctx, f.ID)
-	if errors.As(err, &nf) {
-		return nil, "", nil
-	}
 	var denied *transport.DeniedError
-	if errors.As(err, &denied) {
-		// Revisions need edit access; a commenter's view of someone else's
-		// document has none, and the comments still tell the user's part.
-		revs, err = nil, nil
+	comments, err := c.drive.comments(ctx, f.ID)
+	if errors.As(err, &nf) || errors.As(err, &denied) {
+		return nil, "", nil // deleted, or no longer shared, since the listing
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	comments, err := c.drive.comments(ctx, f.ID)
+	revs, err := c.drive.revisions(ctx, f.ID)
 	if errors.As(err, &nf) || errors.As(err, &denied) {
-		return nil, "", nil
+		// Revisions need edit access; a commenter's view of someone else's
+		// document has none, and the comments and owners still tell the
+		// user's part.
+		revs, err = nil, nil
 	}
 	if err != nil {
 		return nil, "", err
