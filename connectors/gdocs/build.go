@@ -22,7 +22,7 @@ import (
 func build(source string, f file, root string, revs []revision, comments []comment, me person) *connectors.Artifact {
 	a := &connectors.Artifact{
 		Source: source, SourceType: "gdocs", Kind: connectors.KindRFC,
-		Key: "rfc:" + source + ":" + f.ID, URL: f.WebViewLink, Title: f.Name,
+		Key: "rfc:" + source + ":" + f.ID, URL: cmp.Or(f.WebViewLink, "https://docs.google.com/document/d/"+f.ID+"/edit"), Title: f.Name,
 		Container: root, UpdatedAt: f.ModifiedTime.UTC(),
 	}
 	a.Activity.CreatedAt = f.CreatedTime.UTC()
