@@ -703,6 +703,9 @@ func what(it *store.Item) string {
 		if c := it.Artifact.Container; strings.Contains(c, "/") {
 			return "Design document in " + c
 		}
+		if n := it.Artifact.ContainerName; n != "" {
+			return "Design document in " + n // a Drive folder, by its name
+		}
 		return "Design document"
 	case connectors.KindJiraIssue:
 		return titleCase(kindNoun(it)) + " " + it.Where()

@@ -715,3 +715,26 @@ func TestPacket_DescribesARepositoryTheFirstTimeOnly(t *testing.T) {
 		t.Errorf("acme/ledger described %d times, want once:\n%s", n, got)
 	}
 }
+
+// A review given in a Google Doc's comment threads says where it was (the
+// folder, by its name, never its id) and what the threads came to.
+func TestPacket_ACommentThreadReviewNamesItsFolderAndItsResolvedComments(t *testing.T) {
+	y := &year{}
+	y.add(connectors.KindRFC, time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), "Refunds: one idempotency key per attempt", "1DemoRefundsIdempot1", classify.ScopeCrossTeam,
+		classify.DomainCrossTeamInfluence, classify.StrengthStrong, []string{"payments"}, classify.Signals{Role: "reviewer", Status: "accepted", Comments: 6, CommentsAddressed: 4, Threads: true},
+		func(it *store.Item) {
+			it.Artifact.Source, it.Artifact.SourceType, it.Artifact.Key = "docs", "gdocs", "rfc:docs:1DemoRefundsIdempot1"
+			it.Artifact.URL = "https://docs.google.com/document/d/1DemoRefundsIdempot1/edit"
+			it.Artifact.Container, it.Artifact.ContainerName = "1DemoPaymentsDesign0", "Payments design docs"
+			it.Artifact.Roles = []connectors.Role{connectors.RoleReviewer}
+		})
+	got := packetOf(t, y.items, Period{})
+	for _, want := range []string{"Design document in Payments design docs", "Gave review feedback in 6 comments, 4 of them resolved"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the packet lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "1DemoPaymentsDesign0") {
+		t.Errorf("the packet names the folder's id:\n%s", got)
+	}
+}
