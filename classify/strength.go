@@ -300,7 +300,7 @@ func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
 	}
 	switch {
 	case wide:
-		c.add(2, "org-wide by where it lives (its repository, project or space)")
+		c.add(2, "org-wide by where it lives (its repository, project, space or folder)")
 	case scope == ScopeOrg:
 		c.add(2, "three or more teams involved")
 	case scope == ScopeCrossTeam:
