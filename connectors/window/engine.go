@@ -20,8 +20,9 @@ type Searcher interface {
 	// page.Problems.
 	Begin(ctx context.Context, state json.RawMessage, page *connectors.Page) (Plan, error)
 	// Search reads one page of search q.Search: the items updated in
-	// [q.From, q.To] (To zero: up to now), oldest first, after the page
-	// token q.Token ("" for the first page), with state as Begin left it.
+	// [q.From, q.To] (To zero: up to now) after the page token q.Token (""
+	// for the first page), with state as Begin left it. A Capped search
+	// returns them oldest first; any other in any order.
 	Search(ctx context.Context, q Query, state json.RawMessage) (Found, error)
 }
 
@@ -47,7 +48,7 @@ type Query struct {
 
 // Found is a page of a search.
 type Found struct {
-	// Items are the page's items, oldest first.
+	// Items are the page's items (oldest first, for a Capped search).
 	Items []Item
 	// Next is the next page's token; "" on the search's last page.
 	Next string

@@ -7,8 +7,9 @@
 // what was read when an item fails, narrowing the window to the newest
 // time seen so no search pages past a cap, and an estimate of progress.
 //
-// It starts no goroutine and makes no request; the connectors call it from
-// their Fetch.
+// It starts no goroutine and makes no request. A source either writes a
+// Searcher and lets an Engine drive its passes (Google Docs, Jira,
+// Confluence), or calls these pieces from its own Fetch (GitHub).
 package window
 
 import (
