@@ -10,6 +10,7 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -238,7 +239,7 @@ func toRow(it *store.Item) row {
 		date = it.Artifact.OccurredAt.Local().Format("Mon 2 Jan 2006")
 	}
 	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
-		Container: it.Artifact.Container, Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
+		Container: cmp.Or(it.Artifact.ContainerName, it.Artifact.Container), Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
 		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", "),
 		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; "), RelatedIDs: it.Related,
 		FollowUp: it.User.FollowUp, Outcome: it.User.Outcome}

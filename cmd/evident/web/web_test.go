@@ -455,3 +455,20 @@ func pageThrough(t *testing.T, srv *httptest.Server, first string, each func(bod
 	}
 	return pages
 }
+
+// A document whose folder the config names by id shows the folder's name
+// on the page, never the id.
+func TestInbox_AFolderIsShownByItsName(t *testing.T) {
+	_, st, srv := newServer(t)
+	a := connectors.Artifact{Source: "docs", SourceType: "gdocs", Kind: connectors.KindRFC, Key: "rfc:docs:1DemoRefundsIdempot1",
+		URL: "https://docs.google.com/document/d/1DemoRefundsIdempot1/edit", Title: "Refunds: one key per attempt",
+		Container: "1DemoPaymentsDesign0", ContainerName: "Payments design docs", Roles: []connectors.Role{connectors.RoleReviewer},
+		OccurredAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
+	if _, err := st.Commit(context.Background(), "docs", []store.Ingest{{Artifact: a}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, srv.Client(), srv.URL+"/inbox", "")
+	if !strings.Contains(page, "Payments design docs") || strings.Contains(page, "1DemoPaymentsDesign0") {
+		t.Errorf("the inbox shows the folder as:\n%s", page)
+	}
+}
