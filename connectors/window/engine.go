@@ -138,6 +138,11 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	if cur.Seen == nil {
 		cur.Seen = Seen{}
 	}
+	if cur.Q < 0 || cur.Q >= len(cur.HW) {
+		// A position no pass of this engine writes (a damaged cursor): a
+		// new pass, from the marks the cursor still has.
+		cur.InPass, cur.Q = false, 0
+	}
 	now := e.Clock.Now()
 	defer func() { page.Backfill = cur.Report(e.Since, e.Clock.Now()) }()
 	if !cur.InPass {

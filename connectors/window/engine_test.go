@@ -136,3 +136,17 @@ func TestEngine_UpgradeReadsAnOlderCursorWhereItStood(t *testing.T) {
 		t.Errorf("an upgraded cursor, caught up to now, read %v again", got)
 	}
 }
+
+// A cursor of the right version whose position makes no sense (damaged)
+// starts a new pass rather than failing or panicking.
+func TestEngine_ADamagedPositionStartsANewPass(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s := &toy{items: map[string]time.Time{"a": now.Add(-time.Hour)}, size: 10, reads: map[string]int{}}
+	e := &Engine{Version: 1, Since: now.AddDate(-1, 0, 0), Overlap: time.Minute, Clock: connectorstest.NewClock(now)}
+	for _, raw := range []string{`{"v":1,"in_pass":true,"q":5,"hw":["2026-01-01T00:00:00Z"]}`, `{"v":1,"in_pass":true,"q":-1}`, `{"v":1,"in_pass":true}`} {
+		cur := connectors.Cursor(raw)
+		if got := pass(t, e, s, &cur); len(got) > 1 {
+			t.Errorf("%s: delivered %v", raw, got)
+		}
+	}
+}
