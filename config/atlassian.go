@@ -1,32 +1,52 @@
 package config
 
 import (
+	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 )
 
-// CheckAtlassian checks what Jira and Confluence sources share: the url,
-// the deployment, and on Cloud the account email the API token goes with.
-func CheckAtlassian(ch *Checker, p, product, urlHint, rawURL, deployment, email string) {
-	if rawURL == "" {
+// Atlassian is what a Jira or Confluence entry holds beside Common: the
+// deployment, the Cloud account email the API token goes with, and where
+// people open what it links to when that is not the API's address.
+type Atlassian struct {
+	Deployment string `yaml:"deployment"` // cloud | server (Server and Data Center)
+	Email      string `yaml:"email"`
+	// BrowseURL is where people open issues or pages, when it differs from
+	// the url (an API behind a proxy); items link there.
+	BrowseURL string `yaml:"browse_url"`
+}
+
+// Check completes and checks what Jira and Confluence entries share: the
+// poll and since, the url, the browse url, the deployment, the email on
+// Cloud, the token. product names the service ("Jira"); urlHint says what
+// its url looks like.
+func (a *Atlassian) Check(ch *Checker, p, product, urlHint string, c *Common, poll time.Duration) {
+	ch.Schedule(&c.Poll, &c.Since, poll)
+	if a.BrowseURL != "" {
+		ch.URL(p+".browse_url", a.BrowseURL)
+	}
+	if c.URL == "" {
 		ch.Problemf(p, "a %s source needs url (%s)", product, urlHint)
 	} else {
-		ch.URL(p+".url", rawURL)
+		ch.URL(p+".url", c.URL)
 	}
-	switch deployment {
+	switch a.Deployment {
 	case JiraCloud:
-		if email == "" {
+		if a.Email == "" {
 			ch.Problemf(p, "a %s Cloud source needs email: the API token is used with your Atlassian account email", product)
-		} else if _, err := mail.ParseAddress(email); err != nil {
-			ch.Problemf(p+".email", "%q is not an email address", email)
+		} else if _, err := mail.ParseAddress(a.Email); err != nil {
+			ch.Problemf(p+".email", "%q is not an email address", a.Email)
 		}
 	case JiraServer:
 	case "":
 		ch.Problemf(p, "a %s source needs deployment: cloud or server (Server and Data Center)", product)
 	default:
-		ch.Problemf(p+".deployment", "deployment %q is not cloud or server", deployment)
+		ch.Problemf(p+".deployment", "deployment %q is not cloud or server", a.Deployment)
 	}
+	ch.Token(p, c.Token, "a "+product+" source")
 }
 
 // WarnAtlassian warns about an Atlassian source's token, its poll, and
@@ -57,4 +77,16 @@ func (c *Config) TeamNamed(name string) bool {
 		}
 	}
 	return false
+}
+
+// Pattern is a check of one name (a container under a team, an item of an
+// entry's list) that accepts what re matches and says what anything else
+// is not ("a Jira project key").
+func Pattern(re *regexp.Regexp, what string) func(*Config, string) string {
+	return func(_ *Config, k string) string {
+		if !re.MatchString(k) {
+			return fmt.Sprintf("%q is not %s", k, what)
+		}
+		return ""
+	}
 }

@@ -93,3 +93,13 @@ func (ch *Checker) Placeholder(p, value, what string) {
 		ch.Problemf(p, "%q is the template's placeholder; put %s here", value, what)
 	}
 }
+
+// Each checks every name of an entry's list at p (projects, spaces) with
+// check, reporting each problem at its item.
+func (ch *Checker) Each(p string, list []string, check func(*Config, string) string) {
+	for j, k := range list {
+		if msg := check(ch.Config(), k); msg != "" {
+			ch.Problemf(fmt.Sprintf("%s[%d]", p, j), "%s", msg)
+		}
+	}
+}

@@ -25,41 +25,23 @@ var Type = config.SourceType{
 // Source is one entry of sources.confluence: a Confluence Cloud site or
 // Data Center instance whose pages are design documents.
 type Source struct {
-	config.Common `yaml:",inline"`
-	Deployment    string   `yaml:"deployment"` // cloud | server (Server and Data Center)
-	Email         string   `yaml:"email"`
-	Spaces        []string `yaml:"spaces"`
-	Labels        []string `yaml:"labels"`
-	// BrowseURL is where people open pages, when it differs from URL;
-	// items link there.
-	BrowseURL string `yaml:"browse_url"`
+	config.Common    `yaml:",inline"`
+	config.Atlassian `yaml:",inline"`
+	Spaces           []string `yaml:"spaces"`
+	Labels           []string `yaml:"labels"`
 }
 
-var spaceRE = regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-
-func checkSpace(_ *config.Config, k string) string {
-	if !spaceRE.MatchString(k) {
-		return fmt.Sprintf("%q is not a Confluence space key", k)
-	}
-	return ""
-}
+// checkSpace accepts a Confluence space key (a personal space's starts
+// with ~).
+var checkSpace = config.Pattern(regexp.MustCompile(`^~?[A-Za-z0-9][A-Za-z0-9_.-]*$`), "a Confluence space key")
 
 // Check completes the defaults and checks the entry.
 func (s *Source) Check(ch *config.Checker, p string) {
-	ch.Schedule(&s.Poll, &s.Since, config.DefaultConfluencePoll)
-	if s.BrowseURL != "" {
-		ch.URL(p+".browse_url", s.BrowseURL)
-	}
-	config.CheckAtlassian(ch, p, "Confluence", "https://acme.atlassian.net/wiki/, or your Data Center's base URL", s.URL, s.Deployment, s.Email)
+	s.Atlassian.Check(ch, p, "Confluence", "https://acme.atlassian.net/wiki/, or your Data Center's base URL", &s.Common, config.DefaultConfluencePoll)
 	if u, err := url.Parse(s.URL); err == nil && s.Deployment == config.JiraCloud && strings.HasSuffix(u.Host, ".atlassian.net") && !strings.HasPrefix(u.Path, "/wiki") {
 		ch.Problemf(p+".url", "Confluence Cloud lives under /wiki: write %s/wiki/", strings.TrimSuffix(s.URL, "/"))
 	}
-	ch.Token(p, s.Token, "a Confluence source")
-	for j, k := range s.Spaces {
-		if msg := checkSpace(nil, k); msg != "" {
-			ch.Problemf(fmt.Sprintf("%s.spaces[%d]", p, j), "%s", msg)
-		}
-	}
+	ch.Each(p+".spaces", s.Spaces, checkSpace)
 	for j, l := range s.Labels {
 		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, " \t,") {
 			ch.Problemf(fmt.Sprintf("%s.labels[%d]", p, j), "%q is not a Confluence label (one word, no spaces or commas)", l)

@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"fmt"
 	"net/http"
 	"regexp"
 	"time"
@@ -21,40 +20,21 @@ var Type = config.SourceType{
 // Source is one entry of sources.jira: a Jira Cloud site or Server/Data
 // Center instance to read.
 type Source struct {
-	config.Common `yaml:",inline"`
-	Deployment    string   `yaml:"deployment"` // cloud | server
-	Email         string   `yaml:"email"`
-	Projects      []string `yaml:"projects"`
+	config.Common    `yaml:",inline"`
+	config.Atlassian `yaml:",inline"`
+	Projects         []string `yaml:"projects"`
 	// RemoteLinks also reads each issue's remote links (one more request
 	// per issue), to link the pull requests and documents they point to.
 	RemoteLinks bool `yaml:"remote_links"`
-	// BrowseURL is where people open issues, when it differs from URL (an
-	// API behind a proxy); items link there.
-	BrowseURL string `yaml:"browse_url"`
 }
 
-var projectRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-
-func checkProject(_ *config.Config, k string) string {
-	if !projectRE.MatchString(k) {
-		return fmt.Sprintf("%q is not a Jira project key", k)
-	}
-	return ""
-}
+// checkProject accepts a Jira project key.
+var checkProject = config.Pattern(regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`), "a Jira project key")
 
 // Check completes the defaults and checks the entry.
 func (s *Source) Check(ch *config.Checker, p string) {
-	ch.Schedule(&s.Poll, &s.Since, config.DefaultJiraPoll)
-	if s.BrowseURL != "" {
-		ch.URL(p+".browse_url", s.BrowseURL)
-	}
-	config.CheckAtlassian(ch, p, "Jira", "https://acme.atlassian.net, or your server's base URL", s.URL, s.Deployment, s.Email)
-	ch.Token(p, s.Token, "a Jira source")
-	for j, k := range s.Projects {
-		if msg := checkProject(nil, k); msg != "" {
-			ch.Problemf(fmt.Sprintf("%s.projects[%d]", p, j), "%s", msg)
-		}
-	}
+	s.Atlassian.Check(ch, p, "Jira", "https://acme.atlassian.net, or your server's base URL", &s.Common, config.DefaultJiraPoll)
+	ch.Each(p+".projects", s.Projects, checkProject)
 }
 
 // Warn: the token, the poll (Jira Cloud throttles bursts), the address,
