@@ -182,43 +182,33 @@ func driveTime(t time.Time) string { return quote(t.UTC().Format("2006-01-02T15:
 
 // revisions lists a document's revisions, oldest first.
 func (d *drive) revisions(ctx context.Context, id string) ([]revision, error) {
-	var out []revision
-	token := ""
-	for {
-		v := url.Values{"fields": {"nextPageToken,revisions(modifiedTime,lastModifyingUser(displayName,emailAddress,me))"}, "pageSize": {fmt.Sprint(revisionsPage)}}
-		if token != "" {
-			v.Set("pageToken", token)
-		}
-		var l revisionList
-		if err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id)+"/revisions", v), &l, "read the revisions of a document"); err != nil {
-			return nil, err
-		}
-		out = append(out, l.Revisions...)
-		if token = l.NextPageToken; token == "" {
-			return out, nil
-		}
-	}
+	return all(ctx, d, "files/"+url.PathEscape(id)+"/revisions", "nextPageToken,revisions(modifiedTime,lastModifyingUser(displayName,emailAddress,me))",
+		revisionsPage, "read the revisions of a document", func(l *revisionList) ([]revision, string) { return l.Revisions, l.NextPageToken })
 }
 
 // comments lists a document's comments and their replies (deleted ones
 // left out).
 func (d *drive) comments(ctx context.Context, id string) ([]comment, error) {
-	var out []comment
-	token := ""
-	for {
-		v := url.Values{
-			"fields":   {"nextPageToken,comments(createdTime,resolved,deleted,author(displayName,emailAddress,me),replies(createdTime,deleted,author(displayName,emailAddress,me)))"},
-			"pageSize": {fmt.Sprint(commentsPage)},
-		}
+	return all(ctx, d, "files/"+url.PathEscape(id)+"/comments", "nextPageToken,comments(createdTime,resolved,deleted,author(displayName,emailAddress,me),replies(createdTime,deleted,author(displayName,emailAddress,me)))",
+		commentsPage, "read the comments of a document", func(l *commentList) ([]comment, string) { return l.Comments, l.NextPageToken })
+}
+
+// all reads every page of a listing at path, asking for fields, size
+// items a page; items says what a page (L) holds and its next token.
+func all[T, L any](ctx context.Context, d *drive, path, fields string, size int, doing string, items func(*L) ([]T, string)) ([]T, error) {
+	var out []T
+	for token := ""; ; {
+		v := url.Values{"fields": {fields}, "pageSize": {fmt.Sprint(size)}}
 		if token != "" {
 			v.Set("pageToken", token)
 		}
-		var l commentList
-		if err := d.svc.GetJSON(ctx, d.url("files/"+url.PathEscape(id)+"/comments", v), &l, "read the comments of a document"); err != nil {
+		var l L
+		if err := d.svc.GetJSON(ctx, d.url(path, v), &l, doing); err != nil {
 			return nil, err
 		}
-		out = append(out, l.Comments...)
-		if token = l.NextPageToken; token == "" {
+		page, next := items(&l)
+		out = append(out, page...)
+		if token = next; token == "" {
 			return out, nil
 		}
 	}

@@ -301,3 +301,23 @@ func TestFetch_ShortPagesAndAnExpiredPageToken(t *testing.T) {
 		t.Errorf("%d documents, %d delivered; want 3 and 3", len(sink.Got), sink.Ingested)
 	}
 }
+
+// A long discussion is read through every page of comments (100 a page).
+func TestFetch_EveryPageOfALongDiscussion(t *testing.T) {
+	w := newWorld(t)
+	for i := range 250 {
+		w.drive.AddComment(w.untouched.ID, w.me, w.now.Add(-time.Duration(i+1)*time.Minute), i%5 == 0)
+	}
+	t.Setenv("GDOCS_T", token)
+	sink := passtest.NewSink(nil)
+	if err := sink.Pass(t, w.connector(t, connectorstest.NewClock(w.now), "GDOCS_T"), 50); err != nil {
+		t.Fatal(err)
+	}
+	a := sink.Got["rfc:docs:"+w.untouched.ID]
+	if a.Activity.Comments != 250 || a.Activity.CommentsAddressed != 50 {
+		t.Errorf("comments %d (want 250), resolved %d (want 50)", a.Activity.Comments, a.Activity.CommentsAddressed)
+	}
+	if n := w.drive.Requests()["comments.list"]; n < 3 {
+		t.Errorf("%d comment listings for 250 comments", n)
+	}
+}
