@@ -30,6 +30,7 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/report"
@@ -223,7 +224,7 @@ func (s *Server) withRelated(ctx context.Context, rows []row) {
 	for i := range rows {
 		for _, id := range rows[i].RelatedIDs {
 			if o, err := s.o.Backend.Get(ctx, id); err == nil {
-				rows[i].Related = append(rows[i].Related, relRow{ID: o.ID, Title: o.Title(), URL: safeURL(o.Artifact.URL), Kind: string(o.Artifact.Kind)})
+				rows[i].Related = append(rows[i].Related, relRow{ID: o.ID, Title: o.Title(), URL: safeURL(o.Artifact.URL), Kind: kindWords(o.Artifact.Kind)})
 			}
 		}
 	}
@@ -238,7 +239,7 @@ func toRow(it *store.Item) row {
 	if !it.Artifact.OccurredAt.IsZero() {
 		date = it.Artifact.OccurredAt.Local().Format("Mon 2 Jan 2006")
 	}
-	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: string(it.Artifact.Kind),
+	return row{ID: it.ID, Title: it.Title(), URL: safeURL(it.Artifact.URL), Source: it.Artifact.Source, Kind: kindWords(it.Artifact.Kind),
 		Container: cmp.Or(it.Artifact.ContainerName, it.Artifact.Container), Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Domain: string(it.Domain()),
 		Summary: it.Class.Summary, Teams: it.Class.Teams, Date: date, Note: it.User.Note, State: string(it.State), Roles: strings.Join(roles, ", "),
 		Strength: string(it.Strength()), StrengthReasons: strings.Join(it.StrengthReasons(), "; "), RelatedIDs: it.Related,
@@ -674,4 +675,22 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	localapi.WriteJSON(w, 200, it.View(s.criteria))
+}
+
+// kindWords names a kind of work for a person reading the page, not the
+// contract's label ("design document", not "rfc").
+func kindWords(k connectors.Kind) string {
+	switch k {
+	case connectors.KindReview:
+		return "code review"
+	case connectors.KindPR:
+		return "pull request"
+	case connectors.KindRFC:
+		return "design document"
+	case connectors.KindJiraIssue:
+		return "issue"
+	case connectors.KindEntry:
+		return "written down"
+	}
+	return string(k)
 }

@@ -457,7 +457,8 @@ func pageThrough(t *testing.T, srv *httptest.Server, first string, each func(bod
 }
 
 // A document whose folder the config names by id shows the folder's name
-// on the page, never the id.
+// on the page, never the id; its line says what kind of work it is in
+// words, without the source's name.
 func TestInbox_AFolderIsShownByItsName(t *testing.T) {
 	_, st, srv := newServer(t)
 	a := connectors.Artifact{Source: "docs", SourceType: "gdocs", Kind: connectors.KindRFC, Key: "rfc:docs:1DemoRefundsIdempot1",
@@ -470,5 +471,10 @@ func TestInbox_AFolderIsShownByItsName(t *testing.T) {
 	_, page := get(t, srv.Client(), srv.URL+"/inbox", "")
 	if !strings.Contains(page, "Payments design docs") || strings.Contains(page, "1DemoPaymentsDesign0") {
 		t.Errorf("the inbox shows the folder as:\n%s", page)
+	}
+	// Words for a person: the kind of work, not the contract's label; not
+	// the source's configured name.
+	if !strings.Contains(page, "<span>design document</span>") || strings.Contains(page, "<span>rfc</span>") || strings.Contains(page, "<span>docs</span>") {
+		t.Errorf("the item's line speaks the tool's labels:\n%s", page)
 	}
 }
