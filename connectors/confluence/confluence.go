@@ -35,7 +35,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -92,7 +91,7 @@ type Connector struct {
 	cfg  Config
 	tr   *transport.Transport
 	auth *transport.AuthTransport
-	http *http.Client
+	svc  *transport.Service
 	base *url.URL
 	// userKeys caches Data Center user keys' usernames ("" for a key
 	// Confluence does not know), filled as pages name them.
@@ -121,7 +120,13 @@ func New(cfg Config) (*Connector, error) {
 	tr, auth := transport.AtlassianChain(cfg.Base, cfg.Clock, cfg.Token, cfg.Deployment == Cloud, cfg.Email)
 	// Timeouts live in the transport (response headers), not the client.
 	auth.Origin = transport.OriginOf(u)
-	c := &Connector{cfg: cfg, tr: tr, auth: auth, http: &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin}, base: u}
+	service, credential := transport.Atlassian("Confluence", "Data Center", cfg.Deployment == Cloud, cfg.Token)
+	svc := &transport.Service{
+		Name: service, Credential: credential, Forget: auth.Forget, Message: confluenceMessage,
+		Client:       &http.Client{Transport: auth, CheckRedirect: transport.SameOrigin},
+		NotFoundHint: "check the url (Cloud: https://SITE.atlassian.net/wiki/)",
+	}
+	c := &Connector{cfg: cfg, tr: tr, auth: auth, svc: svc, base: u}
 	c.engine = &window.Engine{
 		Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap, Clock: cfg.Clock, Clamp: tr.ClampFuture,
 		// A search page is capped (25 with expansions on Cloud): a full one
@@ -398,7 +403,7 @@ func (c *Connector) search(ctx context.Context, q window.Query, st *state) (*sea
 		target = "rest/api/content/search?" + v.Encode()
 	}
 	var body results[content]
-	if _, err := c.get(ctx, target, &body, "search Confluence"); err != nil {
+	if err := c.get(ctx, target, &body, "search Confluence"); err != nil {
 		return nil, err
 	}
 	res := &searchResult{}
@@ -458,7 +463,7 @@ func (c *Connector) learnUser(ctx context.Context, cur *state) error {
 		return nil
 	}
 	var u user
-	if _, err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
+	if err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
 		return err
 	}
 	switch {
@@ -498,80 +503,29 @@ func (c *Connector) idOf(u user) string {
 	return ""
 }
 
-// get reads one resource (a path under the base, with its query) into v.
-func (c *Connector) get(ctx context.Context, target string, v any, doing string) (*http.Response, error) {
+// get reads one resource (a path under the base, with its query) into v,
+// through the shared translator of failures.
+func (c *Connector) get(ctx context.Context, target string, v any, doing string) error {
 	u, err := c.base.Parse(target)
 	if err != nil {
-		return nil, fmt.Errorf("%s: bad URL %q: %w", doing, target, err)
+		return fmt.Errorf("%s: bad URL %q: %w", doing, target, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		var ae *connectors.AuthError
-		switch {
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			return nil, err
-		case errors.As(err, &ae):
-			return nil, ae
-		}
-		var rle *transport.RateLimitError
-		if errors.As(err, &rle) {
-			return nil, fmt.Errorf("%s: Confluence %w", doing, err)
-		}
-		var unr *transport.UnreachableError
-		if errors.As(err, &unr) {
-			return nil, unr
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, fmt.Errorf("%s: cannot reach Confluence at %s: %v", doing, c.cfg.BaseURL, ue.Err)
-		}
-		return nil, fmt.Errorf("%s: %w", doing, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return resp, fmt.Errorf("%s: reading Confluence's answer: %w", doing, err)
-	}
-	if resp.StatusCode >= 300 {
-		return resp, c.failure(resp, b, doing)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return resp, fmt.Errorf("%s: Confluence sent a malformed response (%v)", doing, err)
-	}
-	return resp, nil
+	return c.svc.GetJSON(ctx, u.String(), v, doing)
 }
 
-// failure says what an error status means, in one sentence naming the
-// deployment and the kind of credential, never the secret.
-func (c *Connector) failure(resp *http.Response, body []byte, doing string) error {
+// confluenceMessage reads Confluence's error message (message, else
+// reason), cut to 200 bytes.
+func confluenceMessage(body []byte) string {
 	var e struct {
 		Message string `json:"message"`
 		Reason  string `json:"reason"`
 	}
 	json.Unmarshal(body, &e)
-	msg := e.Message
-	if msg == "" {
-		msg = e.Reason
-	}
+	msg := strings.TrimSpace(cmp.Or(e.Message, e.Reason))
 	if len(msg) > 200 {
 		msg = msg[:200]
 	}
-	service, credential := transport.Atlassian("Confluence", "Data Center", c.cfg.Deployment == Cloud, c.cfg.Token)
-	if err := transport.Refusal(resp.StatusCode, service, credential, msg, c.auth.Forget); err != nil {
-		return err
-	}
-	switch resp.StatusCode {
-	case http.StatusBadRequest:
-		return &transport.QueryError{Err: fmt.Errorf("%s: %s refused the query (400 %s)", doing, service, msg)}
-	case http.StatusNotFound:
-		return &transport.NotFoundError{Err: fmt.Errorf("%s: %s has no such resource (404); check the url (Cloud: https://SITE.atlassian.net/wiki/)", doing, service)}
-	}
-	return fmt.Errorf("%s: %s answered %d %s", doing, service, resp.StatusCode, strings.TrimSpace(msg))
+	return msg
 }
 
 // labelled reports whether a page carries one of the configured labels.
@@ -605,7 +559,7 @@ func (c *Connector) Check(ctx context.Context) (string, error) {
 		return "", err
 	}
 	var u user
-	if _, err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
+	if err := c.get(ctx, "rest/api/user/current", &u, "read your Confluence profile"); err != nil {
 		return "", err
 	}
 	return cmp.Or(u.DisplayName, u.Username, u.AccountID), nil

@@ -26,7 +26,7 @@ const pageExpand = "history,history.lastUpdated,version,space,metadata.labels,bo
 // activity on it predates since.
 func (c *Connector) readPage(ctx context.Context, cur *state, id string) (*connectors.Artifact, string, error) {
 	var p content
-	_, err := c.get(ctx, "rest/api/content/"+url.PathEscape(id)+"?expand="+url.QueryEscape(pageExpand), &p, "read Confluence page "+id)
+	err := c.get(ctx, "rest/api/content/"+url.PathEscape(id)+"?expand="+url.QueryEscape(pageExpand), &p, "read Confluence page "+id)
 	var nf *transport.NotFoundError
 	if errors.As(err, &nf) {
 		return nil, "", nil // deleted or no longer visible since the search
@@ -73,7 +73,7 @@ func (c *Connector) resolveUserKeys(ctx context.Context, cur *state, p *content)
 		name, ok := c.userKeys[d.userKey]
 		if !ok {
 			var u user
-			_, err := c.get(ctx, "rest/api/user?key="+url.QueryEscape(d.userKey), &u, "look up Confluence user key "+d.userKey)
+			err := c.get(ctx, "rest/api/user?key="+url.QueryEscape(d.userKey), &u, "look up Confluence user key "+d.userKey)
 			name = u.Username
 			if c.userKeys == nil {
 				c.userKeys = map[string]string{}
@@ -114,7 +114,7 @@ func list[T any](ctx context.Context, c *Connector, path string, q url.Values, d
 	target := path + "?" + q.Encode()
 	for range 1000 {
 		var body results[T]
-		if _, err := c.get(ctx, target, &body, doing); err != nil {
+		if err := c.get(ctx, target, &body, doing); err != nil {
 			return nil, err
 		}
 		out = append(out, body.Results...)

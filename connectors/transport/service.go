@@ -35,6 +35,9 @@ type Service struct {
 	// (Drive's insufficientFilePermissions), not the credential: it is a
 	// *DeniedError, and the source goes on.
 	Denied func(body []byte) bool
+	// NotFoundHint ends a 404's sentence with what to check ("check the
+	// url (Cloud: https://SITE.atlassian.net/wiki/)"); "" for none.
+	NotFoundHint string
 	// RetryAuth sends a request refused with 401 once more after Forget:
 	// an access token that expired (an OAuth token lives an hour) is
 	// replaced without failing the pass.
@@ -152,6 +155,9 @@ func (s *Service) status(resp *http.Response, doing string) error {
 	case http.StatusBadRequest:
 		return &QueryError{Err: err}
 	case http.StatusNotFound:
+		if s.NotFoundHint != "" {
+			err = fmt.Errorf("%w; %s", err, s.NotFoundHint)
+		}
 		return &NotFoundError{Err: err}
 	case http.StatusTooManyRequests, http.StatusForbidden:
 		return fmt.Errorf("%s: %s kept refusing for its rate limit (%d %s); evident tries again at the next poll", doing, s.Name, resp.StatusCode, msg)
@@ -164,8 +170,10 @@ func drainClose(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// isLimitMessage reports a 403 body that is a rate limit, not a refusal.
+// isLimitMessage reports a 403 body that is a rate limit, not a refusal:
+// GitHub's secondary limit (or its abuse detection), Google's
+// rateLimitExceeded and userRateLimitExceeded.
 func isLimitMessage(body []byte) bool {
 	s := strings.ToLower(string(body))
-	return strings.Contains(s, "ratelimitexceeded") || strings.Contains(s, "secondary rate limit")
+	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection") || strings.Contains(s, "ratelimitexceeded")
 }

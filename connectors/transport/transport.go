@@ -462,6 +462,5 @@ func isSecondaryLimit(resp *http.Response) bool {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(strings.NewReader(string(b)))
-	s := strings.ToLower(string(b))
-	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection") || strings.Contains(s, "ratelimitexceeded")
+	return isLimitMessage(b)
 }
