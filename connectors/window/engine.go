@@ -91,35 +91,27 @@ type Engine struct {
 	Upgrade func(raw connectors.Cursor) (Position, bool)
 }
 
-// Position is where an Engine's source is, as a cursor keeps it: for a
-// source whose earlier cursors Upgrade reads.
+// Position is where an Engine's source is, as its cursor keeps it; an
+// Upgrade returns one for a source's older cursors.
 type Position struct {
 	// InPass says a pass is under way: search Search, its window starting
 	// at From, at page Token.
-	InPass bool
-	Search int
-	From   time.Time
-	Token  string
+	InPass bool      `json:"in_pass,omitempty"`
+	Search int       `json:"q,omitempty"`
+	From   time.Time `json:"from,omitzero"`
+	Token  string    `json:"token,omitempty"`
 	// HW is each search's high-water mark; Seen the keys read at each
 	// updated time; State the source's own.
-	HW    []time.Time
-	Seen  Seen
-	State json.RawMessage
+	HW    []time.Time     `json:"hw,omitempty"`
+	Seen  Seen            `json:"seen,omitempty"`
+	State json.RawMessage `json:"state,omitempty"`
 	Frontiers
 }
 
-// engineCursor is the position an Engine keeps for its source.
+// engineCursor is the position an Engine keeps for its source, versioned.
 type engineCursor struct {
-	V      int             `json:"v"`
-	InPass bool            `json:"in_pass,omitempty"`
-	Q      int             `json:"q,omitempty"`
-	N      int             `json:"n,omitempty"`
-	From   time.Time       `json:"from,omitzero"`
-	Token  string          `json:"token,omitempty"`
-	HW     []time.Time     `json:"hw,omitempty"`
-	Seen   Seen            `json:"seen,omitempty"`
-	State  json.RawMessage `json:"state,omitempty"`
-	Frontiers
+	V int `json:"v"`
+	Position
 }
 
 // Fetch reads one page of the pass the cursor raw is in (starting one when
@@ -131,17 +123,16 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	if !Decode(raw, e.Version, cur) {
 		cur = &engineCursor{V: e.Version}
 		if p, ok := e.upgrade(raw); ok {
-			cur = &engineCursor{V: e.Version, InPass: p.InPass, Q: p.Search, N: max(1, len(p.HW)), From: p.From, Token: p.Token,
-				HW: p.HW, Seen: p.Seen, State: p.State, Frontiers: p.Frontiers}
+			cur.Position = p
 		}
 	}
 	if cur.Seen == nil {
 		cur.Seen = Seen{}
 	}
-	if cur.Q < 0 || cur.Q >= len(cur.HW) {
+	if cur.Search < 0 || cur.Search >= len(cur.HW) {
 		// A position no pass of this engine writes (a damaged cursor): a
 		// new pass, from the marks the cursor still has.
-		cur.InPass, cur.Q = false, 0
+		cur.InPass, cur.Search = false, 0
 	}
 	now := e.Clock.Now()
 	defer func() { page.Backfill = cur.Report(e.Since, e.Clock.Now()) }()
@@ -150,7 +141,7 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 			return err
 		}
 	}
-	q := Query{Search: cur.Q, From: cur.From, Token: cur.Token}
+	q := Query{Search: cur.Search, From: cur.From, Token: cur.Token}
 	if cur.Back {
 		q.To = cur.Low
 	}
@@ -185,15 +176,13 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	return nil
 }
 
+// upgrade reads an older cursor with Upgrade, if the engine has one; a
+// position that makes no sense is caught where every cursor's is.
 func (e *Engine) upgrade(raw connectors.Cursor) (Position, bool) {
 	if e.Upgrade == nil || len(raw) == 0 {
 		return Position{}, false
 	}
-	p, ok := e.Upgrade(raw)
-	if !ok || len(p.HW) == 0 || p.Search >= len(p.HW) {
-		return Position{}, false
-	}
-	return p, true
+	return e.Upgrade(raw)
 }
 
 // begin starts a pass: the source's Begin, the frontiers, the first
@@ -203,15 +192,16 @@ func (e *Engine) begin(ctx context.Context, cur *engineCursor, s Searcher, page 
 	if err != nil {
 		return err
 	}
-	cur.State, cur.N = plan.State, max(1, plan.Searches)
-	if plan.Reshaped || len(cur.HW) != cur.N {
+	cur.State = plan.State
+	n := max(1, plan.Searches)
+	if plan.Reshaped || len(cur.HW) != n {
 		var earliest time.Time
 		for i, hw := range cur.HW {
 			if i == 0 || hw.Before(earliest) {
 				earliest = hw
 			}
 		}
-		cur.HW = make([]time.Time, cur.N)
+		cur.HW = make([]time.Time, n)
 		for i := range cur.HW {
 			cur.HW[i] = earliest
 		}
@@ -224,7 +214,7 @@ func (e *Engine) begin(ctx context.Context, cur *engineCursor, s Searcher, page 
 
 // start positions the cursor at the first page of search q.
 func (e *Engine) start(cur *engineCursor, q int) {
-	cur.Q, cur.Token = q, ""
+	cur.Search, cur.Token = q, ""
 	cur.From = cur.Frontiers.From(cur.HW[q], e.Since, e.Overlap)
 }
 
@@ -245,7 +235,7 @@ func (e *Engine) step(cur *engineCursor, sc Scanned, found Found, zone *time.Loc
 		}
 		// Done: a full page of items dated in the future (see Scanned.Next).
 	}
-	next, inPass := cur.Finish(cur.Q, cur.N, &cur.HW[cur.Q], sc.Newest, e.Since, e.Clock.Now())
+	next, inPass := cur.Finish(cur.Search, len(cur.HW), &cur.HW[cur.Search], sc.Newest, e.Since, e.Clock.Now())
 	if inPass {
 		e.start(cur, next)
 		return
