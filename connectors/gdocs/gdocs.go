@@ -123,8 +123,6 @@ type state struct {
 	Root map[string]string `json:"root"`
 	// Names are the configured folders' names, for a reader.
 	Names map[string]string `json:"names,omitempty"`
-	// Batches are the folders each search names.
-	Batches [][]string `json:"batches"`
 	// NoViewed: this server refused viewedByMeTime in a query, so only
 	// modifiedTime finds what changed.
 	NoViewed bool `json:"no_viewed,omitempty"`
@@ -154,14 +152,19 @@ func (c *Connector) Begin(ctx context.Context, raw json.RawMessage, page *connec
 	if st.Root, err = c.tree(ctx, roots); err != nil {
 		return window.Plan{}, err
 	}
-	all := slices.Sorted(maps.Keys(st.Root))
-	st.Batches = slices.Collect(slices.Chunk(all, folderBatch))
 	b, err := json.Marshal(st)
 	if err != nil {
 		return window.Plan{}, err
 	}
-	reshaped := !slices.EqualFunc(st.Batches, old.Batches, slices.Equal)
-	return window.Plan{State: b, Searches: len(st.Batches), Reshaped: reshaped}, nil
+	n := len(st.batches())
+	reshaped := !slices.Equal(slices.Sorted(maps.Keys(st.Root)), slices.Sorted(maps.Keys(old.Root)))
+	return window.Plan{State: b, Searches: n, Reshaped: reshaped}, nil
+}
+
+// batches are the folders each search names: every folder of the tree,
+// sorted, folderBatch at a time.
+func (st *state) batches() [][]string {
+	return slices.Collect(slices.Chunk(slices.Sorted(maps.Keys(st.Root)), folderBatch))
 }
 
 // checkRoots reads each configured folder when the list changed: it says
@@ -250,11 +253,15 @@ func (c *Connector) subfolders(ctx context.Context, folders []string) ([]file, e
 // open, so the user's own comments are found by the next pass.
 func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
 	var st state
-	if err := json.Unmarshal(raw, &st); err != nil || q.Search >= len(st.Batches) {
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return window.Found{}, nil
+	}
+	batches := st.batches()
+	if q.Search >= len(batches) {
 		return window.Found{}, nil
 	}
 	var learnt json.RawMessage
-	l, err := c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, !st.NoViewed), docFields, q.Token, "list the documents")
+	l, err := c.drive.list(ctx, docsQuery(batches[q.Search], q, !st.NoViewed), docFields, q.Token, "list the documents")
 	var qe *transport.QueryError
 	if errors.As(err, &qe) && q.Token != "" {
 		// A page token Drive no longer takes: the window again from its
@@ -265,7 +272,7 @@ func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMess
 		// A Drive (or proxy) without viewedByMeTime: edits alone.
 		st.NoViewed = true
 		learnt, _ = json.Marshal(st)
-		l, err = c.drive.list(ctx, docsQuery(st.Batches[q.Search], q, false), docFields, q.Token, "list the documents")
+		l, err = c.drive.list(ctx, docsQuery(batches[q.Search], q, false), docFields, q.Token, "list the documents")
 	}
 	if err != nil {
 		return window.Found{}, err
