@@ -53,7 +53,7 @@ func NewEntry(o *classify.Org, in EntryInput) (store.Item, error) {
 	}
 	if in.Link != "" {
 		if u, err := url.Parse(in.Link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return store.Item{}, fmt.Errorf("--link %q is not an http(s) URL", in.Link)
+			return store.Item{}, fmt.Errorf("the link %q is not an http(s) URL", in.Link)
 		}
 	}
 	id := store.NewEntryID()

@@ -28,21 +28,10 @@ var version = "dev"
 // satisfies it; so does the daemon's client when `evident run` owns the
 // store.
 type backend interface {
-	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
-	Get(ctx context.Context, id string) (store.Item, error)
-	Resolve(ctx context.Context, ref string) (string, error)
-	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
-	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
-	// Add stores an entry the user wrote (evident add).
-	Add(ctx context.Context, it store.Item) (store.Item, error)
-	Counts(ctx context.Context) (map[string]int, error)
-	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
-	// Backup writes a backup of the store to w.
-	Backup(ctx context.Context, w io.Writer) error
-	// Verify reads the whole store and says what is damaged.
-	Verify(ctx context.Context) (store.VerifyReport, error)
-	// Forget drops one source's items, cursor and state.
-	Forget(ctx context.Context, source string) (int, error)
+	// The calls the API serves, and the whole-store ones (backup, verify,
+	// forget) only the socket serves.
+	localapi.Store
+	localapi.Admin
 	Close() error
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -83,37 +84,17 @@ type entryFlags struct {
 // newEntry checks what the user wrote and makes the entry's item; every
 // error is one sentence about the input.
 func newEntry(c *config.Config, in entryFlags) (store.Item, error) {
-	e := pipeline.EntryInput{Title: in.title, Teams: in.teams, Note: in.note, Outcome: in.outcome, Link: in.link}
 	if in.date == "" {
 		return store.Item{}, fmt.Errorf("add needs --date YYYY-MM-DD: the day of the work")
 	}
-	day, err := time.ParseInLocation(time.DateOnly, in.date, time.Local)
+	e, err := input.Entry{Title: in.title, Date: in.date, Domain: in.domain, Scope: in.scope, Strength: in.strength, FollowUp: in.followUp,
+		Teams: in.teams, Note: in.note, Outcome: in.outcome, Link: in.link, Now: time.Now()}.Parse()
+	var fe *input.FieldError
+	if errors.As(err, &fe) && fe.Field == "follow-up" {
+		return store.Item{}, fmt.Errorf("--follow-up: %w", fe.Err)
+	}
 	if err != nil {
-		return store.Item{}, fmt.Errorf("--date %q is not a day (YYYY-MM-DD)", in.date)
-	}
-	if day.After(time.Now()) {
-		return store.Item{}, fmt.Errorf("--date %s is in the future: write down work once it is done", in.date)
-	}
-	e.Day = day.Add(12 * time.Hour) // midday: the day stays the day in any nearby time zone
-	if in.domain != "" {
-		if e.Domain, err = classify.ParseDomain(in.domain); err != nil {
-			return store.Item{}, err
-		}
-	}
-	if in.scope != "" {
-		if e.Scope, err = classify.ParseScope(in.scope); err != nil || e.Scope == classify.ScopeUnknown {
-			return store.Item{}, fmt.Errorf("unknown scope %q for an entry (want team, cross-team or org)", in.scope)
-		}
-	}
-	if in.strength != "" {
-		if e.Strength, err = classify.ParseStrength(in.strength); err != nil {
-			return store.Item{}, err
-		}
-	}
-	if in.followUp != "" {
-		if e.FollowUp, err = input.FollowUp(in.followUp, time.Now()); err != nil {
-			return store.Item{}, fmt.Errorf("--follow-up: %v", err)
-		}
+		return store.Item{}, err
 	}
 	return pipeline.NewEntry(classify.NewOrg(c), e)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/cmd/evident/web"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/pipeline"
@@ -124,7 +125,7 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, c *config.Config, st
 
 	sctx, stopServers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServers()
-	api := &localapi.Server{Store: st, Runner: runner, Log: log}
+	api := &localapi.Server{Store: st, Runner: runner, Org: classify.NewOrg(c), Criteria: classify.CriteriaOf(c), Log: log}
 	apiDone := make(chan error, 1)
 	go func() { apiDone <- api.Serve(sctx, sock) }()
 	webDone := make(chan error, 1)
@@ -206,7 +207,9 @@ func (a *app) serveCmd() *cobra.Command {
 			defer localapi.RemoveSocket(c.DataDir)
 			sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 			apiDone := make(chan error, 1)
-			go func() { apiDone <- (&localapi.Server{Store: st}).Serve(sctx, sock) }()
+			go func() {
+				apiDone <- (&localapi.Server{Store: st, Org: classify.NewOrg(c), Criteria: classify.CriteriaOf(c)}).Serve(sctx, sock)
+			}()
 			err = a.serveUI(ctx, st, c, wl)
 			stop()
 			<-apiDone

@@ -2,9 +2,10 @@ package localapi
 
 import (
 	"errors"
+	"time"
 
-	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -16,26 +17,21 @@ func editRequestOf(id string, e store.Edit) apitype.EditRequest {
 		FollowUp: e.FollowUp, Outcome: e.Outcome, AddCriteria: e.AddCriteria, RemoveCriteria: e.RemoveCriteria}
 }
 
-func editOf(r apitype.EditRequest) store.Edit {
-	return store.Edit{Title: r.Title, Note: r.Note, Scope: named[classify.Scope](r.Scope), Domain: named[classify.Domain](r.Domain),
-		Strength: named[classify.Strength](r.Strength), FollowUp: r.FollowUp, Outcome: r.Outcome, AddCriteria: r.AddCriteria, RemoveCriteria: r.RemoveCriteria}
+// editOf reads an edit as it came over the wire, by the rules people's
+// edits are read by everywhere (input.Edit): names checked, a follow-up a
+// day or a time from now.
+func editOf(r apitype.EditRequest, now time.Time) (store.Edit, error) {
+	return input.Edit{Title: r.Title, Note: r.Note, Scope: r.Scope, Domain: r.Domain, Strength: r.Strength,
+		FollowUp: r.FollowUp, Outcome: r.Outcome, Criterion: r.AddCriteria, NoCriterion: r.RemoveCriteria, Now: now}.Parse()
 }
 
-// strOf and named carry an optional name across the wire as a string.
+// strOf carries an optional name across the wire as a string.
 func strOf[T ~string](v *T) *string {
 	if v == nil {
 		return nil
 	}
 	s := string(*v)
 	return &s
-}
-
-func named[T ~string](s *string) *T {
-	if s == nil {
-		return nil
-	}
-	v := T(*s)
-	return &v
 }
 
 func syncResultOf(r pipeline.Result) apitype.SyncResult {

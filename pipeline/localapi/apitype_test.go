@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -30,7 +31,11 @@ func TestEditRequest_CarriesEveryField(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(e, editOf(back)); d != "" || back.ID != "abcd" {
+	got, err := editOf(back, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(e, got); d != "" || back.ID != "abcd" {
 		t.Errorf("edit over the wire (-sent +received):\n%s", d)
 	}
 	// An edit that leaves the names alone sends none of them.

@@ -89,6 +89,11 @@ func (c *Client) do(ctx context.Context, method, path string, body any) (*http.R
 	if err != nil {
 		return nil, err
 	}
+	return c.send(req)
+}
+
+// send makes a request and turns an error answer into the store's error.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("evident daemon: %w", err)
@@ -136,24 +141,25 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any) e
 	return nil
 }
 
-// Scan streams the items f selects, newest first.
+// Scan streams the items f selects, newest first, in the record format.
 func (c *Client) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
-	q := filterQuery(f)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://evident/v1/records?"+q.Encode(), nil)
+	resp, err := c.do(ctx, http.MethodGet, "/v1/records?"+filterQuery(f).Encode(), nil)
 	if err != nil {
 		return err
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("evident daemon: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != RecordsType {
-		// A daemon from before the record stream (404), or a refusal:
-		// the JSON list works with every daemon and says what went wrong.
-		resp.Body.Close()
-		return c.scanJSON(ctx, q, fn)
-	}
 	defer resp.Body.Close()
+	return readAnswer(resp, fn)
+}
+
+// errOlderDaemon is a daemon that answered items in JSON, not records: one
+// from before this command, which it cannot read whole.
+var errOlderDaemon = errors.New("the evident daemon on this data dir is older than this command: restart it (stop evident run and start it again)")
+
+// readAnswer reads items answered in the record format.
+func readAnswer(resp *http.Response, fn func(*store.Item) error) error {
+	if resp.Header.Get("Content-Type") != RecordsType {
+		return errOlderDaemon
+	}
 	return readRecords(resp.Body, fn)
 }
 
@@ -199,37 +205,46 @@ func readRecords(r io.Reader, fn func(*store.Item) error) error {
 // any real one.
 const maxRecord = 16 << 20
 
-// scanJSON is Scan over the JSON list, which every daemon serves.
-func (c *Client) scanJSON(ctx context.Context, q url.Values, fn func(*store.Item) error) error {
-	resp, err := c.do(ctx, http.MethodGet, "/v1/items?"+q.Encode(), nil)
+// items makes a call answered with items, asking for them as records.
+func (c *Client) items(ctx context.Context, method, path string, body io.Reader, contentType string) ([]store.Item, error) {
+	req, err := http.NewRequestWithContext(ctx, method, "http://evident"+path, body)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	req.Header.Set("Accept", RecordsType)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.send(req)
+	if err != nil {
+		return nil, err
 	}
 	defer resp.Body.Close()
-	dec := json.NewDecoder(resp.Body)
-	if _, err := dec.Token(); err != nil {
-		return fmt.Errorf("evident daemon sent a malformed list: %w", err)
+	var out []store.Item
+	err = readAnswer(resp, func(it *store.Item) error { out = append(out, *it); return nil })
+	return out, err
+}
+
+// item is items for a call answered with one item.
+func (c *Client) item(ctx context.Context, method, path string, body io.Reader, contentType string) (store.Item, error) {
+	out, err := c.items(ctx, method, path, body, contentType)
+	if err == nil && len(out) != 1 {
+		err = &BadDaemonError{Err: fmt.Errorf("%d items answered for one", len(out))}
 	}
-	for dec.More() {
-		var it store.Item
-		if err := dec.Decode(&it); err != nil {
-			return fmt.Errorf("evident daemon sent a malformed list: %w", err)
-		}
-		if err := fn(&it); err != nil {
-			return err
-		}
+	if err != nil {
+		return store.Item{}, err
 	}
-	if _, err := dec.Token(); err != nil {
-		return fmt.Errorf("evident daemon cut the list short: %w", err)
-	}
-	return nil
+	return out[0], nil
+}
+
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v) // the requests are plain structs
+	return bytes.NewReader(b)
 }
 
 // Get returns one item by its full ID.
 func (c *Client) Get(ctx context.Context, id string) (store.Item, error) {
-	var it store.Item
-	err := c.call(ctx, http.MethodGet, "/v1/items/"+url.PathEscape(id), nil, &it)
-	return it, err
+	return c.item(ctx, http.MethodGet, "/v1/items/"+url.PathEscape(id), nil, "")
 }
 
 // Resolve turns what the user typed into a full ID.
@@ -241,23 +256,30 @@ func (c *Client) Resolve(ctx context.Context, ref string) (string, error) {
 
 // Decide records a decision; the daemon syncs it to disk before answering.
 func (c *Client) Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error) {
-	var out []store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/decide", apitype.DecideRequest{IDs: ids, State: string(d.State), Note: d.Note, Reason: d.Reason, FollowUp: d.FollowUp}, &out)
-	return out, err
+	req := apitype.DecideRequest{IDs: ids, State: string(d.State), Note: d.Note, Reason: d.Reason, FollowUp: d.FollowUp}
+	return c.items(ctx, http.MethodPost, "/v1/decide", jsonBody(req), "application/json")
 }
 
 // Edit records the user's edit.
 func (c *Client) Edit(ctx context.Context, id string, e store.Edit) (store.Item, error) {
-	var out store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/edit", editRequestOf(id, e), &out)
-	return out, err
+	return c.item(ctx, http.MethodPost, "/v1/edit", jsonBody(editRequestOf(id, e)), "application/json")
 }
 
-// Add stores an entry the user wrote (store.Store.Add).
+// Add stores an entry the user wrote (store.Store.Add): the item, made
+// here by evident add's rules, travels as one record.
 func (c *Client) Add(ctx context.Context, it store.Item) (store.Item, error) {
-	var out store.Item
-	err := c.call(ctx, http.MethodPost, "/v1/add", it, &out)
-	return out, err
+	var b bytes.Buffer
+	rw := newRecordWriter(&b)
+	rw.add(&it)
+	rw.close()
+	return c.item(ctx, http.MethodPost, "/v1/add", &b, RecordsType)
+}
+
+// CountState returns how many items are in state st.
+func (c *Client) CountState(ctx context.Context, st store.State) (int, error) {
+	var out map[string]int
+	err := c.call(ctx, http.MethodGet, "/v1/counts?state="+url.QueryEscape(string(st)), nil, &out)
+	return out[string(st)], err
 }
 
 // Counts returns items per source.

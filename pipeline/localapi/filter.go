@@ -49,6 +49,10 @@ func filterQuery(f store.Filter) url.Values {
 func queryFilter(q url.Values) (store.Filter, error) {
 	var f store.Filter
 	for _, s := range q["state"] {
+		if s == "all" { // every state: no filter
+			f.States = nil
+			break
+		}
 		st, err := store.ParseState(s)
 		if err != nil {
 			return f, err

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -19,7 +20,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/pipeline"
+	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 	"github.com/evident-sync/evident/pipeline/store"
 )
@@ -69,18 +72,54 @@ func RemoveSocket(dataDir string) error {
 	return nil
 }
 
-// Server answers the local API over a store and the daemon's runner.
-type Server struct {
-	Store  *store.Store
-	Runner *pipeline.Runner
-	Log    *slog.Logger
+// Store is what the API reads and writes: the store itself, or the
+// daemon's Client when the web UI runs beside a daemon.
+type Store interface {
+	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
+	Get(ctx context.Context, id string) (store.Item, error)
+	Resolve(ctx context.Context, ref string) (string, error)
+	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
+	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
+	Add(ctx context.Context, it store.Item) (store.Item, error)
+	Counts(ctx context.Context) (map[string]int, error)
+	CountState(ctx context.Context, st store.State) (int, error)
+	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
 }
 
-// Handler routes the API.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+// Admin is what only the socket serves: whole-store operations a web page
+// has no business starting.
+type Admin interface {
+	Backup(ctx context.Context, w io.Writer) error
+	Verify(ctx context.Context) (store.VerifyReport, error)
+	Forget(ctx context.Context, source string) (int, error)
+}
+
+// Server is evident's one API. The daemon serves all of it on its socket
+// (Handler), for the CLI; the web UI serves the part a person's page uses
+// (Routes) behind its own login, Host check and CSRF token. The same
+// handler answers an item call either way: the contract's item JSON, or,
+// for the CLI, which runs the store's own code on what it reads, the
+// items in the store's record format (Accept: RecordsType).
+type Server struct {
+	Store Store
+	// Runner runs passes on demand (POST /v1/sync); nil where no sources
+	// run (evident serve).
+	Runner *pipeline.Runner
+	// Org and Criteria are the configured organisation (for entries) and
+	// level criteria (for an item's criteria).
+	Org      *classify.Org
+	Criteria []classify.Criterion
+	// Public hides the store's own failures behind one sentence (the web:
+	// a page shows no local paths); the socket says them whole.
+	Public bool
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Routes adds the calls a person's page makes to mux: items, one item,
+// resolve, decide, edit, add, counts and sources, under /v1/.
+func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/items", s.items)
-	mux.HandleFunc("GET /v1/records", s.records)
 	mux.HandleFunc("GET /v1/items/{id}", s.item)
 	mux.HandleFunc("GET /v1/resolve", s.resolve)
 	mux.HandleFunc("POST /v1/decide", s.decide)
@@ -88,40 +127,26 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/add", s.add)
 	mux.HandleFunc("GET /v1/counts", s.counts)
 	mux.HandleFunc("GET /v1/sources", s.sources)
+}
+
+// Handler routes the whole API, as the socket serves it: Routes, plus the
+// record stream, sync, and the whole-store calls (Admin).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.Routes(mux)
+	mux.HandleFunc("GET /v1/records", func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Accept", RecordsType)
+		s.items(w, r)
+	})
 	mux.HandleFunc("POST /v1/sync", s.sync)
-	mux.HandleFunc("GET /v1/backup", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		if err := s.Store.Backup(r.Context(), w); err != nil {
-			s.log().Error("local API: backup", "error", err.Error())
-		}
-	})
-	mux.HandleFunc("POST /v1/verify", func(w http.ResponseWriter, r *http.Request) {
-		rep, err := s.Store.Verify(r.Context())
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		WriteJSON(w, 200, rep)
-	})
-	mux.HandleFunc("POST /v1/forget", func(w http.ResponseWriter, r *http.Request) {
-		var req apitype.ForgetRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Source == "" {
-			badRequest(w, "malformed forget request")
-			return
-		}
-		n, err := s.Store.Forget(r.Context(), req.Source)
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		WriteJSON(w, 200, apitype.ForgetResponse{Items: n})
-	})
+	mux.HandleFunc("GET /v1/backup", s.backup)
+	mux.HandleFunc("POST /v1/verify", s.verify)
+	mux.HandleFunc("POST /v1/forget", s.forget)
 	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) { WriteJSON(w, 200, apitype.PingResponse{Daemon: true}) })
 	return mux
 }
 
-// WriteJSON answers with v as JSON (HTML left unescaped): the local API's
-// answers, and the web UI's JSON API.
+// WriteJSON answers with v as JSON (HTML left unescaped).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -130,8 +155,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-func fail(w http.ResponseWriter, err error) {
+// fail answers err in the one error shape (apitype.ErrorResponse).
+func (s *Server) fail(w http.ResponseWriter, err error) {
 	var amb *store.AmbiguousError
+	var field *input.FieldError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		WriteJSON(w, http.StatusNotFound, apitype.ErrorResponse{Error: err.Error(), Kind: "not_found"})
@@ -139,6 +166,11 @@ func fail(w http.ResponseWriter, err error) {
 		WriteJSON(w, http.StatusConflict, apitype.ErrorResponse{Error: err.Error(), Kind: "ambiguous", Matches: amb.Matches, Ref: amb.Ref})
 	case errors.Is(err, store.ErrTooShort):
 		WriteJSON(w, http.StatusBadRequest, apitype.ErrorResponse{Error: err.Error(), Kind: "too_short"})
+	case errors.As(err, &field):
+		badRequest(w, err.Error())
+	case s.Public:
+		s.log().Error("API", "error", err.Error())
+		WriteJSON(w, http.StatusInternalServerError, apitype.ErrorResponse{Error: "the store could not answer; see the daemon's log", Kind: "runtime"})
 	default:
 		WriteJSON(w, http.StatusInternalServerError, apitype.ErrorResponse{Error: err.Error(), Kind: "runtime"})
 	}
@@ -148,66 +180,99 @@ func badRequest(w http.ResponseWriter, msg string) {
 	WriteJSON(w, http.StatusBadRequest, apitype.ErrorResponse{Error: msg, Kind: "bad_request"})
 }
 
-// items streams a JSON array of items, one per line.
+// readJSON decodes a request's JSON body of at most 1 MiB into v, or
+// answers 400 and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, what string, v any) bool {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v); err != nil {
+		badRequest(w, "malformed "+what+": "+err.Error())
+		return false
+	}
+	return true
+}
+
+// RecordsType is the media type of items in the store's record format:
+// each item as a uvarint length and its record (store.AppendRecord), then
+// a zero length. A stream without the zero was cut short.
+const RecordsType = "application/x-evident-records"
+
+func wantsRecords(r *http.Request) bool { return r.Header.Get("Accept") == RecordsType }
+
+// answer writes items as the caller asked: records, or the contract's
+// item JSON, an object when one is true and an array otherwise.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, one bool, items ...store.Item) {
+	if wantsRecords(r) {
+		w.Header().Set("Content-Type", RecordsType)
+		rw := newRecordWriter(w)
+		for i := range items {
+			rw.add(&items[i])
+		}
+		rw.close()
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if one {
+		v := items[0].View(s.Criteria)
+		w.Write(append(v.AppendJSON(nil), '\n'))
+		return
+	}
+	arr := store.NewViewArray(w, s.Criteria, false)
+	for i := range items {
+		arr.Add(&items[i])
+	}
+	arr.Close()
+}
+
+// items streams the items the query selects, newest first, item by item:
+// the whole store is tens of megabytes that need not sit in memory. The
+// status is sent first, so a failure half-way ends the list early (a
+// record stream without its end mark; a JSON array cut short) and is
+// logged.
 func (s *Server) items(w http.ResponseWriter, r *http.Request) {
 	f, err := queryFilter(r.URL.Query())
 	if err != nil {
 		badRequest(w, err.Error())
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	bw.WriteString("[")
-	n := 0
-	err = s.Store.Scan(r.Context(), f, func(it *store.Item) error {
-		if n > 0 {
-			bw.WriteString(",")
+	defer bw.Flush()
+	if wantsRecords(r) {
+		w.Header().Set("Content-Type", RecordsType)
+		rw := newRecordWriter(bw)
+		if err := s.Store.Scan(r.Context(), f, rw.add); err != nil {
+			s.log().Error("API: list items", "error", err.Error())
+			return
 		}
-		n++
-		return enc.Encode(it)
-	})
-	if err != nil {
-		// The status is sent; a truncated array tells the client it failed.
-		s.log().Error("local API: list items", "error", err.Error())
+		rw.close()
 		return
 	}
-	bw.WriteString("]\n")
-	bw.Flush()
+	w.Header().Set("Content-Type", "application/json")
+	arr := store.NewViewArray(bw, s.Criteria, false)
+	if err := s.Store.Scan(r.Context(), f, arr.Add); err != nil {
+		s.log().Error("API: list items", "error", err.Error())
+	}
+	arr.Close()
 }
 
-// RecordsType is the media type of /v1/records: each item as a uvarint
-// length and its record (store.AppendRecord), then a zero length. A stream
-// without the zero was cut short.
-const RecordsType = "application/x-evident-records"
+// recordWriter frames records: a uvarint length before each, a zero
+// length at the end.
+type recordWriter struct {
+	w          io.Writer
+	rec, frame []byte
+}
 
-// records streams the items f selects in the record format, which a
-// client decodes several times faster than JSON: listings and reports
-// through the daemon cost what they cost on the store.
-func (s *Server) records(w http.ResponseWriter, r *http.Request) {
-	f, err := queryFilter(r.URL.Query())
-	if err != nil {
-		badRequest(w, err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", RecordsType)
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var rec, frame []byte
-	err = s.Store.Scan(r.Context(), f, func(it *store.Item) error {
-		rec = store.AppendRecord(rec[:0], it)
-		frame = binary.AppendUvarint(frame[:0], uint64(len(rec)))
-		bw.Write(frame)
-		_, err := bw.Write(rec)
+func newRecordWriter(w io.Writer) *recordWriter { return &recordWriter{w: w} }
+
+func (rw *recordWriter) add(it *store.Item) error {
+	rw.rec = store.AppendRecord(rw.rec[:0], it)
+	rw.frame = binary.AppendUvarint(rw.frame[:0], uint64(len(rw.rec)))
+	if _, err := rw.w.Write(rw.frame); err != nil {
 		return err
-	})
-	if err != nil {
-		s.log().Error("local API: list records", "error", err.Error())
-		bw.Flush() // without the end mark: the client sees the list cut short
-		return
 	}
-	bw.WriteByte(0)
-	bw.Flush()
+	_, err := rw.w.Write(rw.rec)
+	return err
 }
+
+func (rw *recordWriter) close() { rw.w.Write([]byte{0}) }
 
 func (s *Server) log() *slog.Logger {
 	if s.Log == nil {
@@ -216,28 +281,45 @@ func (s *Server) log() *slog.Logger {
 	return s.Log
 }
 
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 	it, err := s.Store.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
-	WriteJSON(w, 200, it)
+	s.answer(w, r, true, it)
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 	id, err := s.Store.Resolve(r.Context(), r.URL.Query().Get("ref"))
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
 	WriteJSON(w, 200, apitype.ResolveResponse{ID: id})
 }
 
+// decide records one decision for the items named; it answers them as
+// they now stand.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	var req apitype.DecideRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		badRequest(w, "malformed decision: "+err.Error())
+	if readJSON(w, r, "decision", &req) {
+		s.decideAnswer(w, r, req, false)
+	}
+}
+
+// decideAnswer records req and answers the items, the first alone when one
+// is true.
+func (s *Server) decideAnswer(w http.ResponseWriter, r *http.Request, req apitype.DecideRequest, one bool) {
+	if len(req.IDs) == 0 {
+		badRequest(w, "a decision names the items it is about (ids)")
 		return
 	}
 	state, err := store.ParseState(req.State)
@@ -247,45 +329,96 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: state, Note: req.Note, Reason: req.Reason, FollowUp: req.FollowUp})
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
-	WriteJSON(w, 200, items)
+	s.answer(w, r, one, items...)
 }
 
+// edit records the user's edit of one item: names are checked and a
+// follow-up may be a day or a time from now ("6w"), as people write them.
 func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 	var req apitype.EditRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		badRequest(w, "malformed edit: "+err.Error())
-		return
+	if readJSON(w, r, "edit", &req) {
+		s.editAnswer(w, r, req)
 	}
-	it, err := s.Store.Edit(r.Context(), req.ID, editOf(req))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	WriteJSON(w, 200, it)
 }
 
-// add stores an entry the user wrote; the body is the item as JSON.
+func (s *Server) editAnswer(w http.ResponseWriter, r *http.Request, req apitype.EditRequest) {
+	e, err := editOf(req, s.now())
+	if err != nil {
+		badRequest(w, err.Error())
+		return
+	}
+	it, err := s.Store.Edit(r.Context(), req.ID, e)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.answer(w, r, true, it)
+}
+
+// add stores an entry the user wrote: the entry's words as JSON
+// (apitype.EntryRequest), read by the same rules as evident add, or the
+// item the CLI already made by those rules, as one record.
 func (s *Server) add(w http.ResponseWriter, r *http.Request) {
 	var it store.Item
-	if err := json.NewDecoder(r.Body).Decode(&it); err != nil {
-		badRequest(w, "malformed entry: "+err.Error())
-		return
+	if r.Header.Get("Content-Type") == RecordsType {
+		if err := readRecords(http.MaxBytesReader(w, r.Body, maxRecord+16), func(got *store.Item) error { it = *got; return nil }); err != nil || it.ID == "" {
+			badRequest(w, "malformed entry")
+			return
+		}
+	} else {
+		var req apitype.EntryRequest
+		if !readJSON(w, r, "entry", &req) {
+			return
+		}
+		var err error
+		if it, err = s.entry(req); err != nil {
+			badRequest(w, err.Error())
+			return
+		}
 	}
 	out, err := s.Store.Add(r.Context(), it)
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
-	WriteJSON(w, 200, out)
+	s.answer(w, r, true, out)
 }
 
+func (s *Server) entry(req apitype.EntryRequest) (store.Item, error) {
+	in, err := input.Entry{Title: req.Title, Date: req.Date, Domain: req.Domain, Scope: req.Scope, Strength: req.Strength, FollowUp: req.FollowUp,
+		Teams: req.Teams, Note: req.Note, Outcome: req.Outcome, Link: req.Link, Now: s.now()}.Parse()
+	if err != nil {
+		return store.Item{}, err
+	}
+	if s.Org == nil {
+		return store.Item{}, errors.New("this server knows no organisation to read an entry by: add it with evident add")
+	}
+	return pipeline.NewEntry(s.Org, in)
+}
+
+// counts answers the items per source, or with ?state=NAME the items in
+// that state ({"suggested": 12}: the inbox's count).
 func (s *Server) counts(w http.ResponseWriter, r *http.Request) {
+	if name := r.URL.Query().Get("state"); name != "" {
+		st, err := store.ParseState(name)
+		if err != nil {
+			badRequest(w, err.Error())
+			return
+		}
+		n, err := s.Store.CountState(r.Context(), st)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		WriteJSON(w, 200, map[string]int{string(st): n})
+		return
+	}
 	c, err := s.Store.Counts(r.Context())
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
 	WriteJSON(w, 200, c)
@@ -295,7 +428,7 @@ func (s *Server) counts(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 	states, err := s.Store.SourceStates(r.Context())
 	if err != nil {
-		fail(w, err)
+		s.fail(w, err)
 		return
 	}
 	if s.Runner != nil {
@@ -319,8 +452,7 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 	var req apitype.SyncRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		badRequest(w, "malformed sync request: "+err.Error())
+	if !readJSON(w, r, "sync request", &req) {
 		return
 	}
 	if s.Runner == nil {
@@ -332,6 +464,61 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 		out = append(out, syncResultOf(res))
 	}
 	WriteJSON(w, 200, out)
+}
+
+// admin is the store's whole-store calls, or a 400 where the API serves a
+// store without them.
+func (s *Server) admin(w http.ResponseWriter) (Admin, bool) {
+	a, ok := s.Store.(Admin)
+	if !ok {
+		badRequest(w, "this server does not back up, verify or forget: ask the daemon")
+	}
+	return a, ok
+}
+
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.admin(w)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if err := a.Backup(r.Context(), w); err != nil {
+		s.log().Error("API: backup", "error", err.Error())
+	}
+}
+
+func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.admin(w)
+	if !ok {
+		return
+	}
+	rep, err := a.Verify(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	WriteJSON(w, 200, rep)
+}
+
+func (s *Server) forget(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.admin(w)
+	if !ok {
+		return
+	}
+	var req apitype.ForgetRequest
+	if !readJSON(w, r, "forget request", &req) {
+		return
+	}
+	if req.Source == "" {
+		badRequest(w, "malformed forget request: no source named")
+		return
+	}
+	n, err := a.Forget(r.Context(), req.Source)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	WriteJSON(w, 200, apitype.ForgetResponse{Items: n})
 }
 
 // Serve answers the API on ln until ctx is done.

@@ -69,9 +69,11 @@ var everyRoute = []req{
 	{method: "GET", path: "/report"}, {method: "GET", path: "/export.md"}, {method: "GET", path: "/api/items"},
 	{method: "GET", path: "/api/report"}, {method: "GET", path: "/static/app.js"},
 	{method: "GET", path: "/metrics"}, {method: "GET", path: "/healthz"}, {method: "GET", path: "/nope"},
-	{method: "POST", path: "/api/items/" + store.IDFor("github:acme/payments-api#1") + "/decide", body: `{"state":"confirmed"}`},
-	{method: "POST", path: "/api/items/" + store.IDFor("github:acme/payments-api#1") + "/edit", body: `{"note":"x"}`},
-	{method: "POST", path: "/api/confirm", body: `{"ids":["` + store.IDFor("github:acme/payments-api#2") + `"]}`},
+	{method: "GET", path: "/v1/items"}, {method: "GET", path: "/v1/items/" + store.IDFor("github:acme/payments-api#1")},
+	{method: "GET", path: "/v1/counts?state=suggested"}, {method: "GET", path: "/v1/sources"},
+	{method: "POST", path: "/v1/decide", body: `{"ids":["` + store.IDFor("github:acme/payments-api#1") + `"],"state":"confirmed"}`},
+	{method: "POST", path: "/v1/edit", body: `{"id":"` + store.IDFor("github:acme/payments-api#1") + `","note":"x"}`},
+	{method: "POST", path: "/v1/decide", body: `{"ids":["` + store.IDFor("github:acme/payments-api#2") + `"],"state":"confirmed"}`},
 }
 
 func TestAccess_OffLoopbackEveryRouteNeedsTheToken(t *testing.T) {
@@ -128,7 +130,7 @@ func TestAccess_TokenInURLBecomesASessionCookie(t *testing.T) {
 		}
 	}
 	// A cookie session still needs the CSRF token to change state.
-	if res := do(t, srv, host, req{method: "POST", path: everyRoute[11].path, body: everyRoute[11].body, hdr: jar}); res.StatusCode != http.StatusForbidden {
+	if res := do(t, srv, host, req{method: "POST", path: everyRoute[15].path, body: everyRoute[15].body, hdr: jar}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST with the cookie but no CSRF token: %d, want 403", res.StatusCode)
 	}
 	// Rotating the token signs the old session out.

@@ -8,7 +8,6 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -16,7 +15,6 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -40,15 +38,10 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// Backend is what the UI needs of the store (or of the daemon's client).
+// Backend is what the UI needs of the store (or of the daemon's client):
+// what its pages read, and what the API its script calls serves.
 type Backend interface {
-	Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error
-	Get(ctx context.Context, id string) (store.Item, error)
-	Decide(ctx context.Context, ids []string, d store.Decision) ([]store.Item, error)
-	Edit(ctx context.Context, id string, e store.Edit) (store.Item, error)
-	// Add stores an entry the user wrote (work that left no trace).
-	Add(ctx context.Context, it store.Item) (store.Item, error)
-	SourceStates(ctx context.Context) (map[string]store.SourceState, error)
+	localapi.Store
 }
 
 // Options configure the UI.
@@ -113,15 +106,15 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("GET /evidence", s.evidence)
 	mux.HandleFunc("GET /report", s.report)
 	mux.HandleFunc("GET /export.md", s.packet)
-	mux.HandleFunc("GET /api/items", s.apiItems)
-	mux.HandleFunc("GET /api/report", s.apiReport)
-	mux.HandleFunc("GET /api/backfill", s.apiBackfill)
-	mux.HandleFunc("POST /api/items/{id}/decide", s.apiDecide)
-	mux.HandleFunc("POST /api/items/{id}/edit", s.apiEdit)
-	mux.HandleFunc("POST /api/entries", s.apiAddEntry)
 	mux.HandleFunc("GET /quarter", s.quarter)
-	mux.HandleFunc("POST /api/confirm", s.apiConfirmMany)
-	mux.HandleFunc("POST /api/dismiss", s.apiDismissMany)
+	// The page's script calls evident's one API, the handlers the CLI
+	// reaches through the daemon's socket, here behind the login, the Host
+	// check and the CSRF token. The whole-store calls (backup, verify,
+	// forget, sync) stay on the socket.
+	api := &localapi.Server{Store: o.Backend, Org: s.org, Criteria: s.criteria, Public: true, Log: o.Log, Now: o.Now}
+	api.Routes(mux)
+	api.OlderRoutes(mux)
+	mux.HandleFunc("GET /api/report", s.apiReport)
 	s.mux = mux
 	if o.Access.Log == nil {
 		o.Access.Log = o.Log
@@ -381,21 +374,6 @@ func (s *Server) backfills(ctx context.Context) []backfillRow {
 	return out
 }
 
-// apiBackfill answers the inbox's poll while a backfill runs: the sources
-// still backfilling and how many suggestions wait now.
-func (s *Server) apiBackfill(w http.ResponseWriter, r *http.Request) {
-	n, err := s.inboxCount(r.Context())
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	rows := s.backfills(r.Context())
-	if rows == nil {
-		rows = []backfillRow{}
-	}
-	localapi.WriteJSON(w, 200, map[string]any{"sources": rows, "inbox": n})
-}
-
 // followUpsDue reads the confirmed items whose follow-up is due today.
 func (s *Server) followUpsDue(ctx context.Context) ([]store.Item, error) {
 	today := s.o.Now().Format(time.DateOnly)
@@ -574,107 +552,6 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	}
 	s.o.Log.Error("web", "error", err.Error())
 	localapi.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "the store could not answer; see the daemon's log"})
-}
-
-func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := store.Filter{}
-	if st := q.Get("state"); st != "" && st != "all" {
-		s1, err := store.ParseState(st)
-		if err != nil {
-			localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
-			return
-		}
-		f.States = []store.State{s1}
-	}
-	// Streamed, item by item: the whole store is tens of megabytes of JSON
-	// that need not sit in memory. A failure half-way ends the array early
-	// (the status is already sent); it is logged.
-	w.Header().Set("Content-Type", "application/json")
-	bw := bufio.NewWriterSize(w, 32<<10)
-	arr := store.NewViewArray(bw, s.criteria, false)
-	if err := s.o.Backend.Scan(r.Context(), f, arr.Add); err != nil {
-		s.o.Log.Error("web: items", "error", err.Error())
-	}
-	arr.Close()
-	bw.Flush()
-}
-
-func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		State  string  `json:"state"`
-		Note   *string `json:"note"`
-		Reason *string `json:"reason"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
-		return
-	}
-	st, err := store.ParseState(req.State)
-	if err != nil {
-		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
-		return
-	}
-	items, err := s.o.Backend.Decide(r.Context(), []string{r.PathValue("id")}, store.Decision{State: st, Note: req.Note, Reason: req.Reason})
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	localapi.WriteJSON(w, 200, items[0].View(s.criteria))
-}
-
-func (s *Server) apiConfirmMany(w http.ResponseWriter, r *http.Request) {
-	s.decideMany(w, r, store.Confirmed)
-}
-
-func (s *Server) apiDismissMany(w http.ResponseWriter, r *http.Request) {
-	s.decideMany(w, r, store.Dismissed)
-}
-
-// decideMany decides a list of items at once: a week, or its routine ones.
-func (s *Server) decideMany(w http.ResponseWriter, r *http.Request, to store.State) {
-	var req struct {
-		IDs []string `json:"ids"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.IDs) == 0 {
-		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
-		return
-	}
-	items, err := s.o.Backend.Decide(r.Context(), req.IDs, store.Decision{State: to})
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	localapi.WriteJSON(w, 200, map[string]int{string(to): len(items)})
-}
-
-func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Title    *string `json:"title"`
-		Note     *string `json:"note"`
-		Scope    *string `json:"scope"`
-		Domain   *string `json:"domain"`
-		Strength *string `json:"strength"`
-		// Outcome and FollowUp (a day or 6w, 90d) are the outcome follow-up.
-		Outcome  *string `json:"outcome"`
-		FollowUp *string `json:"follow_up"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		localapi.WriteJSON(w, 400, map[string]string{"error": "malformed request"})
-		return
-	}
-	e, err := input.Edit{Title: req.Title, Note: req.Note, Scope: req.Scope, Domain: req.Domain, Strength: req.Strength,
-		Outcome: req.Outcome, FollowUp: req.FollowUp, Now: s.o.Now()}.Parse()
-	if err != nil {
-		localapi.WriteJSON(w, 400, map[string]string{"error": err.Error()})
-		return
-	}
-	it, err := s.o.Backend.Edit(r.Context(), r.PathValue("id"), e)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	localapi.WriteJSON(w, 200, it.View(s.criteria))
 }
 
 // kindWords names a kind of work for a person reading the page, not the

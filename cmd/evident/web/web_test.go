@@ -17,6 +17,7 @@ import (
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/localapi"
 	"github.com/evident-sync/evident/pipeline/store"
 )
 
@@ -148,37 +149,38 @@ func TestHandler_StateChangesNeedTheCSRFTokenAndOrigin(t *testing.T) {
 	s, st, srv := newServer(t)
 	ctx := context.Background()
 	id := store.IDFor("github:acme/payments-api#1")
-	url := srv.URL + "/api/items/" + id + "/decide"
-	if code, _ := post(t, srv.Client(), url, "", "", `{"state":"confirmed"}`); code != http.StatusForbidden {
+	url := srv.URL + "/v1/decide"
+	confirm := `{"ids":["` + id + `"],"state":"confirmed"}`
+	if code, _ := post(t, srv.Client(), url, "", "", confirm); code != http.StatusForbidden {
 		t.Errorf("no token: %d, want 403", code)
 	}
-	if code, _ := post(t, srv.Client(), url, "wrong", "", `{"state":"confirmed"}`); code != http.StatusForbidden {
+	if code, _ := post(t, srv.Client(), url, "wrong", "", confirm); code != http.StatusForbidden {
 		t.Errorf("wrong token: %d, want 403", code)
 	}
-	if code, _ := post(t, srv.Client(), url, s.csrf, "https://evil.example", `{"state":"confirmed"}`); code != http.StatusForbidden {
+	if code, _ := post(t, srv.Client(), url, s.csrf, "https://evil.example", confirm); code != http.StatusForbidden {
 		t.Errorf("cross-site origin: %d, want 403", code)
 	}
 	if it, _ := st.Get(ctx, id); it.State != store.Suggested {
 		t.Fatalf("a refused request changed the store: %s", it.State)
 	}
-	code, body := post(t, srv.Client(), url, s.csrf, srv.URL, `{"state":"confirmed","note":"unblocked refunds"}`)
+	code, body := post(t, srv.Client(), url, s.csrf, srv.URL, `{"ids":["`+id+`"],"state":"confirmed","note":"unblocked refunds"}`)
 	if code != 200 {
 		t.Fatalf("good request: %d %s", code, body)
 	}
-	var v store.View
+	var v []store.View
 	json.Unmarshal([]byte(body), &v)
-	if it, _ := st.Get(ctx, id); it.State != store.Confirmed || it.User.Note != "unblocked refunds" || v.State != store.Confirmed {
-		t.Errorf("after confirm: %+v", it)
+	if it, _ := st.Get(ctx, id); it.State != store.Confirmed || it.User.Note != "unblocked refunds" || len(v) != 1 || v[0].State != store.Confirmed {
+		t.Errorf("after confirm: %+v (answered %s)", it, body)
 	}
-	code, _ = post(t, srv.Client(), srv.URL+"/api/items/"+id+"/edit", s.csrf, "", `{"scope":"galaxy"}`)
-	if code != 400 {
-		t.Errorf("bad scope: %d", code)
+	code, body = post(t, srv.Client(), srv.URL+"/v1/edit", s.csrf, "", `{"id":"`+id+`","scope":"galaxy"}`)
+	if code != 400 || !strings.Contains(body, `"kind":"bad_request"`) {
+		t.Errorf("bad scope: %d %s", code, body)
 	}
-	code, _ = post(t, srv.Client(), srv.URL+"/api/items/"+id+"/edit", s.csrf, "", `{"scope":"org","domain":"initiative"}`)
+	code, _ = post(t, srv.Client(), srv.URL+"/v1/edit", s.csrf, "", `{"id":"`+id+`","scope":"org","domain":"initiative"}`)
 	if it, _ := st.Get(ctx, id); code != 200 || it.Scope() != classify.ScopeOrg || it.Domain() != classify.DomainInitiative {
 		t.Errorf("edit: %d %s %s", code, it.Scope(), it.Domain())
 	}
-	if code, _ := post(t, srv.Client(), srv.URL+"/api/items/zzzzzzzzzzzz/decide", s.csrf, "", `{"state":"confirmed"}`); code != 404 {
+	if code, _ := post(t, srv.Client(), srv.URL+"/v1/decide", s.csrf, "", `{"ids":["zzzzzzzzzzzz"],"state":"confirmed"}`); code != 404 {
 		t.Errorf("unknown item: %d", code)
 	}
 }
@@ -219,9 +221,9 @@ func TestChart_EveryTeamHasAPatternAndEveryBarItsTotal(t *testing.T) {
 func TestHandler_BulkConfirmAWeek(t *testing.T) {
 	s, st, srv := newServer(t)
 	ids := []string{store.IDFor("github:acme/payments-api#1"), store.IDFor("github:acme/search-ui#3")}
-	b, _ := json.Marshal(map[string][]string{"ids": ids})
-	code, body := post(t, srv.Client(), srv.URL+"/api/confirm", s.csrf, "", string(b))
-	if code != 200 || !strings.Contains(body, `"confirmed":2`) {
+	b, _ := json.Marshal(map[string]any{"ids": ids, "state": "confirmed"})
+	code, body := post(t, srv.Client(), srv.URL+"/v1/decide", s.csrf, "", string(b))
+	if code != 200 || strings.Count(body, `"state":"confirmed"`) != 2 {
 		t.Fatalf("bulk confirm: %d %s", code, body)
 	}
 	for _, id := range ids {
@@ -229,7 +231,7 @@ func TestHandler_BulkConfirmAWeek(t *testing.T) {
 			t.Errorf("%s: %s", id, it.State)
 		}
 	}
-	if code, _ := post(t, srv.Client(), srv.URL+"/api/confirm", s.csrf, "", `{"ids":[]}`); code != 400 {
+	if code, _ := post(t, srv.Client(), srv.URL+"/v1/decide", s.csrf, "", `{"ids":[],"state":"confirmed"}`); code != 400 {
 		t.Errorf("empty bulk: %d", code)
 	}
 }
@@ -249,7 +251,8 @@ func TestHandler_CardsListTheSameWorkInOtherSources(t *testing.T) {
 }
 
 // While a source backfills, the inbox says how far back it has reached,
-// and /api/backfill answers the page's poll.
+// and the API answers the page's poll: the source's state and the inbox's
+// count.
 func TestInbox_SaysHowFarTheBackfillHasReached(t *testing.T) {
 	_, st, srv := newServer(t)
 	ctx := context.Background()
@@ -261,13 +264,17 @@ func TestInbox_SaysHowFarTheBackfillHasReached(t *testing.T) {
 	if !strings.Contains(page, "github: backfilled to 2026-03-02, 64%") {
 		t.Errorf("the inbox does not say how far the backfill is:\n%s", page)
 	}
-	_, body := get(t, srv.Client(), srv.URL+"/api/backfill", "")
-	var got struct {
-		Sources []backfillRow `json:"sources"`
-		Inbox   int           `json:"inbox"`
+	_, body := get(t, srv.Client(), srv.URL+"/v1/sources", "")
+	var got map[string]struct {
+		Backfill     bool      `json:"backfill"`
+		BackfilledTo time.Time `json:"backfilled_to"`
+		Progress     float64   `json:"backfill_progress"`
 	}
-	if err := json.Unmarshal([]byte(body), &got); err != nil || len(got.Sources) != 1 || got.Sources[0].To != "2026-03-02" || got.Inbox != 4 {
-		t.Errorf("api/backfill: %s (%v)", body, err)
+	if err := json.Unmarshal([]byte(body), &got); err != nil || !got["github"].Backfill || got["github"].Progress != 0.64 {
+		t.Errorf("v1/sources: %s (%v)", body, err)
+	}
+	if _, body := get(t, srv.Client(), srv.URL+"/v1/counts?state=suggested", ""); strings.TrimSpace(body) != `{"suggested":4}` {
+		t.Errorf("the inbox's count: %s", body)
 	}
 	// Complete: no line.
 	st.PutSourceState(ctx, store.SourceState{Name: "github", Type: "github", Backfill: true, BackfillProgress: 1})
@@ -476,5 +483,37 @@ func TestInbox_AFolderIsShownByItsName(t *testing.T) {
 	// the source's configured name.
 	if !strings.Contains(page, "<span>design document</span>") || strings.Contains(page, "<span>rfc</span>") || strings.Contains(page, "<span>docs</span>") {
 		t.Errorf("the item's line speaks the tool's labels:\n%s", page)
+	}
+}
+
+// The page's script calls evident's one API: every address it posts to or
+// reads is a route the API serves (the handlers the CLI reaches through
+// the daemon), and none is the page's own.
+func TestScript_CallsOnlyTheOneAPI(t *testing.T) {
+	js, err := assets.ReadFile("assets/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), `"/api/`) {
+		t.Error("app.js calls a page-only /api/ route")
+	}
+	calls := regexp.MustCompile(`(?:post|get|fetch)\("(/[^"]*)"`).FindAllStringSubmatch(string(js), -1)
+	if len(calls) < 4 {
+		t.Fatalf("found %d calls in app.js; the test reads it wrong", len(calls))
+	}
+	api := http.NewServeMux()
+	(&localapi.Server{}).Routes(api)
+	served := func(url string) bool {
+		for _, method := range []string{"GET", "POST"} {
+			if _, pattern := api.Handler(httptest.NewRequest(method, url, nil)); pattern != "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range calls {
+		if !served(c[1]) {
+			t.Errorf("app.js calls %s, which the API does not serve", c[1])
+		}
 	}
 }

@@ -36,7 +36,7 @@ type DecideRequest struct {
 }
 
 // EditRequest is POST /v1/edit. A nil field is left alone; "" removes the
-// user's edit of it.
+// user's edit of it. Names are checked by the server.
 type EditRequest struct {
 	ID     string  `json:"id"`
 	Title  *string `json:"title,omitempty"`
@@ -45,12 +45,29 @@ type EditRequest struct {
 	Domain *string `json:"domain,omitempty"`
 	// Strength is the user's strength.
 	Strength *string `json:"strength,omitempty"`
-	// FollowUp (YYYY-MM-DD, "" clears) and Outcome; the criteria the user
+	// FollowUp (YYYY-MM-DD or a time from now like "6w"; "" clears) and
+	// Outcome; the criteria the user
 	// adds or removes.
 	FollowUp       *string  `json:"follow_up,omitempty"`
 	Outcome        *string  `json:"outcome,omitempty"`
 	AddCriteria    []string `json:"add_criteria,omitempty"`
 	RemoveCriteria []string `json:"remove_criteria,omitempty"`
+}
+
+// EntryRequest is POST /v1/add from a page or a script: work that left no
+// trace, in the words evident add takes. Date is YYYY-MM-DD; FollowUp a
+// day or a time from now ("6w", "90d"); Teams by id, name or alias.
+type EntryRequest struct {
+	Title    string   `json:"title"`
+	Date     string   `json:"date"`
+	Domain   string   `json:"domain,omitempty"`
+	Scope    string   `json:"scope,omitempty"`
+	Strength string   `json:"strength,omitempty"`
+	Note     string   `json:"note,omitempty"`
+	Outcome  string   `json:"outcome,omitempty"`
+	Link     string   `json:"link,omitempty"`
+	FollowUp string   `json:"follow_up,omitempty"`
+	Teams    []string `json:"teams,omitempty"`
 }
 
 // SyncRequest is POST /v1/sync: the sources to run now (all when none).

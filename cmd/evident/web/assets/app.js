@@ -53,7 +53,7 @@
     if (!el) return;
     const id = el.dataset.id;
     try {
-      await post("/api/items/" + id + "/decide", { state: state });
+      await post("/v1/decide", { ids: [id], state: state });
     } catch (e) { say("Could not save: " + e.message); return; }
     const idx = items().indexOf(el);
     const was = el.dataset.state || (el.classList.contains("evidence") ? "confirmed" : "suggested");
@@ -68,7 +68,7 @@
     const last = undo.pop();
     if (!last) { say("Nothing to undo"); return; }
     const was = last.was || "suggested";
-    try { await post("/api/items/" + last.id + "/decide", { state: was }); }
+    try { await post("/v1/decide", { ids: [last.id], state: was }); }
     catch (e) { say("Could not undo: " + e.message); return; }
     last.el.classList.remove("done", "was-confirmed", "was-dismissed", "was-suggested");
     last.el.dataset.state = was;
@@ -100,7 +100,7 @@
     input.focus();
   }
   async function saveOutcome(el, text) {
-    try { await post("/api/items/" + el.dataset.id + "/edit", { outcome: text }); }
+    try { await post("/v1/edit", { id: el.dataset.id, outcome: text }); }
     catch (e) { say("Could not save the outcome: " + e.message); return; }
     let o = el.querySelector(".outcome");
     if (!o) { o = document.createElement("div"); o.className = "outcome"; el.querySelector(".actions").before(o); }
@@ -112,7 +112,7 @@
   async function addEntry(f) {
     const v = (n) => (f.elements[n] ? f.elements[n].value.trim() : "");
     const body = { title: v("title"), date: v("date"), domain: v("domain"), note: v("note"), outcome: v("outcome"), link: v("link"), teams: v("team") ? [v("team")] : [] };
-    try { await post("/api/entries", body); }
+    try { await post("/v1/add", body); }
     catch (e) { say("Could not add it: " + e.message); return; }
     f.reset();
     say("Added: " + body.title);
@@ -128,7 +128,7 @@
     input.focus();
   }
   async function saveNote(el, text) {
-    try { await post("/api/items/" + el.dataset.id + "/edit", { note: text }); }
+    try { await post("/v1/edit", { id: el.dataset.id, note: text }); }
     catch (e) { say("Could not save the note: " + e.message); return; }
     let n = el.querySelector(".note");
     if (!n) { n = document.createElement("div"); n.className = "note"; el.querySelector(".actions").before(n); }
@@ -155,7 +155,7 @@
       const sec = bulk.closest("section.week");
       const els = Array.from(sec.querySelectorAll("article.item:not(.done)"));
       if (!els.length) return;
-      post("/api/confirm", { ids: els.map((e) => e.dataset.id) }).then(() => {
+      post("/v1/decide", { ids: els.map((e) => e.dataset.id), state: "confirmed" }).then(() => {
         els.forEach((e) => { e.classList.add("done", "was-confirmed"); undo.push({ el: e, id: e.dataset.id }); });
         setCount(-els.length);
         say("Confirmed " + els.length + " items");
@@ -169,7 +169,7 @@
       const how = routine.dataset.bulkRoutine; // confirm or dismiss
       const els = Array.from(routine.closest("details.routine").querySelectorAll("article.item:not(.done)"));
       if (!els.length) return;
-      post("/api/" + how, { ids: els.map((e) => e.dataset.id) }).then(() => {
+      post("/v1/decide", { ids: els.map((e) => e.dataset.id), state: how === "confirm" ? "confirmed" : "dismissed" }).then(() => {
         els.forEach((e) => { e.classList.add("done", how === "confirm" ? "was-confirmed" : "was-dismissed"); undo.push({ el: e, id: e.dataset.id }); });
         setCount(-els.length);
         say((how === "confirm" ? "Confirmed " : "Dismissed ") + els.length + " routine items");
@@ -184,8 +184,8 @@
     const s = ev.target.closest("select[data-edit]");
     if (!s) return;
     const el = s.closest("article.item");
-    const body = {}; body[s.dataset.edit] = s.value;
-    post("/api/items/" + el.dataset.id + "/edit", body).then((v) => {
+    const body = { id: el.dataset.id }; body[s.dataset.edit] = s.value;
+    post("/v1/edit", body).then((v) => {
       const badge = el.querySelector(".badge[class*='scope-']");
       if (s.dataset.edit === "scope" && badge) { badge.textContent = v.scope; badge.className = "badge scope-" + v.scope; badge.title = v.scope_reason; }
       const sb = el.querySelector(".badge[class*='strength-']");
@@ -204,7 +204,7 @@
       const box = o.closest(".followup");
       const text = o.querySelector("input").value.trim();
       if (!text) return;
-      post("/api/items/" + box.dataset.id + "/edit", { outcome: text }).then(() => {
+      post("/v1/edit", { id: box.dataset.id, outcome: text }).then(() => {
         box.classList.add("done");
         o.replaceWith(Object.assign(document.createElement("div"), { className: "outcome", textContent: "Outcome: " + text }));
         say("Outcome saved");
@@ -244,19 +244,30 @@
   // that arrived since the page was drawn (without moving what is on it).
   const bf = document.getElementById("backfill");
   if (bf) {
+    const get = async (url) => {
+      const res = await fetch(url, { credentials: "same-origin" });
+      if (!res.ok) throw new Error(res.statusText);
+      return res.json();
+    };
+    const day = (t) => {
+      const d = new Date(t);
+      return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+    };
     const poll = async () => {
       try {
-        const res = await fetch("/api/backfill", { credentials: "same-origin" });
-        if (!res.ok) return;
-        const st = await res.json();
+        const [sources, counts] = await Promise.all([get("/v1/sources"), get("/v1/counts?state=suggested")]);
+        let running = 0;
         bf.querySelectorAll("p[data-source]").forEach((p) => {
-          const row = st.sources.find((x) => x.source === p.dataset.source);
-          p.textContent = row ? row.words : p.dataset.source + ": backfill complete";
+          const st = sources[p.dataset.source];
+          if (st && st.backfill && st.backfilled_to) {
+            running++;
+            p.textContent = p.dataset.source + ": backfilled to " + day(st.backfilled_to) + ", " + Math.round(100 * (st.backfill_progress || 0)) + "%";
+          } else p.textContent = p.dataset.source + ": backfill complete";
         });
         const more = document.getElementById("backfill-new");
         const count = document.getElementById("inbox-count");
-        if (more && count && st.inbox > parseInt(count.textContent || "0", 10)) more.hidden = false;
-        if (st.sources.length) setTimeout(poll, 10000);
+        if (more && count && counts.suggested > parseInt(count.textContent || "0", 10)) more.hidden = false;
+        if (running) setTimeout(poll, 10000);
       } catch (e) { setTimeout(poll, 30000); }
     };
     setTimeout(poll, 10000);
