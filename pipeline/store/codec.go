@@ -46,15 +46,15 @@ func decodeString(v string, it *Item) error {
 // sameArtifact reports whether a and b would be stored identically.
 func sameArtifact(a, b *connectors.Artifact) bool {
 	var x, y recWriter
-	x.artifact(a)
-	y.artifact(b)
+	x.fields(artifactFields, &Item{Artifact: *a})
+	y.fields(artifactFields, &Item{Artifact: *b})
 	return bytes.Equal(x.b, y.b)
 }
 
 // sameClass reports whether a and b would be stored identically.
 func sameClass(a, b *classify.Result) bool {
 	var x, y recWriter
-	x.class(a)
-	y.class(b)
+	x.fields(classFields, &Item{Class: *a})
+	y.fields(classFields, &Item{Class: *b})
 	return bytes.Equal(x.b, y.b)
 }
