@@ -1,10 +1,8 @@
 package classify
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/evident-sync/evident/config"
@@ -45,7 +43,8 @@ func (s Strength) Rank() int {
 }
 
 // Signals are the facts of the user's part in a piece of work, as the
-// source knows them; the JSON holds only what the item's kind can know.
+// source knows them. On the wire and in the contract's JSON they are
+// apitype.Signals, which holds only what the item's kind can know.
 type Signals struct {
 	Kind connectors.Kind `json:"kind"`
 	// review
@@ -78,101 +77,6 @@ type Signals struct {
 	Resolved      bool   `json:"resolved,omitempty"`
 	DaysToResolve int    `json:"days_to_resolve,omitempty"`
 	Links         int    `json:"links,omitempty"`
-}
-
-// MarshalJSON writes the signals the kind knows, zeros included, keys in
-// alphabetical order. It appends by hand: every item listed carries its
-// signals, and a map per item was a third of a listing's time.
-func (s Signals) MarshalJSON() ([]byte, error) { return s.AppendJSON(nil), nil }
-
-// AppendJSON appends what MarshalJSON writes to b.
-func (s Signals) AppendJSON(b []byte) []byte {
-	w := jsonObject{b: b, start: len(b)}
-	switch s.Kind {
-	case connectors.KindReview:
-		w.bool("approved_after_changes", s.ApprovedAfterChanges)
-		w.bool("changes_requested", s.ChangesRequested)
-		w.int("comments", s.Comments)
-		w.int("comments_addressed", s.CommentsAddressed)
-		w.int("files", s.Files)
-		w.int("lines", s.Lines)
-		w.int("rounds", s.Rounds)
-	case connectors.KindPR:
-		w.int("files", s.Files)
-		w.int("lines", s.Lines)
-		w.bool("merged", s.Merged)
-		if len(s.ReviewedBy) > 0 {
-			w.strs("reviewed_by", s.ReviewedBy)
-		}
-		w.int("reviewer_teams", s.ReviewerTeams)
-		w.int("reviewers", s.Reviewers)
-		w.int("rounds_received", s.RoundsReceived)
-	case connectors.KindRFC:
-		// A document reviewed in comment threads (Google Docs) says how
-		// many comments were the user's and how many were resolved.
-		if s.Threads || s.Comments > 0 || s.CommentsAddressed > 0 {
-			w.int("comments", s.Comments)
-			w.int("comments_resolved", s.CommentsAddressed)
-		}
-		w.int("participants", s.Participants)
-		w.str("role", s.Role)
-		if s.Status != "" {
-			w.str("status", s.Status)
-		}
-		w.int("teams_declared", s.TeamsDeclared)
-	case connectors.KindJiraIssue:
-		w.int("comments", s.Comments)
-		if s.Resolved {
-			w.int("days_to_resolve", s.DaysToResolve)
-		}
-		w.int("links", s.Links)
-		if s.Priority != "" {
-			w.str("priority", s.Priority)
-		}
-		w.bool("resolved", s.Resolved)
-		w.str("type", s.Type)
-	}
-	return w.close()
-}
-
-// jsonObject appends the members of one JSON object to b[:start].
-type jsonObject struct {
-	b     []byte
-	start int
-}
-
-func (w *jsonObject) key(k string) {
-	if len(w.b) == w.start {
-		w.b = append(w.b, '{')
-	} else {
-		w.b = append(w.b, ',')
-	}
-	w.b = append(w.b, '"')
-	w.b = append(w.b, k...)
-	w.b = append(w.b, '"', ':')
-}
-
-func (w *jsonObject) int(k string, v int) { w.key(k); w.b = strconv.AppendInt(w.b, int64(v), 10) }
-
-func (w *jsonObject) bool(k string, v bool) { w.key(k); w.b = strconv.AppendBool(w.b, v) }
-
-func (w *jsonObject) str(k, v string) {
-	w.key(k)
-	q, _ := json.Marshal(v) // a string always encodes
-	w.b = append(w.b, q...)
-}
-
-func (w *jsonObject) strs(k string, v []string) {
-	w.key(k)
-	q, _ := json.Marshal(v) // strings always encode
-	w.b = append(w.b, q...)
-}
-
-func (w *jsonObject) close() []byte {
-	if len(w.b) == w.start {
-		return append(w.b, '{', '}')
-	}
-	return append(w.b, '}')
 }
 
 // signalsOf reads the signals from the artifact's facts; teams is the

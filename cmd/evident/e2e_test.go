@@ -144,7 +144,7 @@ func TestE2E_SyncStoresEverySourceWithScopesAndReasons(t *testing.T) {
 	}
 	// The thread that changed Payments' design is strong, for its
 	// resolved comments.
-	if v := keys["rfc:docs:1DemoRefundsIdempot1"]; v.Strength != "strong" || !slices.Contains(v.StrengthReasons, "4 of 6 comments resolved") || !slices.Equal(v.Roles, []connectors.Role{connectors.RoleReviewer}) {
+	if v := keys["rfc:docs:1DemoRefundsIdempot1"]; v.Strength != "strong" || !slices.Contains(v.StrengthReasons, "4 of 6 comments resolved") || !slices.Equal(v.Roles, []string{string(connectors.RoleReviewer)}) {
 		t.Errorf("the refunds thread: %s %v %v", v.Strength, v.StrengthReasons, v.Roles)
 	}
 	for _, ch := range checks {
@@ -360,7 +360,7 @@ func TestE2E_SIGKILLAtTwentyPointsOfABackfill(t *testing.T) {
 	}
 	states := map[string]store.State{}
 	for _, v := range got {
-		states[v.ID] = v.State
+		states[v.ID] = store.State(v.State)
 	}
 	if confirmed == "" || states[confirmed] != store.Confirmed || (dismissed != "" && states[dismissed] != store.Dismissed) {
 		t.Errorf("decisions between crashes: confirmed %s=%s, dismissed %s=%s", confirmed, states[confirmed], dismissed, states[dismissed])
@@ -533,7 +533,7 @@ func TestE2E_CommandsWorkThroughTheDaemon(t *testing.T) {
 		}
 	}
 	for _, v := range direct {
-		if v.ID == target && (v.State != store.Confirmed || v.Note != "through the daemon") {
+		if v.ID == target && (v.State != string(store.Confirmed) || v.Note != "through the daemon") {
 			t.Errorf("the decision made through the daemon: %+v", v)
 		}
 	}

@@ -334,7 +334,7 @@ func printDetail(w io.Writer, it *store.Item, cs []classify.Criterion) {
 	row("Why domain", it.Class.DomainReason)
 	row("Strength", string(it.Strength()))
 	row("Why strength", strings.Join(it.StrengthReasons(), "; "))
-	if sig, err := json.Marshal(it.Class.Signals); err == nil && it.Class.Signals.Kind != "" {
+	if sig, err := json.Marshal(it.View(nil).Signals); err == nil && it.Class.Signals.Kind != "" {
 		row("Signals", string(sig))
 	}
 	var cps []string

@@ -5,40 +5,12 @@ import (
 
 	"github.com/evident-sync/evident/classify"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 )
 
-// View is an item as the outside contract shows it (the item JSON of
-// list, show and export): effective values, the user's edits applied.
-type View struct {
-	ID          string            `json:"id"`
-	State       State             `json:"state"`
-	Source      string            `json:"source"`
-	Kind        connectors.Kind   `json:"kind"`
-	Key         string            `json:"key"`
-	Title       string            `json:"title"`
-	Summary     string            `json:"summary"`
-	URL         string            `json:"url"`
-	Container   string            `json:"container"`
-	Roles       []connectors.Role `json:"roles"`
-	OccurredAt  *string           `json:"occurred_at"`
-	Scope       string            `json:"scope"`
-	ScopeReason string            `json:"scope_reason"`
-	Teams       []string          `json:"teams"`
-	Domain      string            `json:"domain"`
-	Note        string            `json:"note"`
-	// Strength is strong, notable or routine; StrengthReasons name the
-	// facts; Signals are the facts of the user's part the source knows.
-	Strength        string           `json:"strength"`
-	StrengthReasons []string         `json:"strength_reasons"`
-	Signals         classify.Signals `json:"signals"`
-	// Related are the IDs of the same piece of work's items in other sources.
-	Related []string `json:"related"`
-	// Criteria are the level criteria the item supports; FollowUp
-	// (YYYY-MM-DD, absent when none) and Outcome are the outcome follow-up.
-	Criteria []string `json:"criteria"`
-	FollowUp string   `json:"follow_up,omitempty"`
-	Outcome  string   `json:"outcome"`
-}
+// View is an item as the outside contract shows it: apitype.View, the
+// item JSON of list, show and export and of the API.
+type View = apitype.View
 
 // Detail is View plus the artifact's facts and the item's history, as
 // `show --json` prints it.
@@ -87,23 +59,23 @@ func RFC3339(t time.Time) *string {
 func (it *Item) View(cs []classify.Criterion) View {
 	a := &it.Artifact
 	v := View{
-		ID: it.ID, State: it.State, Source: a.Source, Kind: a.Kind, Key: a.Key,
+		ID: it.ID, State: string(it.State), Source: a.Source, Kind: string(a.Kind), Key: a.Key,
 		Title: it.Title(), Summary: it.Class.Summary, URL: a.URL, Container: a.Container,
-		Roles: a.Roles, OccurredAt: RFC3339(a.OccurredAt),
+		Roles: make([]string, len(a.Roles)), OccurredAt: RFC3339(a.OccurredAt),
 		Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Teams: it.Class.Teams,
 		Domain: string(it.Domain()), Note: it.User.Note,
-		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: it.Class.Signals,
+		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: signalsOf(&it.Class.Signals),
 		Criteria: it.Criteria(cs), FollowUp: it.User.FollowUp, Outcome: it.User.Outcome,
 	}
+	for i, r := range a.Roles {
+		v.Roles[i] = string(r)
+	}
 	if v.Signals.Kind == "" {
-		v.Signals.Kind = a.Kind
+		v.Signals.Kind = string(a.Kind)
 	}
 	v.Related = it.Related
 	if v.Related == nil {
 		v.Related = []string{}
-	}
-	if v.Roles == nil {
-		v.Roles = []connectors.Role{}
 	}
 	if v.Teams == nil {
 		v.Teams = []string{}
@@ -129,4 +101,13 @@ func (it *Item) Detail(cs []classify.Criterion) Detail {
 		d.DeclaredTeams = []string{}
 	}
 	return d
+}
+
+// signalsOf is the signals as the contract shows them.
+func signalsOf(s *classify.Signals) apitype.Signals {
+	return apitype.Signals{Kind: string(s.Kind), Rounds: s.Rounds, Comments: s.Comments, CommentsAddressed: s.CommentsAddressed,
+		ChangesRequested: s.ChangesRequested, ApprovedAfterChanges: s.ApprovedAfterChanges, Lines: s.Lines, Files: s.Files,
+		Reviewers: s.Reviewers, ReviewerTeams: s.ReviewerTeams, ReviewedBy: s.ReviewedBy, RoundsReceived: s.RoundsReceived, Merged: s.Merged,
+		Threads: s.Threads, Role: s.Role, Status: s.Status, Participants: s.Participants, TeamsDeclared: s.TeamsDeclared,
+		Type: s.Type, Priority: s.Priority, Resolved: s.Resolved, DaysToResolve: s.DaysToResolve, Links: s.Links}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -68,4 +69,32 @@ func BenchmarkView_AppendJSON(b *testing.B) {
 			enc.Encode(v)
 		}
 	})
+}
+
+// The wire's signals are the engine's, field for field: a fact classify
+// learns is on the wire too, by the same JSON name, and signalsOf carries
+// every one.
+func TestSignalsOf_CarriesEveryFieldByItsName(t *testing.T) {
+	var s classify.Signals
+	n := 0
+	fillAll(reflect.ValueOf(&s).Elem(), &n)
+	wire := signalsOf(&s)
+	from, to := reflect.ValueOf(s), reflect.ValueOf(wire)
+	if from.NumField() != to.NumField() {
+		t.Errorf("classify.Signals has %d fields, apitype.Signals %d", from.NumField(), to.NumField())
+	}
+	for i := range from.NumField() {
+		f := from.Type().Field(i)
+		g, ok := to.Type().FieldByName(f.Name)
+		if !ok {
+			t.Errorf("apitype.Signals lacks %s", f.Name)
+			continue
+		}
+		if f.Tag.Get("json") != g.Tag.Get("json") {
+			t.Errorf("%s: JSON name %q on the engine, %q on the wire", f.Name, f.Tag.Get("json"), g.Tag.Get("json"))
+		}
+		if got, want := fmt.Sprint(to.FieldByName(f.Name).Interface()), fmt.Sprint(from.Field(i).Interface()); got != want {
+			t.Errorf("%s: %s on the wire, %s in classify", f.Name, got, want)
+		}
+	}
 }

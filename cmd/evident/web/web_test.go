@@ -169,7 +169,7 @@ func TestHandler_StateChangesNeedTheCSRFTokenAndOrigin(t *testing.T) {
 	}
 	var v []store.View
 	json.Unmarshal([]byte(body), &v)
-	if it, _ := st.Get(ctx, id); it.State != store.Confirmed || it.User.Note != "unblocked refunds" || len(v) != 1 || v[0].State != store.Confirmed {
+	if it, _ := st.Get(ctx, id); it.State != store.Confirmed || it.User.Note != "unblocked refunds" || len(v) != 1 || v[0].State != string(store.Confirmed) {
 		t.Errorf("after confirm: %+v (answered %s)", it, body)
 	}
 	code, body = post(t, srv.Client(), srv.URL+"/v1/edit", s.csrf, "", `{"id":"`+id+`","scope":"galaxy"}`)
