@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -88,5 +89,26 @@ func Pattern(re *regexp.Regexp, what string) func(*Config, string) string {
 			return fmt.Sprintf("%q is not %s", k, what)
 		}
 		return ""
+	}
+}
+
+// atlassian is the Atlassian fields of a Jira or Confluence entry (its
+// embedded Atlassian).
+func (a *Atlassian) atlassian() *Atlassian { return a }
+
+// AtlassianSignIn is `evident auth jira` and `evident auth confluence`: it
+// reads an API token (Cloud) or a personal access token (Server and Data
+// Center) for a source of type typ.
+func AtlassianSignIn(typ, product string) *SignIn {
+	return &SignIn{
+		Command: typ, Product: product,
+		Short: "Store a " + product + " API token (Cloud) or personal access token (Server/DC)",
+		Run: func(_ context.Context, src Source, _ map[string]string, p Prompter) (string, error) {
+			kind := "API token"
+			if a, ok := src.(interface{ atlassian() *Atlassian }); ok && a.atlassian().Deployment == JiraServer {
+				kind = "personal access token"
+			}
+			return p.Secret(fmt.Sprintf("%s %s for %s (input hidden): ", product, kind, src.SourceName()))
+		},
 	}
 }

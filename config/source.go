@@ -45,8 +45,9 @@ type SourceType struct {
 	SignIn *SignIn
 }
 
-// SignIn is a source type's interactive sign-in: it returns the secret
-// to keep in the keyring for the source (token: keyring reads it back).
+// SignIn is a source type's sign-in, `evident auth COMMAND`: it returns
+// the secret to keep in the keyring for the source (token: keyring reads
+// it back). The command picks the source, runs it, and keeps the secret.
 type SignIn struct {
 	// Command is the subcommand of evident auth ("google"); Product names
 	// the service in sentences ("Google Drive").
@@ -54,10 +55,48 @@ type SignIn struct {
 	Short, Long      string
 	// Flags are its string flags besides --source: name and usage.
 	Flags [][2]string
-	// Run signs in for src, with the flags' values by name: show tells
-	// the user a URL, and open opens it in a browser (nil: there is
-	// none). It waits until ctx is done.
-	Run func(ctx context.Context, src Source, flags map[string]string, show func(url string), open func(url string) error) (secret string, err error)
+	// Browser says it opens a page in the browser: the command takes
+	// --no-browser. Wait bounds it (0: as long as Run takes).
+	Browser bool
+	Wait    time.Duration
+	// Pick, when set, picks the source to sign in for by its name ("":
+	// the only one); by default it is one of the type's (PickSource).
+	Pick func(c *Config, name string) (Source, error)
+	// Run signs in for src, with the flags' values by name, talking to
+	// the person through p. It returns when done or when ctx is.
+	Run func(ctx context.Context, src Source, flags map[string]string, p Prompter) (secret string, err error)
+}
+
+// Prompter is the terminal a sign-in talks to the person through.
+type Prompter interface {
+	// Say tells the person something: an address to open, a code to enter.
+	Say(msg string)
+	// Open opens url in the person's browser; an error where there is
+	// none (or they asked for none), and then Say has told them the url.
+	Open(url string) error
+	// Secret reads what the person types after prompt (hidden on a
+	// terminal) or pipes in.
+	Secret(prompt string) (string, error)
+}
+
+// PickSource picks the source of type typ a command is for: the one
+// named, or the only one; product names the service in its sentences.
+func PickSource(c *Config, typ, product, name string) (Source, error) {
+	var names []string
+	all := c.Sources.Of(typ)
+	for _, s := range all {
+		names = append(names, s.SourceName())
+		if s.SourceName() == name || (name == "" && len(all) == 1) {
+			return s, nil
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return nil, fmt.Errorf("no %s source is configured (add one under sources.%s)", product, typ)
+	case name == "":
+		return nil, fmt.Errorf("say which %s source with --source NAME (configured: %s)", product, strings.Join(names, ", "))
+	}
+	return nil, fmt.Errorf("no %s source is named %q (configured: %s)", product, name, strings.Join(names, ", "))
 }
 
 // Source is one entry of a sources list, of any type.

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -18,10 +17,8 @@ import (
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
-	"github.com/evident-sync/evident/connectors/confluence"
 	"github.com/evident-sync/evident/connectors/github"
 	"github.com/evident-sync/evident/connectors/jira"
-	"github.com/evident-sync/evident/connectors/rfc"
 	"github.com/evident-sync/evident/pipeline"
 )
 
@@ -35,38 +32,8 @@ $XDG_CONFIG_HOME/evident/credentials). A source uses them with token: keyring.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.authGitHubCmd(), a.authJiraCmd(), a.authConfluenceCmd(), a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
 	cmd.AddCommand(a.signInCmds()...)
-	return cmd
-}
-
-func (a *app) authGitHubCmd() *cobra.Command {
-	var source, clientID string
-	cmd := &cobra.Command{
-		Use:   "github [--source NAME]",
-		Short: "Sign in to GitHub with the device flow and store the token",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.config()
-			if err != nil {
-				return err
-			}
-			name, apiURL, cid, err := githubSource(c, source)
-			if err != nil {
-				return err
-			}
-			if clientID != "" {
-				cid = clientID
-			}
-			tok, err := github.DeviceLogin(cmd.Context(), apiURL, cid, []string{"repo", "read:org"}, &http.Client{Timeout: 30 * time.Second}, a.showDeviceCode)
-			if err != nil {
-				return err
-			}
-			return a.keep(c, name, tok)
-		},
-	}
-	cmd.Flags().StringVar(&source, "source", "", "the GitHub or RFC-repository source (default: the only GitHub source)")
-	cmd.Flags().StringVar(&clientID, "client-id", "", "the OAuth app's client ID (default: the source's client_id)")
+	cmd.AddCommand(a.authStoreKeyCmd(), a.authStatusCmd(), a.authWebTokenCmd())
 	return cmd
 }
 
@@ -98,26 +65,29 @@ func (a *app) signInCmd(t config.SourceType) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			src, err := sourceOfType(c, t, source)
+			pick := si.Pick
+			if pick == nil {
+				pick = func(c *config.Config, name string) (config.Source, error) {
+					return config.PickSource(c, t.Name, si.Product, name)
+				}
+			}
+			src, err := pick(c, source)
 			if err != nil {
-				return err
+				return usageError{err}
 			}
 			values := map[string]string{}
 			for name, v := range flags {
 				values[name] = *v
 			}
-			show := func(u string) {
-				fmt.Fprintf(a.stderr, "Open this address to sign in to %s:\n\n  %s\n\nWaiting for %s to send you back (5 minutes)...\n", si.Product, u, si.Product)
+			ctx := cmd.Context()
+			if si.Wait > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, si.Wait)
+				defer cancel()
 			}
-			open := openBrowser
-			if noBrowser {
-				open = nil
-			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Minute)
-			defer cancel()
-			secret, err := si.Run(ctx, src, values, show, open)
-			if errors.Is(err, context.DeadlineExceeded) {
-				return fmt.Errorf("no sign-in came back within 5 minutes; run evident auth %s again", si.Command)
+			secret, err := si.Run(ctx, src, values, terminal{a: a, noBrowser: noBrowser})
+			if errors.Is(err, context.DeadlineExceeded) && si.Wait > 0 {
+				return fmt.Errorf("no sign-in came back within %s; run evident auth %s again", si.Wait, si.Command)
 			}
 			if err != nil {
 				return err
@@ -125,103 +95,33 @@ func (a *app) signInCmd(t config.SourceType) *cobra.Command {
 			return a.keep(c, src.SourceName(), secret)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "the "+t.Name+" source (default: the only one)")
+	cmd.Flags().StringVar(&source, "source", "", "the "+si.Product+" source (default: the only one)")
 	for _, f := range si.Flags {
 		flags[f[0]] = cmd.Flags().String(f[0], "", f[1])
 	}
-	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the address only; open it yourself")
+	if si.Browser {
+		cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the address only; open it yourself")
+	}
 	return cmd
 }
 
-// sourceOfType picks the source of type t a command is for: the one
-// named, or the only one.
-func sourceOfType(c *config.Config, t config.SourceType, name string) (config.Source, error) {
-	var names []string
-	all := c.Sources.Of(t.Name)
-	for _, s := range all {
-		names = append(names, s.SourceName())
-		if s.SourceName() == name || (name == "" && len(all) == 1) {
-			return s, nil
-		}
-	}
-	switch {
-	case len(names) == 0:
-		return nil, usagef("no %s source is configured (add one under sources.%s)", t.Name, t.Name)
-	case name == "":
-		return nil, usagef("say which %s source with --source NAME (configured: %s)", t.Name, strings.Join(names, ", "))
-	}
-	return nil, usagef("no %s source is named %q (configured: %s)", t.Name, name, strings.Join(names, ", "))
+// terminal is the sign-ins' Prompter: standard error, the browser, and
+// standard input for secrets.
+type terminal struct {
+	a         *app
+	noBrowser bool
 }
 
-func (a *app) showDeviceCode(uri, code string, expires time.Time) {
-	fmt.Fprintf(a.stderr, "Open %s and enter the code %s", uri, code)
-	if !expires.IsZero() {
-		fmt.Fprintf(a.stderr, " (it expires at %s)", expires.Local().Format("15:04"))
+func (t terminal) Say(msg string) { fmt.Fprintln(t.a.stderr, msg) }
+
+func (t terminal) Open(url string) error {
+	if t.noBrowser {
+		return errors.New("no browser: --no-browser")
 	}
-	fmt.Fprintln(a.stderr, "\nWaiting for you to approve...")
+	return openBrowser(url)
 }
 
-func (a *app) authJiraCmd() *cobra.Command { return a.authAtlassianCmd("jira", "Jira") }
-
-func (a *app) authConfluenceCmd() *cobra.Command {
-	return a.authAtlassianCmd("confluence", "Confluence")
-}
-
-// authAtlassianCmd stores a Jira or Confluence token: an API token (Cloud)
-// or a personal access token (Server/Data Center).
-func (a *app) authAtlassianCmd(use, product string) *cobra.Command {
-	var source string
-	cmd := &cobra.Command{
-		Use:   use + " --source NAME",
-		Short: "Store a " + product + " API token (Cloud) or personal access token (Server/DC)",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.config()
-			if err != nil {
-				return err
-			}
-			var sources [][2]string // name, deployment
-			for _, src := range c.Sources.Of(use) {
-				switch s := src.(type) {
-				case *jira.Source:
-					sources = append(sources, [2]string{s.Name, s.Deployment})
-				case *confluence.Source:
-					sources = append(sources, [2]string{s.Name, s.Deployment})
-				}
-			}
-			name, kind, err := atlassianSource(c, product, sources, source)
-			if err != nil {
-				return err
-			}
-			tok, err := a.readSecret(fmt.Sprintf("%s %s for %s (input hidden): ", product, kind, name))
-			if err != nil {
-				return err
-			}
-			return a.keep(c, name, tok)
-		},
-	}
-	cmd.Flags().StringVar(&source, "source", "", "the "+product+" source")
-	return cmd
-}
-
-// atlassianSource picks the source `auth jira` or `auth confluence` stores
-// a token for, and the kind of token it takes.
-func atlassianSource(c *config.Config, product string, sources [][2]string, name string) (src, kind string, err error) {
-	var names []string
-	for _, s := range sources {
-		names = append(names, s[0])
-		if s[0] == name || (name == "" && len(sources) == 1) {
-			return s[0], map[string]string{config.JiraCloud: "API token", config.JiraServer: "personal access token"}[s[1]], nil
-		}
-	}
-	if len(names) == 0 {
-		return "", "", usagef("no %s source is configured in %s", product, c.Path)
-	}
-	if name == "" {
-		return "", "", usagef("say which %s source with --source NAME (configured: %s)", product, strings.Join(names, ", "))
-	}
-	return "", "", usagef("no %s source is named %q (configured: %s)", product, name, strings.Join(names, ", "))
-}
+func (t terminal) Secret(prompt string) (string, error) { return t.a.readSecret(prompt) }
 
 func (a *app) authStoreKeyCmd() *cobra.Command {
 	var generate bool
@@ -385,31 +285,6 @@ the new one at its next request.`,
 	cmd.Flags().BoolVar(&rotate, "rotate", false, "replace the token with a new one")
 	cmd.Flags().StringVar(&addr, "addr", defaultAddr, "the address the UI is served on, for the login URL")
 	return cmd
-}
-
-// githubSource picks the source `auth github` signs in for.
-func githubSource(c *config.Config, name string) (src, apiURL, clientID string, err error) {
-	var names []string
-	gh := c.Sources.Of(github.Type.Name)
-	for _, src := range gh {
-		s := src.(*github.Source)
-		names = append(names, s.Name)
-		if s.Name == name || (name == "" && len(gh) == 1) {
-			return s.Name, s.URL, s.ClientID, nil
-		}
-	}
-	for _, src := range c.Sources.Of(rfc.Type.Name) {
-		if s := src.(*rfc.Source); s.Repo != "" && s.Name == name {
-			return s.Name, s.URL, "", nil
-		}
-	}
-	if name == "" {
-		return "", "", "", usagef("say which GitHub source with --source NAME (configured: %s)", strings.Join(names, ", "))
-	}
-	if len(names) == 0 {
-		return "", "", "", usagef("no GitHub source is named %q (none is configured)", name)
-	}
-	return "", "", "", usagef("no GitHub source is named %q (configured: %s)", name, strings.Join(names, ", "))
 }
 
 // keep stores a token for a source and says how to use it.

@@ -19,6 +19,7 @@ import (
 // in any case.
 var Type = config.SourceType{
 	Name: "confluence", New: func() config.Source { return &Source{} }, Auth: "evident auth confluence",
+	SignIn: config.AtlassianSignIn("confluence", "Confluence"),
 	OrgKey: "confluence_spaces", OrgWide: true, CheckContainer: checkSpace, ContainerNoun: "Confluence space", FoldCase: true,
 }
 

@@ -38,15 +38,20 @@ flags.`,
 			{"client-id", "the OAuth client's ID (default: the source's client_id)"},
 			{"client-secret", "the OAuth client's secret (default: the source's client_secret)"},
 		},
-		Run: signIn,
+		Browser: true,
+		Wait:    5 * time.Minute,
+		Run:     signIn,
 	},
 }
 
 // signIn is `evident auth google`: the installed-app flow with the
 // source's OAuth client (or the flags'), and the grant as the secret.
-func signIn(ctx context.Context, src config.Source, flags map[string]string, show func(string), open func(string) error) (string, error) {
+func signIn(ctx context.Context, src config.Source, flags map[string]string, p config.Prompter) (string, error) {
 	s := src.(*Source)
-	in := SignIn{ClientID: cmp.Or(flags["client-id"], s.ClientID), ClientSecret: cmp.Or(flags["client-secret"], s.ClientSecret), Show: show, Open: open}
+	show := func(u string) {
+		p.Say(fmt.Sprintf("Open this address to sign in to Google Drive:\n\n  %s\n\nWaiting for Google Drive to send you back (5 minutes)...", u))
+	}
+	in := SignIn{ClientID: cmp.Or(flags["client-id"], s.ClientID), ClientSecret: cmp.Or(flags["client-secret"], s.ClientSecret), Show: show, Open: p.Open}
 	grant, err := in.Run(ctx)
 	if err != nil {
 		return "", err

@@ -1,6 +1,8 @@
 package github
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,7 +14,61 @@ import (
 )
 
 // Type is the github source type: the list sources.github.
-var Type = config.SourceType{Name: "github", New: func() config.Source { return &Source{} }, Auth: "evident auth github"}
+var Type = config.SourceType{Name: "github", New: func() config.Source { return &Source{} }, Auth: "evident auth github",
+	SignIn: &config.SignIn{
+		Command: "github", Product: "GitHub",
+		Short: "Sign in to GitHub with the device flow and store the token",
+		Flags: [][2]string{{"client-id", "the OAuth app's client ID (default: the source's client_id)"}},
+		Pick:  pick,
+		Run:   signIn,
+	},
+}
+
+// A Reader is a source of another type that reads GitHub (an RFC folder
+// in a repository): evident auth github signs in for it too, when named.
+type Reader interface {
+	// GitHubAPI is the API root it reads; ok is false when it reads none.
+	GitHubAPI() (url string, ok bool)
+}
+
+// pick is the GitHub source named (or the only one), or a source of
+// another type that reads GitHub, named.
+func pick(c *config.Config, name string) (config.Source, error) {
+	src, err := config.PickSource(c, "github", "GitHub", name)
+	if err == nil || name == "" {
+		return src, err
+	}
+	for _, types := range config.SourceTypes() {
+		for _, o := range c.Sources.Of(types.Name) {
+			if r, ok := o.(Reader); ok && o.SourceName() == name {
+				if _, reads := r.GitHubAPI(); reads {
+					return o, nil
+				}
+			}
+		}
+	}
+	return nil, err
+}
+
+// signIn is `evident auth github`: GitHub's device flow with the
+// source's OAuth app (or the flag's).
+func signIn(ctx context.Context, src config.Source, flags map[string]string, p config.Prompter) (string, error) {
+	var apiURL, clientID string
+	switch s := src.(type) {
+	case *Source:
+		apiURL, clientID = s.URL, s.ClientID
+	case Reader:
+		apiURL, _ = s.GitHubAPI()
+	}
+	show := func(uri, code string, expires time.Time) {
+		msg := fmt.Sprintf("Open %s and enter the code %s", uri, code)
+		if !expires.IsZero() {
+			msg += fmt.Sprintf(" (it expires at %s)", expires.Local().Format("15:04"))
+		}
+		p.Say(msg + "\nWaiting for you to approve...")
+	}
+	return DeviceLogin(ctx, apiURL, cmp.Or(flags["client-id"], clientID), []string{"repo", "read:org"}, &http.Client{Timeout: 30 * time.Second}, show)
+}
 
 // Source is one entry of sources.github: a GitHub or GitHub Enterprise
 // Server account to read.

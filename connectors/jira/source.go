@@ -14,6 +14,7 @@ import (
 // a team owns under jira_projects (org_wide too).
 var Type = config.SourceType{
 	Name: "jira", New: func() config.Source { return &Source{} }, Auth: "evident auth jira",
+	SignIn: config.AtlassianSignIn("jira", "Jira"),
 	OrgKey: "jira_projects", OrgWide: true, CheckContainer: checkProject, ContainerNoun: "Jira project",
 }
 

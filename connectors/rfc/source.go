@@ -58,6 +58,10 @@ func (s *Source) Endpoint() string {
 // OwnerTeam is the team the source names as owning its documents.
 func (s *Source) OwnerTeam() string { return s.Owner }
 
+// GitHubAPI is the API root of the repository it reads, if it reads one:
+// evident auth github --source NAME signs in for it.
+func (s *Source) GitHubAPI() (string, bool) { return s.URL, s.Repo != "" }
+
 var repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
 // Check completes the defaults and checks the entry.
