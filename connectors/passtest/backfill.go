@@ -15,6 +15,8 @@ type BackfillRun struct {
 	Got                           map[string]int
 	RecentRequests, TotalRequests int
 	RecentTime, TotalTime         time.Duration
+	// Cursor is the cursor the backfill ended with.
+	Cursor connectors.Cursor
 }
 
 // RunBackfill reads a first backfill page by page with Fetch alone (so it
@@ -46,7 +48,7 @@ func RunBackfill(t testing.TB, r Reader, requests func() int, recent map[string]
 			}
 		}
 		if !page.More {
-			run.TotalRequests, run.TotalTime = requests(), time.Since(began)
+			run.TotalRequests, run.TotalTime, run.Cursor = requests(), time.Since(began), cur
 			return run
 		}
 	}
