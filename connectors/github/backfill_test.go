@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/connectors/passtest"
+	"github.com/evident-sync/evident/connectors/window"
 
 	"github.com/evident-sync/evident/config/credentials"
 	"github.com/evident-sync/evident/connectors"
@@ -181,7 +182,7 @@ func TestBackfill_BothFrontiersResumeAfterACrash(t *testing.T) {
 	}
 	got := map[string]int{}
 	cur, page := fetchN(t, h.conn, nil, 5, got)
-	var mid cursor
+	var mid window.Position
 	json.Unmarshal(cur, &mid)
 	if !mid.Back || !page.More {
 		t.Fatalf("after 5 pages the backward walk should be under way: %s", cur)
@@ -201,7 +202,7 @@ func TestBackfill_BothFrontiersResumeAfterACrash(t *testing.T) {
 	if pulls := h.fake.Hits()["pull"]; pulls != len(prs)-before {
 		t.Errorf("the resumed backward walk read %d PRs, want the %d not committed", pulls, len(prs)-before)
 	}
-	var done cursor
+	var done window.Position
 	json.Unmarshal(cur, &done)
 	if !done.Low.Equal(h.conn.cfg.Since) {
 		t.Errorf("backward frontier after the backfill %v, want since %v", done.Low, h.conn.cfg.Since)
@@ -234,7 +235,7 @@ func TestBackfill_BothFrontiersResumeAfterACrash(t *testing.T) {
 	if pulls := h.fake.Hits()["pull"]; pulls != 250-first {
 		t.Errorf("the resumed forward poll read %d PRs, want the %d not committed", pulls, 250-first)
 	}
-	var after cursor
+	var after window.Position
 	json.Unmarshal(cur, &after)
 	if !after.Low.Equal(done.Low) || after.InPass {
 		t.Errorf("the forward poll moved the backward frontier: %v -> %v", done.Low, after.Low)
@@ -311,5 +312,50 @@ func TestFetch_PRsDatedInTheFutureEndThePass(t *testing.T) {
 	}
 	if sink.Ingested != len(sink.Got) {
 		t.Errorf("%d PRs handed over for %d distinct: some were read twice in one pass", sink.Ingested, len(sink.Got))
+	}
+}
+
+// A cursor the connector wrote before the engine drove it (version 2)
+// resumes where it stood: the marks, the seen-set and both frontiers
+// carry over, so the backward walk goes on below its frontier and nothing
+// above it is read again.
+func TestFetch_AVersion2CursorResumesWhereItStood(t *testing.T) {
+	prs, end := yearOfReviews(300)
+	h := newHarness(t, prs, func(c *Config) { c.Since = end.AddDate(-1, 0, 0) })
+	h.clock.Advance(end.Sub(h.clock.Now()))
+	low := end.AddDate(0, -3, 0).UTC()
+	seen := map[string]time.Time{}
+	above := 0
+	for _, p := range prs {
+		if !p.UpdatedAt.Before(low) {
+			above++
+			if p.UpdatedAt.After(end.Add(-time.Hour)) {
+				seen[fmt.Sprintf("github:%s/%s#%d", p.Owner, p.Repo, p.Number)] = p.UpdatedAt
+			}
+		}
+	}
+	hw := end.Add(-time.Minute).UTC()
+	v2, _ := json.Marshal(map[string]any{"v": 2, "in_pass": false, "hw": []time.Time{hw, hw, hw}, "recent": seen,
+		"low": low, "forward": end.Add(-time.Minute).UTC()})
+	got := map[string]int{}
+	cur, page := fetchN(t, h.conn, v2, 1000, got)
+	if page.More {
+		t.Fatal("the pass did not end")
+	}
+	if len(got) != len(prs)-above {
+		t.Errorf("resumed: %d PRs read, want the %d below the backward frontier", len(got), len(prs)-above)
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", k, n)
+		}
+	}
+	var after struct {
+		V int `json:"v"`
+		window.Position
+	}
+	json.Unmarshal(cur, &after)
+	if after.V != cursorVersion || !after.Low.Equal(h.conn.cfg.Since) || after.HW[0].Before(hw) {
+		t.Errorf("the cursor after: v%d, low %v, hw %v", after.V, after.Low, after.HW)
 	}
 }

@@ -2,25 +2,24 @@
 // Enterprise Server: every PR they reviewed or commented on (kind review)
 // and every PR they authored (kind pr), within GitHub's rate limits.
 //
-// One pass runs three searches — reviewed-by:, commenter: and author: the
-// user, updated since the query's high-water mark — sorted by updated time,
-// ascending. The backfill goes newest first (see window.FirstLow): the first
-// pass reads the last two weeks, then walks back to since in windows that
-// grow from four weeks, each read by the same three searches bounded to it, while
-// new activity is taken from the high-water marks at least every five
-// minutes. Each Fetch reads the first page of one search and narrows its
-// window to the newest updated time on that page (keys seen at that instant
-// are remembered), so no search ever pages past GitHub's 1,000-result cap
-// and a backfill cut off anywhere resumes exactly where it stopped. (Should
-// a search come back unsorted, it is read page by page instead, its date
-// window split in halves until each holds under 1,000 results.) Each
-// PR found is read in full: the PR (author, size, merged, comment counts),
-// its reviews (the user's rounds with their dates; the other reviewers),
-// and, when the PR has any, its review comments and plain comments.
+// It writes a window.Searcher — three searches, reviewed-by:, commenter:
+// and author: the user, over updated time, sorted ascending — and the
+// window.Engine drives them: the newest-first backfill (the last two weeks
+// first, then back to since in growing windows, new activity taken at
+// least every five minutes), the high-water marks and the seen-set, and
+// narrowing a window to the newest updated time of a full page, so no
+// search pages past GitHub's 1,000-result cap and a backfill cut off
+// anywhere resumes where it stopped. The first window's PRs are handed
+// over every firstReads. Should a search come back unsorted, it is read
+// page by page instead, its window split in halves until each holds under
+// 1,000 results. Each PR found is read in full: the PR (author, size,
+// merged, comment counts), its reviews (the user's rounds with their
+// dates; the other reviewers), and, when the PR has any, its review
+// comments and plain comments.
 //
-// The cursor also keeps each search's ETag: a poll with nothing new costs
-// three conditional requests, answered 304, which GitHub does not count
-// against the rate limit.
+// The cursor also keeps each forward search's ETag: a poll with nothing
+// new costs three conditional requests, answered 304, which GitHub does
+// not count against the rate limit.
 package github
 
 import (
@@ -114,78 +113,200 @@ var queries = []string{"reviewed-by", "commenter", "author"}
 // one more search request per step.
 const firstReads = 20
 
-// cursor is the connector's position; it is stored as JSON.
-type cursor struct {
-	V int `json:"v"`
-	// InPass: a pass is under way; Query is its current search and From
-	// that search's lower bound, Page its page (>1 only when more than a
-	// page of PRs share one updated time).
-	InPass bool      `json:"in_pass"`
-	Query  int       `json:"query"`
-	From   time.Time `json:"from"`
-	Page   int       `json:"page,omitempty"`
-	// HW is each search's high-water mark after its last finished pass.
-	HW []time.Time `json:"hw"`
-	// Recent maps PR keys to the updated time they were read at: the
-	// seen-set that makes overlaps free and reads a PR found by two searches
-	// once. Entries older than every search's window are dropped at the end
-	// of a pass.
-	Recent window.Seen `json:"recent,omitempty"`
-	// ETags of search requests, by query string.
-	ETags map[string]string `json:"etags,omitempty"`
-	// Paged: the search came back unsorted by update time, so this search
-	// is read page by page in windows [From, To] of at most 1,000 results,
-	// split in halves when larger. Windows are those still to read; Newest
-	// is the newest update seen in this search.
-	Paged   bool           `json:"paged,omitempty"`
-	To      time.Time      `json:"to,omitzero"`
-	Windows [][2]time.Time `json:"windows,omitempty"`
-	Newest  time.Time      `json:"newest,omitzero"`
-	// The newest-first backfill's frontiers.
-	window.Frontiers
-	// Refused are the searches this GitHub refused in this pass: skipped
-	// in its other windows, tried again next pass.
+// cursorVersion is the version of the engine's cursor for GitHub: 3.
+// Versions 1 and 2 were the connector's own (upgrade reads them).
+const cursorVersion = 3
+
+// maxResults is the most results a search shows, page after page.
+const maxResults = 1000
+
+// engine is the window.Engine that drives this source's searches.
+func (c *Connector) engine() *window.Engine {
+	return &window.Engine{Version: cursorVersion, Since: c.cfg.Since, Overlap: c.cfg.Overlap, Capped: true, Precision: time.Second,
+		Zone: time.UTC, Clock: c.clock, Clamp: c.tr.ClampFuture, Upgrade: c.upgrade, FirstReads: firstReads}
+}
+
+// Fetch reads one page of one search and the PRs on it.
+func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
+	defer c.tr.Meter(&page)()
+	err = c.engine().Fetch(ctx, raw, c, &page)
+	return page, err
+}
+
+// state is what the connector keeps in the cursor besides the engine's
+// position: each search's ETag and the searches this GitHub refused.
+type state struct {
+	// ETags is each forward search's last query and its ETag, when that
+	// query returned everything in one page: asked again unchanged,
+	// GitHub answers 304 for free.
+	ETags [3]etag `json:"etags"`
+	// Refused are the searches refused (422) in this pass: skipped in its
+	// other windows, tried again next pass.
 	Refused []int `json:"refused,omitempty"`
 }
 
-// cursorVersion 2 added the backward frontier; a version 1 cursor's
-// backfill was oldest first and complete once its pass ended.
-const cursorVersion = 2
-
-func (c *Connector) decode(b connectors.Cursor) (*cursor, error) {
-	cur := &cursor{V: cursorVersion}
-	if !window.Decode(b, cursorVersion, cur) {
-		old := &cursor{V: 1}
-		if window.Decode(b, 1, old) && !old.InPass {
-			// A finished oldest-first backfill: everything since since is read.
-			cur, cur.V, cur.Low = old, cursorVersion, c.cfg.Since
-		} else {
-			// An unreadable cursor, or one mid-pass: start over; upserts are idempotent.
-			cur = &cursor{V: cursorVersion}
-		}
-	}
-	for len(cur.HW) < len(queries) {
-		cur.HW = append(cur.HW, time.Time{})
-	}
-	if cur.Recent == nil {
-		cur.Recent = window.Seen{}
-	}
-	if cur.ETags == nil {
-		cur.ETags = map[string]string{}
-	}
-	return cur, nil
+type etag struct {
+	Query string `json:"q,omitempty"`
+	ETag  string `json:"etag,omitempty"`
 }
 
-// startQuery positions the cursor at the start of search q of the pass:
-// from its high-water mark on (never before the backward frontier) or, in
-// the backward phase, over the backward window.
-func (c *Connector) startQuery(cur *cursor, q int) {
-	cur.Query, cur.Page = q, 1
-	cur.Paged, cur.To, cur.Windows, cur.Newest = false, time.Time{}, nil, time.Time{}
-	cur.From = cur.Frontiers.From(cur.HW[q], c.cfg.Since, c.cfg.Overlap)
-	if cur.Back {
-		cur.To = cur.Low
+// Begin starts a pass: the three searches, no search refused yet.
+func (c *Connector) Begin(_ context.Context, raw json.RawMessage, _ *connectors.Page) (window.Plan, error) {
+	var st state
+	json.Unmarshal(raw, &st) // a state it cannot read starts without ETags
+	st.Refused = nil
+	b, _ := json.Marshal(st)
+	return window.Plan{State: b, Searches: len(queries)}, nil
+}
+
+// token is a page token: the search page, and, for a search that came
+// back unsorted (see Search), the window it pages through and the windows
+// still to read.
+type token struct {
+	Page     int            `json:"p"`
+	Unsorted bool           `json:"u,omitempty"`
+	From     time.Time      `json:"from,omitzero"`
+	To       time.Time      `json:"to,omitzero"`
+	Windows  [][2]time.Time `json:"w,omitempty"`
+}
+
+// Search reads one page of search q: sorted by updated time, ascending,
+// so the engine narrows the window past a full page. A search that comes
+// back unsorted (some servers ignore sort=updated) is read page by page
+// instead, its window split in halves until each holds under the 1,000
+// results search shows.
+func (c *Connector) Search(ctx context.Context, q window.Query, raw json.RawMessage) (window.Found, error) {
+	var st state
+	json.Unmarshal(raw, &st)
+	tok := token{Page: 1, From: q.From, To: q.To}
+	if q.Token != "" && json.Unmarshal([]byte(q.Token), &tok) != nil {
+		return window.Found{Restart: true}, nil
 	}
+	if slices.Contains(st.Refused, q.Search) {
+		return window.Found{}, nil
+	}
+	if !tok.Unsorted && tok.Page > maxResults/c.cfg.PerPage {
+		return window.Found{Problems: []string{fmt.Sprintf("more than 1,000 pull requests share the updated time %s; some may be missed", q.From.Format(time.RFC3339))}}, nil
+	}
+	qs := c.queryString(q.Search, tok.From, tok.To)
+	sent := ""
+	if q.To.IsZero() && st.ETags[q.Search].Query == qs {
+		sent = st.ETags[q.Search].ETag
+	}
+	res, tag, err := c.search(ctx, qs, tok.Page, sent)
+	if unprocessable(err) && len(c.cfg.Owners) > 0 && c.ownerQualifier == "user" {
+		// Owners may be organisations a stricter search wants as org:.
+		c.ownerQualifier = "org"
+		qs = c.queryString(q.Search, tok.From, tok.To)
+		res, tag, err = c.search(ctx, qs, tok.Page, "")
+	}
+	if unprocessable(err) {
+		// This GitHub refuses the search itself: skip it, keep the others.
+		st.Refused = append(st.Refused, q.Search)
+		b, _ := json.Marshal(st)
+		return window.Found{State: b, Problems: []string{fmt.Sprintf("GitHub refused the search %q (%v); it is skipped in this pass", qs, err)}}, nil
+	}
+	if err != nil {
+		return window.Found{}, err
+	}
+	if res == nil { // 304: nothing changed since this exact search last ran
+		return window.Found{}, nil
+	}
+	var found window.Found
+	if res.GetIncompleteResults() {
+		found.Problems = append(found.Problems, fmt.Sprintf("GitHub search %q returned incomplete results; they are read again next pass", qs))
+	}
+	found.Items = c.items(res.Issues, &found)
+	full := len(res.Issues) >= c.cfg.PerPage && res.GetTotal() > len(res.Issues)*tok.Page
+	sorted := sort.SliceIsSorted(res.Issues, func(i, j int) bool { return res.Issues[i].GetUpdatedAt().Before(res.Issues[j].GetUpdatedAt().Time) })
+	if !tok.Unsorted && full && !sorted {
+		tok.Unsorted = true // narrowing by time would skip results: page through it instead
+	}
+	if tok.Unsorted {
+		found.Unsorted = true
+		found.Next = c.nextPage(tok, res.GetTotal(), len(res.Issues), &found)
+		return found, nil
+	}
+	if full {
+		found.Next = fmt.Sprintf(`{"p":%d}`, tok.Page+1)
+	} else if tag != "" && tok.Page == 1 && q.To.IsZero() {
+		st.ETags[q.Search] = etag{Query: qs, ETag: tag}
+		found.State, _ = json.Marshal(st)
+	}
+	return found, nil
+}
+
+// items are the search's results as the engine reads them: each PR is
+// read in full when its updated time is new.
+func (c *Connector) items(issues []*gh.Issue, found *window.Found) []window.Item {
+	read := make([]window.Item, len(issues))
+	for i, it := range issues {
+		key, owner, repo, err := keyOf(it)
+		if err != nil {
+			found.Problems = append(found.Problems, err.Error())
+			read[i] = window.Item{Updated: it.GetUpdatedAt().Time} // dates the window, read nothing
+			continue
+		}
+		read[i] = window.Item{Key: key, Updated: it.GetUpdatedAt().Time, Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
+			return c.readPR(ctx, owner, repo, it.GetNumber())
+		}}
+	}
+	return read
+}
+
+// nextPage is the token after a page of an unsorted search: the next page
+// of its window; or, when the window holds more than the 1,000 results
+// search will show, its first half (the second waits its turn); or the
+// next window; or "" when the search is done.
+func (c *Connector) nextPage(tok token, total, got int, found *window.Found) string {
+	next := func(t token) string { b, _ := json.Marshal(t); return string(b) }
+	if total > maxResults && tok.Page == 1 {
+		to := tok.To
+		if to.IsZero() {
+			to = c.clock.Now().UTC().Truncate(time.Second).Add(time.Second)
+		}
+		if to.Sub(tok.From) > 2*time.Second {
+			mid := tok.From.Add(to.Sub(tok.From) / 2).Truncate(time.Second)
+			tok.Windows = append([][2]time.Time{{mid, to}}, tok.Windows...)
+			tok.To = mid
+			return next(tok)
+		}
+		found.Problems = append(found.Problems, fmt.Sprintf("more than 1,000 pull requests were updated at %s; some may be missed", tok.From.Format(time.RFC3339)))
+	}
+	if got >= c.cfg.PerPage && tok.Page*c.cfg.PerPage < min(total, maxResults) {
+		tok.Page++
+		return next(tok)
+	}
+	if len(tok.Windows) > 0 {
+		w := tok.Windows[0]
+		tok.Windows, tok.From, tok.To, tok.Page = tok.Windows[1:], w[0], w[1], 1
+		return next(tok)
+	}
+	return ""
+}
+
+// upgrade reads the connector's own cursors of versions 2 and 1 into the
+// engine's position: the marks, the seen-set and the frontiers carry over
+// (a version 1 cursor between passes finished an oldest-first backfill);
+// a search under way starts its window's first page again (the seen-set
+// makes that free). ETags start afresh: one poll pays 200s for its 304s.
+func (c *Connector) upgrade(raw connectors.Cursor) (window.Position, bool) {
+	var old struct {
+		V      int         `json:"v"`
+		InPass bool        `json:"in_pass"`
+		Query  int         `json:"query"`
+		From   time.Time   `json:"from"`
+		HW     []time.Time `json:"hw"`
+		Recent window.Seen `json:"recent"`
+		window.Frontiers
+	}
+	if json.Unmarshal(raw, &old) != nil || (old.V != 1 && old.V != 2) || (old.V == 1 && old.InPass) {
+		return window.Position{}, false
+	}
+	if old.V == 1 {
+		old.Low, old.Back, old.BackFrom = c.cfg.Since, false, time.Time{}
+	}
+	return window.Position{InPass: old.InPass, Search: old.Query, From: old.From, HW: old.HW, Seen: old.Recent, Frontiers: old.Frontiers}, true
 }
 
 func (c *Connector) queryString(q int, from, to time.Time) string {
@@ -197,203 +318,6 @@ func (c *Connector) queryString(q int, from, to time.Time) string {
 		s += " " + c.ownerQualifier + ":" + o
 	}
 	return s
-}
-
-// Fetch reads one page of one search and the PRs on it.
-func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
-	defer c.tr.Meter(&page)()
-	cur, _ := c.decode(raw)
-	if !cur.InPass {
-		cur.Begin(c.cfg.Since, c.clock.Now())
-		cur.InPass = true
-		c.startQuery(cur, 0)
-	}
-	defer func() {
-		page.Backfill = cur.Report(c.cfg.Since, c.clock.Now())
-		if !page.Backfill.To.IsZero() {
-			page.Progress = page.Backfill.Progress // a backfill's progress is how far back it has reached
-		}
-	}()
-	q := cur.Query
-	if slices.Contains(cur.Refused, q) {
-		c.finishQuery(cur, q, cur.From)
-		page.Cursor, page.More = c.encode(cur)
-		page.Progress = c.progress(cur)
-		return page, nil
-	}
-	qs := c.queryString(q, cur.From, cur.To)
-	res, etag, err := c.search(ctx, qs, cur.Page, cur.ETags[qs])
-	if unprocessable(err) && len(c.cfg.Owners) > 0 && c.ownerQualifier == "user" {
-		// Owners may be organisations a stricter search wants as org:.
-		c.ownerQualifier = "org"
-		qs = c.queryString(q, cur.From, cur.To)
-		res, etag, err = c.search(ctx, qs, cur.Page, cur.ETags[qs])
-	}
-	if unprocessable(err) {
-		// This GitHub refuses the search itself: skip it, keep the others.
-		page.Problems = append(page.Problems, fmt.Sprintf("GitHub refused the search %q (%v); it is skipped in this pass", qs, err))
-		cur.Refused = append(cur.Refused, q)
-		c.finishQuery(cur, q, cur.From)
-		page.Cursor, page.More = c.encode(cur)
-		return page, nil
-	}
-	if err != nil {
-		return page, err
-	}
-	if res == nil { // 304: nothing changed since this exact search last ran
-		c.finishQuery(cur, q, cur.From)
-		page.Cursor, page.More = c.encode(cur)
-		page.Progress = c.progress(cur)
-		return page, nil
-	}
-	if res.GetIncompleteResults() {
-		page.Problems = append(page.Problems, fmt.Sprintf("GitHub search %q returned incomplete results; they are read again next pass", qs))
-	}
-
-	items := res.Issues
-	read := make([]window.Item, len(items))
-	for i, it := range items {
-		key, owner, repo, err := keyOf(it)
-		if err != nil {
-			page.Problems = append(page.Problems, err.Error())
-			read[i] = window.Item{Updated: it.GetUpdatedAt().Time} // dates the window, read nothing
-			continue
-		}
-		read[i] = window.Item{Key: key, Updated: it.GetUpdatedAt().Time, Read: func(ctx context.Context) (*connectors.Artifact, string, error) {
-			return c.readPR(ctx, owner, repo, it.GetNumber())
-		}}
-	}
-	// A source's very first window is the last two weeks, which the user
-	// triages first: its PRs are committed every firstReads, not after a
-	// whole page of a hundred (three requests each).
-	limit := 0
-	if !cur.Back && cur.HW[q].IsZero() {
-		limit = firstReads
-	}
-	sc, err := window.Scan(ctx, read, cur.From, cur.Recent, c.tr.ClampFuture, limit, &page, func() connectors.Cursor { b, _ := c.encode(cur); return b })
-	if err != nil || sc.Partial {
-		return page, err
-	}
-	c.step(cur, q, qs, res, etag, sc, &page)
-	page.Cursor, page.More = c.encode(cur)
-	page.Progress = c.progress(cur)
-	return page, nil
-}
-
-// step moves the cursor on after a page of search q (query string qs) was
-// read: to the next page or a narrower window of the same search, or, when
-// the search has returned everything, to the next search.
-func (c *Connector) step(cur *cursor, q int, qs string, res *gh.IssuesSearchResult, etag string, sc window.Scanned, page *connectors.Page) {
-	items, newest := res.Issues, sc.Newest
-	full := len(items) >= c.cfg.PerPage && res.GetTotal() > len(items)*cur.Page
-	sorted := sort.SliceIsSorted(items, func(i, j int) bool { return items[i].GetUpdatedAt().Before(items[j].GetUpdatedAt().Time) })
-	if !cur.Paged && full && !sorted {
-		// This search ignores sort=updated: narrowing by time would skip
-		// results, so read it page by page instead.
-		cur.Paged = true
-	}
-	if cur.Paged {
-		c.nextPage(cur, q, res.GetTotal(), len(items), newest, page)
-		return
-	}
-	switch sc.Next(full, cur.From, time.Second, time.UTC) {
-	case window.Narrow:
-		// The next request starts at the newest time seen.
-		cur.From, cur.Page = newest, 1
-	case window.NextPage:
-		// A whole page shares one updated time: page through it.
-		cur.Page++
-		if sc.Fresh == 0 && cur.Page > 1000/c.cfg.PerPage {
-			page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests share the updated time %s; some may be missed", cur.From.Format(time.RFC3339)))
-			c.finishQuery(cur, q, newest)
-		}
-	case window.Done:
-		if etag != "" && cur.Page == 1 {
-			// Remember the ETag of a search that returned everything in one
-			// page: asked again unchanged, GitHub answers 304 for free.
-			cur.ETags[qs] = etag
-		}
-		c.finishQuery(cur, q, newest)
-	}
-}
-
-// nextPage moves a paged search on: the next page of the window; or, when
-// the window holds more than the 1,000 results search will show, its two
-// halves; or the next window; or the next search.
-func (c *Connector) nextPage(cur *cursor, q, total, got int, newest time.Time, page *connectors.Page) {
-	if newest.After(cur.Newest) {
-		cur.Newest = newest
-	}
-	const cap = 1000
-	if total > cap && cur.Page == 1 {
-		to := cur.To
-		if to.IsZero() {
-			to = c.clock.Now().UTC().Truncate(time.Second).Add(time.Second)
-		}
-		if to.Sub(cur.From) > 2*time.Second {
-			mid := cur.From.Add(to.Sub(cur.From) / 2).Truncate(time.Second)
-			cur.Windows = append([][2]time.Time{{mid, to}}, cur.Windows...)
-			cur.To = mid
-			return
-		}
-		page.Problems = append(page.Problems, fmt.Sprintf("more than 1,000 pull requests were updated at %s; some may be missed", cur.From.Format(time.RFC3339)))
-	}
-	if got >= c.cfg.PerPage && cur.Page*c.cfg.PerPage < min(total, cap) {
-		cur.Page++
-		return
-	}
-	if len(cur.Windows) > 0 {
-		w := cur.Windows[0]
-		cur.Windows = cur.Windows[1:]
-		cur.From, cur.To, cur.Page = w[0], w[1], 1
-		return
-	}
-	c.finishQuery(cur, q, cur.Newest)
-}
-
-// progress estimates the pass's progress from the search under way and how
-// far its window has moved towards now.
-func (c *Connector) progress(cur *cursor) float64 {
-	if !cur.InPass {
-		return 1
-	}
-	start := window.Start(cur.HW[cur.Query], c.cfg.Since, c.cfg.Overlap)
-	within := window.Progress(start, cur.From, c.clock.Now())
-	return (float64(cur.Query) + within) / float64(len(queries))
-}
-
-// finishQuery ends search q at high-water hw and moves to the next search;
-// after the last, to the next backward window (or, when the forward
-// frontier is due, the forward searches again), or ends the pass.
-func (c *Connector) finishQuery(cur *cursor, q int, hw time.Time) {
-	if next, more := cur.Finish(q, len(queries), &cur.HW[q], hw, c.cfg.Since, c.clock.Now()); more {
-		c.startQuery(cur, next)
-		return
-	}
-	cur.InPass, cur.Refused = false, nil
-	cur.Query, cur.Page = 0, 0
-	// Keep only the ETags of the searches the next pass will send, and the
-	// seen PRs its windows can return again.
-	keep := map[string]string{}
-	oldest := time.Time{}
-	for i := range queries {
-		probe := &cursor{HW: cur.HW}
-		c.startQuery(probe, i)
-		qs := c.queryString(i, probe.From, time.Time{})
-		if e, ok := cur.ETags[qs]; ok {
-			keep[qs] = e
-		}
-		if i == 0 || probe.From.Before(oldest) {
-			oldest = probe.From
-		}
-	}
-	cur.ETags = keep
-	cur.Recent.Prune(oldest)
-}
-
-func (c *Connector) encode(cur *cursor) (connectors.Cursor, bool) {
-	b, _ := json.Marshal(cur)
-	return b, cur.InPass
 }
 
 // search runs one search request; a nil result means 304 Not Modified.

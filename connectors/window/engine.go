@@ -46,7 +46,9 @@ type Query struct {
 	Token    string
 }
 
-// Found is a page of a search.
+// Found is a page of a search. A Found without items or Next (nothing
+// changed since the search last ran, or the server refuses it) ends the
+// search at its window's start.
 type Found struct {
 	// Items are the page's items (oldest first, for a Capped search).
 	Items []Item
@@ -58,6 +60,11 @@ type Found struct {
 	// Restart says the page token expired: the search reads its window
 	// again from the first page (the seen-set makes that free).
 	Restart bool
+	// Unsorted says the page is not in updated order (a server that
+	// ignores the sort): the engine follows Next instead of narrowing,
+	// and the search's high-water mark is the newest item of all its
+	// pages.
+	Unsorted bool
 	// Zone is the zone the search's precision is counted in (nil:
 	// Engine.Zone), for a source whose zone is learnt (a Jira profile's).
 	Zone *time.Location
@@ -89,6 +96,11 @@ type Engine struct {
 	// Upgrade reads a cursor of an earlier version into a Position (false:
 	// start afresh); nil when there is none.
 	Upgrade func(raw connectors.Cursor) (Position, bool)
+	// FirstReads, when above 0, is how many items of a source's very first
+	// window (its most recent weeks, which the user triages first) are read
+	// before they are handed over: one more search request per step, and
+	// the first inbox fills that much sooner (see Scan's limit).
+	FirstReads int
 }
 
 // Position is where an Engine's source is, as its cursor keeps it; an
@@ -105,6 +117,8 @@ type Position struct {
 	HW    []time.Time     `json:"hw,omitempty"`
 	Seen  Seen            `json:"seen,omitempty"`
 	State json.RawMessage `json:"state,omitempty"`
+	// Newest is the newest item so far of an unsorted search.
+	Newest time.Time `json:"newest,omitzero"`
 	Frontiers
 }
 
@@ -149,20 +163,26 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 	if err != nil {
 		return err
 	}
-	if found.State != nil {
-		cur.State = found.State
-	}
 	page.Problems = append(page.Problems, found.Problems...)
 	if found.Restart {
+		cur.learn(found)
 		cur.Token = ""
 		page.Cursor, page.More = Encode(cur), true
 		page.Progress = cur.Report(e.Since, e.Clock.Now()).Progress
 		return nil
 	}
-	sc, err := Scan(ctx, found.Items, cur.From, cur.Seen, e.Clamp, 0, page, func() connectors.Cursor { return Encode(cur) })
-	if err != nil {
+	limit := 0
+	if !cur.Back && cur.HW[cur.Search].IsZero() {
+		limit = e.FirstReads
+	}
+	sc, err := Scan(ctx, found.Items, cur.From, cur.Seen, e.Clamp, limit, page, func() connectors.Cursor { return Encode(cur) })
+	if err != nil || sc.Partial {
 		return err
 	}
+	// What the search learnt takes effect once its page is read whole: a
+	// page read again (after a failed item, or a read limit) is asked as
+	// it was (an ETag kept for it now would answer "unchanged").
+	cur.learn(found)
 	zone := e.Zone
 	if found.Zone != nil {
 		zone = found.Zone
@@ -174,6 +194,13 @@ func (e *Engine) Fetch(ctx context.Context, raw connectors.Cursor, s Searcher, p
 		page.Progress = cur.Report(e.Since, e.Clock.Now()).Progress
 	}
 	return nil
+}
+
+// learn keeps the state a search returned, if it returned one.
+func (cur *engineCursor) learn(found Found) {
+	if found.State != nil {
+		cur.State = found.State
+	}
 }
 
 // upgrade reads an older cursor with Upgrade, if the engine has one; a
@@ -214,13 +241,24 @@ func (e *Engine) begin(ctx context.Context, cur *engineCursor, s Searcher, page 
 
 // start positions the cursor at the first page of search q.
 func (e *Engine) start(cur *engineCursor, q int) {
-	cur.Search, cur.Token = q, ""
+	cur.Search, cur.Token, cur.Newest = q, "", time.Time{}
 	cur.From = cur.Frontiers.From(cur.HW[q], e.Since, e.Overlap)
 }
 
 // step moves the cursor on after a page Scan read.
 func (e *Engine) step(cur *engineCursor, sc Scanned, found Found, zone *time.Location) {
-	if found.Next != "" {
+	newest := sc.Newest // the window's start when the page had no items
+	switch {
+	case found.Unsorted:
+		if newest.After(cur.Newest) {
+			cur.Newest = newest
+		}
+		if found.Next != "" {
+			cur.Token = found.Next
+			return
+		}
+		newest = cur.Newest
+	case found.Next != "":
 		st := NextPage
 		if e.Capped {
 			st = sc.Next(true, cur.From, e.Precision, zone)
@@ -235,7 +273,8 @@ func (e *Engine) step(cur *engineCursor, sc Scanned, found Found, zone *time.Loc
 		}
 		// Done: a full page of items dated in the future (see Scanned.Next).
 	}
-	next, inPass := cur.Finish(cur.Search, len(cur.HW), &cur.HW[cur.Search], sc.Newest, e.Since, e.Clock.Now())
+	cur.Newest = time.Time{}
+	next, inPass := cur.Finish(cur.Search, len(cur.HW), &cur.HW[cur.Search], newest, e.Since, e.Clock.Now())
 	if inPass {
 		e.start(cur, next)
 		return

@@ -21,6 +21,9 @@ type toy struct {
 	begins int
 	reads  map[string]int
 	expire bool // refuse the next page token once
+	// unsorted returns the items newest first, as a server that ignores
+	// the sort may, and says so.
+	unsorted bool
 }
 
 func (s *toy) Begin(ctx context.Context, state json.RawMessage, page *connectors.Page) (Plan, error) {
@@ -40,9 +43,12 @@ func (s *toy) Search(ctx context.Context, q Query, state json.RawMessage) (Found
 		}
 	}
 	slices.SortFunc(keys, func(a, b string) int { return s.items[a].Compare(s.items[b]) })
+	if s.unsorted {
+		slices.Reverse(keys)
+	}
 	off, _ := strconv.Atoi(q.Token)
 	end := min(off+s.size, len(keys))
-	var f Found
+	f := Found{Unsorted: s.unsorted}
 	for _, k := range keys[min(off, end):end] {
 		f.Items = append(f.Items, Item{Key: k, Updated: s.items[k], Read: func(context.Context) (*connectors.Artifact, string, error) {
 			s.reads[k]++
@@ -148,5 +154,100 @@ func TestEngine_ADamagedPositionStartsANewPass(t *testing.T) {
 		if got := pass(t, e, s, &cur); len(got) > 1 {
 			t.Errorf("%s: delivered %v", raw, got)
 		}
+	}
+}
+
+// An unsorted search is followed page by page (narrowing would skip what
+// a page did not show), and its high-water mark is the newest item of all
+// its pages, not of its last.
+func TestEngine_AnUnsortedSearchFollowsItsPagesAndEndsAtItsNewest(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s := &toy{items: map[string]time.Time{}, size: 4, reads: map[string]int{}, unsorted: true}
+	for i := range 30 {
+		s.items[fmt.Sprintf("k%02d", i)] = now.Add(-time.Duration(i) * time.Hour)
+	}
+	e := &Engine{Version: 1, Since: now.AddDate(0, 0, -10), Overlap: time.Minute, Capped: true, Precision: time.Second, Clock: connectorstest.NewClock(now)}
+	var cur connectors.Cursor
+	if got := pass(t, e, s, &cur); len(got) != 30 {
+		t.Errorf("delivered %d of 30", len(got))
+	}
+	var c engineCursor
+	json.Unmarshal(cur, &c)
+	if !c.HW[0].Equal(now) {
+		t.Errorf("high-water mark %v, want the newest item's %v", c.HW[0], now)
+	}
+}
+
+// skippingToy has nothing to say for a search while skip is set (a 304,
+// a refused search).
+type skippingToy struct {
+	toy
+	skip bool
+}
+
+func (s *skippingToy) Search(ctx context.Context, q Query, state json.RawMessage) (Found, error) {
+	if s.skip {
+		return Found{Problems: []string{"skipped"}}, nil
+	}
+	return s.toy.Search(ctx, q, state)
+}
+
+// A skipped search ends at its window's start: its mark does not move, so
+// what it did not read is read by the next pass that does not skip it.
+func TestEngine_ASkippedSearchEndsAtItsWindowsStart(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := connectorstest.NewClock(now)
+	s := &skippingToy{toy: toy{items: map[string]time.Time{"a": now.Add(-time.Hour)}, size: 10, reads: map[string]int{}}}
+	e := &Engine{Version: 1, Since: now.AddDate(0, 0, -10), Overlap: time.Minute, Capped: true, Precision: time.Second, Clock: clock}
+	var cur connectors.Cursor
+	pass(t, e, s, &cur)
+	clock.Advance(time.Hour)
+	s.items["b"] = clock.Now().Add(-time.Minute)
+	s.skip = true
+	if got := pass(t, e, s, &cur); len(got) != 0 {
+		t.Errorf("a skipped search delivered %v", got)
+	}
+	s.skip = false
+	if got := pass(t, e, s, &cur); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("after the skip the next pass delivered %v, want b", got)
+	}
+}
+
+// learningToy says with every page what it learnt.
+type learningToy struct{ toy }
+
+func (s *learningToy) Search(ctx context.Context, q Query, state json.RawMessage) (Found, error) {
+	f, err := s.toy.Search(ctx, q, state)
+	f.State = json.RawMessage(`{"learnt":true}`)
+	return f, err
+}
+
+// The first window's items are handed over FirstReads at a time, and what
+// a search learnt takes effect only once its page is read whole: a page
+// asked again is asked as it was.
+func TestEngine_FirstReadsHandOverInStepsAndStateWaitsForTheWholePage(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s := &learningToy{toy{items: map[string]time.Time{}, size: 10, reads: map[string]int{}}}
+	for i := range 5 {
+		s.items[fmt.Sprintf("k%d", i)] = now.Add(-time.Duration(i+1) * time.Hour)
+	}
+	e := &Engine{Version: 1, Since: now.AddDate(0, 0, -10), Overlap: time.Minute, Capped: true, Precision: time.Second,
+		Clock: connectorstest.NewClock(now), FirstReads: 2}
+	var page connectors.Page
+	if err := e.Fetch(context.Background(), nil, s, &page); err != nil {
+		t.Fatal(err)
+	}
+	var c engineCursor
+	json.Unmarshal(page.Cursor, &c)
+	if len(page.Artifacts) != 2 || !page.More || string(c.State) != `{"n":1}` {
+		t.Errorf("the first step: %d items, more %v, state %s", len(page.Artifacts), page.More, c.State)
+	}
+	cur := page.Cursor
+	if got := pass(t, e, s, &cur); len(got) != 3 {
+		t.Errorf("the rest of the window: %v", got)
+	}
+	json.Unmarshal(cur, &c)
+	if string(c.State) != `{"learnt":true}` {
+		t.Errorf("after the whole page the state is %s", c.State)
 	}
 }

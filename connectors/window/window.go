@@ -8,8 +8,8 @@
 // time seen so no search pages past a cap, and an estimate of progress.
 //
 // It starts no goroutine and makes no request. A source either writes a
-// Searcher and lets an Engine drive its passes (Google Docs, Jira,
-// Confluence), or calls these pieces from its own Fetch (GitHub).
+// Searcher and lets an Engine drive its passes (GitHub, Jira, Confluence,
+// Google Docs), or calls these pieces from its own Fetch.
 package window
 
 import (
