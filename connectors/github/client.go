@@ -1,8 +1,6 @@
 package github
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,11 +20,11 @@ import (
 // and one translator from API failures to sentences. The GitHub connector,
 // the RFC connector's GitHub mode and the org enrichment all use it.
 type Client struct {
-	API     *gh.Client
-	Tr      *transport.Transport
-	auth    *transport.AuthTransport
-	token   credentials.TokenSource
-	baseURL string
+	API  *gh.Client
+	Tr   *transport.Transport
+	auth *transport.AuthTransport
+	// svc names GitHub and the credential in the transport's translator.
+	svc *transport.Service
 }
 
 // ClientConfig says which GitHub to talk to and how.
@@ -51,7 +49,8 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	api := gh.NewClient(&http.Client{Transport: auth, CheckRedirect: transport.SameOrigin})
 	api.BaseURL = base
 	api.UserAgent = "evident"
-	return &Client{API: api, Tr: tr, auth: auth, token: cfg.Token, baseURL: cfg.BaseURL}, nil
+	svc := &transport.Service{Name: "GitHub", Credential: "the token from " + cfg.Token.Describe(), Forget: auth.Forget}
+	return &Client{API: api, Tr: tr, auth: auth, svc: svc}, nil
 }
 
 // headers pins the REST API version.
@@ -64,51 +63,22 @@ func (h headers) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // Explain turns an API failure into one sentence, never with the token:
-// a rejected token (which is read again next time, in case it was rotated),
-// a spent rate limit, a status, a malformed body, an unreachable host.
+// go-github's own limit errors here, everything else by the transport's
+// one translator (a rejected token, which is read again next time in case
+// it was rotated; a status with GitHub's message; a malformed body; an
+// unreachable host).
 func (c *Client) Explain(err error, doing string) error {
 	var er *gh.ErrorResponse
 	var rl *gh.RateLimitError
 	var abuse *gh.AbuseRateLimitError
-	var rle *transport.RateLimitError
-	var ae *connectors.AuthError
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &rle):
-		return fmt.Errorf("%s: GitHub %w", doing, err)
 	case errors.As(err, &rl):
 		return fmt.Errorf("%s: GitHub rate limit spent until %s", doing, rl.Rate.Reset.UTC().Format(time.RFC3339))
 	case errors.As(err, &abuse):
 		return fmt.Errorf("%s: GitHub secondary rate limit persisted after retries", doing)
 	case errors.As(err, &er) && er.Response != nil:
-		code := er.Response.StatusCode
-		// A rejected token is resolved again next time: it may have been rotated.
-		if err := transport.Refusal(code, "GitHub", "the token from "+c.token.Describe(), er.Message, c.auth.Forget); err != nil {
-			return err
-		}
-		switch code {
-		case http.StatusTooManyRequests:
-			return fmt.Errorf("%s: GitHub kept answering 429 Too Many Requests", doing)
-		case http.StatusNotFound:
-			return fmt.Errorf("%s: not found on GitHub (%s)", doing, strings.TrimSpace(er.Message))
-		}
-		return fmt.Errorf("%s: GitHub answered %d %s", doing, code, strings.TrimSpace(er.Message))
+		msg := strings.TrimSpace(er.Message)
+		return c.svc.Answered(er.Response.StatusCode, msg, []byte(msg), doing)
 	}
-	var se *json.SyntaxError
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &ute) || strings.Contains(err.Error(), "unexpected EOF") {
-		return fmt.Errorf("%s: GitHub sent a malformed response (%v)", doing, err)
-	}
-	var unr *transport.UnreachableError
-	if errors.As(err, &unr) {
-		return unr
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: cannot reach GitHub at %s: %v", doing, c.baseURL, ue.Err)
-	}
-	return fmt.Errorf("%s: %w", doing, err)
+	return c.svc.Unanswered(err, doing)
 }

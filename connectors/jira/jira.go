@@ -392,9 +392,6 @@ func (c *Connector) search(ctx context.Context, jql, points, token string) (*sea
 			// An expired page token: start the minute over; seen issues are skipped.
 			return &searchResult{expired: true}, nil
 		}
-		if resp != nil && resp.StatusCode == http.StatusBadRequest {
-			return nil, &transport.QueryError{Err: err}
-		}
 		return nil, err
 	}
 	res := &searchResult{nextToken: body.NextPageToken}
@@ -424,8 +421,10 @@ func (c *Connector) search(ctx context.Context, jql, points, token string) (*sea
 	return res, nil
 }
 
-// do sends a request through go-jira and turns failures into one sentence
-// that names the deployment and the kind of credential, never the secret.
+// do sends a request through go-jira; a failure is one sentence that
+// names the deployment and the kind of credential, never the secret:
+// Jira's own cases here, everything else by the transport's one
+// translator.
 func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, error) {
 	resp, err := c.client.Do(req, v)
 	var hr *http.Response
@@ -435,47 +434,22 @@ func (c *Connector) do(req *http.Request, v any, doing string) (*http.Response, 
 	if err == nil {
 		return hr, nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return hr, err
-	}
-	var ae *connectors.AuthError
-	if errors.As(err, &ae) {
-		return hr, ae
-	}
-	var rle *transport.RateLimitError
-	if errors.As(err, &rle) {
-		return hr, fmt.Errorf("%s: Jira %w", doing, err)
-	}
-	if hr == nil {
-		var unr *transport.UnreachableError
-		if errors.As(err, &unr) {
-			return nil, unr
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, fmt.Errorf("%s: cannot reach Jira at %s: %v", doing, c.cfg.BaseURL, ue.Err)
-		}
-		return nil, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
-	}
-	msg := jiraMessage(hr)
 	service, credential := transport.Atlassian("Jira", "Server/Data Center", c.cfg.Deployment != "server", c.cfg.Token)
-	if err := transport.Refusal(hr.StatusCode, service, credential, msg, c.auth.Forget); err != nil {
-		return hr, err
-	}
-	switch hr.StatusCode {
-	case http.StatusGone:
-		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
-	case http.StatusNotFound:
-		if strings.Contains(req.URL.Path, "/search/jql") {
-			return hr, fmt.Errorf("%s: this Jira has no /search/jql; if it is Server or Data Center, set deployment: server", doing)
-		}
-	case http.StatusTooManyRequests:
-		return hr, fmt.Errorf("%s: Jira kept answering 429 Too Many Requests", doing)
+	svc := &transport.Service{Name: service, Credential: credential, Forget: c.auth.Forget}
+	if hr == nil {
+		return nil, svc.Unanswered(err, doing)
 	}
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
 		return hr, fmt.Errorf("%s: Jira sent a malformed response (%v)", doing, err)
 	}
-	return hr, fmt.Errorf("%s: Jira answered %d %s", doing, hr.StatusCode, msg)
+	msg := jiraMessage(hr)
+	switch {
+	case hr.StatusCode == http.StatusGone:
+		return hr, fmt.Errorf("%s: this Jira has removed the Server search API; set deployment: cloud (%s)", doing, msg)
+	case hr.StatusCode == http.StatusNotFound && strings.Contains(req.URL.Path, "/search/jql"):
+		return hr, fmt.Errorf("%s: this Jira has no /search/jql; if it is Server or Data Center, set deployment: server", doing)
+	}
+	return hr, svc.Answered(hr.StatusCode, msg, []byte(msg), doing)
 }
 
 // jiraMessage reads Jira's errorMessages from an error response.

@@ -82,7 +82,7 @@ func (s *Service) GetText(ctx context.Context, u string, max int64, doing string
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, max))
 	if err != nil {
-		return "", s.explain(err, doing)
+		return "", s.Unanswered(err, doing)
 	}
 	return string(b), nil
 }
@@ -102,21 +102,32 @@ func (s *Service) get(ctx context.Context, u, accept, doing string) (*http.Respo
 		resp, err = s.Client.Do(req)
 	}
 	if err != nil {
-		return nil, s.explain(err, doing)
+		return nil, s.Unanswered(err, doing)
 	}
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
-		return nil, s.status(resp, doing)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		msg := ""
+		if s.Message != nil {
+			msg = s.Message(body)
+		}
+		return nil, s.Answered(resp.StatusCode, msg, body, doing)
 	}
 	return resp, nil
 }
 
-// explain turns a failure to get any response into its sentence.
-func (s *Service) explain(err error, doing string) error {
+// Unanswered turns a request that got no usable answer into its
+// sentence: cancelled, a refused credential, a limit that would wait too
+// long, a server out of reach, or a body that is not the JSON it should
+// be. Every source's failures end here or in Answered, whatever client
+// library sent the request.
+func (s *Service) Unanswered(err error, doing string) error {
 	var ae *connectors.AuthError
 	var rle *RateLimitError
 	var unr *UnreachableError
 	var ue *url.Error
+	var se *json.SyntaxError
+	var ute *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
@@ -126,32 +137,30 @@ func (s *Service) explain(err error, doing string) error {
 		return fmt.Errorf("%s: %s %w", doing, s.Name, rle)
 	case errors.As(err, &unr):
 		return unr
+	case errors.As(err, &se), errors.As(err, &ute), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "unexpected EOF"):
+		return fmt.Errorf("%s: %s sent a malformed response (%v)", doing, s.Name, err)
 	case errors.As(err, &ue):
 		return fmt.Errorf("%s: cannot reach %s: %v", doing, s.Name, ue.Err)
 	}
 	return fmt.Errorf("%s: %w", doing, err)
 }
 
-// status turns an error status into its sentence.
-func (s *Service) status(resp *http.Response, doing string) error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	msg := ""
-	if s.Message != nil {
-		msg = s.Message(body)
-	}
+// Answered turns an error status into its sentence: code, the service's
+// own message (msg; "" for the status text) and the body it came in.
+func (s *Service) Answered(code int, msg string, body []byte, doing string) error {
 	if msg == "" {
-		msg = http.StatusText(resp.StatusCode)
+		msg = http.StatusText(code)
 	}
-	if resp.StatusCode == http.StatusForbidden && s.Denied != nil && s.Denied(body) {
+	if code == http.StatusForbidden && s.Denied != nil && s.Denied(body) {
 		return &DeniedError{Err: fmt.Errorf("%s: %s refused it (%s)", doing, s.Name, msg)}
 	}
-	if err := Refusal(resp.StatusCode, s.Name, s.Credential, msg, s.Forget); err != nil {
-		if resp.StatusCode != http.StatusForbidden || !isLimitMessage(body) {
+	if err := Refusal(code, s.Name, s.Credential, msg, s.Forget); err != nil {
+		if code != http.StatusForbidden || !isLimitMessage(body) {
 			return err
 		}
 	}
-	err := fmt.Errorf("%s: %s answered %d %s", doing, s.Name, resp.StatusCode, msg)
-	switch resp.StatusCode {
+	err := fmt.Errorf("%s: %s answered %d %s", doing, s.Name, code, msg)
+	switch code {
 	case http.StatusBadRequest:
 		return &QueryError{Err: err}
 	case http.StatusNotFound:
@@ -160,7 +169,7 @@ func (s *Service) status(resp *http.Response, doing string) error {
 		}
 		return &NotFoundError{Err: err}
 	case http.StatusTooManyRequests, http.StatusForbidden:
-		return fmt.Errorf("%s: %s kept refusing for its rate limit (%d %s); evident tries again at the next poll", doing, s.Name, resp.StatusCode, msg)
+		return fmt.Errorf("%s: %s kept refusing for its rate limit (%d %s); evident tries again at the next poll", doing, s.Name, code, msg)
 	}
 	return err
 }
