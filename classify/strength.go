@@ -7,6 +7,7 @@ import (
 
 	"github.com/evident-sync/evident/config"
 	"github.com/evident-sync/evident/connectors"
+	"github.com/evident-sync/evident/pipeline/localapi/apitype"
 )
 
 // Strength says how strong a piece of evidence is: the promotion advice
@@ -43,46 +44,15 @@ func (s Strength) Rank() int {
 }
 
 // Signals are the facts of the user's part in a piece of work, as the
-// source knows them. On the wire and in the contract's JSON they are
-// apitype.Signals, which holds only what the item's kind can know.
-type Signals struct {
-	Kind connectors.Kind `json:"kind"`
-	// review
-	Rounds               int  `json:"rounds,omitempty"`
-	Comments             int  `json:"comments,omitempty"`
-	CommentsAddressed    int  `json:"comments_addressed,omitempty"`
-	ChangesRequested     bool `json:"changes_requested,omitempty"`
-	ApprovedAfterChanges bool `json:"approved_after_changes,omitempty"`
-	// review and pr
-	Lines int `json:"lines,omitempty"`
-	Files int `json:"files,omitempty"`
-	// pr
-	Reviewers     int `json:"reviewers,omitempty"`
-	ReviewerTeams int `json:"reviewer_teams,omitempty"`
-	// ReviewedBy are the other teams' ids among the reviewers, sorted.
-	ReviewedBy     []string `json:"reviewed_by,omitempty"`
-	RoundsReceived int      `json:"rounds_received,omitempty"`
-	Merged         bool     `json:"merged,omitempty"`
-	// rfc
-	// Threads says the document is reviewed in comment threads (its source
-	// type says so): comments and comments_resolved are facts, zeros too.
-	Threads       bool   `json:"-"`
-	Role          string `json:"role,omitempty"`
-	Status        string `json:"status,omitempty"`
-	Participants  int    `json:"participants,omitempty"`
-	TeamsDeclared int    `json:"teams_declared,omitempty"`
-	// jira_issue
-	Type          string `json:"type,omitempty"`
-	Priority      string `json:"priority,omitempty"`
-	Resolved      bool   `json:"resolved,omitempty"`
-	DaysToResolve int    `json:"days_to_resolve,omitempty"`
-	Links         int    `json:"links,omitempty"`
-}
+// source knows them: the wire's type (apitype.Signals), so the contract's
+// JSON holds exactly what classification learnt, only what the item's
+// kind can know.
+type Signals = apitype.Signals
 
 // signalsOf reads the signals from the artifact's facts; teams is the
 // classification's foreign teams (the reviewers' teams of an authored PR).
 func (o *Org) signalsOf(a *connectors.Artifact, foreign []string) Signals {
-	s := Signals{Kind: a.Kind}
+	s := Signals{Kind: string(a.Kind)}
 	act := &a.Activity
 	switch a.Kind {
 	case connectors.KindReview:
@@ -192,7 +162,7 @@ func (c *score) cap(s Strength, reason string) {
 // README's strength table) and says why.
 func strength(s Signals, scope Scope, wide bool) (Strength, []string) {
 	c := &score{ceiling: StrengthStrong}
-	switch s.Kind {
+	switch connectors.Kind(s.Kind) {
 	case connectors.KindReview:
 		reviewPoints(c, s)
 	case connectors.KindPR:

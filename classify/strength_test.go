@@ -10,7 +10,7 @@ import (
 )
 
 func reviewSignals(rounds, comments, addressed int, changes, approvedAfter bool, lines int) Signals {
-	return Signals{Kind: connectors.KindReview, Rounds: rounds, Comments: comments, CommentsAddressed: addressed,
+	return Signals{Kind: string(connectors.KindReview), Rounds: rounds, Comments: comments, CommentsAddressed: addressed,
 		ChangesRequested: changes, ApprovedAfterChanges: approvedAfter, Lines: lines}
 }
 
@@ -28,26 +28,26 @@ func TestStrength_Rules(t *testing.T) {
 		{"changes requested, 3 addressed, another team", reviewSignals(1, 3, 3, true, false, 100), ScopeCrossTeam, false, StrengthNotable},
 		{"changes requested then approved, 9 of 11 addressed, another team", reviewSignals(3, 11, 9, true, true, 2400), ScopeCrossTeam, false, StrengthStrong},
 		{"a three-round review for the org", reviewSignals(3, 6, 2, false, false, 300), ScopeOrg, false, StrengthNotable},
-		{"authored RFC, org scope", Signals{Kind: connectors.KindRFC, Role: "author", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
-		{"authored RFC, draft, another team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "draft"}, ScopeCrossTeam, false, StrengthNotable},
-		{"authored RFC, final, unknown scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "final"}, ScopeUnknown, false, StrengthStrong},
-		{"authored RFC, accepted, another team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "accepted"}, ScopeCrossTeam, false, StrengthStrong},
-		{"authored RFC, provisional, own team", Signals{Kind: connectors.KindRFC, Role: "author", Status: "provisional"}, ScopeTeam, false, StrengthNotable},
-		{"authored RFC, rejected, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "rejected", TeamsDeclared: 4}, ScopeOrg, true, StrengthNotable},
-		{"authored RFC, withdrawn, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "withdrawn"}, ScopeOrg, false, StrengthNotable},
-		{"authored RFC, superseded", Signals{Kind: connectors.KindRFC, Role: "author", Status: "superseded"}, ScopeOrg, true, StrengthNotable},
-		{"authored RFC, deferred", Signals{Kind: connectors.KindRFC, Role: "author", Status: "deferred"}, ScopeOrg, true, StrengthNotable},
-		{"an April Fools' PEP", Signals{Kind: connectors.KindRFC, Role: "author", Status: "april fool!"}, ScopeUnknown, false, StrengthRoutine},
-		{"an epic opened and closed the same day, no comments, no links, org-wide", Signals{Kind: connectors.KindJiraIssue, Type: "Epic", Resolved: true}, ScopeOrg, true, StrengthNotable},
-		{"an epic closed the same day after a discussion", Signals{Kind: connectors.KindJiraIssue, Type: "Epic", Resolved: true, Comments: 6}, ScopeOrg, true, StrengthStrong},
-		{"authored RFC, accepted, org scope", Signals{Kind: connectors.KindRFC, Role: "author", Status: "accepted", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
-		{"reviewed RFC of the own team", Signals{Kind: connectors.KindRFC, Role: "reviewer"}, ScopeTeam, false, StrengthRoutine},
-		{"approved RFC for another team", Signals{Kind: connectors.KindRFC, Role: "approver", Status: "implementable"}, ScopeCrossTeam, false, StrengthNotable},
-		{"a small own-team PR", Signals{Kind: connectors.KindPR, Lines: 80, Merged: true}, ScopeTeam, false, StrengthRoutine},
-		{"a big PR reviewed by two other teams", Signals{Kind: connectors.KindPR, Lines: 2400, ReviewerTeams: 2, Merged: true}, ScopeCrossTeam, false, StrengthStrong},
-		{"an incident resolved in 2 days for another team", Signals{Kind: connectors.KindJiraIssue, Type: "Incident", Resolved: true, DaysToResolve: 2}, ScopeCrossTeam, false, StrengthNotable},
-		{"an org-wide incident resolved in a day", Signals{Kind: connectors.KindJiraIssue, Type: "Incident", Resolved: true, DaysToResolve: 1}, ScopeOrg, true, StrengthStrong},
-		{"a resolved own-team task", Signals{Kind: connectors.KindJiraIssue, Type: "Task", Resolved: true, DaysToResolve: 5}, ScopeTeam, false, StrengthRoutine},
+		{"authored RFC, org scope", Signals{Kind: string(connectors.KindRFC), Role: "author", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
+		{"authored RFC, draft, another team", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "draft"}, ScopeCrossTeam, false, StrengthNotable},
+		{"authored RFC, final, unknown scope", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "final"}, ScopeUnknown, false, StrengthStrong},
+		{"authored RFC, accepted, another team", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "accepted"}, ScopeCrossTeam, false, StrengthStrong},
+		{"authored RFC, provisional, own team", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "provisional"}, ScopeTeam, false, StrengthNotable},
+		{"authored RFC, rejected, org scope", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "rejected", TeamsDeclared: 4}, ScopeOrg, true, StrengthNotable},
+		{"authored RFC, withdrawn, org scope", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "withdrawn"}, ScopeOrg, false, StrengthNotable},
+		{"authored RFC, superseded", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "superseded"}, ScopeOrg, true, StrengthNotable},
+		{"authored RFC, deferred", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "deferred"}, ScopeOrg, true, StrengthNotable},
+		{"an April Fools' PEP", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "april fool!"}, ScopeUnknown, false, StrengthRoutine},
+		{"an epic opened and closed the same day, no comments, no links, org-wide", Signals{Kind: string(connectors.KindJiraIssue), Type: "Epic", Resolved: true}, ScopeOrg, true, StrengthNotable},
+		{"an epic closed the same day after a discussion", Signals{Kind: string(connectors.KindJiraIssue), Type: "Epic", Resolved: true, Comments: 6}, ScopeOrg, true, StrengthStrong},
+		{"authored RFC, accepted, org scope", Signals{Kind: string(connectors.KindRFC), Role: "author", Status: "accepted", TeamsDeclared: 3}, ScopeOrg, false, StrengthStrong},
+		{"reviewed RFC of the own team", Signals{Kind: string(connectors.KindRFC), Role: "reviewer"}, ScopeTeam, false, StrengthRoutine},
+		{"approved RFC for another team", Signals{Kind: string(connectors.KindRFC), Role: "approver", Status: "implementable"}, ScopeCrossTeam, false, StrengthNotable},
+		{"a small own-team PR", Signals{Kind: string(connectors.KindPR), Lines: 80, Merged: true}, ScopeTeam, false, StrengthRoutine},
+		{"a big PR reviewed by two other teams", Signals{Kind: string(connectors.KindPR), Lines: 2400, ReviewerTeams: 2, Merged: true}, ScopeCrossTeam, false, StrengthStrong},
+		{"an incident resolved in 2 days for another team", Signals{Kind: string(connectors.KindJiraIssue), Type: "Incident", Resolved: true, DaysToResolve: 2}, ScopeCrossTeam, false, StrengthNotable},
+		{"an org-wide incident resolved in a day", Signals{Kind: string(connectors.KindJiraIssue), Type: "Incident", Resolved: true, DaysToResolve: 1}, ScopeOrg, true, StrengthStrong},
+		{"a resolved own-team task", Signals{Kind: string(connectors.KindJiraIssue), Type: "Task", Resolved: true, DaysToResolve: 5}, ScopeTeam, false, StrengthRoutine},
 	} {
 		got, why := strength(tc.s, tc.scope, tc.wide)
 		if got != tc.want {
@@ -134,7 +134,7 @@ func TestStrength_AYearOfAHeavyReviewerIsMostlyRoutine(t *testing.T) {
 		count[st]++
 	}
 	for range 60 {
-		s := Signals{Kind: connectors.KindPR, Lines: rng.IntN(1500), Merged: rng.IntN(5) > 0, ReviewerTeams: rng.IntN(3)}
+		s := Signals{Kind: string(connectors.KindPR), Lines: rng.IntN(1500), Merged: rng.IntN(5) > 0, ReviewerTeams: rng.IntN(3)}
 		st, _ := strength(s, pick(ScopeTeam, ScopeTeam, ScopeCrossTeam), false)
 		count[st]++
 	}
@@ -143,12 +143,12 @@ func TestStrength_AYearOfAHeavyReviewerIsMostlyRoutine(t *testing.T) {
 		if i%3 == 0 {
 			role = "author"
 		}
-		s := Signals{Kind: connectors.KindRFC, Role: role, Status: []string{"draft", "accepted", "implementable"}[rng.IntN(3)], TeamsDeclared: rng.IntN(4)}
+		s := Signals{Kind: string(connectors.KindRFC), Role: role, Status: []string{"draft", "accepted", "implementable"}[rng.IntN(3)], TeamsDeclared: rng.IntN(4)}
 		st, _ := strength(s, pick(ScopeTeam, ScopeCrossTeam, ScopeOrg), false)
 		count[st]++
 	}
 	for range 150 {
-		s := Signals{Kind: connectors.KindJiraIssue, Type: []string{"Task", "Story", "Bug", "Bug", "Incident", "Epic"}[rng.IntN(6)], Resolved: rng.IntN(3) > 0, DaysToResolve: rng.IntN(20)}
+		s := Signals{Kind: string(connectors.KindJiraIssue), Type: []string{"Task", "Story", "Bug", "Bug", "Incident", "Epic"}[rng.IntN(6)], Resolved: rng.IntN(3) > 0, DaysToResolve: rng.IntN(20)}
 		st, _ := strength(s, pick(ScopeTeam, ScopeTeam, ScopeCrossTeam), false)
 		count[st]++
 	}
@@ -167,12 +167,12 @@ func TestStrength_AYearOfAHeavyReviewerIsMostlyRoutine(t *testing.T) {
 // comments resolved count as addressed ones, and enough of them make it
 // strong; the same comments on the user's own document add nothing.
 func TestStrength_ACommentThreadThatChangedAnotherTeamsDesign(t *testing.T) {
-	thread := Signals{Kind: connectors.KindRFC, Role: "reviewer", Status: "accepted", Comments: 11, CommentsAddressed: 4, Participants: 3}
+	thread := Signals{Kind: string(connectors.KindRFC), Role: "reviewer", Status: "accepted", Comments: 11, CommentsAddressed: 4, Participants: 3}
 	got, why := strength(thread, ScopeCrossTeam, false)
 	if got != StrengthStrong || !slices.Contains(why, "4 of 11 comments resolved") || !slices.Contains(why, "11 comments") {
 		t.Errorf("a thread that changed another team's design: %s %v", got, why)
 	}
-	few := Signals{Kind: connectors.KindRFC, Role: "reviewer", Comments: 1}
+	few := Signals{Kind: string(connectors.KindRFC), Role: "reviewer", Comments: 1}
 	if got, why := strength(few, ScopeTeam, false); got != StrengthRoutine {
 		t.Errorf("one comment on the team's own draft: %s %v", got, why)
 	}

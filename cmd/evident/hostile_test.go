@@ -29,7 +29,7 @@ func TestPrinters_NoEscapeSequenceReachesTheTerminal(t *testing.T) {
 	in := store.Ingest{Artifact: connectors.Artifact{Source: "github", SourceType: "github", Kind: connectors.KindReview, Key: key,
 		URL: "https://github.com/acme/payments-api/pull/7", Title: hostile, Container: "acme/payments-api", Roles: []connectors.Role{connectors.RoleReviewer},
 		OccurredAt: at}, Class: classify.Result{Scope: classify.ScopeCrossTeam, Teams: []string{"payments"}, Domain: classify.DomainOrgLeverage,
-		Strength: classify.StrengthStrong, Summary: "Reviewed " + hostile, Signals: classify.Signals{Kind: connectors.KindReview}}}
+		Strength: classify.StrengthStrong, Summary: "Reviewed " + hostile, Signals: classify.Signals{Kind: string(connectors.KindReview)}}}
 	if _, err := st.Commit(context.Background(), "github", []store.Ingest{in}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func seedYearCmd(ts *testscript.TestScript, neg bool, args []string) {
 			Activity:   connectors.Activity{Comments: i % 5, Rounds: []connectors.Round{{At: at, State: "APPROVED"}}},
 			OccurredAt: at, UpdatedAt: at}
 		page = append(page, store.Ingest{Artifact: a, Class: classify.Result{Scope: scope, Teams: team, Domain: domain, Strength: strength,
-			Summary: "Reviewed " + key, Signals: classify.Signals{Kind: connectors.KindReview, Rounds: 1, Comments: i % 5}}})
+			Summary: "Reviewed " + key, Signals: classify.Signals{Kind: string(connectors.KindReview), Rounds: 1, Comments: i % 5}}})
 		id := store.IDFor(key)
 		switch {
 		case at.After(cut):

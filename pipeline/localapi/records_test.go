@@ -51,7 +51,7 @@ func storeOf(t *testing.T, n int) *store.Store {
 			Title: fmt.Sprintf("Ledger change %d", i), Roles: []connectors.Role{connectors.RoleReviewer}, OccurredAt: at.Add(time.Duration(i) * time.Hour),
 			Activity: connectors.Activity{Rounds: []connectors.Round{{At: at, State: "APPROVED"}}, Paths: []string{"a.go", "b.go"}}}
 		page = append(page, store.Ingest{Artifact: a, Class: classify.Result{Scope: classify.ScopeCrossTeam, Teams: []string{"payments"},
-			Signals: classify.Signals{Kind: connectors.KindReview, Rounds: 1, Lines: 40}, Strength: classify.StrengthNotable}})
+			Signals: classify.Signals{Kind: string(connectors.KindReview), Rounds: 1, Lines: 40}, Strength: classify.StrengthNotable}})
 	}
 	if _, err := st.Commit(context.Background(), "github", page, nil); err != nil {
 		t.Fatal(err)

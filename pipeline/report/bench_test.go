@@ -45,7 +45,7 @@ func store50k(b *testing.B) *store.Store {
 			Activity:   connectors.Activity{Comments: i % 7, Rounds: []connectors.Round{{At: at.Add(-time.Hour), State: "COMMENTED"}, {At: at, State: "APPROVED"}}},
 			OccurredAt: at, UpdatedAt: at}
 		page = append(page, store.Ingest{Artifact: a, Class: classify.Result{Scope: scope, Teams: foreign, Domain: classify.DomainCrossTeamInfluence,
-			Strength: strength, Summary: "Reviewed " + key, Signals: classify.Signals{Kind: connectors.KindReview, Rounds: 2, Comments: i % 7}}})
+			Strength: strength, Summary: "Reviewed " + key, Signals: classify.Signals{Kind: string(connectors.KindReview), Rounds: 2, Comments: i % 7}}})
 		if i >= 500 {
 			ids = append(ids, store.IDFor(key))
 		}

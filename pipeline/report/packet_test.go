@@ -55,7 +55,7 @@ func (y *year) add(kind connectors.Kind, at time.Time, title, where string, scop
 	case connectors.KindRFC:
 		url = "https://github.com/acme/rfcs/blob/main/" + where
 	}
-	sig.Kind = kind
+	sig.Kind = string(kind)
 	roles := map[connectors.Kind][]connectors.Role{connectors.KindReview: {connectors.RoleReviewer}, connectors.KindPR: {connectors.RoleAuthor},
 		connectors.KindRFC: {connectors.RoleAuthor}, connectors.KindJiraIssue: {connectors.RoleAssignee, connectors.RoleResolver}}[kind]
 	container := where

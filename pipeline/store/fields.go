@@ -105,7 +105,7 @@ var fields = []field{
 	strField(tForTeam, func(it *Item) *string { return &it.Class.ForTeam }),
 	boolField(tOrgWide, func(it *Item) *bool { return &it.Class.OrgWide }),
 	// the signals' (80–109)
-	strField(tSigKind, func(it *Item) *connectors.Kind { return &it.Class.Signals.Kind }),
+	strField(tSigKind, func(it *Item) *string { return &it.Class.Signals.Kind }),
 	intField(tSigRounds, func(it *Item) *int { return &it.Class.Signals.Rounds }),
 	intField(tSigComments, func(it *Item) *int { return &it.Class.Signals.Comments }),
 	intField(tSigCommentsAddressed, func(it *Item) *int { return &it.Class.Signals.CommentsAddressed }),

@@ -64,7 +64,7 @@ func (it *Item) View(cs []classify.Criterion) View {
 		Roles: make([]string, len(a.Roles)), OccurredAt: RFC3339(a.OccurredAt),
 		Scope: string(it.Scope()), ScopeReason: it.ScopeReason(), Teams: it.Class.Teams,
 		Domain: string(it.Domain()), Note: it.User.Note,
-		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: signalsOf(&it.Class.Signals),
+		Strength: string(it.Strength()), StrengthReasons: it.StrengthReasons(), Signals: it.Class.Signals,
 		Criteria: it.Criteria(cs), FollowUp: it.User.FollowUp, Outcome: it.User.Outcome,
 	}
 	for i, r := range a.Roles {
@@ -101,13 +101,4 @@ func (it *Item) Detail(cs []classify.Criterion) Detail {
 		d.DeclaredTeams = []string{}
 	}
 	return d
-}
-
-// signalsOf is the signals as the contract shows them.
-func signalsOf(s *classify.Signals) apitype.Signals {
-	return apitype.Signals{Kind: string(s.Kind), Rounds: s.Rounds, Comments: s.Comments, CommentsAddressed: s.CommentsAddressed,
-		ChangesRequested: s.ChangesRequested, ApprovedAfterChanges: s.ApprovedAfterChanges, Lines: s.Lines, Files: s.Files,
-		Reviewers: s.Reviewers, ReviewerTeams: s.ReviewerTeams, ReviewedBy: s.ReviewedBy, RoundsReceived: s.RoundsReceived, Merged: s.Merged,
-		Threads: s.Threads, Role: s.Role, Status: s.Status, Participants: s.Participants, TeamsDeclared: s.TeamsDeclared,
-		Type: s.Type, Priority: s.Priority, Resolved: s.Resolved, DaysToResolve: s.DaysToResolve, Links: s.Links}
 }

@@ -42,7 +42,7 @@ func fixture(t *testing.T) (*store.Store, *config.Config) {
 				Activity: connectors.Activity{Rounds: []connectors.Round{{At: at, State: "APPROVED"}}}},
 			Class: classify.Result{Scope: classify.ScopeCrossTeam, Teams: []string{"payments"}, Domain: classify.DomainCrossTeamInfluence,
 				Strength: []classify.Strength{classify.StrengthStrong, classify.StrengthRoutine}[min(i, 1)], Summary: "Reviewed " + key,
-				Signals: classify.Signals{Kind: connectors.KindReview, Rounds: 1}}})
+				Signals: classify.Signals{Kind: string(connectors.KindReview), Rounds: 1}}})
 	}
 	if _, err := st.Commit(context.Background(), "github", page, nil); err != nil {
 		t.Fatal(err)
