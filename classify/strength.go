@@ -27,12 +27,7 @@ var Strengths = []Strength{StrengthStrong, StrengthNotable, StrengthRoutine}
 
 // ParseStrength reads a strength name.
 func ParseStrength(s string) (Strength, error) {
-	for _, v := range Strengths {
-		if string(v) == s {
-			return v, nil
-		}
-	}
-	return "", fmt.Errorf("unknown strength %q (want strong, notable or routine)", s)
+	return ParseName(s, Strengths, "strength", "strong, notable or routine")
 }
 
 // Rank orders strengths: strong 0, notable 1, routine 2 (unknown last).

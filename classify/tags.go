@@ -34,12 +34,18 @@ func (s Scope) Rank() int {
 
 // ParseScope accepts a scope name as the contract spells it.
 func ParseScope(s string) (Scope, error) {
-	for _, sc := range Scopes {
-		if strings.EqualFold(s, string(sc)) {
-			return sc, nil
+	return ParseName(s, Scopes, "scope", "team, cross-team, org or unknown")
+}
+
+// ParseName reads one of names, in any case; the error names what is
+// read and what it may be ("want …").
+func ParseName[T ~string](s string, names []T, what, want string) (T, error) {
+	for _, n := range names {
+		if strings.EqualFold(s, string(n)) {
+			return n, nil
 		}
 	}
-	return "", fmt.Errorf("unknown scope %q (want team, cross-team, org or unknown)", s)
+	return "", fmt.Errorf("unknown %s %q (want %s)", what, s, want)
 }
 
 // Domain is the promotion domain an item speaks to.
@@ -73,12 +79,7 @@ func (d Domain) Title() string {
 
 // ParseDomain accepts a domain name as the contract spells it.
 func ParseDomain(s string) (Domain, error) {
-	for _, d := range Domains {
-		if strings.EqualFold(s, string(d)) {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("unknown domain %q (want technical-impact, org-leverage, cross-team-influence or initiative)", s)
+	return ParseName(s, Domains, "domain", "technical-impact, org-leverage, cross-team-influence or initiative")
 }
 
 // Result is what classification says of one artifact: every tag with the

@@ -27,12 +27,7 @@ var States = []State{Suggested, Confirmed, Dismissed}
 
 // ParseState accepts a state name; "all" is the caller's business.
 func ParseState(s string) (State, error) {
-	for _, st := range States {
-		if s == string(st) {
-			return st, nil
-		}
-	}
-	return "", fmt.Errorf("unknown state %q (want suggested, confirmed, dismissed or all)", s)
+	return classify.ParseName(s, States, "state", "suggested, confirmed, dismissed or all")
 }
 
 // IDLen is the length of an evidence ID in hex digits.

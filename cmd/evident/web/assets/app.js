@@ -99,16 +99,6 @@
     if (existing && !input.value) input.value = existing.textContent.replace(/^Outcome: /, "");
     input.focus();
   }
-  async function saveOutcome(el, text) {
-    try { await post("/v1/edit", { id: el.dataset.id, outcome: text }); }
-    catch (e) { say("Could not save the outcome: " + e.message); return; }
-    let o = el.querySelector(".outcome");
-    if (!o) { o = document.createElement("div"); o.className = "outcome"; el.querySelector(".actions").before(o); }
-    o.textContent = "Outcome: " + text;
-    el.querySelector(".item-outcome-form").hidden = true;
-    el.focus();
-    say("Outcome saved");
-  }
   async function addEntry(f) {
     const v = (n) => (f.elements[n] ? f.elements[n].value.trim() : "");
     const body = { title: v("title"), date: v("date"), domain: v("domain"), note: v("note"), outcome: v("outcome"), link: v("link"), teams: v("team") ? [v("team")] : [] };
@@ -127,16 +117,21 @@
     if (existing && !input.value) input.value = existing.textContent.replace(/^Impact: /, "");
     input.focus();
   }
-  async function saveNote(el, text) {
-    try { await post("/v1/edit", { id: el.dataset.id, note: text }); }
-    catch (e) { say("Could not save the note: " + e.message); return; }
-    let n = el.querySelector(".note");
-    if (!n) { n = document.createElement("div"); n.className = "note"; el.querySelector(".actions").before(n); }
-    n.textContent = "Impact: " + text;
-    el.querySelector(".note-form").hidden = true;
+  // saveText saves an item's note or its outcome and shows it on the item.
+  async function saveText(el, field, text, shown, formClass, label) {
+    const body = { id: el.dataset.id };
+    body[field] = text;
+    try { await post("/v1/edit", body); }
+    catch (e) { say("Could not save the " + label + ": " + e.message); return; }
+    let n = el.querySelector("." + shown.cls);
+    if (!n) { n = document.createElement("div"); n.className = shown.cls; el.querySelector(".actions").before(n); }
+    n.textContent = shown.prefix + text;
+    el.querySelector("." + formClass).hidden = true;
     el.focus();
-    say("Note saved");
+    say(label[0].toUpperCase() + label.slice(1) + " saved");
   }
+  const saveOutcome = (el, text) => saveText(el, "outcome", text, { cls: "outcome", prefix: "Outcome: " }, "item-outcome-form", "outcome");
+  const saveNote = (el, text) => saveText(el, "note", text, { cls: "note", prefix: "Impact: " }, "note-form", "note");
   document.addEventListener("click", (ev) => {
     const b = ev.target.closest("button[data-action]");
     if (b) {
