@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -170,5 +171,27 @@ func TestAPI_OlderNamesAnswerAsTheyDid(t *testing.T) {
 	}
 	if code, body, _ := call(t, mux, "GET", "/api/items?state=all", ""); code != 200 || strings.Count(body, `"id":`) != 3 {
 		t.Errorf("the list by its older name: %d %s", code, body)
+	}
+}
+
+// Only an entry is added: a record of any other item is refused on the
+// socket, and a page (Public) may not send records at all.
+func TestAPI_AddTakesEntriesOnly(t *testing.T) {
+	st := storeOf(t, 1)
+	var review store.Item
+	st.Scan(context.Background(), store.Filter{}, func(x *store.Item) error { review = *x; return nil })
+	review.ID, review.Artifact.Key = "0123456789ab", "github:acme/forged#1"
+	var b bytes.Buffer
+	rw := newRecordWriter(&b)
+	rw.add(&review)
+	rw.close()
+	for _, public := range []bool{false, true} {
+		h := (&Server{Store: st, Public: public}).Handler()
+		if code, body, _ := call(t, h, "POST", "/v1/add", b.String(), "Content-Type", RecordsType); code != 400 {
+			t.Errorf("public %v: a forged review added: %d %s", public, code, body)
+		}
+	}
+	if _, err := st.Get(context.Background(), "0123456789ab"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the forged item is in the store: %v", err)
 	}
 }

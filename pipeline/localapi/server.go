@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/evident-sync/evident/classify"
+	"github.com/evident-sync/evident/connectors"
 	"github.com/evident-sync/evident/pipeline"
 	"github.com/evident-sync/evident/pipeline/input"
 	"github.com/evident-sync/evident/pipeline/localapi/apitype"
@@ -364,8 +365,13 @@ func (s *Server) editAnswer(w http.ResponseWriter, r *http.Request, req apitype.
 func (s *Server) add(w http.ResponseWriter, r *http.Request) {
 	var it store.Item
 	if r.Header.Get("Content-Type") == RecordsType {
-		if err := readRecords(http.MaxBytesReader(w, r.Body, maxRecord+16), func(got *store.Item) error { it = *got; return nil }); err != nil || it.ID == "" {
-			badRequest(w, "malformed entry")
+		if s.Public {
+			badRequest(w, "an entry comes in words (JSON): records are the CLI's, on the daemon's socket")
+			return
+		}
+		err := readRecords(http.MaxBytesReader(w, r.Body, maxRecord+16), func(got *store.Item) error { it = *got; return nil })
+		if err != nil || it.ID == "" || it.Artifact.Kind != connectors.KindEntry || it.Artifact.Key != "entry:"+it.ID {
+			badRequest(w, "malformed entry: not an item evident add makes")
 			return
 		}
 	} else {
