@@ -286,7 +286,7 @@ func TestTidy_CompactsWhatDecisionsLeftAndOnlyThen(t *testing.T) {
 		return out, size
 	}
 	did, state := false, Suggested
-	for round := 0; round < 12 && !did; round++ {
+	for round := 0; round < 24 && !did; round++ {
 		state = map[State]State{Confirmed: Suggested, Suggested: Confirmed}[state]
 		if _, err := s.Decide(ctx, ids, Decision{State: state}); err != nil {
 			t.Fatal(err)
@@ -304,7 +304,7 @@ func TestTidy_CompactsWhatDecisionsLeftAndOnlyThen(t *testing.T) {
 		}
 	}
 	if !did {
-		t.Fatal("twelve rounds of decisions over 20,000 items never left the store untidy enough to compact")
+		t.Fatal("twenty-four rounds of decisions over 20,000 items never left the store untidy enough to compact")
 	}
 	if did, err := s.Tidy(ctx); did || err != nil {
 		t.Errorf("a second Tidy compacted again: %v, %v", did, err)
