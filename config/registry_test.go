@@ -70,3 +70,31 @@ sources:
 		})
 	}
 }
+
+// The command that stores a source's token comes from its type's sign-in
+// (or the sign-in it borrows): it names the source where the sign-in
+// would not pick it alone.
+func TestAuthCommand_NamesTheSourceWhereTheSignInNeedsIt(t *testing.T) {
+	for _, c := range []struct {
+		typ  string
+		n    int
+		want string
+	}{
+		{"github", 1, "evident auth github"},
+		{"github", 2, "evident auth github --source src"},
+		{"jira", 1, "evident auth jira"},
+		{"gdocs", 1, "evident auth google"},
+		{"rfc", 1, "evident auth github --source src"},
+	} {
+		st, ok := config.TypeOf(c.typ)
+		if !ok {
+			t.Fatalf("type %s is not registered", c.typ)
+		}
+		if got := st.AuthCommand("src", c.n); got != c.want {
+			t.Errorf("%s of %d: %q, want %q", c.typ, c.n, got, c.want)
+		}
+	}
+	if got := (config.SourceType{Name: "none"}).AuthCommand("src", 1); got != "" {
+		t.Errorf("a type without a sign-in: %q", got)
+	}
+}

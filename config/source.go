@@ -34,15 +34,35 @@ type SourceType struct {
 	// CheckContainer says what is wrong with a container written under
 	// OrgKey, in a sentence ("" when it is fine); nil accepts any.
 	CheckContainer func(c *Config, container string) string
-	// Auth is the command that stores a token for a source of this type
-	// ("evident auth google"), "" when it has none.
-	Auth string
+	// SignInFrom, for a type with no sign-in of its own, names the type
+	// whose sign-in stores its tokens when asked by the source's name
+	// ("github" for an RFC folder in a repository); "" for none.
+	SignInFrom string
 	// Threads says its documents are reviewed in comment threads: their
 	// items carry the comments and comments_resolved signals.
 	Threads bool
 	// SignIn, when set, is the sign-in `evident auth COMMAND` runs for a
 	// source of this type.
 	SignIn *SignIn
+}
+
+// AuthCommand is the command that stores a token for the source named
+// source, one of n of this type: "evident auth COMMAND", with --source
+// NAME unless the command picks it without (the only source of a type
+// that signs in itself); "" when no sign-in stores its tokens.
+func (t SourceType) AuthCommand(source string, n int) string {
+	si, own := t.SignIn, true
+	if si == nil {
+		from, ok := TypeOf(t.SignInFrom)
+		if t.SignInFrom == "" || !ok || from.SignIn == nil {
+			return ""
+		}
+		si, own = from.SignIn, false
+	}
+	if own && n == 1 {
+		return "evident auth " + si.Command
+	}
+	return "evident auth " + si.Command + " --source " + source
 }
 
 // SignIn is a source type's sign-in, `evident auth COMMAND`: it returns

@@ -81,16 +81,7 @@ func Build(c *config.Config, o BuildOptions) ([]Source, error) {
 func tokenOf(c *config.Config, typ, source string, t config.Token) credentials.TokenSource {
 	ts := credentials.TokenSource{Env: t.TokenEnv, Command: t.TokenCommand}
 	st, _ := config.TypeOf(typ)
-	switch {
-	case typ == "rfc":
-		ts.Auth = "evident auth github --source " + source
-	case st.Auth != "" && len(c.Sources.Of(typ)) == 1:
-		ts.Auth = st.Auth
-	case st.Auth != "":
-		ts.Auth = st.Auth + " --source " + source
-	default:
-		ts.Auth = "evident auth " + typ + " --source " + source
-	}
+	ts.Auth = st.AuthCommand(source, len(c.Sources.Of(typ)))
 	if t.Token == config.Keyring {
 		ts.Keyring = source
 	}

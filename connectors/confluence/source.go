@@ -18,7 +18,7 @@ import (
 // the spaces a team owns under confluence_spaces (org_wide too), matched
 // in any case.
 var Type = config.SourceType{
-	Name: "confluence", New: func() config.Source { return &Source{} }, Auth: "evident auth confluence",
+	Name: "confluence", New: func() config.Source { return &Source{} },
 	SignIn: config.AtlassianSignIn("confluence", "Confluence"),
 	OrgKey: "confluence_spaces", OrgWide: true, CheckContainer: checkSpace, ContainerNoun: "Confluence space", FoldCase: true,
 }

@@ -23,7 +23,6 @@ var Type = config.SourceType{
 	OrgWide:        true,
 	CheckContainer: checkFolder,
 	ContainerNoun:  "Drive folder",
-	Auth:           "evident auth google",
 	Threads:        true,
 	SignIn: &config.SignIn{
 		Command: "google", Product: "Google Drive",

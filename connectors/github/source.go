@@ -14,7 +14,7 @@ import (
 )
 
 // Type is the github source type: the list sources.github.
-var Type = config.SourceType{Name: "github", New: func() config.Source { return &Source{} }, Auth: "evident auth github",
+var Type = config.SourceType{Name: "github", New: func() config.Source { return &Source{} },
 	SignIn: &config.SignIn{
 		Command: "github", Product: "GitHub",
 		Short: "Sign in to GitHub with the device flow and store the token",

@@ -13,7 +13,7 @@ import (
 // Type is the jira source type: the list sources.jira, and the projects
 // a team owns under jira_projects (org_wide too).
 var Type = config.SourceType{
-	Name: "jira", New: func() config.Source { return &Source{} }, Auth: "evident auth jira",
+	Name: "jira", New: func() config.Source { return &Source{} },
 	SignIn: config.AtlassianSignIn("jira", "Jira"),
 	OrgKey: "jira_projects", OrgWide: true, CheckContainer: checkProject, ContainerNoun: "Jira project",
 }

@@ -17,7 +17,7 @@ import (
 // Type is the rfc source type: the list sources.rfc, and the local
 // folders (or parts of one) a team owns under rfc_sources.
 var Type = config.SourceType{
-	Name: "rfc", New: func() config.Source { return &Source{} }, Auth: "evident auth github",
+	Name: "rfc", New: func() config.Source { return &Source{} }, SignInFrom: "github",
 	OrgKey: "rfc_sources", CheckContainer: checkFolder,
 }
 
