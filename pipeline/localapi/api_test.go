@@ -195,3 +195,50 @@ func TestAPI_AddTakesEntriesOnly(t *testing.T) {
 		t.Errorf("the forged item is in the store: %v", err)
 	}
 }
+
+// scanFailing is a store whose listing fails after its first item.
+type scanFailing struct{ *store.Store }
+
+func (s scanFailing) Scan(ctx context.Context, f store.Filter, fn func(*store.Item) error) error {
+	n := 0
+	err := s.Store.Scan(ctx, f, func(it *store.Item) error {
+		if n++; n > 1 {
+			return errors.New("read 000042.vlog: input/output error")
+		}
+		return fn(it)
+	})
+	return err
+}
+
+// A listing that fails half-way is cut short where the reader sees it: the
+// record stream lacks its end mark, so the CLI says so rather than taking
+// a short list; the JSON array ends where it stopped.
+func TestAPI_AListingThatFailsHalfWayIsCutShort(t *testing.T) {
+	st := scanFailing{storeOf(t, 3)}
+	h := (&Server{Store: st}).Handler()
+	cl := serve(t, h)
+	n := 0
+	if err := cl.Scan(context.Background(), store.Filter{}, func(*store.Item) error { n++; return nil }); err == nil || !strings.Contains(err.Error(), "cut the list short") {
+		t.Errorf("through the client: %d items, %v", n, err)
+	}
+	var views []store.View
+	_, body, _ := call(t, h, "GET", "/v1/items", "")
+	if err := json.Unmarshal([]byte(body), &views); err != nil || len(views) != 1 {
+		t.Errorf("the JSON list: %v, %s", err, body)
+	}
+}
+
+// A request that is not the JSON a call takes is one sentence naming the
+// field, never Go's own words for it.
+func TestAPI_AMalformedRequestIsASentenceForAPerson(t *testing.T) {
+	h := (&Server{Store: storeOf(t, 1)}).Handler()
+	for body, want := range map[string]string{
+		`{"ids":"abcd","state":"confirmed"}`: `malformed decision: \"ids\" is not a list`,
+		`{"ids":["abcd"],"state":`:           `malformed decision: it is not a JSON object`,
+	} {
+		code, got, _ := call(t, h, "POST", "/v1/decide", body)
+		if code != 400 || !strings.Contains(got, want) || strings.Contains(got, "Go struct") {
+			t.Errorf("%s: %d %s", body, code, got)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/evident-sync/evident/pipeline/localapi/apitype"
-	"github.com/evident-sync/evident/pipeline/store"
 )
 
 // OlderRoutes adds the names the web UI's calls had before /v1, for the
@@ -32,22 +31,16 @@ func (s *Server) OlderRoutes(mux *http.ServeMux) {
 			s.editAnswer(w, r, req)
 		}
 	})
-	for _, state := range []string{"confirmed", "dismissed"} {
-		mux.HandleFunc("POST /api/"+state[:len(state)-2], func(w http.ResponseWriter, r *http.Request) {
+	for path, state := range map[string]string{"/api/confirm": "confirmed", "/api/dismiss": "dismissed"} {
+		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
 			var req apitype.DecideRequest
 			if !readJSON(w, r, "request", &req) {
 				return
 			}
-			if len(req.IDs) == 0 {
-				badRequest(w, "a decision names the items it is about (ids)")
-				return
+			req.State = state
+			if items, ok := s.decideItems(w, r, req); ok {
+				WriteJSON(w, 200, map[string]int{state: len(items)})
 			}
-			items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: store.State(state)})
-			if err != nil {
-				s.fail(w, err)
-				return
-			}
-			WriteJSON(w, 200, map[string]int{state: len(items)})
 		})
 	}
 	mux.HandleFunc("POST /api/entries", s.add)

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/evident-sync/evident/classify"
@@ -184,11 +185,35 @@ func badRequest(w http.ResponseWriter, msg string) {
 // readJSON decodes a request's JSON body of at most 1 MiB into v, or
 // answers 400 and returns false.
 func readJSON(w http.ResponseWriter, r *http.Request, what string, v any) bool {
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v); err != nil {
-		badRequest(w, "malformed "+what+": "+err.Error())
-		return false
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v)
+	var te *json.UnmarshalTypeError
+	var big *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &te) && te.Field != "":
+		badRequest(w, fmt.Sprintf("malformed %s: %q is not a %s", what, te.Field, jsonKind(te.Type)))
+	case errors.As(err, &big):
+		badRequest(w, fmt.Sprintf("malformed %s: more than 1 MiB", what))
+	default:
+		badRequest(w, fmt.Sprintf("malformed %s: it is not a JSON object", what))
 	}
-	return true
+	return false
+}
+
+// jsonKind names what a JSON value of Go type t looks like.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "list"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	}
+	return "JSON object"
 }
 
 // RecordsType is the media type of items in the store's record format:
@@ -198,60 +223,66 @@ const RecordsType = "application/x-evident-records"
 
 func wantsRecords(r *http.Request) bool { return r.Header.Get("Accept") == RecordsType }
 
-// answer writes items as the caller asked: records, or the contract's
-// item JSON, an object when one is true and an array otherwise.
+// answer writes items as the caller asked (see stream).
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, one bool, items ...store.Item) {
-	if wantsRecords(r) {
-		w.Header().Set("Content-Type", RecordsType)
-		rw := newRecordWriter(w)
+	s.stream(w, r, one, func(add func(*store.Item) error) error {
 		for i := range items {
-			rw.add(&items[i])
+			if err := add(&items[i]); err != nil {
+				return err
+			}
 		}
-		rw.close()
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if one {
-		v := items[0].View(s.Criteria)
-		w.Write(append(v.AppendJSON(nil), '\n'))
-		return
-	}
-	arr := store.NewViewArray(w, s.Criteria, false)
-	for i := range items {
-		arr.Add(&items[i])
-	}
-	arr.Close()
+		return nil
+	})
 }
 
 // items streams the items the query selects, newest first, item by item:
-// the whole store is tens of megabytes that need not sit in memory. The
-// status is sent first, so a failure half-way ends the list early (a
-// record stream without its end mark; a JSON array cut short) and is
-// logged.
+// the whole store is tens of megabytes that need not sit in memory.
 func (s *Server) items(w http.ResponseWriter, r *http.Request) {
 	f, err := queryFilter(r.URL.Query())
 	if err != nil {
 		badRequest(w, err.Error())
 		return
 	}
+	s.stream(w, r, false, func(add func(*store.Item) error) error { return s.Store.Scan(r.Context(), f, add) })
+}
+
+// stream writes the items each yields as the caller asked: records
+// (Accept: RecordsType), or the contract's item JSON, an object when one
+// is true and an array otherwise. The status is sent first, so a failure
+// half-way is logged and ends the answer early: a record stream without
+// its end mark, a JSON array closed where it stopped.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, one bool, each func(add func(*store.Item) error) error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	defer bw.Flush()
-	if wantsRecords(r) {
+	var add func(*store.Item) error
+	failed := false
+	switch {
+	case wantsRecords(r):
 		w.Header().Set("Content-Type", RecordsType)
 		rw := newRecordWriter(bw)
-		if err := s.Store.Scan(r.Context(), f, rw.add); err != nil {
-			s.log().Error("API: list items", "error", err.Error())
-			return
+		add = rw.add
+		defer func() {
+			if !failed { // every item written: the end mark
+				rw.close()
+			}
+		}()
+	case one:
+		w.Header().Set("Content-Type", "application/json")
+		add = func(it *store.Item) error {
+			v := it.View(s.Criteria)
+			_, err := bw.Write(append(v.AppendJSON(nil), '\n'))
+			return err
 		}
-		rw.close()
-		return
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		arr := store.NewViewArray(bw, s.Criteria, false)
+		add = arr.Add
+		defer arr.Close()
 	}
-	w.Header().Set("Content-Type", "application/json")
-	arr := store.NewViewArray(bw, s.Criteria, false)
-	if err := s.Store.Scan(r.Context(), f, arr.Add); err != nil {
-		s.log().Error("API: list items", "error", err.Error())
+	if err := each(add); err != nil {
+		s.log().Error("API: answer items", "error", err.Error())
+		failed = true
 	}
-	arr.Close()
 }
 
 // recordWriter frames records: a uvarint length before each, a zero
@@ -319,21 +350,29 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 // decideAnswer records req and answers the items, the first alone when one
 // is true.
 func (s *Server) decideAnswer(w http.ResponseWriter, r *http.Request, req apitype.DecideRequest, one bool) {
+	if items, ok := s.decideItems(w, r, req); ok {
+		s.answer(w, r, one, items...)
+	}
+}
+
+// decideItems records req and returns the items as they now stand, or
+// answers the failure and returns false.
+func (s *Server) decideItems(w http.ResponseWriter, r *http.Request, req apitype.DecideRequest) ([]store.Item, bool) {
 	if len(req.IDs) == 0 {
 		badRequest(w, "a decision names the items it is about (ids)")
-		return
+		return nil, false
 	}
 	state, err := store.ParseState(req.State)
 	if err != nil {
 		badRequest(w, err.Error())
-		return
+		return nil, false
 	}
 	items, err := s.Store.Decide(r.Context(), req.IDs, store.Decision{State: state, Note: req.Note, Reason: req.Reason, FollowUp: req.FollowUp})
 	if err != nil {
 		s.fail(w, err)
-		return
+		return nil, false
 	}
-	s.answer(w, r, one, items...)
+	return items, true
 }
 
 // edit records the user's edit of one item: names are checked and a
