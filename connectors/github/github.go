@@ -82,6 +82,8 @@ type Connector struct {
 	// ownerQualifier limits searches to the owners: user: (GitHub reads it
 	// for organisations too), or org: where a search refuses user:.
 	ownerQualifier string
+	// engine drives the searches (Search) through passes and backfills.
+	engine *window.Engine
 }
 
 // New returns a connector for cfg. It makes no request.
@@ -102,7 +104,10 @@ func New(cfg Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{cfg: cfg, Client: cl, tr: cl.Tr, api: cl.API, clock: cfg.Clock, ownerQualifier: "user"}, nil
+	c := &Connector{cfg: cfg, Client: cl, tr: cl.Tr, api: cl.API, clock: cfg.Clock, ownerQualifier: "user"}
+	c.engine = &window.Engine{Version: cursorVersion, Since: cfg.Since, Overlap: cfg.Overlap, Capped: true, Precision: time.Second,
+		Zone: time.UTC, Clock: cfg.Clock, Clamp: cl.Tr.ClampFuture, Upgrade: c.upgrade, FirstReads: firstReads}
+	return c, nil
 }
 
 // The three searches of a pass, in order.
@@ -120,16 +125,10 @@ const cursorVersion = 3
 // maxResults is the most results a search shows, page after page.
 const maxResults = 1000
 
-// engine is the window.Engine that drives this source's searches.
-func (c *Connector) engine() *window.Engine {
-	return &window.Engine{Version: cursorVersion, Since: c.cfg.Since, Overlap: c.cfg.Overlap, Capped: true, Precision: time.Second,
-		Zone: time.UTC, Clock: c.clock, Clamp: c.tr.ClampFuture, Upgrade: c.upgrade, FirstReads: firstReads}
-}
-
 // Fetch reads one page of one search and the PRs on it.
 func (c *Connector) Fetch(ctx context.Context, raw connectors.Cursor) (page connectors.Page, err error) {
 	defer c.tr.Meter(&page)()
-	err = c.engine().Fetch(ctx, raw, c, &page)
+	err = c.engine.Fetch(ctx, raw, c, &page)
 	return page, err
 }
 
