@@ -176,17 +176,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title stri
 	}
 }
 
-// inboxCount counts the suggestions: from the store's state index when the
-// backend is the store, else by listing them.
+// inboxCount counts the suggestions, from the store's state index.
 func (s *Server) inboxCount(ctx context.Context) (int, error) {
-	if c, ok := s.o.Backend.(interface {
-		CountState(context.Context, store.State) (int, error)
-	}); ok {
-		return c.CountState(ctx, store.Suggested)
-	}
-	n := 0
-	err := s.o.Backend.Scan(ctx, store.Filter{States: []store.State{store.Suggested}}, func(*store.Item) error { n++; return nil })
-	return n, err
+	return s.o.Backend.CountState(ctx, store.Suggested)
 }
 
 // row is an item as the pages show it.
